@@ -1,0 +1,88 @@
+"""The one analysis chain used at index time and at query time: tokenize → normalize → stopwords → stem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from arsearch.analysis.normalize import normalize
+from arsearch.analysis.stem import light_stem
+from arsearch.analysis.stopwords import load_stopwords
+from arsearch.analysis.tokenize import TOKEN_RE
+
+#: Bump when a change to the chain changes the terms of existing text: indexes record it and ask for a reindex.
+ANALYZER_VERSION = 1
+
+Stemmer = Literal["light", "none"]
+STEMMERS: tuple[Stemmer, ...] = ("light", "none")
+
+_CACHE_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class AnalyzerSettings:
+    """What decides the terms of a text; stored in every index."""
+
+    stemmer: Stemmer = "light"
+    version: int = ANALYZER_VERSION
+
+    def to_dict(self) -> dict[str, object]:
+        return {"stemmer": self.stemmer, "version": self.version}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: its search ``term`` and where its ``surface`` form sits in the original text."""
+
+    term: str
+    surface: str
+    start: int
+    end: int
+    position: int
+    stopword: bool
+
+
+class Analyzer:
+    """Turns text into terms.  Term computation is memoized per surface form (news vocabulary is Zipfian)."""
+
+    def __init__(self, settings: AnalyzerSettings | None = None) -> None:
+        self.settings = settings or AnalyzerSettings()
+        self._stopwords = load_stopwords()
+        self._stem = self.settings.stemmer == "light"
+        self._cache: dict[str, tuple[tuple[str, bool], ...]] = {}
+
+    def terms_of(self, surface: str) -> tuple[tuple[str, bool], ...]:
+        """``(term, is_stopword)`` for each term of one surface token (a word ligature such as ﷺ gives several)."""
+        cached = self._cache.get(surface)
+        if cached is not None:
+            return cached
+        result = tuple((self._term(word), word in self._stopwords) for word in normalize(surface).split())
+        if len(self._cache) < _CACHE_LIMIT:
+            self._cache[surface] = result
+        return result
+
+    def _term(self, word: str) -> str:
+        if self._stem and word not in self._stopwords:
+            return light_stem(word)
+        return word
+
+    def iter_terms(self, text: str) -> Iterator[tuple[str, bool, int, int, int]]:
+        """Yield ``(term, is_stopword, start, end, position)``; the hot path of indexing."""
+        position = 0
+        terms_of = self.terms_of
+        for match in TOKEN_RE.finditer(text):
+            for term, stop in terms_of(match.group()):
+                yield term, stop, match.start(), match.end(), position
+                position += 1
+
+    def tokens(self, text: str) -> list[Token]:
+        """Every token of ``text``, stopwords included, with offsets into ``text``."""
+        return [Token(term, text[start:end], start, end, pos, stop)
+                for term, stop, start, end, pos in self.iter_terms(text)]
+
+    def query_terms(self, text: str) -> list[str]:
+        """The terms a query word or phrase contributes: stopwords dropped unless nothing else is left."""
+        tokens = self.tokens(text)
+        content = [t.term for t in tokens if not t.stopword]
+        return content or [t.term for t in tokens]

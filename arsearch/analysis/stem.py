@@ -1,0 +1,61 @@
+"""Light stemming of normalized Arabic words: clitic prefixes and suffixes, with length guards.
+
+Works on the output of :func:`arsearch.analysis.normalize.normalize` (teh marbuta already folded to heh, hamza
+forms already folded), so the affix tables are written in normalized letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import lru_cache
+from importlib import resources
+
+#: Article-bearing prefixes, longest first; at most one is stripped.
+DEFINITE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+#: The conjunction و, stripped only when no article prefix matched and the word is not in the و-lexicon.
+WAW = "و"
+#: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
+SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+#: Letters a stem must keep after an article prefix is stripped (الحج → حج, but العب stays).
+MIN_STEM_AFTER_PREFIX = 2
+#: Letters a stem must keep after و is stripped (وقال → قال, but ولد stays).
+MIN_STEM_AFTER_WAW = 3
+#: Letters a stem must keep after a suffix is stripped (بيان stays, قاعده → قاعد).
+MIN_STEM_AFTER_SUFFIX = 3
+
+#: Words never stemmed (normalized forms).
+DEFAULT_STEM_EXCLUSIONS = frozenset({"الله", "والله", "بالله", "فالله", "تالله", "اللهم"})
+
+
+@lru_cache(maxsize=1)
+def waw_words() -> frozenset[str]:
+    """Normalized words whose initial و belongs to the word (وزاره, واشنطن, وطن), from ``data/waw_words.txt``."""
+    text = resources.files("arsearch").joinpath("data/waw_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.split("#", 1)[0].strip() for line in text.splitlines()) - {""}
+
+
+def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
+    for prefix in DEFINITE_PREFIXES:
+        if word.startswith(prefix):
+            if len(word) - len(prefix) >= MIN_STEM_AFTER_PREFIX:
+                return word[len(prefix):]
+            return word
+    if word.startswith(WAW) and len(word) - 1 >= MIN_STEM_AFTER_WAW and word not in waw_lexicon:
+        return word[1:]
+    return word
+
+
+def strip_suffixes(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM_AFTER_SUFFIX:
+            word = word[: -len(suffix)]
+    return word
+
+
+def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
+               waw_lexicon: Collection[str] | None = None) -> str:
+    """Strip one clitic prefix and then suffixes from a normalized word; non-Arabic words pass through."""
+    if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
+        return word
+    return strip_suffixes(strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon))

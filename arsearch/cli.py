@@ -1,0 +1,262 @@
+"""The ``arsearch`` command line: a thin layer over the library that talks to the terminal."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from arsearch.analysis import Analyzer, AnalyzerSettings
+from arsearch.errors import ArsearchError, InputError, QueryError
+from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
+from arsearch.ingest import IngestReport, Progress as IngestProgress, index_paths
+from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
+from arsearch.terminal import BidiMode, Renderer, use_visual_order
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Full-text search for Arabic news.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_envvar=True,
+                           help="Index folder [default: index/ in the current folder].")
+JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
+BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
+                          help="Reorder Arabic for terminals without bidi support: auto, on or off.")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_SKIPS_SHOWN = 20
+
+
+def fail_cleanly(command: F) -> F:
+    """Turn arsearch errors, OS errors and Ctrl-C into a one-line message and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
+        try:
+            return command(*args, **kwargs)
+        except ArsearchError as exc:
+            _error(str(exc), exc.exit_code, as_json)
+        except OSError as exc:
+            _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), 1, as_json)
+        except KeyboardInterrupt:
+            _error("interrupted: batches already committed are kept; run the command again to finish", 130,
+                   as_json)
+        except Exception as exc:  # a bug: still one line, unless ARSEARCH_DEBUG asks for the traceback
+            if os.environ.get("ARSEARCH_DEBUG"):
+                raise
+            _error(f"internal error ({type(exc).__name__}: {exc}); rerun with ARSEARCH_DEBUG=1 for details",
+                   70, as_json)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _error(message: str, code: int, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False), file=sys.stderr)
+    else:
+        err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def parse_date(value: str | None, option: str, end: bool = False) -> date | None:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a month or year means its first day (``--since``) or last (``--until``)."""
+    if not value:
+        return None
+    m = _DATE_RE.match(value.strip())
+    try:
+        if not m:
+            raise ValueError
+        year, month, day = int(m.group(1)), int(m.group(2) or (12 if end else 1)), m.group(3)
+        if day is not None:
+            return date(year, month, int(day))
+        if not end:
+            return date(year, month, 1)
+        next_month = date(year + month // 12, month % 12 + 1, 1)
+        return date.fromordinal(next_month.toordinal() - 1)
+    except ValueError:
+        raise QueryError(f"invalid date {value!r} for {option}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def _index_path(index: Optional[Path]) -> Path:
+    return index if index is not None else default_index_path()
+
+
+@app.command("index")
+@fail_cleanly
+def index_command(
+    paths: list[Path] = typer.Argument(..., help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip."),
+    index: Optional[Path] = IndexOption,
+    stemmer: Optional[str] = typer.Option(None, "--stemmer", help="light or none; fixed when the index is created "
+                                          "[default: light]."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Index files and folders; run again to pick up changed, new and deleted files."""
+    if stemmer is not None and stemmer not in ("light", "none"):
+        raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
+    path = _index_path(index)
+    settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
+    if rebuild:
+        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True)
+    else:
+        ix = Index.open_or_create(path, settings)
+    with ix, _progress(as_json) as progress:
+        task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
+
+        def update(p: IngestProgress) -> None:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, total=p.bytes_total, completed=p.bytes_done, docs=p.documents,
+                            rate=p.documents / elapsed)
+
+        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update)
+    _print_report(report, path, as_json)
+    if report.indexed == 0 and report.removed == 0:
+        reason = report.skipped[0].reason if report.skipped else "no supported files found"
+        raise InputError(f"nothing could be indexed from {' '.join(map(str, paths))} ({reason})")
+
+
+def _progress(as_json: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.fields[docs]} docs"), TextColumn("{task.fields[rate]:.0f} docs/s"), TimeElapsedColumn(),
+        console=err, transient=True, disable=as_json or not err.is_terminal,
+    )
+
+
+def _print_report(report: IngestReport, path: Path, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "index": str(path), "files": report.files, "added": report.added, "updated": report.updated,
+            "unchanged": report.unchanged, "removed": report.removed, "seconds": round(report.seconds, 3),
+            "skipped": [{"where": s.where, "reason": s.reason} for s in report.skipped],
+            "duplicate_ids": report.duplicate_ids,
+        }, ensure_ascii=False))
+        return
+    rate = report.indexed / report.seconds if report.seconds else 0.0
+    out.print(f"{path}: {report.files} files in {report.seconds:.1f} s ({rate:.0f} docs/s): "
+              f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+              f"{report.removed} removed, {len(report.skipped)} skipped")
+    for s in report.skipped[:_SKIPS_SHOWN]:
+        out.print(f"  skipped {s.where}: {s.reason}")
+    if len(report.skipped) > _SKIPS_SHOWN:
+        out.print(f"  … and {len(report.skipped) - _SKIPS_SHOWN} more skipped (see --json)")
+    if report.duplicate_ids:
+        out.print(f"  {len(report.duplicate_ids)} duplicate ids in this run (the last copy wins), e.g. "
+                  f"{report.duplicate_ids[0]}")
+
+
+@app.command("query")
+@fail_cleanly
+def query_command(
+    text: Optional[str] = typer.Argument(None, help='The query: words, "exact phrase", -excluded, OR, title:…, '
+                                         "source:…"),
+    index: Optional[Path] = IndexOption,
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only documents dated on or after (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
+    as_json: bool = JsonOption,
+    bidi: str = BidiOption,
+) -> None:
+    """Search the index; prints ranked hits with highlighted snippets of the original text."""
+    since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
+    if bidi not in ("auto", "on", "off"):
+        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+    with Index.open(_index_path(index)) as ix:
+        if batch is not None:
+            _run_batch(ix, batch, limit, since_date, until_date)
+            return
+        if text is None or not text.strip():
+            raise QueryError("empty query: give some words to search for")
+        results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date)
+    if as_json:
+        print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
+    else:
+        _print_results(results, Renderer(out, use_visual_order(bidi, out)))  # type: ignore[arg-type]
+
+
+def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
+               ranking: Ranking = DEFAULT_RANKING) -> None:
+    lines = batch.read_text(encoding="utf-8-sig").splitlines()
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        qid, sep, text = line.partition("\t")
+        if not sep:
+            raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
+        try:
+            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0)
+        except QueryError:
+            continue
+        for hit in results.hits:
+            sys.stdout.write(f"{qid} Q0 {hit.id} {hit.rank} {hit.score:.4f} arsearch\n")
+
+
+def _print_results(results: SearchResults, render: Renderer) -> None:
+    for hit in results.hits:
+        render.block([(f"{hit.rank:>2}. ", "bold")] + [(p, "bold yellow" if m else "bold")
+                                                      for p, m in hit.title.segments()])
+        meta = " · ".join(x for x in (hit.source, hit.date.date().isoformat() if hit.date else "",
+                                      f"score {hit.score:.2f}", hit.id) if x)
+        render.block([(meta, "dim")], indent=4)
+        render.snippet(hit.snippet, indent=4)
+        out.print()
+    shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
+    render.block([(f"{results.total} hits{shown} for ", "dim"), (results.query, None),
+                  (f" in {results.elapsed_ms:.1f} ms", "dim")])
+
+
+@app.command("analyze")
+@fail_cleanly
+def analyze_command(
+    text: Optional[str] = typer.Argument(None, help="Text to analyze; without it, one text per line of stdin."),
+    stemmer: str = typer.Option("light", "--stemmer", help="light or none."),
+    as_json: bool = JsonOption,
+    bidi: str = BidiOption,
+) -> None:
+    """Show how text is split into search terms: term, surface form and offsets (like Elasticsearch _analyze)."""
+    if stemmer not in ("light", "none"):
+        raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
+    analyzer = Analyzer(AnalyzerSettings(stemmer=stemmer))  # type: ignore[arg-type]
+    texts = [text] if text is not None else [line.rstrip("\n") for line in sys.stdin]
+    from_stdin = text is None
+    for item in texts:
+        tokens = analyzer.tokens(item)
+        if as_json or from_stdin:
+            print(json.dumps({"text": item, "tokens": [
+                {"term": t.term, "start": t.start, "end": t.end, "surface": t.surface, "position": t.position,
+                 "stopword": t.stopword} for t in tokens]}, ensure_ascii=False))
+        else:
+            Renderer(out, use_visual_order(bidi, out)).tokens_table(item, tokens)  # type: ignore[arg-type]
+
+
+@app.command("stats")
+@fail_cleanly
+def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    """What is in an index: documents, terms, segments, size, analyzer settings, last update."""
+    with Index.open(_index_path(index)) as ix:
+        stats = ix.stats()
+    if as_json:
+        print(json.dumps(stats.__dict__, ensure_ascii=False, indent=2))
+        return
+    for key, value in stats.__dict__.items():
+        out.print(f"{key:>16}: {value}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,30 @@
+"""The record shape shared by ingestion, the index and the search layer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article, as read from a file or handed to the Python API."""
+
+    id: str
+    content: str
+    title: str = ""
+    date: datetime | None = None
+    source: str = ""
+    url: str = ""
+    author: str = ""
+    path: str = ""
+
+    def fingerprint(self) -> str:
+        """A hash of everything that is indexed, so an unchanged document can be skipped."""
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.title, self.content, self.date.isoformat() if self.date else "",
+                     self.source, self.url, self.author):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()

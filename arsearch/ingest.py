@@ -1,0 +1,185 @@
+"""``arsearch index PATH...``: read files into the index incrementally.
+
+Changed documents are replaced, unchanged ones skipped (whole files skipped by size and mtime via the manifest
+``arsearch-files.json``), and documents from files under PATH that are gone are removed.  Documents are written
+in batches, each its own commit; the manifest is written only after a commit, so it never claims more than the
+index holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arsearch.documents import Document
+from arsearch.index import Index, _write_json_atomically
+from arsearch.sources import Skipped, SourceFile, discover, read_documents
+
+MANIFEST_FILE = "arsearch-files.json"
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicate_ids: list[str] = field(default_factory=list)
+    files: int = 0
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class Progress:
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    documents: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Manifest:
+    """``{abs path: {"size", "mtime_ns", "ids"}}`` for files whose documents are all committed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.files: dict[str, dict[str, object]] = json.loads(path.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.files = {}
+        self.pending: dict[str, dict[str, object]] = {}
+
+    def unchanged_ids(self, source: SourceFile) -> list[str] | None:
+        entry = self.files.get(str(source.path))
+        if entry and entry.get("size") == source.size and entry.get("mtime_ns") == source.mtime_ns:
+            return list(entry.get("ids", []))  # type: ignore[call-overload]
+        return None
+
+    def record(self, source: SourceFile, ids: list[str]) -> None:
+        self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids}
+
+    def commit(self) -> None:
+        self.files.update(self.pending)
+        self.pending.clear()
+        _write_json_atomically(self.path, {"files": self.files})
+
+    def forget(self, paths: set[str]) -> None:
+        for p in paths:
+            self.files.pop(p, None)
+
+
+class _Ingest:
+    def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int) -> None:
+        self.index = index
+        self.report = report
+        self.batch_size = batch_size
+        self.procs = procs
+        self.manifest = _Manifest(index.path / MANIFEST_FILE)
+        self.stored = index.stored_states()
+        self.seen: set[str] = set()
+        self.batch: dict[str, Document] = {}
+
+    def source(self, source: SourceFile) -> int:
+        """Process one file; returns the number of documents it holds."""
+        ids = self.manifest.unchanged_ids(source)
+        if ids is not None and all(self.stored.get(i, ("", ""))[0] == str(source.path) for i in ids):
+            self.seen.update(ids)
+            self.report.unchanged += len(ids)
+            self.manifest.record(source, ids)
+            return len(ids)
+        ids = []
+        problems: list[Skipped] = []
+        for item in read_documents(source):
+            if isinstance(item, Skipped):
+                problems.append(item)
+            else:
+                self.document(item)
+                ids.append(item.id)
+        self.report.skipped.extend(problems)
+        if not ids and problems:
+            self.keep_previous(str(source.path))
+        else:
+            self.manifest.record(source, ids)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return len(ids)
+
+    def document(self, doc: Document) -> None:
+        if doc.id in self.seen:
+            self.report.duplicate_ids.append(doc.id)
+            self.batch.pop(doc.id, None)
+        self.seen.add(doc.id)
+        state = self.stored.get(doc.id)
+        if state is not None and state == (doc.path, doc.fingerprint()):
+            self.report.unchanged += 1
+            return
+        if state is not None:
+            self.report.updated += 1
+        else:
+            self.report.added += 1
+        self.batch[doc.id] = doc
+
+    def keep_previous(self, path: str) -> None:
+        """A file that could not be read at all keeps the documents it had."""
+        self.seen.update(i for i, (p, _) in self.stored.items() if p == path)
+
+    def flush(self, deletions: Sequence[str] = (), *, final: bool = False) -> None:
+        if not (self.batch or deletions or self.manifest.pending or final):
+            return
+        if self.batch or deletions:
+            with self.index.writer(procs=self.procs) as writer:
+                for doc in self.batch.values():
+                    writer.add(doc)
+                for doc_id in deletions:
+                    writer.delete(doc_id)
+        for doc in self.batch.values():
+            self.stored[doc.id] = (doc.path, doc.fingerprint())
+        self.batch.clear()
+        self.manifest.commit()
+
+    def removals(self, roots: list[str]) -> list[str]:
+        def under_root(path: str) -> bool:
+            return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+        return sorted(i for i, (p, _) in self.stored.items() if i not in self.seen and under_root(p))
+
+
+def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
+                procs: int = 1, progress: ProgressCallback | None = None) -> IngestReport:
+    """Bring ``index`` up to date with the files under ``paths``.
+
+    On an exception (or Ctrl-C) the current batch is discarded; earlier batches stay committed.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    sources, skipped = discover(paths)
+    report.skipped.extend(skipped)
+    report.files = len(sources)
+    run = _Ingest(index, report, batch_size, procs)
+    bytes_total = sum(s.size for s in sources)
+    bytes_done = documents = 0
+    for n, source in enumerate(sources, start=1):
+        documents += run.source(source)
+        bytes_done += source.size
+        if progress:
+            progress(Progress(n, len(sources), bytes_done, bytes_total, documents))
+    roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
+    gone = run.removals(roots)
+    report.removed = len(gone)
+    run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
+    run.flush(gone, final=True)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,230 @@
+"""Turning a parsed query into a Whoosh query, running it, and building hits with snippets."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+from typing import Any, Literal
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from arsearch.analysis import Analyzer
+from arsearch.errors import QueryError
+from arsearch.highlight import Snippet, highlight_whole, make_snippet
+from arsearch.index import Index
+from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
+from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
+
+Operator = Literal["or", "and"]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How hits are scored: BM25F parameters, field weights and the default operator between words."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    title_weight: float = 2.0
+    operator: Operator = "or"
+    #: Coordination bonus for the default OR: documents matching more of the words score higher.
+    coord: float | None = 0.5
+
+
+DEFAULT_RANKING = Ranking()
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    id: str
+    score: float
+    title: Snippet
+    snippet: Snippet
+    fields: dict[str, Any] = field(repr=False)
+
+    @property
+    def date(self) -> datetime | None:
+        return self.fields.get("date")
+
+    @property
+    def source(self) -> str:
+        return str(self.fields.get("source") or "")
+
+    @property
+    def url(self) -> str:
+        return str(self.fields.get("url") or "")
+
+    @property
+    def path(self) -> str:
+        return str(self.fields.get("path") or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``arsearch query --json``."""
+        return {
+            "id": self.id,
+            "title": self.title.text,
+            "score": round(self.score, 4),
+            "snippet": self.snippet.text,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "url": self.url,
+            "path": self.path,
+            "rank": self.rank,
+            "highlights": [list(span) for span in self.snippet.spans],
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    elapsed_ms: float
+    terms: frozenset[str]
+
+
+@dataclass
+class _Compiled:
+    query: wq.Query | None
+    terms: set[str]
+
+
+class QueryCompiler:
+    """Analyzes each word with the index's analyzer and builds the Whoosh query."""
+
+    def __init__(self, analyzer: Analyzer, ranking: Ranking = DEFAULT_RANKING) -> None:
+        self.analyzer = analyzer
+        self.ranking = ranking
+
+    def compile(self, text: str) -> tuple[wq.Query, frozenset[str]]:
+        clauses = parse_query(text)
+        unknown = fields_named(clauses) - set(QUERY_FIELDS)
+        if unknown:
+            raise QueryError(f"unknown field {sorted(unknown)[0]!r}: use one of {', '.join(QUERY_FIELDS)} "
+                             f"(or put the text in quotes to search for it)")
+        self._keep_stopwords = not self._has_content_word(clauses)
+        compiled = self._sequence(clauses, None)
+        if compiled.query is None:
+            raise QueryError("nothing to search for: the query has no words, or only excludes words")
+        return compiled.query, frozenset(compiled.terms)
+
+    def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
+        def words(node: Node) -> list[str]:
+            if isinstance(node, Word):
+                return [node.text]
+            if isinstance(node, AnyOf):
+                return [w for option in node.options for w in words(option)]
+            if isinstance(node, Group):
+                return [w for c in node.clauses if c.occur != "must_not" for w in words(c.node)]
+            return []
+
+        texts = [w for c in clauses if c.occur != "must_not" for w in words(c.node)]
+        return any(not tok.stopword for text in texts for tok in self.analyzer.tokens(text))
+
+    def _sequence(self, clauses: tuple[Clause, ...], fieldname: str | None) -> _Compiled:
+        should: list[wq.Query] = []
+        must: list[wq.Query] = []
+        must_not: list[wq.Query] = []
+        terms: set[str] = set()
+        for clause in clauses:
+            part = self._node(clause.node, fieldname)
+            if part.query is None:
+                continue
+            if clause.occur == "must_not":
+                must_not.append(part.query)
+                continue
+            terms |= part.terms
+            if clause.occur == "must" or self.ranking.operator == "and":
+                must.append(part.query)
+            else:
+                should.append(part.query)
+        positive = self._combine(must, should)
+        if positive is None:
+            return _Compiled(None, set())
+        if must_not:
+            positive = wq.AndNot(positive, must_not[0] if len(must_not) == 1 else wq.Or(must_not))
+        return _Compiled(positive, terms)
+
+    def _combine(self, must: list[wq.Query], should: list[wq.Query]) -> wq.Query | None:
+        optional: wq.Query | None = None
+        if len(should) == 1:
+            optional = should[0]
+        elif should:
+            optional = wq.Or(should, scale=self.ranking.coord)
+        if not must:
+            return optional
+        required = must[0] if len(must) == 1 else wq.And(must)
+        return wq.AndMaybe(required, optional) if optional is not None else required
+
+    def _node(self, node: Node, fieldname: str | None) -> _Compiled:
+        if isinstance(node, Group):
+            return self._sequence(node.clauses, node.field or fieldname)
+        if isinstance(node, AnyOf):
+            parts = [self._node(option, fieldname) for option in node.options]
+            queries = [p.query for p in parts if p.query is not None]
+            if not queries:
+                return _Compiled(None, set())
+            return _Compiled(queries[0] if len(queries) == 1 else wq.Or(queries),
+                             set().union(*(p.terms for p in parts)))
+        fieldname = node.field or fieldname
+        if fieldname in ("source", "id", "url"):
+            value = node.text.lower() if fieldname == "source" else node.text
+            return _Compiled(wq.Term(fieldname, value) if value else None, set())
+        is_phrase = isinstance(node, Phrase)
+        tokens = self.analyzer.tokens(node.text)
+        if not is_phrase and not self._keep_stopwords:
+            tokens = [t for t in tokens if not t.stopword]
+        words = [t.term for t in tokens]
+        if not words:
+            return _Compiled(None, set())
+        fields = [fieldname] if fieldname else list(TEXT_FIELDS)
+        return _Compiled(self._text_query(fields, words), set(words))
+
+    def _text_query(self, fields: list[str], words: list[str]) -> wq.Query:
+        per_field: list[wq.Query] = []
+        for name in fields:
+            boost = self.ranking.title_weight if name == "title" else 1.0
+            if len(words) == 1:
+                per_field.append(wq.Term(name, words[0], boost=boost))
+            else:
+                per_field.append(wq.Phrase(name, words, slop=1, boost=boost))
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+
+def _day_start(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, dtime.min)
+
+
+def _day_end(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, dtime.max)
+
+
+def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
+           until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220) -> SearchResults:
+    """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked."""
+    started = time.perf_counter()
+    query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
+    date_filter = None
+    if since or until:
+        date_filter = wq.DateRange("date", _day_start(since) if since else None,
+                                   _day_end(until) if until else None)
+    searcher = index.searcher()
+    weighting = BM25F(B=ranking.b, K1=ranking.k1)
+    with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
+        results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)
+        total = len(results)
+        hits = []
+        for rank, hit in enumerate(results[offset:offset + limit], start=offset + 1):
+            stored = hit.fields()
+            content = stored.pop("content", "")
+            hits.append(Hit(
+                rank=rank,
+                id=stored["id"],
+                score=hit.score,
+                title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
+                snippet=make_snippet(index.analyzer, content, terms, snippet_width),
+                fields=stored,
+            ))
+    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms)
