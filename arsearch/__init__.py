@@ -1,3 +1,29 @@
 """arsearch: full-text search for Arabic news."""
 
 __version__ = "0.1.0"
+
+from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize  # noqa: E402
+from arsearch.documents import Document  # noqa: E402
+from arsearch.highlight import Snippet  # noqa: E402
+from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
+from arsearch.ingest import IngestReport, index_paths  # noqa: E402
+from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
+
+__all__ = [
+    "Analyzer",
+    "AnalyzerSettings",
+    "Document",
+    "Hit",
+    "Index",
+    "IndexStats",
+    "IndexWriter",
+    "IngestReport",
+    "Ranking",
+    "SearchResults",
+    "Snippet",
+    "Token",
+    "__version__",
+    "index_paths",
+    "normalize",
+    "search",
+]

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from arsearch.cleanup import clean_article
 from arsearch.documents import Document
 
 __all__ = ["SUPPORTED_SUFFIXES", "SourceFile", "Skipped", "decode_text", "discover", "read_documents"]
@@ -315,7 +316,8 @@ def _parse(payload: bytes | _Unusable, suffix: str, display: str, path: str) -> 
         return
     kind = suffix.removesuffix(".gz")
     if kind in _TEXT_SUFFIXES:
-        yield Document(id=display, content=text, title=_title_of(text), path=path)
+        content = clean_article(text)
+        yield Document(id=display, content=content, title=_title_of(content), path=path)
     elif kind in _JSON_SUFFIXES:
         yield from _json_documents(text, display, path)
     else:

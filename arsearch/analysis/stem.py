@@ -17,8 +17,10 @@ WAW = "و"
 #: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
-#: Letters a stem must keep after an article prefix is stripped (الحج → حج, but العب stays).
-MIN_STEM_AFTER_PREFIX = 2
+#: Letters a stem must keep after ال or لل is stripped (الحج → حج, but الف stays).
+MIN_STEM_AFTER_ARTICLE = 2
+#: Letters a stem must keep after a longer prefix such as وال or بال is stripped (والده stays والده).
+MIN_STEM_AFTER_COMPOUND_PREFIX = 3
 #: Letters a stem must keep after و is stripped (وقال → قال, but ولد stays).
 MIN_STEM_AFTER_WAW = 3
 #: Letters a stem must keep after a suffix is stripped (بيان stays, قاعده → قاعد).
@@ -38,7 +40,8 @@ def waw_words() -> frozenset[str]:
 def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
     for prefix in DEFINITE_PREFIXES:
         if word.startswith(prefix):
-            if len(word) - len(prefix) >= MIN_STEM_AFTER_PREFIX:
+            minimum = MIN_STEM_AFTER_ARTICLE if len(prefix) == 2 else MIN_STEM_AFTER_COMPOUND_PREFIX
+            if len(word) - len(prefix) >= minimum:
                 return word[len(prefix):]
             return word
     if word.startswith(WAW) and len(word) - 1 >= MIN_STEM_AFTER_WAW and word not in waw_lexicon:
