@@ -255,7 +255,11 @@ class Index:
             if self._searcher is None:
                 self._searcher = self.whoosh.searcher()
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                if self._searcher.doc_count_all() == 0:  # Whoosh cannot refresh a searcher on an empty index
+                    self._searcher.close()
+                    self._searcher = self.whoosh.searcher()
+                else:
+                    self._searcher = self._searcher.refresh()
             return self._searcher
 
     def analyze(self, text: str) -> list[Token]:
