@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import json
 import os
@@ -15,6 +16,7 @@ from typing import Any, Optional, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.errors import ArsearchError, InputError, QueryError
@@ -25,8 +27,8 @@ from arsearch.terminal import BidiMode, Renderer, use_visual_order
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Full-text search for Arabic news.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +69,7 @@ def _error(message: str, code: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False), file=sys.stderr)
     else:
-        err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+        err.print(Text.assemble(("error:", "bold red"), " ", message))
     raise typer.Exit(code)
 
 
@@ -79,13 +81,11 @@ def parse_date(value: str | None, option: str, end: bool = False) -> date | None
     try:
         if not m:
             raise ValueError
-        year, month, day = int(m.group(1)), int(m.group(2) or (12 if end else 1)), m.group(3)
-        if day is not None:
-            return date(year, month, int(day))
-        if not end:
-            return date(year, month, 1)
-        next_month = date(year + month // 12, month % 12 + 1, 1)
-        return date.fromordinal(next_month.toordinal() - 1)
+        year, month = int(m.group(1)), int(m.group(2) or (12 if end else 1))
+        if m.group(3) is not None:
+            return date(year, month, int(m.group(3)))
+        first = date(year, month, 1)
+        return first.replace(day=calendar.monthrange(year, month)[1]) if end else first
     except ValueError:
         raise QueryError(f"invalid date {value!r} for {option}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
 

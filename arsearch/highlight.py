@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -65,10 +66,15 @@ def highlight_whole(analyzer: Analyzer, text: str, terms: Collection[str]) -> Sn
 
 
 def _best_window(matches: list[tuple[int, int, str]], width: int) -> int:
-    """Index of the match that starts the window holding the most distinct terms (then the most matches)."""
+    """Index of the match whose window (as :func:`_window_bounds` lays it out) holds the most distinct terms,
+    then the most matches."""
+    lead = width // 4
+    starts = [s for s, _, _ in matches]
     best, best_score = 0, (-1, -1)
-    for i, (anchor, _, _) in enumerate(matches):
-        inside = [term for start, end, term in matches[i:] if end <= anchor + width]
+    for i, anchor in enumerate(starts):
+        start = max(0, anchor - lead)
+        window = matches[bisect.bisect_left(starts, start):bisect.bisect_right(starts, start + width)]
+        inside = [term for _, e, term in window if e <= start + width]
         score = (len(set(inside)), len(inside))
         if score > best_score:
             best, best_score = i, score
@@ -105,8 +111,8 @@ def make_snippet(analyzer: Analyzer, text: str, terms: Collection[str], width: i
     matches = match_spans(analyzer, text, terms)
     first = matches[_best_window(matches, width)][0] if matches else 0
     start, end = _window_bounds(text, first, width)
-    prefix = ELLIPSIS + " " if start > 0 else ""
-    suffix = " " + ELLIPSIS if end < len(text) else ""
+    prefix = ELLIPSIS + " " if text[:start].strip() else ""
+    suffix = " " + ELLIPSIS if text[end:].strip() else ""
     body = text[start:end].translate(_FLATTEN)
     shift = len(prefix) - start
     spans = [(s + shift, e + shift) for s, e, _ in matches if s >= start and e <= end]

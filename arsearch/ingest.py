@@ -82,22 +82,24 @@ class _Manifest:
 
 
 class _Ingest:
-    def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int) -> None:
+    def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int,
+                 sources: Sequence[SourceFile]) -> None:
         self.index = index
         self.report = report
         self.batch_size = batch_size
         self.procs = procs
         self.manifest = _Manifest(index.path / MANIFEST_FILE)
         self.stored = index.stored_states()
-        self.seen: set[str] = set()
+        self.run_paths = {str(s.path) for s in sources}
+        self.kinds: dict[str, str] = {}  # id -> "added" | "updated" | "unchanged", for this run
         self.batch: dict[str, Document] = {}
 
     def source(self, source: SourceFile) -> int:
         """Process one file; returns the number of documents it holds."""
         ids = self.manifest.unchanged_ids(source)
-        if ids is not None and all(self.stored.get(i, ("", ""))[0] == str(source.path) for i in ids):
-            self.seen.update(ids)
-            self.report.unchanged += len(ids)
+        if ids is not None and all(self._committed_from_this_run(i, str(source.path)) for i in ids):
+            for doc_id in ids:
+                self._classify(doc_id, "unchanged")
             self.manifest.record(source, ids)
             return len(ids)
         ids = []
@@ -117,24 +119,37 @@ class _Ingest:
             self.flush()
         return len(ids)
 
+    def _committed_from_this_run(self, doc_id: str, path: str) -> bool:
+        """The stored copy of ``doc_id`` came from ``path``, or from another file of this run (a duplicate id)."""
+        state = self.stored.get(doc_id)
+        return state is not None and (state[0] == path or state[0] in self.run_paths)
+
+    def _classify(self, doc_id: str, kind: str) -> None:
+        """Count ``doc_id`` once per run: a later copy of a duplicate id replaces the earlier one (last wins)."""
+        previous = self.kinds.get(doc_id)
+        if previous is not None:
+            self.report.duplicate_ids.append(doc_id)
+            setattr(self.report, previous, getattr(self.report, previous) - 1)
+            self.batch.pop(doc_id, None)
+        self.kinds[doc_id] = kind
+        setattr(self.report, kind, getattr(self.report, kind) + 1)
+
     def document(self, doc: Document) -> None:
-        if doc.id in self.seen:
-            self.report.duplicate_ids.append(doc.id)
-            self.batch.pop(doc.id, None)
-        self.seen.add(doc.id)
         state = self.stored.get(doc.id)
         if state is not None and state == (doc.path, doc.fingerprint()):
-            self.report.unchanged += 1
+            self._classify(doc.id, "unchanged")
             return
-        if state is not None:
-            self.report.updated += 1
-        else:
-            self.report.added += 1
+        if state is not None and doc.id not in self.kinds and state[0] != doc.path \
+                and state[0] not in self.run_paths and os.path.exists(state[0]):
+            self.report.duplicate_ids.append(doc.id)  # another file, outside this run, had this id
+        self._classify(doc.id, "added" if state is None else "updated")
         self.batch[doc.id] = doc
 
     def keep_previous(self, path: str) -> None:
         """A file that could not be read at all keeps the documents it had."""
-        self.seen.update(i for i, (p, _) in self.stored.items() if p == path)
+        for doc_id, (stored_path, _) in self.stored.items():
+            if stored_path == path and doc_id not in self.kinds:
+                self.kinds[doc_id] = "kept"
 
     def flush(self, deletions: Sequence[str] = (), *, final: bool = False) -> None:
         if not (self.batch or deletions or self.manifest.pending or final):
@@ -154,7 +169,7 @@ class _Ingest:
         def under_root(path: str) -> bool:
             return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
-        return sorted(i for i, (p, _) in self.stored.items() if i not in self.seen and under_root(p))
+        return sorted(i for i, (p, _) in self.stored.items() if i not in self.kinds and under_root(p))
 
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
@@ -168,7 +183,7 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     sources, skipped = discover(paths)
     report.skipped.extend(skipped)
     report.files = len(sources)
-    run = _Ingest(index, report, batch_size, procs)
+    run = _Ingest(index, report, batch_size, procs, sources)
     bytes_total = sum(s.size for s in sources)
     bytes_done = documents = 0
     for n, source in enumerate(sources, start=1):

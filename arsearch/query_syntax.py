@@ -99,10 +99,15 @@ def _word_tokens(run: str) -> list[_Tok]:
     return [_Tok("word", run)]
 
 
+#: Deeper parentheses are read as if flat, so a hostile query cannot exhaust the stack.
+MAX_DEPTH = 32
+
+
 class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -144,25 +149,32 @@ class _Parser:
         options = [self.atom()]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
+            following = self.peek()
+            if following is None or following.kind in ("-", "NOT", "OR", "AND", ")"):
+                break  # "a OR -b": the exclusion is a clause of its own, not an option
             options.append(self.atom())
         kept = tuple(o for o in options if o is not None)
         if not kept:
             return None
         return kept[0] if len(kept) == 1 else AnyOf(kept)
 
-    def atom(self, field: str | None = None) -> Node | None:
-        tok = self.peek()
+    def atom(self) -> Node | None:
+        field: str | None = None
+        while (tok := self.peek()) is not None and (
+                tok.kind == "field" or (tok.kind == "(" and self.depth >= MAX_DEPTH)):
+            self.take()
+            field = tok.text if tok.kind == "field" else field
         if tok is None:
             return None
         self.take()
-        if tok.kind == "field":
-            return self.atom(field=tok.text)
         if tok.kind == "word":
             return Word(tok.text, field)
         if tok.kind == "phrase":
             return Phrase(tok.text, field)
         if tok.kind == "(":
+            self.depth += 1
             group = Group(self.sequence(nested=True), field)
+            self.depth -= 1
             if (close := self.peek()) is not None and close.kind == ")":
                 self.take()
             return group
