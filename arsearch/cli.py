@@ -119,8 +119,8 @@ def index_command(
 
         def update(p: IngestProgress) -> None:
             elapsed = progress.tasks[0].elapsed or 1e-9
-            progress.update(task, total=p.bytes_total, completed=p.bytes_done, docs=p.documents,
-                            rate=p.documents / elapsed)
+            progress.update(task, description=p.phase, total=p.bytes_total, completed=p.bytes_done,
+                            docs=p.documents, rate=p.documents / elapsed)
 
         report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update)
     _print_report(report, path, as_json)

@@ -21,6 +21,7 @@ from arsearch.sources import Skipped, SourceFile, discover, read_documents
 
 MANIFEST_FILE = "arsearch-files.json"
 DEFAULT_BATCH_SIZE = 5000
+PROGRESS_EVERY = 50
 
 
 @dataclass
@@ -41,11 +42,15 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class Progress:
+    """Where a run is: ``documents`` counts documents written or found unchanged; ``phase`` is "reading",
+    "writing" or "committing"."""
+
     files_done: int
     files_total: int
     bytes_done: int
     bytes_total: int
     documents: int
+    phase: str = "reading"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -83,8 +88,12 @@ class _Manifest:
 
 class _Ingest:
     def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int,
-                 sources: Sequence[SourceFile]) -> None:
+                 sources: Sequence[SourceFile], progress: ProgressCallback | None) -> None:
         self.index = index
+        self.progress = progress
+        self.files_total = len(sources)
+        self.bytes_total = sum(s.size for s in sources)
+        self.files_done = self.bytes_done = self.documents = 0
         self.report = report
         self.batch_size = batch_size
         self.procs = procs
@@ -94,14 +103,15 @@ class _Ingest:
         self.kinds: dict[str, str] = {}  # id -> "added" | "updated" | "unchanged", for this run
         self.batch: dict[str, Document] = {}
 
-    def source(self, source: SourceFile) -> int:
-        """Process one file; returns the number of documents it holds."""
+    def source(self, source: SourceFile) -> None:
+        """Read one file (or skip it when the manifest shows it unchanged) into the current batch."""
         ids = self.manifest.unchanged_ids(source)
         if ids is not None and all(self._committed_from_this_run(i, str(source.path)) for i in ids):
             for doc_id in ids:
                 self._classify(doc_id, "unchanged")
             self.manifest.record(source, ids)
-            return len(ids)
+            self.documents += len(ids)
+            return
         ids = []
         problems: list[Skipped] = []
         for item in read_documents(source):
@@ -117,12 +127,16 @@ class _Ingest:
             self.manifest.record(source, ids)
         if len(self.batch) >= self.batch_size:
             self.flush()
-        return len(ids)
 
     def _committed_from_this_run(self, doc_id: str, path: str) -> bool:
         """The stored copy of ``doc_id`` came from ``path``, or from another file of this run (a duplicate id)."""
         state = self.stored.get(doc_id)
         return state is not None and (state[0] == path or state[0] in self.run_paths)
+
+    def tell(self, phase: str) -> None:
+        if self.progress:
+            self.progress(Progress(self.files_done, self.files_total, self.bytes_done, self.bytes_total,
+                                   self.documents, phase))
 
     def _classify(self, doc_id: str, kind: str) -> None:
         """Count ``doc_id`` once per run: a later copy of a duplicate id replaces the earlier one (last wins)."""
@@ -138,6 +152,7 @@ class _Ingest:
         state = self.stored.get(doc.id)
         if state is not None and state == (doc.path, doc.fingerprint()):
             self._classify(doc.id, "unchanged")
+            self.documents += 1
             return
         if state is not None and doc.id not in self.kinds and state[0] != doc.path \
                 and state[0] not in self.run_paths and os.path.exists(state[0]):
@@ -156,10 +171,14 @@ class _Ingest:
             return
         if self.batch or deletions:
             with self.index.writer(procs=self.procs) as writer:
-                for doc in self.batch.values():
+                for n, doc in enumerate(self.batch.values(), start=1):
                     writer.add(doc)
+                    self.documents += 1
+                    if n % PROGRESS_EVERY == 0:
+                        self.tell("writing")
                 for doc_id in deletions:
                     writer.delete(doc_id)
+                self.tell("committing")
         for doc in self.batch.values():
             self.stored[doc.id] = (doc.path, doc.fingerprint())
         self.batch.clear()
@@ -183,14 +202,12 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     sources, skipped = discover(paths)
     report.skipped.extend(skipped)
     report.files = len(sources)
-    run = _Ingest(index, report, batch_size, procs, sources)
-    bytes_total = sum(s.size for s in sources)
-    bytes_done = documents = 0
-    for n, source in enumerate(sources, start=1):
-        documents += run.source(source)
-        bytes_done += source.size
-        if progress:
-            progress(Progress(n, len(sources), bytes_done, bytes_total, documents))
+    run = _Ingest(index, report, batch_size, procs, sources, progress)
+    for source in sources:
+        run.source(source)
+        run.files_done += 1
+        run.bytes_done += source.size
+        run.tell("reading")
     roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
     gone = run.removals(roots)
     report.removed = len(gone)

@@ -294,7 +294,9 @@ def test_progress_callback(ix_dir: Path, news_dir: Path) -> None:
     seen = []
     with Index.open_or_create(ix_dir) as ix:
         index_paths(ix, [news_dir], progress=seen.append)
-    assert [p.files_done for p in seen] == [1, 2, 3]
+    reading = [p for p in seen if p.phase == "reading"]
+    assert [p.files_done for p in reading] == [1, 2, 3]
+    assert [p.phase for p in seen[len(reading):]] == ["committing"]  # one commit at the end
     assert all(p.files_total == 3 for p in seen)
     assert seen[-1].bytes_done == seen[-1].bytes_total == sum(f.stat().st_size for f in news_dir.iterdir())
     assert seen[-1].documents == 5
