@@ -260,3 +260,7 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Natural-language questions vs keyword queries on the full SaudiNewsNet index.
+
+benchmarks/questions.tsv holds 36 questions (من/متى/ما/كم/هل/أين/كيف/لماذا …) written about corpus articles,
+each with the keyword query a user might type for the same need. For each we find the rank of the article
+that answers it, and report MRR@10 and Recall@10 for: the questions as typed (question words are stopwords,
+dropped at query time), the keyword queries, and the questions with every word kept (each word quoted, which
+is how a stopword is forced into a query) — what ranking would look like if question words were searched.
+
+    python benchmarks/questions.py [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full]
+
+The index is built with `arsearch index CORPUS` the first time (a few minutes) and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from arsearch import Index, search
+from arsearch.analysis.tokenize import tokenize
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parents[1] / "shared" / "corpus" / "saudinewsnet"
+
+
+def load_questions(path: Path) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            qid, url, question, keywords = line.split("\t")
+            rows.append((qid, url, question, keywords))
+    return rows
+
+
+def rank_of(index: Index, query: str, wanted: str, depth: int = 100) -> int | None:
+    for hit in search(index, query, limit=depth, snippet_width=0).hits:
+        if hit.id == wanted:
+            return hit.rank
+    return None
+
+
+def every_word_kept(question: str) -> str:
+    return " ".join(f'"{surface}"' for surface, _, _ in tokenize(question))
+
+
+def metrics(ranks: list[int | None]) -> tuple[float, float]:
+    mrr = sum(1 / r for r in ranks if r is not None and r <= 10) / len(ranks)
+    recall = sum(1 for r in ranks if r is not None and r <= 10) / len(ranks)
+    return mrr, recall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--index", type=Path, default=Path("/tmp/arsearch-full"))
+    args = parser.parse_args()
+    if not Index.exists(args.index):
+        subprocess.run([sys.executable, "-m", "arsearch.cli", "index", str(args.corpus), "--index",
+                        str(args.index)], check=True, stdout=subprocess.DEVNULL)
+    rows = load_questions(HERE / "questions.tsv")
+    variants = {
+        "questions as typed (question words dropped)": lambda q, k: q,
+        "keyword queries": lambda q, k: k,
+        "questions with every word searched": lambda q, k: every_word_kept(q),
+    }
+    with Index.open(args.index) as index:
+        print(f"{len(rows)} questions; index {args.index} with {index.document_count()} documents\n")
+        print("| queries | MRR@10 | Recall@10 |\n|---|---|---|")
+        misses = []
+        for label, make in variants.items():
+            ranks = [rank_of(index, make(q, k), url) for _, url, q, k in rows]
+            mrr, recall = metrics(ranks)
+            print(f"| {label} | {mrr:.3f} | {recall:.3f} |")
+            if label.startswith("questions as typed"):
+                misses = [(qid, q, r) for (qid, _, q, _), r in zip(rows, ranks) if r is None or r > 10]
+    print("\nquestions as typed whose article is not in the top 10:")
+    for qid, question, rank in misses:
+        print(f"  {qid} rank {rank or '>100'}: {question}")
+
+
+if __name__ == "__main__":
+    main()
