@@ -11,14 +11,14 @@ hold, and the largest groups, so a person can judge whether merges join spelling
 from __future__ import annotations
 
 import collections
-import json
 import sys
-import zipfile
 from pathlib import Path
 
 from arsearch.analysis.chars import HAMZA, WAW, WAW_HAMZA, YEH, YEH_HAMZA
 from arsearch.analysis.normalize import normalize
 from arsearch.analysis.tokenize import tokenize
+from arsearch.documents import Document
+from arsearch.sources import discover, read_documents
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "saudinewsnet"
 #: Undo arsearch's own fold so both options start from the same vocabulary.
@@ -30,15 +30,15 @@ OPTIONS = {
 
 def vocabulary(folder: Path) -> collections.Counter[str]:
     counts: collections.Counter[str] = collections.Counter()
-    for archive in sorted(folder.glob("*.zip")):
-        with zipfile.ZipFile(archive) as zf:
-            for name in zf.namelist():
-                for record in json.loads(zf.read(name)):
-                    content = record.get("content") or ""
-                    # keep ؤ/ئ: normalize each token, then restore the carrier letters from the surface
-                    for surface, _, _ in tokenize(content):
-                        word = normalize(surface.replace(WAW_HAMZA, "\uE001").replace(YEH_HAMZA, "\uE002"))
-                        counts[word.replace("\uE001", WAW_HAMZA).replace("\uE002", YEH_HAMZA)] += 1
+    sources, _ = discover([folder])
+    for source in sources:
+        for doc in read_documents(source):
+            if not isinstance(doc, Document):
+                continue
+            # keep ؤ/ئ: normalize each token, then restore the carrier letters from the surface
+            for surface, _, _ in tokenize(doc.content):
+                word = normalize(surface.replace(WAW_HAMZA, "\uE001").replace(YEH_HAMZA, "\uE002"))
+                counts[word.replace("\uE001", WAW_HAMZA).replace("\uE002", YEH_HAMZA)] += 1
     return counts
 
 

@@ -10,13 +10,13 @@ Run:  python scripts/build_waw_words.py ../shared/corpus/saudinewsnet
 from __future__ import annotations
 
 import collections
-import json
 import sys
-import zipfile
 from pathlib import Path
 
 from arsearch.analysis.normalize import normalize
 from arsearch.analysis.tokenize import tokenize
+from arsearch.documents import Document
+from arsearch.sources import discover, read_documents
 
 MIN_COUNT = 3
 DEFINITE_SHARE = 0.05
@@ -26,12 +26,12 @@ OUT = Path(__file__).resolve().parents[1] / "arsearch" / "data" / "waw_words.txt
 
 def corpus_counts(folder: Path) -> collections.Counter[str]:
     counts: collections.Counter[str] = collections.Counter()
-    for archive in sorted(folder.glob("*.zip")):
-        with zipfile.ZipFile(archive) as zf:
-            for name in zf.namelist():
-                for record in json.loads(zf.read(name)):
-                    text = f"{record.get('title') or ''}\n{record.get('content') or ''}"
-                    counts.update(normalize(surface) for surface, _, _ in tokenize(text))
+    sources, _ = discover([folder])
+    for source in sources:
+        for doc in read_documents(source):
+            if isinstance(doc, Document):
+                text = f"{doc.title}\n{doc.content}"
+                counts.update(normalize(surface) for surface, _, _ in tokenize(text))
     return counts
 
 
