@@ -14,6 +14,7 @@ from typing import Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
@@ -64,11 +65,15 @@ def fail_cleanly(command: F) -> F:
 
 
 def _error(message: str, code: int, as_json: bool) -> None:
+    _print_error(message, code, as_json)
+    raise typer.Exit(code)
+
+
+def _print_error(message: str, code: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False), file=sys.stderr)
     else:
-        err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    raise typer.Exit(code)
+        err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def parse_date(value: str | None, option: str, end: bool = False) -> date | None:
@@ -259,4 +264,24 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
 
 
 def main() -> None:
-    app()
+    """The ``arsearch`` entry point: ``app()``, with usage errors (unknown option, bad option value) as one line
+    (JSON on stderr with ``--json``) and exit code 2, like every other error."""
+    argv = sys.argv[1:]
+    try:
+        code = app(args=argv, prog_name="arsearch", standalone_mode=False)
+    except typer.TyperException as exc:  # raised by the argument parser before any command runs
+        exit_code = int(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
+            if hasattr(exc, "show"):  # the help text, as typer prints it
+                exc.show()
+            else:
+                print(exc, file=sys.stderr)
+            sys.exit(exit_code)
+        commands = {c.name for c in app.registered_commands}
+        command = next((a for a in argv if a in commands), "")
+        hint = f" (see arsearch {command} --help)" if command else " (see arsearch --help)"
+        _print_error(" ".join(exc.format_message().split()) + hint, exit_code, "--json" in argv)
+        sys.exit(exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
