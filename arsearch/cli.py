@@ -108,6 +108,9 @@ def index_command(
                                           "[default: light]."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
+    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS",
+                               help="If another process is updating the index, wait up to SECONDS for it "
+                                    "[default: fail at once, exit code 5]."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -116,7 +119,7 @@ def index_command(
     path = _index_path(index)
     settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
     if rebuild:
-        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True)
+        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
     else:
         ix = Index.open_or_create(path, settings)
     with ix, _progress(as_json) as progress:
@@ -127,7 +130,7 @@ def index_command(
             progress.update(task, total=p.bytes_total, completed=p.bytes_done, docs=p.documents,
                             rate=p.documents / elapsed)
 
-        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update)
+        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update, wait=wait)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"

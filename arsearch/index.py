@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from arsearch import __version__
 from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Token
 from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
+from arsearch.interrupts import deferred_interrupt
+from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
 from arsearch.schema import build_schema
 
 #: Bump when the layout of the folder or the schema changes incompatibly.
@@ -29,6 +32,10 @@ INDEX_FORMAT = 1
 META_FILE = "arsearch.json"
 DEFAULT_INDEX_DIR = "index"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
+#: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
+_KEPT_ON_REBUILD = frozenset({LOCK_FILE, HOLDER_FILE, "MAIN_WRITELOCK"})
+#: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
+_TOC_TEMP_RE = re.compile(r"^_MAIN_\d+\.toc\.")
 
 
 def default_index_path() -> Path:
@@ -41,7 +48,7 @@ def _now() -> str:
 
 
 def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
 
@@ -62,17 +69,28 @@ class IndexStats:
 
 
 class IndexWriter:
-    """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception."""
+    """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception.
 
-    def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256) -> None:
+    Holds the index's write lock (see :mod:`arsearch.locking`) from creation to commit or cancel; ``wait`` is how
+    many seconds to wait for another writer to finish before raising :class:`IndexLockedError`.
+    """
+
+    def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> None:
         self._index = index
+        index.write_lock.acquire(wait)
         try:
+            index._remove_leftovers()
             kwargs: dict[str, Any] = {"limitmb": limitmb}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
             self._writer: SegmentWriter = index.whoosh.writer(**kwargs)
         except LockError as exc:
-            raise IndexLockedError(f"index {index.path} is being updated by another process") from exc
+            index.write_lock.release()
+            raise IndexLockedError(f"index {index.path} is being updated by another program that holds "
+                                   f"Whoosh's write lock (MAIN_WRITELOCK)") from exc
+        except BaseException:
+            index.write_lock.release()
+            raise
         self._open = True
 
     def add(self, document: Document) -> None:
@@ -93,15 +111,23 @@ class IndexWriter:
         self._writer.delete_by_term("id", doc_id)
 
     def commit(self) -> None:
+        """Make the changes visible to new searchers; a Ctrl-C during the commit takes effect after it."""
         if self._open:
             self._open = False
-            self._writer.commit()
-            self._index._touch()
+            try:
+                with deferred_interrupt():
+                    self._writer.commit()
+                    self._index._touch()
+            finally:
+                self._index.write_lock.release()
 
     def cancel(self) -> None:
         if self._open:
             self._open = False
-            self._writer.cancel()
+            try:
+                self._writer.cancel()
+            finally:
+                self._index.write_lock.release()
 
     def __enter__(self) -> IndexWriter:
         return self
@@ -123,6 +149,8 @@ class Index:
         self.meta = meta
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
+        #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
+        self.write_lock = IndexLock(path)
         self._searcher: WhooshSearcher | None = None
         self._searcher_lock = threading.Lock()
 
@@ -135,14 +163,25 @@ class Index:
 
     @classmethod
     def create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
-               overwrite: bool = False) -> Index:
-        """Create an empty index; an existing one is replaced only with ``overwrite=True``."""
+               overwrite: bool = False, wait: float = 0.0) -> Index:
+        """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
+        (waiting up to ``wait`` seconds for another writer)."""
         path = Path(path)
         settings = settings or AnalyzerSettings()
-        if cls.exists(path):
-            if not overwrite:
-                raise IndexFormatError(f"an index already exists at {path}")
+        if not cls.exists(path):
+            return cls._create(path, settings)
+        if not overwrite:
+            raise IndexFormatError(f"an index already exists at {path}")
+        lock = IndexLock(path)
+        lock.acquire(wait)
+        try:
             cls._remove_contents(path)
+            return cls._create(path, settings)
+        finally:
+            lock.release()
+
+    @classmethod
+    def _create(cls, path: Path, settings: AnalyzerSettings) -> Index:
         path.mkdir(parents=True, exist_ok=True)
         meta = {
             "format": INDEX_FORMAT,
@@ -203,11 +242,21 @@ class Index:
 
     @staticmethod
     def _remove_contents(path: Path) -> None:
+        """Everything but the lock files; ``arsearch.json`` first, so that a half-removed folder is no index."""
+        (path / META_FILE).unlink(missing_ok=True)
         for child in path.iterdir():
+            if child.name in _KEPT_ON_REBUILD:
+                continue
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
             else:
                 child.unlink()
+
+    def _remove_leftovers(self) -> None:
+        """Temporary TOC files of a writer that was killed (Whoosh deletes its orphan segments itself)."""
+        for child in self.path.iterdir():
+            if _TOC_TEMP_RE.match(child.name):
+                child.unlink(missing_ok=True)
 
     def _touch(self) -> None:
         self.meta["updated"] = _now()
@@ -229,9 +278,12 @@ class Index:
 
     # writing ---------------------------------------------------------------------------------------------
 
-    def writer(self, *, procs: int = 1, limitmb: int = 256) -> IndexWriter:
-        """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception."""
-        return IndexWriter(self, procs=procs, limitmb=limitmb)
+    def writer(self, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> IndexWriter:
+        """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception.
+
+        One writer at a time per index, across processes and threads: another one raises
+        :class:`IndexLockedError` unless it finishes within ``wait`` seconds."""
+        return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait)
 
     def add(self, documents: Iterable[Document | dict[str, Any]]) -> int:
         """Add (or replace) documents and commit; dicts use :class:`Document`'s field names."""
