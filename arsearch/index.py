@@ -7,6 +7,7 @@ import os
 import shutil
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -151,8 +152,9 @@ class Index:
         self.analyzer = Analyzer(self.settings)
         #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
         self.write_lock = IndexLock(path)
-        self._searcher: WhooshSearcher | None = None
-        self._searcher_lock = threading.Lock()
+        self._local = threading.local()
+        self._searchers: weakref.WeakSet[WhooshSearcher] = weakref.WeakSet()
+        self._searchers_lock = threading.Lock()
 
     # lifecycle -------------------------------------------------------------------------------------------
 
@@ -264,10 +266,12 @@ class Index:
         _write_json_atomically(self.path / META_FILE, self.meta)
 
     def close(self) -> None:
-        with self._searcher_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        """Close every thread's searcher; do not call it while other threads are still searching."""
+        with self._searchers_lock:
+            for searcher in list(self._searchers):
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
         self.whoosh.close()
 
     def __enter__(self) -> Index:
@@ -302,13 +306,21 @@ class Index:
     # reading ---------------------------------------------------------------------------------------------
 
     def searcher(self) -> WhooshSearcher:
-        """A Whoosh searcher on the latest commit; shared, refreshed when the index has changed."""
-        with self._searcher_lock:
-            if self._searcher is None:
-                self._searcher = self.whoosh.searcher()
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-            return self._searcher
+        """A Whoosh searcher on the latest commit, refreshed when the index has changed.
+
+        One per thread: a Whoosh reader reads its files by seek-then-read on shared file objects, so two threads
+        searching through one reader corrupt each other's reads (checked: "Block tag error", zlib errors).
+        """
+        current: WhooshSearcher | None = getattr(self._local, "searcher", None)
+        if current is not None and current.up_to_date():
+            return current
+        fresh = self.whoosh.searcher() if current is None else current.refresh()
+        self._local.searcher = fresh
+        with self._searchers_lock:
+            if current is not None:
+                self._searchers.discard(current)
+            self._searchers.add(fresh)
+        return fresh
 
     def analyze(self, text: str) -> list[Token]:
         return self.analyzer.tokens(text)
