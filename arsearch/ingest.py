@@ -2,8 +2,9 @@
 
 Changed documents are replaced, unchanged ones skipped (whole files skipped by size and mtime via the manifest
 ``arsearch-files.json``), and documents from files under PATH that are gone are removed.  Documents are written
-in batches, each its own commit; the manifest is written only after a commit, so it never claims more than the
-index holds.
+in batches of ``batch_size`` (a big file is split over several), each its own commit; the manifest is written only
+after a commit, and a file is recorded only once all its documents are committed, so it never claims more than the
+index holds.  A run holds the index's write lock from start to end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arsearch.documents import Document
+from arsearch.errors import Interrupted
 from arsearch.index import Index, _write_json_atomically
+from arsearch.interrupts import deferred_interrupt
 from arsearch.sources import Skipped, SourceFile, discover, read_documents
 
 MANIFEST_FILE = "arsearch-files.json"
@@ -91,6 +94,9 @@ class _Ingest:
         self.stored = index.stored_states()
         self.seen: set[str] = set()
         self.batch: dict[str, Document] = {}
+        #: Documents added, replaced or deleted by the commits of this run.
+        self.committed = 0
+        self.uncommitted_deletions = 0
 
     def source(self, source: SourceFile) -> int:
         """Process one file; returns the number of documents it holds."""
@@ -108,13 +114,13 @@ class _Ingest:
             else:
                 self.document(item)
                 ids.append(item.id)
+                if len(self.batch) >= self.batch_size:
+                    self.flush()
         self.report.skipped.extend(problems)
         if not ids and problems:
             self.keep_previous(str(source.path))
         else:
             self.manifest.record(source, ids)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
         return len(ids)
 
     def document(self, doc: Document) -> None:
@@ -139,16 +145,37 @@ class _Ingest:
     def flush(self, deletions: Sequence[str] = (), *, final: bool = False) -> None:
         if not (self.batch or deletions or self.manifest.pending or final):
             return
-        if self.batch or deletions:
-            with self.index.writer(procs=self.procs) as writer:
-                for doc in self.batch.values():
-                    writer.add(doc)
-                for doc_id in deletions:
-                    writer.delete(doc_id)
-        for doc in self.batch.values():
-            self.stored[doc.id] = (doc.path, doc.fingerprint())
-        self.batch.clear()
-        self.manifest.commit()
+        if not (self.batch or deletions):
+            self.manifest.commit()
+            return
+        self.uncommitted_deletions = len(deletions)
+        writer = self.index.writer(procs=self.procs)
+        try:
+            for doc in self.batch.values():
+                writer.add(doc)
+            for doc_id in deletions:
+                writer.delete(doc_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        with deferred_interrupt():  # a Ctrl-C now takes effect once the batch and the manifest are committed
+            writer.commit()
+            for doc in self.batch.values():
+                self.stored[doc.id] = (doc.path, doc.fingerprint())
+            self.committed += len(self.batch) + len(deletions)
+            self.batch.clear()
+            self.uncommitted_deletions = 0
+            self.manifest.commit()
+
+    def interrupted(self) -> Interrupted:
+        kept = f"{self.committed} documents committed by this run are kept"
+        if self.batch or self.uncommitted_deletions:
+            deletions = f", {self.uncommitted_deletions} deletions" if self.uncommitted_deletions else ""
+            what = (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
+                    f"was discarded; {kept}")
+        else:
+            what = f"stopped between batches, nothing was discarded; {kept}"
+        return Interrupted(f"interrupted: {what}; run the same command again to finish")
 
     def removals(self, roots: list[str]) -> list[str]:
         def under_root(path: str) -> bool:
@@ -158,11 +185,23 @@ class _Ingest:
 
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                procs: int = 1, progress: ProgressCallback | None = None) -> IngestReport:
+                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
 
-    On an exception (or Ctrl-C) the current batch is discarded; earlier batches stay committed.
+    Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
+    (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
+    earlier batches stay committed; on Ctrl-C the same happens and :class:`~arsearch.errors.Interrupted` says
+    how many documents were committed and discarded.
     """
+    index.write_lock.acquire(wait)
+    try:
+        return _index_paths(index, paths, batch_size, procs, progress)
+    finally:
+        index.write_lock.release()
+
+
+def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
+                 progress: ProgressCallback | None) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
@@ -171,15 +210,18 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     run = _Ingest(index, report, batch_size, procs)
     bytes_total = sum(s.size for s in sources)
     bytes_done = documents = 0
-    for n, source in enumerate(sources, start=1):
-        documents += run.source(source)
-        bytes_done += source.size
-        if progress:
-            progress(Progress(n, len(sources), bytes_done, bytes_total, documents))
-    roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
-    gone = run.removals(roots)
-    report.removed = len(gone)
-    run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
-    run.flush(gone, final=True)
+    try:
+        for n, source in enumerate(sources, start=1):
+            documents += run.source(source)
+            bytes_done += source.size
+            if progress:
+                progress(Progress(n, len(sources), bytes_done, bytes_total, documents))
+        roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
+        gone = run.removals(roots)
+        report.removed = len(gone)
+        run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
+        run.flush(gone, final=True)
+    except KeyboardInterrupt:
+        raise run.interrupted() from None
     report.seconds = time.perf_counter() - started
     return report
