@@ -1,6 +1,7 @@
 """Parsing the user's query string into a small syntax tree (no analysis, no Whoosh).
 
-Grammar (lenient: unbalanced quotes and parentheses are closed at the end, stray ``)`` ignored)::
+Grammar (lenient: unbalanced quotes and parentheses are closed at the end, stray ``)`` ignored, parentheses
+nested deeper than :data:`MAX_NESTING` ignored)::
 
     query   := clause*
     clause  := ["-" | "+" | "NOT"] any ("AND" clause)?
@@ -20,6 +21,8 @@ Occur = Literal["should", "must", "must_not"]
 OPEN_QUOTES = "\"“«„”"
 CLOSE_QUOTES = "\"”»“"
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+#: Deepest nesting of parentheses kept; deeper pairs are ignored (the parser and compiler recurse per level).
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,19 @@ class _Tok:
 def _lex(query: str) -> list[_Tok]:
     toks: list[_Tok] = []
     i, n = 0, len(query)
+    depth = ignored = 0  # open parentheses kept, and open ones ignored for being too deep
     while i < n:
         ch = query[i]
         if ch.isspace():
             i += 1
         elif ch in "()":
-            toks.append(_Tok(ch))  # type: ignore[arg-type]
+            if ch == "(" and depth >= MAX_NESTING:
+                ignored += 1
+            elif ch == ")" and ignored:
+                ignored -= 1
+            else:
+                toks.append(_Tok(ch))  # type: ignore[arg-type]
+                depth = depth + 1 if ch == "(" else max(depth - 1, 0)
             i += 1
         elif ch in OPEN_QUOTES:
             j = i + 1
@@ -152,11 +162,12 @@ class _Parser:
 
     def atom(self, field: str | None = None) -> Node | None:
         tok = self.peek()
+        while tok is not None and tok.kind == "field":  # "title: content: x" searches x in content
+            field = self.take().text
+            tok = self.peek()
         if tok is None:
             return None
         self.take()
-        if tok.kind == "field":
-            return self.atom(field=tok.text)
         if tok.kind == "word":
             return Word(tok.text, field)
         if tok.kind == "phrase":

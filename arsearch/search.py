@@ -19,6 +19,11 @@ from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 
 Operator = Literal["or", "and"]
 
+#: Most terms one query may search for (after repeated words are merged), as Lucene's max clause count; a
+#: 20,000-character query of distinct common words would otherwise take minutes.
+MAX_QUERY_TERMS = 1024
+_WILDCARDS_ONLY = frozenset("*?؟ \t\n")
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -107,7 +112,13 @@ class QueryCompiler:
         self._keep_stopwords = not self._has_content_word(clauses)
         compiled = self._sequence(clauses, None)
         if compiled.query is None:
+            if set(text) <= _WILDCARDS_ONLY:
+                raise QueryError("wildcards (* and ?) are not supported: search for words; a word already "
+                                 "matches its forms with and without ال and suffixes")
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
+        count = sum(1 for _ in compiled.query.leaves())
+        if count > MAX_QUERY_TERMS:
+            raise QueryError(f"query too long ({count} terms to look up, the limit is {MAX_QUERY_TERMS}): shorten it")
         return compiled.query, frozenset(compiled.terms)
 
     def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
@@ -128,10 +139,12 @@ class QueryCompiler:
         must: list[wq.Query] = []
         must_not: list[wq.Query] = []
         terms: set[str] = set()
+        seen: set[tuple[str, wq.Query]] = set()
         for clause in clauses:
             part = self._node(clause.node, fieldname)
-            if part.query is None:
+            if part.query is None or (clause.occur, part.query) in seen:  # a repeated word adds nothing
                 continue
+            seen.add((clause.occur, part.query))
             if clause.occur == "must_not":
                 must_not.append(part.query)
                 continue
