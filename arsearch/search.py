@@ -118,7 +118,8 @@ class QueryCompiler:
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
         count = sum(1 for _ in compiled.query.leaves())
         if count > MAX_QUERY_TERMS:
-            raise QueryError(f"query too long ({count} terms to look up, the limit is {MAX_QUERY_TERMS}): shorten it")
+            raise QueryError(f"query too long ({count} terms to look up, the limit is {MAX_QUERY_TERMS}): "
+                             "shorten it")
         return compiled.query, frozenset(compiled.terms)
 
     def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
