@@ -65,14 +65,21 @@ class _Manifest:
             self.files = {}
         self.pending: dict[str, dict[str, object]] = {}
 
-    def unchanged_ids(self, source: SourceFile) -> list[str] | None:
+    def unchanged(self, source: SourceFile) -> tuple[list[str], list[Skipped]] | None:
+        """The ids (in file order, repeats included) and the problems of ``source`` if it has not changed."""
         entry = self.files.get(str(source.path))
-        if entry and entry.get("size") == source.size and entry.get("mtime_ns") == source.mtime_ns:
-            return list(entry.get("ids", []))  # type: ignore[call-overload]
-        return None
+        if not entry or entry.get("size") != source.size or entry.get("mtime_ns") != source.mtime_ns:
+            return None
+        try:
+            ids = [str(i) for i in entry.get("ids", [])]  # type: ignore[attr-defined]
+            problems = [Skipped(str(w), str(r)) for w, r in entry.get("skipped", [])]  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            return None
+        return ids, problems
 
-    def record(self, source: SourceFile, ids: list[str]) -> None:
-        self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids}
+    def record(self, source: SourceFile, ids: list[str], problems: list[Skipped]) -> None:
+        self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids,
+                                          "skipped": [[p.where, p.reason] for p in problems]}
 
     def commit(self) -> None:
         self.files.update(self.pending)
@@ -91,7 +98,11 @@ class _Ingest:
         self.batch_size = batch_size
         self.procs = procs
         self.manifest = _Manifest(index.path / MANIFEST_FILE)
+        #: ``{id: (path, fingerprint)}`` as committed: at the start, then updated by each commit.
         self.stored = index.stored_states()
+        self.at_start = dict(self.stored)
+        #: What this run does to each id it reads: "added", "updated" or "unchanged" (the last copy decides).
+        self.outcome: dict[str, str] = {}
         self.seen: set[str] = set()
         self.batch: dict[str, Document] = {}
         #: Documents added, replaced or deleted by the commits of this run.
@@ -100,13 +111,10 @@ class _Ingest:
 
     def source(self, source: SourceFile) -> int:
         """Process one file; returns the number of documents it holds."""
-        ids = self.manifest.unchanged_ids(source)
-        if ids is not None and all(self.stored.get(i, ("", ""))[0] == str(source.path) for i in ids):
-            self.seen.update(ids)
-            self.report.unchanged += len(ids)
-            self.manifest.record(source, ids)
-            return len(ids)
-        ids = []
+        known = self.manifest.unchanged(source)
+        if known is not None and self.unchanged_file(source, *known):
+            return len(known[0])
+        ids: list[str] = []
         problems: list[Skipped] = []
         for item in read_documents(source):
             if isinstance(item, Skipped):
@@ -120,23 +128,39 @@ class _Ingest:
         if not ids and problems:
             self.keep_previous(str(source.path))
         else:
-            self.manifest.record(source, ids)
+            self.manifest.record(source, ids, problems)
         return len(ids)
+
+    def unchanged_file(self, source: SourceFile, ids: list[str], problems: list[Skipped]) -> bool:
+        """Count a file the manifest knows as unchanged, without reading it, if its documents are all still
+        the ones in the index; the problems it had are reported again."""
+        unique = list(dict.fromkeys(ids))
+        path = str(source.path)
+        if any(i in self.seen or self.stored.get(i, ("", ""))[0] != path for i in unique):
+            return False  # an id also in an earlier file, or replaced since: read it, so the last copy wins
+        self.seen.update(unique)
+        self.outcome.update(dict.fromkeys(unique, "unchanged"))
+        self.report.duplicate_ids.extend(ids[n] for n in range(len(ids)) if ids[n] in ids[:n])
+        self.report.skipped.extend(problems)
+        self.manifest.record(source, ids, problems)
+        return True
 
     def document(self, doc: Document) -> None:
         if doc.id in self.seen:
             self.report.duplicate_ids.append(doc.id)
             self.batch.pop(doc.id, None)
         self.seen.add(doc.id)
-        state = self.stored.get(doc.id)
-        if state is not None and state == (doc.path, doc.fingerprint()):
-            self.report.unchanged += 1
-            return
-        if state is not None:
-            self.report.updated += 1
-        else:
-            self.report.added += 1
-        self.batch[doc.id] = doc
+        state = (doc.path, doc.fingerprint())
+        before = self.at_start.get(doc.id)
+        self.outcome[doc.id] = "added" if before is None else "unchanged" if before == state else "updated"
+        if self.stored.get(doc.id) != state:
+            self.batch[doc.id] = doc
+
+    def count(self) -> None:
+        outcomes = list(self.outcome.values())
+        self.report.added = outcomes.count("added")
+        self.report.updated = outcomes.count("updated")
+        self.report.unchanged = outcomes.count("unchanged")
 
     def keep_previous(self, path: str) -> None:
         """A file that could not be read at all keeps the documents it had."""
@@ -221,6 +245,7 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
         report.removed = len(gone)
         run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
         run.flush(gone, final=True)
+        run.count()
     except KeyboardInterrupt:
         raise run.interrupted() from None
     report.seconds = time.perf_counter() - started
