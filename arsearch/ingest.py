@@ -229,6 +229,8 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
+    own = os.path.realpath(index.path) + os.sep  # the index's own files, when it sits inside a folder given
+    sources = [s for s in sources if not os.path.realpath(s.path).startswith(own)]
     report.skipped.extend(skipped)
     report.files = len(sources)
     run = _Ingest(index, report, batch_size, procs)
