@@ -140,12 +140,13 @@ class QueryCompiler:
         must: list[wq.Query] = []
         must_not: list[wq.Query] = []
         terms: set[str] = set()
-        seen: set[tuple[str, wq.Query]] = set()
+        seen: set[tuple[str, str]] = set()
         for clause in clauses:
             part = self._node(clause.node, fieldname)
-            if part.query is None or (clause.occur, part.query) in seen:  # a repeated word adds nothing
+            # a repeated word adds nothing; keyed by repr because Whoosh's compound queries all hash alike
+            if part.query is None or (clause.occur, repr(part.query)) in seen:
                 continue
-            seen.add((clause.occur, part.query))
+            seen.add((clause.occur, repr(part.query)))
             if clause.occur == "must_not":
                 must_not.append(part.query)
                 continue
