@@ -283,6 +283,10 @@ def main() -> None:
         commands = {c.name for c in app.registered_commands}
         command = next((a for a in argv if a in commands), "")
         hint = f" (see arsearch {command} --help)" if command else " (see arsearch --help)"
+        option = str(getattr(exc, "option_name", "") or "")
+        if option.startswith("-") and not option.startswith("--") and not option[1:].isascii():
+            word = next((a for a in argv if a.startswith(option)), option)  # a query such as -قصف
+            hint = f" (to search for {word!r}, put -- before it: arsearch {command or 'query'} -- {word!r})"
         _print_error(" ".join(exc.format_message().split()) + hint, exit_code, "--json" in argv)
         sys.exit(exit_code)
     except typer.Abort:

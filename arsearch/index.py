@@ -37,6 +37,7 @@ INDEX_ENV_VAR = "ARSEARCH_INDEX"
 _KEPT_ON_REBUILD = frozenset({LOCK_FILE, HOLDER_FILE, "MAIN_WRITELOCK"})
 #: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
 _TOC_TEMP_RE = re.compile(r"^_MAIN_\d+\.toc\.")
+_TOC_RE = re.compile(r"^_MAIN_\d+\.toc$")
 
 
 def default_index_path() -> Path:
@@ -161,7 +162,7 @@ class Index:
     @staticmethod
     def exists(path: str | Path) -> bool:
         path = Path(path)
-        return (path / META_FILE).is_file() and whoosh.index.exists_in(str(path))
+        return (path / META_FILE).is_file() and _has_toc(path)
 
     @classmethod
     def create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
@@ -184,6 +185,7 @@ class Index:
 
     @classmethod
     def _create(cls, path: Path, settings: AnalyzerSettings) -> Index:
+        _check_not_a_file(path)
         path.mkdir(parents=True, exist_ok=True)
         meta = {
             "format": INDEX_FORMAT,
@@ -199,18 +201,22 @@ class Index:
     @classmethod
     def open(cls, path: str | Path) -> Index:
         path = Path(path)
+        _check_not_a_file(path)
         if not path.is_dir():
             raise IndexNotFoundError(f"no index at {path}: create one with `arsearch index PATH --index {path}`")
         meta_path = path / META_FILE
-        if not meta_path.is_file() or not whoosh.index.exists_in(str(path)):
+        if not meta_path.is_file() or not _has_toc(path):
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no Whoosh index)")
         meta = cls._read_meta(meta_path)
         settings = AnalyzerSettings(**meta["analyzer"])
         try:
             ix = whoosh.index.open_dir(str(path), schema=build_schema(settings))
-        except Exception as exc:  # Whoosh raises many types for a damaged TOC
-            raise IndexFormatError(f"cannot open the index at {path}: {exc}") from exc
-        return cls(path, ix, meta)
+            index = cls(path, ix, meta)
+            index.searcher()  # reads the TOC and opens the segments, so damage shows here, not mid-query
+        except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
+            raise IndexFormatError(f"cannot open the index at {path}, it is damaged ({type(exc).__name__}: "
+                                   f"{exc}): rebuild it with `arsearch index --rebuild`") from exc
+        return index
 
     @classmethod
     def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None) -> Index:
@@ -236,7 +242,8 @@ class Index:
             raise IndexFormatError(
                 f"the index at {meta_path.parent} has format {fmt}, newer than this arsearch supports "
                 f"({INDEX_FORMAT}): upgrade arsearch")
-        if analyzer.get("version") != ANALYZER_VERSION or analyzer.get("stemmer") not in ("light", "none"):
+        if (analyzer.get("version") != ANALYZER_VERSION or analyzer.get("stemmer") not in ("light", "none")
+                or set(analyzer) != set(AnalyzerSettings().to_dict())):
             raise IndexFormatError(
                 f"the index at {meta_path.parent} was built with analyzer settings {analyzer}, this arsearch "
                 f"uses analyzer version {ANALYZER_VERSION}: rebuild it with `arsearch index --rebuild`")
@@ -361,6 +368,20 @@ class Index:
             created=str(self.meta.get("created", "")),
             updated=str(self.meta.get("updated", "")),
         )
+
+
+def _has_toc(path: Path) -> bool:
+    """Whether the folder holds a Whoosh TOC, without reading it (``whoosh.index.exists_in`` reads it and
+    raises on a damaged one)."""
+    try:
+        return any(_TOC_RE.match(name) for name in os.listdir(path))
+    except OSError:
+        return False
+
+
+def _check_not_a_file(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise IndexNotFoundError(f"{path} is a file, not an index folder: give a folder with --index")
 
 
 def document_from_dict(record: dict[str, Any]) -> Document:
