@@ -317,11 +317,15 @@ class Index:
 
         One per thread: a Whoosh reader reads its files by seek-then-read on shared file objects, so two threads
         searching through one reader corrupt each other's reads (checked: "Block tag error", zlib errors).
+        A changed index gets a new searcher, not ``Searcher.refresh()``: whoosh-reloaded 2.7.5's refresh adds the
+        old reader's segments to the new ones, so after a merge it counts documents twice (checked: 11 instead
+        of 6), and it fails on an index that was empty.  The old searcher is left to the garbage collector, so
+        one still held by the caller keeps working on its commit.
         """
         current: WhooshSearcher | None = getattr(self._local, "searcher", None)
         if current is not None and current.up_to_date():
             return current
-        fresh = self.whoosh.searcher() if current is None else current.refresh()
+        fresh = self.whoosh.searcher()
         self._local.searcher = fresh
         with self._searchers_lock:
             if current is not None:
