@@ -263,6 +263,8 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
         print(json.dumps(stats.__dict__, ensure_ascii=False, indent=2))
         return
     for key, value in stats.__dict__.items():
+        if key == "updating":
+            value = f"by process {value['pid']} on {value['host']} since {value['started']}" if value else "no"
         out.print(f"{key:>16}: {value}")
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import re
+import shutil
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -68,6 +68,8 @@ class IndexStats:
     arsearch_version: str
     created: str
     updated: str
+    #: The process updating the index right now (``{"pid", "host", "started"}``), or None.
+    updating: dict[str, object] | None = None
 
 
 class IndexWriter:
@@ -359,6 +361,11 @@ class Index:
         reader = searcher.reader()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         terms = sum(1 for _ in reader.all_terms())
+        try:  # another process may have committed since this Index was opened
+            self.meta = self._read_meta(self.path / META_FILE)
+        except IndexFormatError:
+            pass
+        holder = self.write_lock.holder()
         return IndexStats(
             path=str(self.path),
             documents=searcher.doc_count(),
@@ -371,6 +378,7 @@ class Index:
             arsearch_version=str(self.meta.get("arsearch_version", "")),
             created=str(self.meta.get("created", "")),
             updated=str(self.meta.get("updated", "")),
+            updating=asdict(holder) if holder else None,
         )
 
 
