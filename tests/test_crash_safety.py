@@ -6,6 +6,7 @@ and the next run must complete it with no duplicate and no lost document."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import signal
@@ -152,3 +153,20 @@ def test_ctrl_c_commits_or_discards_the_current_batch_and_says_which(corpus: tup
     rerun = arsearch(*args)
     assert rerun.returncode == 0, rerun.stderr
     assert check_index(index, ids, kept) == len(ids)
+
+
+def test_ctrl_c_inside_a_commit_takes_effect_after_it() -> None:
+    """``deferred_interrupt`` (around every commit) records SIGINT and raises once the block is done, also when
+    blocks nest (the writer's commit inside the ingest's commit-and-manifest step)."""
+    from arsearch.interrupts import deferred_interrupt
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupt():
+            with deferred_interrupt():
+                os.kill(os.getpid(), signal.SIGINT)
+                steps.append("commit")
+            steps.append("manifest")  # the inner block passed the interrupt on to the outer one
+        steps.append("never")
+    assert steps == ["commit", "manifest"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
