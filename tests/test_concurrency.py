@@ -146,10 +146,10 @@ def query_ids(arsearch: Run, index: Path, text: str) -> list[str]:
 
 
 def test_queries_from_many_threads_while_another_process_indexes(tmp_path: Path, arsearch: Run) -> None:
-    """Threads share one ``Index`` (with a tiny switch interval, to interleave them as much as possible) while
+    """4 threads share one ``Index`` (with a tiny switch interval, to interleave them as much as possible) while
     a subprocess commits batches of 100: no search fails, and each sees a whole commit, never part of one."""
-    documents, batch = 1200, 100
-    ids = write_corpus(tmp_path / "corpus", documents, 300, seed=1)
+    documents, batch = 800, 100
+    ids = write_corpus(tmp_path / "corpus", documents, 200, seed=1)
     path = tmp_path / "ix"
     Index.create(path).close()
     indexer = start_cli("index", tmp_path / "corpus", "--index", path, "--batch-size", batch)
@@ -178,8 +178,8 @@ def test_queries_from_many_threads_while_another_process_indexes(tmp_path: Path,
     old_interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
-        with Index.open(path) as ix, ThreadPoolExecutor(6) as pool:
-            workers = [pool.submit(searches, n) for n in range(6)]
+        with Index.open(path) as ix, ThreadPoolExecutor(4) as pool:
+            workers = [pool.submit(searches, n) for n in range(4)]
             queries = [arsearch("query", "قصف", "--index", path, "--json") for _ in range(3)]
             _, indexer_errors = indexer.communicate(timeout=120)
             stop.set()
