@@ -200,7 +200,10 @@ def query_command(
 
 def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
                ranking: Ranking = DEFAULT_RANKING) -> None:
-    lines = batch.read_text(encoding="utf-8-sig").splitlines()
+    try:
+        lines = batch.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{batch} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue

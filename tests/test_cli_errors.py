@@ -87,6 +87,7 @@ ERRORS = [
     ("unknown option", ["query", "قصف", "--frobnicate"], 2, "No such option: --frobnicate"),
     ("unknown --bidi", ["query", "قصف", "--bidi", "sideways"], 2, "unknown --bidi mode 'sideways'"),
     ("--batch file missing", ["query", "--batch", "/nonexistent/topics.tsv"], 1, "No such file or directory"),
+    ("--batch file not UTF-8", ["query", "--batch", "LATIN1"], 2, "is not UTF-8 text (byte 5): save it as UTF-8"),
     ("stemmer of another index", ["index", "SEEDS", "--stemmer", "none"], 4, "uses stemmer 'light'"),
     ("unknown stemmer", ["index", "SEEDS", "--stemmer", "snowball"], 2, "unknown stemmer 'snowball'"),
     ("--batch-size 0", ["index", "SEEDS", "--batch-size", "0"], 2, "Invalid value for '--batch-size'"),
@@ -102,7 +103,8 @@ def test_bad_query_or_argument(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
                                as_json: bool) -> None:
     index = tmp_path / "ix"
     shutil.copytree(index_dir, index)  # "index SEEDS" must not change the shared index
-    args = [str(SEEDS) if a == "SEEDS" else a for a in args]
+    (tmp_path / "topics.tsv").write_bytes("1\tcafé\n".encode("latin-1"))
+    args = [{"SEEDS": str(SEEDS), "LATIN1": str(tmp_path / "topics.tsv")}.get(a, a) for a in args]
     options = ["--index", str(index), *(["--json"] if as_json else [])]
     exit_code, out, err = run_main(monkeypatch, capsys, args[0], *options, *args[1:])
     assert exit_code == code
