@@ -121,7 +121,7 @@ def index_command(
     if rebuild:
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
     else:
-        ix = Index.open_or_create(path, settings)
+        ix = Index.open_or_create(path, settings, wait=wait)
     with ix, _progress(as_json) as progress:
         task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
 

@@ -172,23 +172,20 @@ class Index:
         """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
         (waiting up to ``wait`` seconds for another writer)."""
         path = Path(path)
-        settings = settings or AnalyzerSettings()
-        if not cls.exists(path):
-            return cls._create(path, settings)
-        if not overwrite:
-            raise IndexFormatError(f"an index already exists at {path}")
+        _check_not_a_file(path)
         lock = IndexLock(path)
         lock.acquire(wait)
         try:
-            cls._remove_contents(path)
-            return cls._create(path, settings)
+            if cls.exists(path):
+                if not overwrite:
+                    raise IndexFormatError(f"an index already exists at {path}")
+                cls._remove_contents(path)
+            return cls._create(path, settings or AnalyzerSettings())
         finally:
             lock.release()
 
     @classmethod
     def _create(cls, path: Path, settings: AnalyzerSettings) -> Index:
-        _check_not_a_file(path)
-        path.mkdir(parents=True, exist_ok=True)
         meta = {
             "format": INDEX_FORMAT,
             "arsearch_version": __version__,
@@ -221,10 +218,16 @@ class Index:
         return index
 
     @classmethod
-    def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None) -> Index:
-        """Open the index at ``path`` (checking ``settings`` match if given) or create it."""
-        if not cls.exists(path):
-            return cls.create(path, settings)
+    def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
+                       wait: float = 0.0) -> Index:
+        """Open the index at ``path`` (checking ``settings`` match if given) or create it (under the write lock,
+        waiting up to ``wait`` seconds, so that two processes starting at once do not both create it)."""
+        try:
+            if not cls.exists(path):
+                return cls.create(path, settings, wait=wait)
+        except IndexFormatError:
+            if not cls.exists(path):
+                raise  # created by another process in the meantime: open it below
         index = cls.open(path)
         if settings is not None and settings != index.settings:
             raise IndexFormatError(
