@@ -206,3 +206,17 @@ def test_a_long_lived_index_sees_each_commit_once(tmp_path: Path) -> None:
             assert ix.document_count() == n + 1
             assert search(ix, "source:s").total == n + 1
             assert [h.id for h in search(ix, "خبر", limit=100).hits].count("n0") == 1
+
+
+def test_two_first_runs_at_once_both_succeed_with_wait(tmp_path: Path) -> None:
+    """Two cron jobs starting together on a folder with no index yet: one creates and fills it, the other waits
+    for it, then finds everything unchanged; without --wait the second one is told to try again (exit 5)."""
+    runs = [start_cli("index", SEEDS, "--index", tmp_path / "ix", "--wait", "60", "--json") for _ in range(2)]
+    results = [(run.communicate(timeout=120), run.returncode) for run in runs]
+    assert [code for _, code in results] == [0, 0], results
+    summaries = sorted((json.loads(out)["added"], json.loads(out)["unchanged"]) for (out, _), _ in results)
+    assert summaries == [(0, 2), (2, 0)]
+    quick = [start_cli("index", SEEDS, "--index", tmp_path / "other") for _ in range(2)]
+    outcomes = [(run.communicate(timeout=120)[1], run.returncode) for run in quick]
+    assert sorted(code for _, code in outcomes) in ([0, 0], [0, 5])
+    assert all("being updated by" in err for err, code in outcomes if code == 5)
