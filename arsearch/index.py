@@ -145,7 +145,13 @@ class IndexWriter:
 
 
 class Index:
-    """A search index in a folder.  Use :meth:`create`, :meth:`open` or :meth:`open_or_create`."""
+    """A search index in a folder.  Use :meth:`create`, :meth:`open` or :meth:`open_or_create`.
+
+    Thread safety: searching (:meth:`searcher`, :func:`arsearch.search`, :meth:`get`, :meth:`document_count`,
+    :meth:`stats`, :meth:`analyze`) is safe from many threads at once.  Writing is one writer at a time per index,
+    across threads and processes (:meth:`writer` raises :class:`IndexLockedError` otherwise); one
+    :class:`IndexWriter` must not be used by several threads, and :meth:`close` must not run during searches.
+    """
 
     def __init__(self, path: Path, whoosh_index: whoosh.index.FileIndex, meta: dict[str, Any]) -> None:
         self.path = path
