@@ -19,8 +19,8 @@ from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 
 Operator = Literal["or", "and"]
 
-#: Most terms one query may search for (after repeated words are merged), as Lucene's max clause count; a
-#: 20,000-character query of distinct common words would otherwise take minutes.
+#: Most term lookups one query may need (after repeated words are merged), like Lucene's max clause count: the
+#: cost of a query grows with its lookups, and a pasted article can need thousands.
 MAX_QUERY_TERMS = 1024
 _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
 
@@ -112,7 +112,7 @@ class QueryCompiler:
         self._keep_stopwords = not self._has_content_word(clauses)
         compiled = self._sequence(clauses, None)
         if compiled.query is None:
-            if set(text) <= _WILDCARDS_ONLY:
+            if text.strip() and set(text) <= _WILDCARDS_ONLY:
                 raise QueryError("wildcards (* and ?) are not supported: search for words; a word already "
                                  "matches its forms with and without ال and suffixes")
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
