@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from arsearch import Index
+from arsearch import Index, search
 from arsearch.cli import main
+from arsearch.errors import QueryError
 from helpers import Run, assert_one_line_error
 
 DOCS = [
@@ -192,3 +195,25 @@ def test_errors_through_a_real_process(tmp_path: Path, index_dir: Path, arsearch
     run = arsearch("query", "-", "--index", index_dir, "--json")
     assert run.returncode == 2
     assert json.loads(run.stderr)["exit_code"] == 2
+
+
+_QUERY_PIECES = st.one_of(
+    st.sampled_from(["(", ")", '"', "“", "”", "«", "»", "-", "+", "*", "?", ":", " ", "OR", "AND", "NOT",
+                     "title:", "source:", "id:", "foo:", "قصف", "في", "من", "دير", "الزور", "كونيكو", "2015"]),
+    st.characters(),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.lists(_QUERY_PIECES, max_size=30).map(" ".join) | st.lists(_QUERY_PIECES, max_size=30).map("".join))
+def test_any_query_gives_hits_or_a_query_error(index_dir: Path, query: str) -> None:
+    """Whatever the text, search returns hits (ranked, each once) or raises QueryError (exit code 2)."""
+    with Index.open(index_dir) as ix:
+        try:
+            results = search(ix, query, limit=5)
+        except QueryError as exc:
+            assert str(exc) and "\n" not in str(exc)
+            return
+    ids = [hit.id for hit in results.hits]
+    assert len(ids) == len(set(ids)) and set(ids) <= {"d1", "d2"}
+    assert [hit.rank for hit in results.hits] == list(range(1, len(ids) + 1))
