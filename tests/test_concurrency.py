@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -108,7 +108,7 @@ def test_note_of_a_dead_process_is_not_reported(index: Path) -> None:
     other = IndexLock(index)  # a second lock object conflicts with the first, as another process would
     other.acquire()
     try:
-        (index / HOLDER_FILE).write_text(json.dumps({"pid": dead_pid(), "host": os.uname().nodename,
+        (index / HOLDER_FILE).write_text(json.dumps({"pid": dead_pid(), "host": socket.gethostname(),
                                                      "started": "2020-01-01T00:00:00+00:00"}), encoding="utf-8")
         with Index.open(index) as ix, pytest.raises(IndexLockedError) as error:
             ix.writer()
