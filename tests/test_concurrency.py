@@ -74,17 +74,17 @@ def test_wait_gives_up_after_the_given_seconds(index: Path, arsearch: Run) -> No
     holder = hold_lock(index, 60)
     try:
         started = time.monotonic()
-        run = arsearch("index", SEEDS, "--index", index, "--wait", "1.5")
-        assert time.monotonic() - started >= 1.5
+        run = arsearch("index", SEEDS, "--index", index, "--wait", "0.7")
+        assert time.monotonic() - started >= 0.7
         assert run.returncode == 5
-        assert_one_line_error(run.stderr, f"being updated by process {holder.pid}", "waited 1.5 s")
+        assert_one_line_error(run.stderr, f"being updated by process {holder.pid}", "waited 0.7 s")
     finally:
         holder.kill()
         holder.communicate()
 
 
 def test_wait_proceeds_when_the_other_writer_finishes(index: Path, arsearch: Run) -> None:
-    holder = hold_lock(index, 1.0)
+    holder = hold_lock(index, 0.5)
     started = time.monotonic()
     run = arsearch("index", SEEDS, "--index", index, "--wait", "60")
     assert run.returncode == 0, run.stderr

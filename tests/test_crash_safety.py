@@ -153,9 +153,10 @@ def test_ctrl_c_commits_or_discards_the_current_batch_and_says_which(corpus: tup
     assert 0 < kept < len(ids) and discarded <= BATCH // 2  # a full batch when Ctrl-C hit while writing it
     assert check_index(index, ids, kept) == kept  # exactly what the message says was committed
 
-    rerun = arsearch(*args)
-    assert rerun.returncode == 0, rerun.stderr
-    assert check_index(index, ids, kept) == len(ids)
+    if not as_json:  # the rerun completes the index (the same as after kill -9, so once is enough)
+        rerun = arsearch(*args)
+        assert rerun.returncode == 0, rerun.stderr
+        assert check_index(index, ids, kept) == len(ids)
 
 
 def test_ctrl_c_inside_a_commit_takes_effect_after_it() -> None:
