@@ -66,11 +66,15 @@ def fail_cleanly(command: F) -> F:
 
 
 def _error(message: str, code: int, as_json: bool) -> None:
+    _print_error(message, code, as_json)
+    raise typer.Exit(code)
+
+
+def _print_error(message: str, code: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False), file=sys.stderr)
     else:
         err.print(Text.assemble(("error:", "bold red"), " ", message))
-    raise typer.Exit(code)
 
 
 def parse_date(value: str | None, option: str, end: bool = False) -> date | None:
@@ -103,6 +107,9 @@ def index_command(
                                           "[default: light]."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
+    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS",
+                               help="If another process is updating the index, wait up to SECONDS for it "
+                                    "[default: fail at once, exit code 5]."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -111,9 +118,9 @@ def index_command(
     path = _index_path(index)
     settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
     if rebuild:
-        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True)
+        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
     else:
-        ix = Index.open_or_create(path, settings)
+        ix = Index.open_or_create(path, settings, wait=wait)
     with ix, _progress(as_json) as progress:
         task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
 
@@ -122,7 +129,7 @@ def index_command(
             progress.update(task, description=p.phase, total=p.bytes_total, completed=p.bytes_done,
                             docs=p.documents, rate=p.documents / elapsed)
 
-        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update)
+        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update, wait=wait)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"
@@ -192,7 +199,10 @@ def query_command(
 
 def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
                ranking: Ranking = DEFAULT_RANKING) -> None:
-    lines = batch.read_text(encoding="utf-8-sig").splitlines()
+    try:
+        lines = batch.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{batch} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -255,11 +265,37 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
         print(json.dumps(stats.__dict__, ensure_ascii=False, indent=2))
         return
     for key, value in stats.__dict__.items():
+        if key == "updating":
+            value = f"by process {value['pid']} on {value['host']} since {value['started']}" if value else "no"
         out.print(f"{key:>16}: {value}")
 
 
 def main() -> None:
-    app()
+    """The ``arsearch`` entry point: ``app()``, with usage errors (unknown option, bad option value) as one line
+    (JSON on stderr with ``--json``) and exit code 2, like every other error."""
+    argv = sys.argv[1:]
+    try:
+        code = app(args=argv, prog_name="arsearch", standalone_mode=False)
+    except typer.TyperException as exc:  # raised by the argument parser before any command runs
+        exit_code = int(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
+            if hasattr(exc, "show"):  # the help text, as typer prints it
+                exc.show()
+            else:
+                print(exc, file=sys.stderr)
+            sys.exit(exit_code)
+        commands = {c.name for c in app.registered_commands}
+        command = next((a for a in argv if a in commands), "")
+        hint = f" (see arsearch {command} --help)" if command else " (see arsearch --help)"
+        option = str(getattr(exc, "option_name", "") or "")
+        if option.startswith("-") and not option.startswith("--") and not option[1:].isascii():
+            word = next((a for a in argv if a.startswith(option)), option)  # a query such as -قصف
+            hint = f" (to search for {word!r}, put -- before it: arsearch {command or 'query'} -- {word!r})"
+        _print_error(" ".join(exc.format_message().split()) + hint, exit_code, "--json" in argv)
+        sys.exit(exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

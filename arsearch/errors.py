@@ -37,3 +37,9 @@ class InputError(ArsearchError):
     """Nothing usable could be read from the paths given to ``arsearch index``."""
 
     exit_code = 6
+
+
+class Interrupted(ArsearchError):
+    """Ctrl-C during ``arsearch index``; the message says what was committed and what was discarded."""
+
+    exit_code = 130

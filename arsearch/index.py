@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
+import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +24,8 @@ from arsearch import __version__
 from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Token
 from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
+from arsearch.interrupts import deferred_interrupt
+from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
 from arsearch.schema import build_schema
 
 #: Bump when the layout of the folder or the schema changes incompatibly.
@@ -29,6 +33,11 @@ INDEX_FORMAT = 1
 META_FILE = "arsearch.json"
 DEFAULT_INDEX_DIR = "index"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
+#: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
+_KEPT_ON_REBUILD = frozenset({LOCK_FILE, HOLDER_FILE, "MAIN_WRITELOCK"})
+#: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
+_TOC_TEMP_RE = re.compile(r"^_MAIN_\d+\.toc\.")
+_TOC_RE = re.compile(r"^_MAIN_\d+\.toc$")
 
 
 def default_index_path() -> Path:
@@ -41,7 +50,7 @@ def _now() -> str:
 
 
 def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
 
@@ -59,20 +68,33 @@ class IndexStats:
     arsearch_version: str
     created: str
     updated: str
+    #: The process updating the index right now (``{"pid", "host", "started"}``), or None.
+    updating: dict[str, object] | None = None
 
 
 class IndexWriter:
-    """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception."""
+    """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception.
 
-    def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256) -> None:
+    Holds the index's write lock (see :mod:`arsearch.locking`) from creation to commit or cancel; ``wait`` is how
+    many seconds to wait for another writer to finish before raising :class:`IndexLockedError`.
+    """
+
+    def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> None:
         self._index = index
+        index.write_lock.acquire(wait)
         try:
+            index._remove_leftovers()
             kwargs: dict[str, Any] = {"limitmb": limitmb}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
             self._writer: SegmentWriter = index.whoosh.writer(**kwargs)
         except LockError as exc:
-            raise IndexLockedError(f"index {index.path} is being updated by another process") from exc
+            index.write_lock.release()
+            raise IndexLockedError(f"index {index.path} is being updated by another program that holds "
+                                   f"Whoosh's write lock (MAIN_WRITELOCK)") from exc
+        except BaseException:
+            index.write_lock.release()
+            raise
         self._open = True
 
     def add(self, document: Document) -> None:
@@ -93,15 +115,23 @@ class IndexWriter:
         self._writer.delete_by_term("id", doc_id)
 
     def commit(self) -> None:
+        """Make the changes visible to new searchers; a Ctrl-C during the commit takes effect after it."""
         if self._open:
             self._open = False
-            self._writer.commit()
-            self._index._touch()
+            try:
+                with deferred_interrupt():
+                    self._writer.commit()
+                    self._index._touch()
+            finally:
+                self._index.write_lock.release()
 
     def cancel(self) -> None:
         if self._open:
             self._open = False
-            self._writer.cancel()
+            try:
+                self._writer.cancel()
+            finally:
+                self._index.write_lock.release()
 
     def __enter__(self) -> IndexWriter:
         return self
@@ -115,7 +145,13 @@ class IndexWriter:
 
 
 class Index:
-    """A search index in a folder.  Use :meth:`create`, :meth:`open` or :meth:`open_or_create`."""
+    """A search index in a folder.  Use :meth:`create`, :meth:`open` or :meth:`open_or_create`.
+
+    Thread safety: searching (:meth:`searcher`, :func:`arsearch.search`, :meth:`get`, :meth:`document_count`,
+    :meth:`stats`, :meth:`analyze`) is safe from many threads at once.  Writing is one writer at a time per index,
+    across threads and processes (:meth:`writer` raises :class:`IndexLockedError` otherwise); one
+    :class:`IndexWriter` must not be used by several threads, and :meth:`close` must not run during searches.
+    """
 
     def __init__(self, path: Path, whoosh_index: whoosh.index.FileIndex, meta: dict[str, Any]) -> None:
         self.path = path
@@ -123,27 +159,39 @@ class Index:
         self.meta = meta
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
-        self._searcher: WhooshSearcher | None = None
-        self._searcher_lock = threading.Lock()
+        #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
+        self.write_lock = IndexLock(path)
+        self._local = threading.local()
+        self._searchers: weakref.WeakSet[WhooshSearcher] = weakref.WeakSet()
+        self._searchers_lock = threading.Lock()
 
     # lifecycle -------------------------------------------------------------------------------------------
 
     @staticmethod
     def exists(path: str | Path) -> bool:
         path = Path(path)
-        return (path / META_FILE).is_file() and whoosh.index.exists_in(str(path))
+        return (path / META_FILE).is_file() and _has_toc(path)
 
     @classmethod
     def create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
-               overwrite: bool = False) -> Index:
-        """Create an empty index; an existing one is replaced only with ``overwrite=True``."""
+               overwrite: bool = False, wait: float = 0.0) -> Index:
+        """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
+        (waiting up to ``wait`` seconds for another writer)."""
         path = Path(path)
-        settings = settings or AnalyzerSettings()
-        if cls.exists(path):
-            if not overwrite:
-                raise IndexFormatError(f"an index already exists at {path}")
-            cls._remove_contents(path)
-        path.mkdir(parents=True, exist_ok=True)
+        _check_not_a_file(path)
+        lock = IndexLock(path)
+        lock.acquire(wait)
+        try:
+            if cls.exists(path):
+                if not overwrite:
+                    raise IndexFormatError(f"an index already exists at {path}")
+                cls._remove_contents(path)
+            return cls._create(path, settings or AnalyzerSettings())
+        finally:
+            lock.release()
+
+    @classmethod
+    def _create(cls, path: Path, settings: AnalyzerSettings) -> Index:
         meta = {
             "format": INDEX_FORMAT,
             "arsearch_version": __version__,
@@ -158,24 +206,34 @@ class Index:
     @classmethod
     def open(cls, path: str | Path) -> Index:
         path = Path(path)
+        _check_not_a_file(path)
         if not path.is_dir():
             raise IndexNotFoundError(f"no index at {path}: create one with `arsearch index PATH --index {path}`")
         meta_path = path / META_FILE
-        if not meta_path.is_file() or not whoosh.index.exists_in(str(path)):
+        if not meta_path.is_file() or not _has_toc(path):
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no Whoosh index)")
         meta = cls._read_meta(meta_path)
         settings = AnalyzerSettings(**meta["analyzer"])
         try:
             ix = whoosh.index.open_dir(str(path), schema=build_schema(settings))
-        except Exception as exc:  # Whoosh raises many types for a damaged TOC
-            raise IndexFormatError(f"cannot open the index at {path}: {exc}") from exc
-        return cls(path, ix, meta)
+            index = cls(path, ix, meta)
+            index.searcher()  # reads the TOC and opens the segments, so damage shows here, not mid-query
+        except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
+            raise IndexFormatError(f"cannot open the index at {path}, it is damaged ({type(exc).__name__}: "
+                                   f"{exc}): rebuild it with `arsearch index --rebuild`") from exc
+        return index
 
     @classmethod
-    def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None) -> Index:
-        """Open the index at ``path`` (checking ``settings`` match if given) or create it."""
-        if not cls.exists(path):
-            return cls.create(path, settings)
+    def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
+                       wait: float = 0.0) -> Index:
+        """Open the index at ``path`` (checking ``settings`` match if given) or create it (under the write lock,
+        waiting up to ``wait`` seconds, so that two processes starting at once do not both create it)."""
+        try:
+            if not cls.exists(path):
+                return cls.create(path, settings, wait=wait)
+        except IndexFormatError:
+            if not cls.exists(path):
+                raise  # created by another process in the meantime: open it below
         index = cls.open(path)
         if settings is not None and settings != index.settings:
             raise IndexFormatError(
@@ -195,7 +253,8 @@ class Index:
             raise IndexFormatError(
                 f"the index at {meta_path.parent} has format {fmt}, newer than this arsearch supports "
                 f"({INDEX_FORMAT}): upgrade arsearch")
-        if analyzer.get("version") != ANALYZER_VERSION or analyzer.get("stemmer") not in ("light", "none"):
+        if (analyzer.get("version") != ANALYZER_VERSION or analyzer.get("stemmer") not in ("light", "none")
+                or set(analyzer) != set(AnalyzerSettings().to_dict())):
             raise IndexFormatError(
                 f"the index at {meta_path.parent} was built with analyzer settings {analyzer}, this arsearch "
                 f"uses analyzer version {ANALYZER_VERSION}: rebuild it with `arsearch index --rebuild`")
@@ -203,11 +262,21 @@ class Index:
 
     @staticmethod
     def _remove_contents(path: Path) -> None:
+        """Everything but the lock files; ``arsearch.json`` first, so that a half-removed folder is no index."""
+        (path / META_FILE).unlink(missing_ok=True)
         for child in path.iterdir():
+            if child.name in _KEPT_ON_REBUILD:
+                continue
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
             else:
                 child.unlink()
+
+    def _remove_leftovers(self) -> None:
+        """Temporary TOC files of a writer that was killed (Whoosh deletes its orphan segments itself)."""
+        for child in self.path.iterdir():
+            if _TOC_TEMP_RE.match(child.name):
+                child.unlink(missing_ok=True)
 
     def _touch(self) -> None:
         self.meta["updated"] = _now()
@@ -215,10 +284,12 @@ class Index:
         _write_json_atomically(self.path / META_FILE, self.meta)
 
     def close(self) -> None:
-        with self._searcher_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        """Close every thread's searcher; do not call it while other threads are still searching."""
+        with self._searchers_lock:
+            for searcher in list(self._searchers):
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
         self.whoosh.close()
 
     def __enter__(self) -> Index:
@@ -229,9 +300,12 @@ class Index:
 
     # writing ---------------------------------------------------------------------------------------------
 
-    def writer(self, *, procs: int = 1, limitmb: int = 256) -> IndexWriter:
-        """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception."""
-        return IndexWriter(self, procs=procs, limitmb=limitmb)
+    def writer(self, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> IndexWriter:
+        """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception.
+
+        One writer at a time per index, across processes and threads: another one raises
+        :class:`IndexLockedError` unless it finishes within ``wait`` seconds."""
+        return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait)
 
     def add(self, documents: Iterable[Document | dict[str, Any]]) -> int:
         """Add (or replace) documents and commit; dicts use :class:`Document`'s field names."""
@@ -250,17 +324,25 @@ class Index:
     # reading ---------------------------------------------------------------------------------------------
 
     def searcher(self) -> WhooshSearcher:
-        """A Whoosh searcher on the latest commit; shared, refreshed when the index has changed."""
-        with self._searcher_lock:
-            if self._searcher is None:
-                self._searcher = self.whoosh.searcher()
-            elif not self._searcher.up_to_date():
-                if self._searcher.doc_count_all() == 0:  # Whoosh cannot refresh a searcher on an empty index
-                    self._searcher.close()
-                    self._searcher = self.whoosh.searcher()
-                else:
-                    self._searcher = self._searcher.refresh()
-            return self._searcher
+        """A Whoosh searcher on the latest commit, refreshed when the index has changed.
+
+        One per thread: a Whoosh reader reads its files by seek-then-read on shared file objects, so two threads
+        searching through one reader corrupt each other's reads (checked: "Block tag error", zlib errors).
+        A changed index gets a new searcher, not ``Searcher.refresh()``: whoosh-reloaded 2.7.5's refresh adds the
+        old reader's segments to the new ones, so after a merge it counts documents twice (checked: 11 instead
+        of 6), and it fails on an index that was empty.  The old searcher is left to the garbage collector, so
+        one still held by the caller keeps working on its commit.
+        """
+        current: WhooshSearcher | None = getattr(self._local, "searcher", None)
+        if current is not None and current.up_to_date():
+            return current
+        fresh = self.whoosh.searcher()
+        self._local.searcher = fresh
+        with self._searchers_lock:
+            if current is not None:
+                self._searchers.discard(current)
+            self._searchers.add(fresh)
+        return fresh
 
     def analyze(self, text: str) -> list[Token]:
         return self.analyzer.tokens(text)
@@ -288,6 +370,11 @@ class Index:
         reader = searcher.reader()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         terms = sum(1 for _ in reader.all_terms())
+        try:  # another process may have committed since this Index was opened
+            self.meta = self._read_meta(self.path / META_FILE)
+        except IndexFormatError:
+            pass
+        holder = self.write_lock.holder()
         return IndexStats(
             path=str(self.path),
             documents=searcher.doc_count(),
@@ -300,7 +387,22 @@ class Index:
             arsearch_version=str(self.meta.get("arsearch_version", "")),
             created=str(self.meta.get("created", "")),
             updated=str(self.meta.get("updated", "")),
+            updating=asdict(holder) if holder else None,
         )
+
+
+def _has_toc(path: Path) -> bool:
+    """Whether the folder holds a Whoosh TOC, without reading it (``whoosh.index.exists_in`` reads it and
+    raises on a damaged one)."""
+    try:
+        return any(_TOC_RE.match(name) for name in os.listdir(path))
+    except OSError:
+        return False
+
+
+def _check_not_a_file(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise IndexNotFoundError(f"{path} is a file, not an index folder: give a folder with --index")
 
 
 def document_from_dict(record: dict[str, Any]) -> Document:

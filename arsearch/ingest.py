@@ -2,8 +2,9 @@
 
 Changed documents are replaced, unchanged ones skipped (whole files skipped by size and mtime via the manifest
 ``arsearch-files.json``), and documents from files under PATH that are gone are removed.  Documents are written
-in batches, each its own commit; the manifest is written only after a commit, so it never claims more than the
-index holds.
+in batches of ``batch_size`` (a big file is split over several), each its own commit; the manifest is written only
+after a commit, and a file is recorded only once all its documents are committed, so it never claims more than the
+index holds.  A run holds the index's write lock from start to end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arsearch.documents import Document
+from arsearch.errors import Interrupted
 from arsearch.index import Index, _write_json_atomically
+from arsearch.interrupts import deferred_interrupt
 from arsearch.sources import Skipped, SourceFile, discover, read_documents
 
 MANIFEST_FILE = "arsearch-files.json"
@@ -67,14 +70,21 @@ class _Manifest:
             self.files = {}
         self.pending: dict[str, dict[str, object]] = {}
 
-    def unchanged_ids(self, source: SourceFile) -> list[str] | None:
+    def unchanged(self, source: SourceFile) -> tuple[list[str], list[Skipped]] | None:
+        """The ids (in file order, repeats included) and the problems of ``source`` if it has not changed."""
         entry = self.files.get(str(source.path))
-        if entry and entry.get("size") == source.size and entry.get("mtime_ns") == source.mtime_ns:
-            return list(entry.get("ids", []))  # type: ignore[call-overload]
-        return None
+        if not entry or entry.get("size") != source.size or entry.get("mtime_ns") != source.mtime_ns:
+            return None
+        try:
+            ids = [str(i) for i in entry.get("ids", [])]  # type: ignore[attr-defined]
+            problems = [Skipped(str(w), str(r)) for w, r in entry.get("skipped", [])]  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            return None
+        return ids, problems
 
-    def record(self, source: SourceFile, ids: list[str]) -> None:
-        self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids}
+    def record(self, source: SourceFile, ids: list[str], problems: list[Skipped]) -> None:
+        self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids,
+                                          "skipped": [[p.where, p.reason] for p in problems]}
 
     def commit(self) -> None:
         self.files.update(self.pending)
@@ -91,6 +101,7 @@ class _Ingest:
                  sources: Sequence[SourceFile], progress: ProgressCallback | None) -> None:
         self.index = index
         self.progress = progress
+        self.run_paths = {str(s.path) for s in sources}
         self.files_total = len(sources)
         self.bytes_total = sum(s.size for s in sources)
         self.files_done = self.bytes_done = self.documents = 0
@@ -98,21 +109,23 @@ class _Ingest:
         self.batch_size = batch_size
         self.procs = procs
         self.manifest = _Manifest(index.path / MANIFEST_FILE)
+        #: ``{id: (path, fingerprint)}`` as committed: at the start, then updated by each commit.
         self.stored = index.stored_states()
-        self.run_paths = {str(s.path) for s in sources}
-        self.kinds: dict[str, str] = {}  # id -> "added" | "updated" | "unchanged", for this run
+        self.at_start = dict(self.stored)
+        #: What this run does to each id it reads: "added", "updated" or "unchanged" (the last copy decides).
+        self.outcome: dict[str, str] = {}
+        self.seen: set[str] = set()
         self.batch: dict[str, Document] = {}
+        #: Documents added, replaced or deleted by the commits of this run.
+        self.committed = 0
+        self.uncommitted_deletions = 0
 
     def source(self, source: SourceFile) -> None:
-        """Read one file (or skip it when the manifest shows it unchanged) into the current batch."""
-        ids = self.manifest.unchanged_ids(source)
-        if ids is not None and all(self._committed_from_this_run(i, str(source.path)) for i in ids):
-            for doc_id in ids:
-                self._classify(doc_id, "unchanged")
-            self.manifest.record(source, ids)
-            self.documents += len(ids)
+        """Read one file (or count it unchanged from the manifest) into the current batch."""
+        known = self.manifest.unchanged(source)
+        if known is not None and self.unchanged_file(source, *known):
             return
-        ids = []
+        ids: list[str] = []
         problems: list[Skipped] = []
         for item in read_documents(source):
             if isinstance(item, Skipped):
@@ -120,98 +133,145 @@ class _Ingest:
             else:
                 self.document(item)
                 ids.append(item.id)
+                if len(self.batch) >= self.batch_size:
+                    self.flush()
         self.report.skipped.extend(problems)
         if not ids and problems:
             self.keep_previous(str(source.path))
         else:
-            self.manifest.record(source, ids)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
+            self.manifest.record(source, ids, problems)
 
-    def _committed_from_this_run(self, doc_id: str, path: str) -> bool:
-        """The stored copy of ``doc_id`` came from ``path``, or from another file of this run (a duplicate id)."""
-        state = self.stored.get(doc_id)
-        return state is not None and (state[0] == path or state[0] in self.run_paths)
+    def unchanged_file(self, source: SourceFile, ids: list[str], problems: list[Skipped]) -> bool:
+        """Count a file the manifest knows as unchanged, without reading it, if its documents are all still
+        the ones in the index; the problems it had are reported again."""
+        unique = list(dict.fromkeys(ids))
+        path = str(source.path)
+        if any(i in self.seen or self.stored.get(i, ("", ""))[0] != path for i in unique):
+            return False  # an id also in an earlier file, or replaced since: read it, so the last copy wins
+        self.seen.update(unique)
+        self.outcome.update(dict.fromkeys(unique, "unchanged"))
+        self.documents += len(unique)
+        self.report.duplicate_ids.extend(ids[n] for n in range(len(ids)) if ids[n] in ids[:n])
+        self.report.skipped.extend(problems)
+        self.manifest.record(source, ids, problems)
+        return True
+
+    def document(self, doc: Document) -> None:
+        state = (doc.path, doc.fingerprint())
+        before = self.at_start.get(doc.id)
+        if doc.id in self.seen:
+            self.report.duplicate_ids.append(doc.id)
+            self.batch.pop(doc.id, None)
+        elif before is not None and before[0] != doc.path and before[0] not in self.run_paths \
+                and os.path.exists(before[0]):
+            self.report.duplicate_ids.append(doc.id)  # a file outside this run has this id too: last wins
+        self.seen.add(doc.id)
+        self.outcome[doc.id] = "added" if before is None else "unchanged" if before == state else "updated"
+        if self.stored.get(doc.id) != state:
+            self.batch[doc.id] = doc
+        else:
+            self.documents += 1
 
     def tell(self, phase: str) -> None:
         if self.progress:
             self.progress(Progress(self.files_done, self.files_total, self.bytes_done, self.bytes_total,
                                    self.documents, phase))
 
-    def _classify(self, doc_id: str, kind: str) -> None:
-        """Count ``doc_id`` once per run: a later copy of a duplicate id replaces the earlier one (last wins)."""
-        previous = self.kinds.get(doc_id)
-        if previous is not None:
-            self.report.duplicate_ids.append(doc_id)
-            setattr(self.report, previous, getattr(self.report, previous) - 1)
-            self.batch.pop(doc_id, None)
-        self.kinds[doc_id] = kind
-        setattr(self.report, kind, getattr(self.report, kind) + 1)
-
-    def document(self, doc: Document) -> None:
-        state = self.stored.get(doc.id)
-        if state is not None and state == (doc.path, doc.fingerprint()):
-            self._classify(doc.id, "unchanged")
-            self.documents += 1
-            return
-        if state is not None and doc.id not in self.kinds and state[0] != doc.path \
-                and state[0] not in self.run_paths and os.path.exists(state[0]):
-            self.report.duplicate_ids.append(doc.id)  # another file, outside this run, had this id
-        self._classify(doc.id, "added" if state is None else "updated")
-        self.batch[doc.id] = doc
+    def count(self) -> None:
+        outcomes = list(self.outcome.values())
+        self.report.added = outcomes.count("added")
+        self.report.updated = outcomes.count("updated")
+        self.report.unchanged = outcomes.count("unchanged")
 
     def keep_previous(self, path: str) -> None:
         """A file that could not be read at all keeps the documents it had."""
-        for doc_id, (stored_path, _) in self.stored.items():
-            if stored_path == path and doc_id not in self.kinds:
-                self.kinds[doc_id] = "kept"
+        self.seen.update(i for i, (p, _) in self.stored.items() if p == path)
 
     def flush(self, deletions: Sequence[str] = (), *, final: bool = False) -> None:
         if not (self.batch or deletions or self.manifest.pending or final):
             return
-        if self.batch or deletions:
-            with self.index.writer(procs=self.procs) as writer:
-                for n, doc in enumerate(self.batch.values(), start=1):
-                    writer.add(doc)
-                    self.documents += 1
-                    if n % PROGRESS_EVERY == 0:
-                        self.tell("writing")
-                for doc_id in deletions:
-                    writer.delete(doc_id)
-                self.tell("committing")
-        for doc in self.batch.values():
-            self.stored[doc.id] = (doc.path, doc.fingerprint())
-        self.batch.clear()
-        self.manifest.commit()
+        if not (self.batch or deletions):
+            self.manifest.commit()
+            return
+        self.uncommitted_deletions = len(deletions)
+        writer = self.index.writer(procs=self.procs)
+        try:
+            for n, doc in enumerate(self.batch.values(), start=1):
+                writer.add(doc)
+                self.documents += 1
+                if n % PROGRESS_EVERY == 0:
+                    self.tell("writing")
+            for doc_id in deletions:
+                writer.delete(doc_id)
+            self.tell("committing")
+        except BaseException:
+            writer.cancel()
+            raise
+        with deferred_interrupt():  # a Ctrl-C now takes effect once the batch and the manifest are committed
+            writer.commit()
+            for doc in self.batch.values():
+                self.stored[doc.id] = (doc.path, doc.fingerprint())
+            self.committed += len(self.batch) + len(deletions)
+            self.batch.clear()
+            self.uncommitted_deletions = 0
+            self.manifest.commit()
+
+    def interrupted(self) -> Interrupted:
+        kept = f"{self.committed} documents committed by this run are kept"
+        if self.batch or self.uncommitted_deletions:
+            deletions = f", {self.uncommitted_deletions} deletions" if self.uncommitted_deletions else ""
+            what = (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
+                    f"was discarded; {kept}")
+        else:
+            what = f"stopped between batches, nothing was discarded; {kept}"
+        return Interrupted(f"interrupted: {what}; run the same command again to finish")
 
     def removals(self, roots: list[str]) -> list[str]:
         def under_root(path: str) -> bool:
             return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
-        return sorted(i for i, (p, _) in self.stored.items() if i not in self.kinds and under_root(p))
+        return sorted(i for i, (p, _) in self.stored.items() if i not in self.seen and under_root(p))
 
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                procs: int = 1, progress: ProgressCallback | None = None) -> IngestReport:
+                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
 
-    On an exception (or Ctrl-C) the current batch is discarded; earlier batches stay committed.
+    Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
+    (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
+    earlier batches stay committed; on Ctrl-C the same happens and :class:`~arsearch.errors.Interrupted` says
+    how many documents were committed and discarded.
     """
+    index.write_lock.acquire(wait)
+    try:
+        return _index_paths(index, paths, batch_size, procs, progress)
+    finally:
+        index.write_lock.release()
+
+
+def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
+                 progress: ProgressCallback | None) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
+    own = os.path.realpath(index.path) + os.sep  # the index's own files, when it sits inside a folder given
+    sources = [s for s in sources if not os.path.realpath(s.path).startswith(own)]
     report.skipped.extend(skipped)
     report.files = len(sources)
     run = _Ingest(index, report, batch_size, procs, sources, progress)
-    for source in sources:
-        run.source(source)
-        run.files_done += 1
-        run.bytes_done += source.size
-        run.tell("reading")
-    roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
-    gone = run.removals(roots)
-    report.removed = len(gone)
-    run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
-    run.flush(gone, final=True)
+    try:
+        for source in sources:
+            run.source(source)
+            run.files_done += 1
+            run.bytes_done += source.size
+            run.tell("reading")
+        roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
+        gone = run.removals(roots)
+        report.removed = len(gone)
+        run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
+        run.flush(gone, final=True)
+        run.count()
+    except KeyboardInterrupt:
+        raise run.interrupted() from None
     report.seconds = time.perf_counter() - started
     return report

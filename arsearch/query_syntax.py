@@ -1,6 +1,7 @@
 """Parsing the user's query string into a small syntax tree (no analysis, no Whoosh).
 
-Grammar (lenient: unbalanced quotes and parentheses are closed at the end, stray ``)`` ignored)::
+Grammar (lenient: unbalanced quotes and parentheses are closed at the end, stray ``)`` ignored, parentheses
+nested deeper than :data:`MAX_NESTING` ignored)::
 
     query   := clause*
     clause  := ["-" | "+" | "NOT"] any ("AND" clause)?
@@ -20,6 +21,8 @@ Occur = Literal["should", "must", "must_not"]
 OPEN_QUOTES = "\"“«„”"
 CLOSE_QUOTES = "\"”»“"
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+#: Deepest nesting of parentheses kept; deeper pairs are ignored (the parser and compiler recurse per level).
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,19 @@ class _Tok:
 def _lex(query: str) -> list[_Tok]:
     toks: list[_Tok] = []
     i, n = 0, len(query)
+    depth = ignored = 0  # open parentheses kept, and open ones ignored for being too deep
     while i < n:
         ch = query[i]
         if ch.isspace():
             i += 1
         elif ch in "()":
-            toks.append(_Tok(ch))  # type: ignore[arg-type]
+            if ch == "(" and depth >= MAX_NESTING:
+                ignored += 1
+            elif ch == ")" and ignored:
+                ignored -= 1
+            else:
+                toks.append(_Tok(ch))  # type: ignore[arg-type]
+                depth = depth + 1 if ch == "(" else max(depth - 1, 0)
             i += 1
         elif ch in OPEN_QUOTES:
             j = i + 1
@@ -99,15 +109,10 @@ def _word_tokens(run: str) -> list[_Tok]:
     return [_Tok("word", run)]
 
 
-#: Deeper parentheses are read as if flat, so a hostile query cannot exhaust the stack.
-MAX_DEPTH = 32
-
-
 class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.i = 0
-        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -158,12 +163,11 @@ class _Parser:
             return None
         return kept[0] if len(kept) == 1 else AnyOf(kept)
 
-    def atom(self) -> Node | None:
-        field: str | None = None
-        while (tok := self.peek()) is not None and (
-                tok.kind == "field" or (tok.kind == "(" and self.depth >= MAX_DEPTH)):
-            self.take()
-            field = tok.text if tok.kind == "field" else field
+    def atom(self, field: str | None = None) -> Node | None:
+        tok = self.peek()
+        while tok is not None and tok.kind == "field":  # "title: content: x" searches x in content
+            field = self.take().text
+            tok = self.peek()
         if tok is None:
             return None
         self.take()
@@ -172,9 +176,7 @@ class _Parser:
         if tok.kind == "phrase":
             return Phrase(tok.text, field)
         if tok.kind == "(":
-            self.depth += 1
             group = Group(self.sequence(nested=True), field)
-            self.depth -= 1
             if (close := self.peek()) is not None and close.kind == ")":
                 self.take()
             return group

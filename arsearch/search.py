@@ -19,6 +19,11 @@ from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 
 Operator = Literal["or", "and"]
 
+#: Most term lookups one query may need (after repeated words are merged), like Lucene's max clause count: the
+#: cost of a query grows with its lookups, and a pasted article can need thousands.
+MAX_QUERY_TERMS = 1024
+_WILDCARDS_ONLY = frozenset("*?؟ \t\n")
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -107,7 +112,14 @@ class QueryCompiler:
         self._keep_stopwords = not self._has_content_word(clauses)
         compiled = self._sequence(clauses, None)
         if compiled.query is None:
+            if text.strip() and set(text) <= _WILDCARDS_ONLY:
+                raise QueryError("wildcards (* and ?) are not supported: search for words; a word already "
+                                 "matches its forms with and without ال and suffixes")
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
+        count = sum(1 for _ in compiled.query.leaves())
+        if count > MAX_QUERY_TERMS:
+            raise QueryError(f"query too long ({count} terms to look up, the limit is {MAX_QUERY_TERMS}): "
+                             "shorten it")
         return compiled.query, frozenset(compiled.terms)
 
     def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
@@ -128,10 +140,13 @@ class QueryCompiler:
         must: list[wq.Query] = []
         must_not: list[wq.Query] = []
         terms: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for clause in clauses:
             part = self._node(clause.node, fieldname)
-            if part.query is None:
+            # a repeated word adds nothing; keyed by repr because Whoosh's compound queries all hash alike
+            if part.query is None or (clause.occur, repr(part.query)) in seen:
                 continue
+            seen.add((clause.occur, repr(part.query)))
             if clause.occur == "must_not":
                 must_not.append(part.query)
                 continue

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from helpers import Run, cli_command, cli_env
 
 from arsearch.index import Index
 from arsearch.ingest import index_paths
@@ -122,3 +125,14 @@ def news_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def news_index(news_index_path: Path) -> Iterator[Index]:
     with Index.open(news_index_path) as ix:
         yield ix
+
+
+@pytest.fixture
+def arsearch() -> Run:
+    """``arsearch(*args, timeout=120, stdin=None)`` runs the CLI in a subprocess and returns the completed process."""
+
+    def run(*args: str | Path, timeout: float = 120, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cli_command(*args), env=cli_env(), capture_output=True, text=True, timeout=timeout,
+                              input=stdin)
+
+    return run

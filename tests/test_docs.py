@@ -43,3 +43,10 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = capsys.readouterr().out
     assert out.startswith("1 a1 ")
     assert "<mark>" in out and "('صواريخ', 0, 9)" in out
+
+
+@pytest.mark.parametrize("name", sorted(get_command(app).commands))  # type: ignore[attr-defined]
+def test_every_option_is_documented(name: str) -> None:
+    command = get_command(app).commands[name]  # type: ignore[attr-defined]
+    options = [o for p in command.params for o in p.opts if o.startswith("--") and o != "--help"]
+    assert options and [o for o in options if not re.search(re.escape(o) + r"(?![\w-])", README)] == []

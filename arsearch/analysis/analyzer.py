@@ -18,6 +18,9 @@ Stemmer = Literal["light", "none"]
 STEMMERS: tuple[Stemmer, ...] = ("light", "none")
 
 _CACHE_LIMIT = 1_000_000
+#: How many times a piece of a normalized token is normalized again (NFKC then case folding can give text that
+#: is not NFKC-normalized itself); real text needs at most one more round.
+_MAX_RENORMALIZE = 3
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Analyzer:
         cached = self._cache.get(surface)
         if cached is not None:
             return cached
-        result = tuple((self._term(word), word in self._stopwords) for word in normalize(surface).split())
+        result = tuple((self._term(word), word in self._stopwords) for word in _normal_words(surface))
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[surface] = result
         return result
@@ -86,3 +89,19 @@ class Analyzer:
         tokens = self.tokens(text)
         content = [t.term for t in tokens if not t.stopword]
         return content or [t.term for t in tokens]
+
+
+def _normal_words(surface: str, depth: int = 0) -> list[str]:
+    """The words of ``normalize(surface)`` as the tokenizer splits them, each normalized until it no longer changes.
+
+    Whitespace alone is not enough: NFKC turns ``½`` into ``1⁄2`` (two numbers and a symbol), and a word of the
+    normalized text must analyze to itself, so that analyzing normalized text gives the same terms.
+    """
+    words: list[str] = []
+    for match in TOKEN_RE.finditer(normalize(surface)):
+        word = match.group()
+        if depth < _MAX_RENORMALIZE and normalize(word) != word:
+            words.extend(_normal_words(word, depth + 1))
+        else:
+            words.append(word)
+    return words
