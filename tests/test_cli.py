@@ -463,7 +463,8 @@ def test_stats_json(cli_seed_index: Path) -> None:
     assert result.exit_code == 0
     stats = json.loads(result.stdout)
     assert set(stats) == {"path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
-                          "arsearch_version", "created", "updated"}
+                          "arsearch_version", "created", "updated", "updating"}
+    assert stats["updating"] is None
     assert stats["path"] == str(cli_seed_index)
     assert stats["documents"] == 2
     assert stats["deleted"] == 0
