@@ -102,7 +102,8 @@ class FTS5:
 
 
 class WhooshStandard:
-    index_key = "whoosh-standard"
+    #: No positions: the OR of terms never needs them, BM25F ignores them, and the build is about 20% faster.
+    index_key = "whoosh-standard-nopos"
     how = "in-process Whoosh, StandardAnalyzer, BM25F(B=0.75, K1=1.2), Or of the analyzed title terms"
 
     def build(self, articles: Sequence[Article], index_dir: Path, docs_jsonl: Path) -> None:
@@ -110,7 +111,7 @@ class WhooshStandard:
         from whoosh.analysis import StandardAnalyzer
         from whoosh.fields import ID, TEXT, Schema
 
-        schema = Schema(id=ID(stored=True, unique=True), content=TEXT(analyzer=StandardAnalyzer()))
+        schema = Schema(id=ID(stored=True, unique=True), content=TEXT(analyzer=StandardAnalyzer(), phrase=False))
         ix = windex.create_in(str(index_dir), schema)
         writer = ix.writer(limitmb=512)
         for a in articles:
