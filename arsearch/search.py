@@ -218,7 +218,10 @@ def _day_end(value: date | datetime) -> datetime:
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220) -> SearchResults:
-    """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked."""
+    """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
+
+    ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
+    """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
     date_filter = None
@@ -239,7 +242,8 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
                 id=stored["id"],
                 score=hit.score,
                 title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
-                snippet=make_snippet(index.analyzer, content, terms, snippet_width),
+                snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0
+                else Snippet(""),
                 fields=stored,
             ))
     return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms)

@@ -1,0 +1,238 @@
+"""Known-item relevance of arsearch against SQLite FTS5 and Whoosh on SaudiNewsNet (issue 3).
+
+    PYTHONPATH=. python benchmarks/relevance.py [--corpus PATH] [--workdir DIR] [--configs a,b,...]
+
+Loads the corpus, drops empty and duplicate contents, draws the fixed known-item sample (titles as queries, the
+article as the one relevant document), builds each engine's index from the contents only (no titles), runs the
+queries and prints one markdown table.  Indexes are cached in the workdir by configuration and corpus, so a rerun
+only queries.  The workdir also gets the qrels, topics, batch file, TREC runs and per-query ranks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records  # noqa: E402
+from benchmarks.evaluation.engines import (  # noqa: E402
+    FTS5,
+    REPO_ROOT,
+    ArsearchCli,
+    ArsearchLibrary,
+    Engine,
+    WhooshStandard,
+    fresh_dir,
+    is_built,
+    mark_built,
+    write_batch,
+)
+from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
+from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
+RUN_DEPTH = 100
+
+DEFAULT_KEY = ArsearchCli("light").index_key
+
+#: Every configuration, by row name.  Rows of the same ``index_key`` share one index.
+CONFIGS: dict[str, Engine] = {
+    "fts5": FTS5(),
+    "whoosh-standard": WhooshStandard(),
+    "arsearch": ArsearchCli("light"),
+    "arsearch-stemmer-none": ArsearchCli("none"),
+    "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
+    "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coord": None}),
+    # Not in the default set (coord 0.1 and 0.9 rank within 0.001 of the default 0.5; see RESULTS.md):
+    "arsearch-coord-0.1": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.1}),
+    "arsearch-coord-0.9": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.9}),
+    "arsearch-raw-titles": ArsearchLibrary(DEFAULT_KEY, {}, raw_titles=True),
+    "arsearch-inprocess": ArsearchLibrary(DEFAULT_KEY, {}),
+}
+DEFAULT_CONFIGS = ["fts5", "whoosh-standard", "arsearch", "arsearch-stemmer-none", "arsearch-and",
+                   "arsearch-coord-off"]
+#: Queries on which the in-process path must rank exactly as ``arsearch query --batch`` did.
+CONSISTENCY_QUERIES = 100
+BASELINE = "fts5"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    workdir: Path = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        print(f"unknown configuration(s) {', '.join(unknown)}; known: {', '.join(CONFIGS)}", file=sys.stderr)
+        return 2
+
+    print(machine_description())
+    articles, topics = prepare(args.corpus, workdir, args.size, args.seed)
+    corpus_id = fingerprint(articles)
+    docs_jsonl = write_documents(articles, workdir, corpus_id)
+
+    rows: dict[str, tuple[Scores, float]] = {}
+    notes: dict[str, list[str]] = {}
+    build_seconds: dict[str, float] = {}
+    for name in configs:
+        engine = CONFIGS[name]
+        index_dir = workdir / "indexes" / f"{engine.index_key}-{corpus_id}"
+        if not is_built(index_dir):
+            builder = next((e for e in CONFIGS.values()
+                            if e.index_key == engine.index_key and not isinstance(e, ArsearchLibrary)), engine)
+            print(f"[{elapsed(started)}] building {engine.index_key} index ...", flush=True)
+            t0 = time.perf_counter()
+            builder.build(articles, fresh_dir(index_dir), docs_jsonl)
+            build_seconds[engine.index_key] = time.perf_counter() - t0
+            mark_built(index_dir, build_seconds[engine.index_key], len(articles))
+            print(f"[{elapsed(started)}]   built in {build_seconds[engine.index_key]:.0f} s", flush=True)
+        print(f"[{elapsed(started)}] running {name} ...", flush=True)
+        result = engine.run(topics, index_dir, RUN_DEPTH, workdir)
+        run_file = workdir / "runs" / f"{name}.run"
+        run_file.parent.mkdir(exist_ok=True)
+        run_file.write_text("".join(format_run(result.run, name)), encoding="utf-8")
+        ranked = {qid: [doc for doc, _ in hits] for qid, hits in result.run.items()}
+        qrels = {t.qid: {t.doc_id} for t in topics}
+        rows[name] = (evaluate(ranked, qrels), result.mean_ms)
+        notes[name] = [engine.how, *result.notes]
+        write_ranks(workdir / "runs" / f"{name}.ranks.tsv", topics, ranked)
+        s = rows[name][0]
+        print(f"[{elapsed(started)}]   MRR@10 {s.mrr10:.3f}  R@10 {s.recall10:.3f}  R@100 {s.recall100:.3f}  "
+              f"{result.mean_ms:.1f} ms/query", flush=True)
+
+    if "arsearch" in rows and any(isinstance(CONFIGS[n], ArsearchLibrary) for n in rows):
+        index_dir = workdir / "indexes" / f"{DEFAULT_KEY}-{corpus_id}"
+        check = check_in_process(topics[:CONSISTENCY_QUERIES], index_dir, workdir)
+        print(f"[{elapsed(started)}] {check}", flush=True)
+        notes["arsearch"].append(check)
+
+    table = markdown_table(rows)
+    total = time.perf_counter() - started
+    print()
+    print(table)
+    print()
+    for name in rows:
+        print(f"- {name}: " + "; ".join(notes[name]))
+    print(f"\ntotal wall time {total:.0f} s (index builds: "
+          + (", ".join(f"{k} {v:.0f} s" for k, v in build_seconds.items()) or "all cached") + ")")
+    (workdir / "results.json").write_text(json.dumps({
+        "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name]}
+                    for name, (scores, ms) in rows.items()},
+        "seed": args.seed, "sample": args.size, "documents": len(articles), "corpus_fingerprint": corpus_id,
+        "build_seconds": build_seconds, "total_seconds": total, "machine": machine_description(),
+    }, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def check_in_process(topics: Sequence[Topic], index_dir: Path, workdir: Path) -> str:
+    """Rank ``topics`` in-process with the default ranking and compare with the CLI's run file: the in-process
+    rows are only comparable with the CLI row if this path ranks identically."""
+    from benchmarks.evaluation.metrics import parse_run
+
+    cli_run = parse_run((workdir / "runs" / "arsearch.run").read_text(encoding="utf-8").splitlines())
+    result = ArsearchLibrary(DEFAULT_KEY, {}).run(topics, index_dir, RUN_DEPTH, workdir)
+    same = sum(1 for t in topics if [d for d, _ in result.run[t.qid]] == cli_run.get(t.qid, []))
+    return (f"consistency: in-process `search()` ranked {same} of the first {len(topics)} queries exactly as "
+            f"`arsearch query --batch` did")
+
+
+def machine_description() -> str:
+    """When and where the run happens, for the results table."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}; {cpu}, {os.cpu_count()} cores; Python "
+            f"{platform.python_version()}; SQLite {sqlite3.sqlite_version}; {platform.platform()}")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of SaudiNewsNet *.zip files")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                        help="where indexes, runs, qrels and topics go (default: benchmarks/work)")
+    parser.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
+                        help=f"comma-separated rows to run (default: {','.join(DEFAULT_CONFIGS)}); "
+                             f"also known: {', '.join(c for c in CONFIGS if c not in DEFAULT_CONFIGS)}")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"sample seed (default {DEFAULT_SEED}, fixed before tuning; others only to check "
+                             "sampling variance, in another --workdir)")
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help=f"known items (default {DEFAULT_SIZE})")
+    return parser.parse_args(argv)
+
+
+def elapsed(started: float) -> str:
+    seconds = int(time.perf_counter() - started)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def prepare(corpus: Path, workdir: Path, size: int, seed: int) -> tuple[list[Article], list[Topic]]:
+    """Load and deduplicate the corpus, draw the sample and write qrels, topics and the batch file."""
+    articles, counts = deduplicate(read_records(corpus))
+    print(f"corpus {corpus}: {counts.records} records, {counts.empty} with empty content dropped, "
+          f"{counts.duplicates} exact duplicate contents dropped, {counts.kept} documents kept")
+    topics, sample = known_items(articles, size, seed)
+    print(f"known-item sample: seed {sample.seed}; {sample.eligible} eligible articles (title of >= 3 words, "
+          f"unique; {sample.short_titles} with shorter titles, {sample.repeated_titles} with repeated titles); "
+          f"{sample.sampled} drawn")
+    write_qrels(workdir / "qrels.txt", {t.qid: {t.doc_id} for t in topics})
+    (workdir / "topics.tsv").write_text("".join(f"{t.qid}\t{t.doc_id}\t{t.title}\n" for t in topics),
+                                        encoding="utf-8")
+    write_batch(workdir / "queries.tsv", topics)
+    return articles, topics
+
+
+def write_documents(articles: Sequence[Article], workdir: Path, corpus_id: str) -> Path:
+    """The documents as JSON lines with ``id`` and ``content`` only: what ``arsearch index`` reads (no titles)."""
+    path = workdir / f"docs-{corpus_id}.jsonl"
+    if not path.is_file():
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            for a in articles:
+                out.write(json.dumps({"id": a.id, "content": a.content}, ensure_ascii=False) + "\n")
+        tmp.replace(path)
+    return path
+
+
+def write_ranks(path: Path, topics: Sequence[Topic], ranked: dict[str, list[str]]) -> None:
+    """``qid, doc_id, rank of the relevant document (or -), title`` for looking at misses."""
+    lines = []
+    for t in topics:
+        rank = rank_of(ranked.get(t.qid, []), {t.doc_id})
+        lines.append(f"{t.qid}\t{t.doc_id}\t{rank if rank is not None else '-'}\t{t.title}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def markdown_table(rows: dict[str, tuple[Scores, float]]) -> str:
+    base = rows.get(BASELINE)
+    header = ["configuration", "MRR@10", "R@10", "R@100", "ms/query", "MRR@10 ÷ FTS5", "R@10 ÷ FTS5",
+              "R@100 ÷ FTS5"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for name, (s, ms) in rows.items():
+        ratios = [ratio(getattr(s, f), getattr(base[0], f)) if base else "–"
+                  for f in ("mrr10", "recall10", "recall100")]
+        lines.append(f"| {name} | {s.mrr10:.3f} | {s.recall10:.3f} | {s.recall100:.3f} | {ms:.1f} | "
+                     + " | ".join(ratios) + " |")
+    return "\n".join(lines)
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.3f}" if baseline else "–"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
