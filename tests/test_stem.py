@@ -19,6 +19,9 @@ STEMS = [
     ("wll prefix", "وللحشد", "حشد"),
     ("wbal prefix", "وبالصواريخ", "صواريخ"),
     ("waw prefix", "وقال", "قال"),
+    ("beh proclitic from the lexicon", "بتركيا", "تركيا"),
+    ("lam proclitic from the lexicon", "لإيران", "اير"),
+    ("lam proclitic before a verbal noun", "لاقتناء", "اقتناء"),
     ("ah suffix", "سياستها", "سياست"),
     ("an suffix (dual)", "قراران", "قرار"),
     ("at suffix (feminine plural)", "قرارات", "قرار"),
@@ -52,6 +55,10 @@ NOT_STEMMED_TO = [
     ("suffix would leave two letters", "بيان", "بيان", "بي"),
     ("article would leave one letter", "الف", "الف", "ف"),
     ("وحدات keeps its waw", "وحدات", "وحد", "حد"),
+    ("بيت keeps its beh", "بيت", "بيت", "يت"),
+    ("لبنان keeps its lam", "لبنان", "لبن", "بنان"),
+    ("كبير keeps its kaf", "كبير", "كبير", "بير"),
+    ("فريق keeps its feh", "فريق", "فريق", "ريق"),
 ]
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 DEFINITE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
 #: The conjunction و, stripped only when no article prefix matched and the word is not in the و-lexicon.
 WAW = "و"
+#: ب ل ك ف written onto a word are stripped only for the words of the proclitic lexicon (بتركيا, لإيران).
 #: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
@@ -30,11 +31,22 @@ MIN_STEM_AFTER_SUFFIX = 3
 DEFAULT_STEM_EXCLUSIONS = frozenset({"الله", "والله", "بالله", "فالله", "تالله", "اللهم"})
 
 
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("arsearch").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return frozenset(line.split("#", 1)[0].strip() for line in text.splitlines()) - {""}
+
+
 @lru_cache(maxsize=1)
 def waw_words() -> frozenset[str]:
-    """Normalized words whose initial و belongs to the word (وزاره, واشنطن, وطن), from ``data/waw_words.txt``."""
-    text = resources.files("arsearch").joinpath("data/waw_words.txt").read_text(encoding="utf-8")
-    return frozenset(line.split("#", 1)[0].strip() for line in text.splitlines()) - {""}
+    """Normalized words whose initial و belongs to the word (وزاره, واشنطن), from ``data/waw_words.txt``."""
+    return _word_list("waw_words.txt")
+
+
+@lru_cache(maxsize=1)
+def proclitic_words() -> frozenset[str]:
+    """Normalized words starting with a one-letter ب ل ك ف that is a separate preposition or particle
+    (بتركيا, لايران), from ``data/proclitic_words.txt``; both lists come from ``scripts/build_lexicons.py``."""
+    return _word_list("proclitic_words.txt")
 
 
 def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
@@ -44,6 +56,8 @@ def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
             if len(word) - len(prefix) >= minimum:
                 return word[len(prefix):]
             return word
+    if word in proclitic_words():
+        return word[1:]
     if word.startswith(WAW) and len(word) - 1 >= MIN_STEM_AFTER_WAW and word not in waw_lexicon:
         return word[1:]
     return word
