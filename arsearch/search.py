@@ -34,7 +34,7 @@ class Ranking:
     title_weight: float = 2.0
     operator: Operator = "or"
     #: Coordination bonus for the default OR: documents matching more of the words score higher.
-    coord: float | None = 0.5
+    coord: float | None = None
 
 
 DEFAULT_RANKING = Ranking()
