@@ -20,14 +20,15 @@ What it does, in this order, every run from scratch (nothing measured is cached 
 5. Cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs against the median of
    ``python benchmarks/fts5_peer.py query DB TEXT`` runs (start-up, open, search, print ten hits with snippets).
 
-The arsearch top-10 ids, scores and totals of every query are written to ``WORKDIR/arsearch-ranking.jsonl`` and
-summarised as a digest, so two runs (before and after a speed-up) can be checked for identical rankings.
+The arsearch top-10 ids, scores and totals of every query are written to ``WORKDIR/arsearch-ranking.jsonl``;
+``--compare-ranking`` an earlier run's file reports how far the top 10s moved, and the title queries are scored
+as known-item queries (the article the title came from is the relevant hit), so a speed-up can be shown not to
+cost relevance.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -179,17 +180,18 @@ def prepare(corpus_dir: Path, workdir: Path) -> Corpus:
     return corpus
 
 
-def sample_queries(records: list[dict], n: int) -> tuple[list[str], list[str]]:
-    """``n`` titles of indexed articles and ``n`` two-word queries (two adjacent words of a title)."""
+def sample_queries(records: list[dict], n: int) -> tuple[list[str], list[str], list[str]]:
+    """``n`` titles of indexed articles (with the url of each: the known item), and ``n`` two-word queries
+    (two adjacent words of a title)."""
     rng = random.Random(SEED)
-    titled = [r["title"].strip() for r in records if len(_WORD.findall(r.get("title") or "")) >= 2]
-    titles = rng.sample(titled, n)
+    titled = [(r["title"].strip(), r["url"]) for r in records if len(_WORD.findall(r.get("title") or "")) >= 2]
+    titles, urls = zip(*rng.sample(titled, n))
     pairs = []
-    for title in rng.sample(titled, n):
+    for title, _ in rng.sample(titled, n):
         words = title.split()
         i = rng.randrange(len(words) - 1)
         pairs.append(f"{words[i]} {words[i + 1]}")
-    return titles, pairs
+    return list(titles), list(urls), pairs
 
 
 # --------------------------------------------------------------------------- the steps
@@ -222,12 +224,12 @@ class Latency:
     fts5: list[float] = field(default_factory=list)
 
 
-def query_latency(ix_dir: Path, db_path: Path, queries: list[str], ranking_out) -> tuple[Latency, str]:
+def query_latency(ix_dir: Path, db_path: Path, queries: list[str], ranking_out) -> tuple[Latency, list[list[str]]]:
     from arsearch.index import Index
     from arsearch.search import search
 
     lat = Latency()
-    digest = hashlib.sha256()
+    runs: list[list[str]] = []
     with Index.open(ix_dir) as ix:
         db = sqlite3.connect(db_path)
         for q in queries[-WARMUP_QUERIES:]:  # warm both engines' file caches; not measured
@@ -242,11 +244,27 @@ def query_latency(ix_dir: Path, db_path: Path, queries: list[str], ranking_out) 
             lat.arsearch.append((t1 - t0) * 1000)
             lat.fts5.append((t2 - t1) * 1000)
             row = {"q": q, "total": results.total, "hits": [[h.id, round(h.score, 6)] for h in results.hits]}
-            line = json.dumps(row, ensure_ascii=False)
-            digest.update(line.encode())
-            ranking_out.write(line + "\n")
+            ranking_out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            runs.append([h.id for h in results.hits])
         db.close()
-    return lat, digest.hexdigest()[:16]
+    return lat, runs
+
+
+def known_item(runs: list[list[str]], urls: list[str]) -> tuple[float, float]:
+    """Success@1 and MRR@10 of title queries, the article the title came from being the one relevant hit."""
+    ranks = [run.index(url) + 1 if url in run else None for run, url in zip(runs, urls)]
+    return (sum(r == 1 for r in ranks) / len(ranks), sum(1 / r for r in ranks if r) / len(ranks))
+
+
+def overlap(runs: list[list[str]], previous: Path | None, offset: int) -> str:
+    """Mean share of each top 10 also in the top 10 of an earlier run's ranking file (same queries)."""
+    if previous is None or not previous.is_file():
+        return "–"
+    rows = [json.loads(line) for line in previous.read_text(encoding="utf-8").splitlines()]
+    before = [[h[0] for h in row["hits"]] for row in rows[offset:offset + len(runs)]]
+    shares = [len(set(a) & set(b)) / max(len(a), 1) for a, b in zip(runs, before)]
+    same = sum(a == b for a, b in zip(runs, before))
+    return f"{sum(shares) / len(shares):.3f} ({same}/{len(runs)} identical)"
 
 
 def cold(cmd: list[str]) -> float:
@@ -286,6 +304,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--queries", type=int, default=1000, help="queries of each kind (titles, two words)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--compare-ranking", type=Path,
+                        help="an earlier run's arsearch-ranking.jsonl (same --queries): report top-10 overlap")
     args = parser.parse_args()
 
     load_before = loadavg()
@@ -333,12 +353,16 @@ def main() -> None:
     row(f"add {corpus.held_out} articles to the index, s", fa.seconds, aa.seconds, unit=" s")
 
     print("querying…", file=sys.stderr)
-    titles, pairs = sample_queries(corpus.indexed, args.queries)
-    digests = []
+    titles, urls, pairs = sample_queries(corpus.indexed, args.queries)
+    notes = []
     with open(work / "arsearch-ranking.jsonl", "w", encoding="utf-8") as ranking_out:
-        for kind, queries in (("titles", titles), ("2 words", pairs)):
-            lat, digest = query_latency(ix_dir, db, queries, ranking_out)
-            digests.append(digest)
+        for offset, (kind, queries) in enumerate((("titles", titles), ("2 words", pairs))):
+            lat, runs = query_latency(ix_dir, db, queries, ranking_out)
+            notes.append(f"{kind}: top-10 overlap with {args.compare_ranking or 'no earlier run'}: "
+                         f"{overlap(runs, args.compare_ranking, offset * len(titles))}")
+            if kind == "titles":
+                s1, mrr = known_item(runs, urls)
+                notes.append(f"titles as known-item queries: success@1 {s1:.3f}, MRR@10 {mrr:.3f}")
             for name, fp, ap in zip(("p50", "p95", "p99"), percentiles(lat.fts5), percentiles(lat.arsearch)):
                 row(f"query {name}, {kind} ({len(queries)}), ms", fp, ap)
 
@@ -355,7 +379,7 @@ def main() -> None:
         f"load average (1, 5, 15 min): {load_before} before, {load_after} after",
         f"corpus: {n_docs} articles ({corpus.words:,} words, {mb(corpus.bytes)} of JSONL in {corpus.files} files) "
         f"+ {corpus.held_out} added afterwards; queries: {args.queries} titles + {args.queries} two-word",
-        f"arsearch ranking digest (titles, 2 words): {digests[0]} {digests[1]}",
+        *(f"arsearch rankings, {n}" for n in notes),
         "",
         "| measure | SQLite FTS5 | arsearch | arsearch / FTS5 |",
         "|---|---:|---:|---:|",
