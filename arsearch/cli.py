@@ -103,6 +103,8 @@ def index_command(
                                           "[default: light]."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
+    procs: int = typer.Option(0, "--procs", min=0, help="Worker processes for large batches [default: one per "
+                              "CPU core]."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -122,7 +124,8 @@ def index_command(
             progress.update(task, description=p.phase, total=p.bytes_total, completed=p.bytes_done,
                             docs=p.documents, rate=p.documents / elapsed)
 
-        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, progress=update)
+        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, procs=procs or os.cpu_count() or 1,
+                             progress=update)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"

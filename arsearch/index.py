@@ -23,6 +23,7 @@ from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Toke
 from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.schema import build_schema
+from arsearch.writing import FastMpWriter, FastSegmentWriter
 
 #: Bump when the layout of the folder or the schema changes incompatibly.
 INDEX_FORMAT = 1
@@ -70,14 +71,17 @@ class IndexWriter:
             kwargs: dict[str, Any] = {"limitmb": limitmb}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
-            self._writer: SegmentWriter = index.whoosh.writer(**kwargs)
+            writer_class = FastMpWriter if procs > 1 else FastSegmentWriter
+            self._writer: SegmentWriter = writer_class(index.whoosh, **kwargs)
         except LockError as exc:
             raise IndexLockedError(f"index {index.path} is being updated by another process") from exc
         self._open = True
 
-    def add(self, document: Document) -> None:
-        """Add ``document``, replacing any document with the same id."""
-        self._writer.update_document(
+    def add(self, document: Document, *, replace: bool = True) -> None:
+        """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
+        there is none: no look-up of the id in every segment)."""
+        write = self._writer.update_document if replace else self._writer.add_document
+        write(
             id=document.id,
             title=document.title,
             content=document.content,

@@ -22,6 +22,8 @@ from arsearch.sources import Skipped, SourceFile, discover, read_documents
 MANIFEST_FILE = "arsearch-files.json"
 DEFAULT_BATCH_SIZE = 5000
 PROGRESS_EVERY = 50
+#: Fewer documents per worker process than this are written in this process (starting workers costs more).
+MIN_DOCS_PER_PROCESS = 200
 
 
 @dataclass
@@ -170,9 +172,10 @@ class _Ingest:
         if not (self.batch or deletions or self.manifest.pending or final):
             return
         if self.batch or deletions:
-            with self.index.writer(procs=self.procs) as writer:
+            procs = self.procs if len(self.batch) >= MIN_DOCS_PER_PROCESS * self.procs else 1
+            with self.index.writer(procs=procs) as writer:
                 for n, doc in enumerate(self.batch.values(), start=1):
-                    writer.add(doc)
+                    writer.add(doc, replace=doc.id in self.stored)
                     self.documents += 1
                     if n % PROGRESS_EVERY == 0:
                         self.tell("writing")
@@ -194,6 +197,9 @@ class _Ingest:
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
                 procs: int = 1, progress: ProgressCallback | None = None) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
+
+    ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
+    segments).
 
     On an exception (or Ctrl-C) the current batch is discarded; earlier batches stay committed.
     """

@@ -25,17 +25,36 @@ class ArabicText(TEXT):
     half the cost of the hot path of indexing."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        analyzer = self.analyzer
-        if kwargs or not isinstance(value, str) or type(self.format) is not Positions \
-                or not isinstance(analyzer, ArabicWhooshAnalyzer):
+        if kwargs or not self.can_index_text(value):
             yield from super().index(value, **kwargs)
             return
+        for term, count, weight, value_bytes in self.index_text(value):
+            yield term.encode("utf-8"), count, weight, value_bytes
+
+    def can_index_text(self, value: Any) -> bool:
+        return isinstance(value, str) and type(self.format) is Positions \
+            and isinstance(self.analyzer, ArabicWhooshAnalyzer)
+
+    def index_text(self, value: str) -> Iterator[tuple[str, int, float, bytes]]:
+        """:meth:`index` with the terms as str (the writer encodes each distinct term once per segment)."""
         boost = self.format.field_boost
-        for term, positions in analyzer.term_positions(value).items():
+        single = _SINGLE_POSITION
+        for term, positions in self.analyzer.term_positions(value).items():
             count = len(positions)
+            if count == 1:
+                position = positions[0]
+                value_bytes = single.get(position)
+                if value_bytes is None:
+                    value_bytes = single[position] = pack_uint(1) + dumps(positions, 2)
+                yield term, 1, boost, value_bytes
+                continue
             # Positions.encode: the count, then the pickled gaps between positions (the first from 0).
-            gaps = positions if count == 1 else [b - a for a, b in zip([0, *positions], positions)]
-            yield term.encode("utf-8"), count, float(count) * boost, pack_uint(count) + dumps(gaps, 2)
+            gaps = [b - a for a, b in zip([0, *positions], positions)]
+            yield term, count, float(count) * boost, pack_uint(count) + dumps(gaps, 2)
+
+
+#: Encoded value of a term that occurs once, by its position (most terms of a document occur once).
+_SINGLE_POSITION: dict[int, bytes] = {}
 
 
 def build_schema(settings: AnalyzerSettings) -> Schema:

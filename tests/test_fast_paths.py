@@ -11,6 +11,7 @@ from whoosh.fields import TEXT
 
 from arsearch import schema as schema_module
 from arsearch.analysis import Analyzer, AnalyzerSettings
+from arsearch.writing import FastSegmentWriter
 from tests.conftest import NEWS_RECORDS
 
 TEXTS = [
@@ -34,7 +35,8 @@ def test_term_positions_match_iter_terms(text: str, stemmer: str) -> None:
     assert analyzer.term_positions(text) == dict(expected)  # again, from the cache
 
 
-def _postings(path: Path, text_field: type) -> list[object]:
+def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: type | None = None,
+              copies: int = 1, limitmb: int = 128) -> list[object]:
     original = schema_module.ArabicText
     schema_module.ArabicText = text_field  # type: ignore[misc]
     try:
@@ -43,21 +45,65 @@ def _postings(path: Path, text_field: type) -> list[object]:
         schema_module.ArabicText = original  # type: ignore[misc]
     path.mkdir()
     ix = whoosh.index.create_in(str(path), schema)
-    with ix.writer() as w:
-        for n, text in enumerate(TEXTS):
-            w.add_document(id=str(n), title=text[:40], content=text, author=text[-20:])
+    with (writer(ix, limitmb=limitmb) if writer else ix.writer()) as w:
+        for copy in range(copies):
+            for n, text in enumerate(TEXTS):
+                w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
+                               author=text[-20:], source="spa" if n % 2 else "okaz")
     out: list[object] = []
     with ix.searcher() as s:
         reader = s.reader()
         for field in ("title", "content", "author"):
             for term in reader.lexicon(field):
+                info = reader.term_info(field, term)
+                out.append((field, term, info.weight(), info.doc_frequency(), info.min_length(),
+                            info.max_length(), info.max_weight(), info.min_id(), info.max_id()))
                 m = reader.postings(field, term)
                 while m.is_active():
-                    out.append((field, term, m.id(), m.weight(), m.value()))
+                    out.append((m.id(), m.weight(), m.value(), m.block_min_length(), m.block_max_length(),
+                                m.block_max_weight()))
                     m.next()
             out.append([reader.doc_field_length(d, field) for d in range(reader.doc_count_all())])
+            out.append(reader.field_length(field))
+        for field in ("id", "source"):
+            out.append([(t, reader.doc_frequency(field, t)) for t in reader.lexicon(field)])
+        out.append(list(reader.all_stored_fields()))
     return out
 
 
+@pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: postings move to Whoosh's pool part way through
+def test_fast_segment_writer_writes_what_whoosh_writes(tmp_path: Path, limitmb: int) -> None:
+    # 30 copies: common terms get more than one 128-posting block.
+    fast = _postings(tmp_path / "fast", writer=FastSegmentWriter, copies=30, limitmb=limitmb)
+    assert fast == _postings(tmp_path / "stock", writer=None, copies=30)
+
+
 def test_arabic_text_field_writes_the_postings_of_a_plain_text_field(tmp_path: Path) -> None:
-    assert _postings(tmp_path / "fast", schema_module.ArabicText) == _postings(tmp_path / "plain", TEXT)
+    assert _postings(tmp_path / "fast") == _postings(tmp_path / "plain", TEXT)
+
+
+def test_worker_processes_index_what_one_process_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from arsearch import ingest
+    from arsearch.index import Index
+    from arsearch.search import search
+
+    monkeypatch.setattr(ingest, "MIN_DOCS_PER_PROCESS", 1)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    records = [dict(r, id=f"{r['id']}-{n}", url=f"{r['url']}-{n}") for n in range(6) for r in NEWS_RECORDS]
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    results = {}
+    for procs in (1, 2):
+        index = Index.create(tmp_path / f"ix{procs}")
+        report = ingest.index_paths(index, [folder], procs=procs, batch_size=25)
+        assert report.added == len(records)
+        (folder / "a.jsonl").touch()  # rerun: every document found unchanged, none written twice
+        assert ingest.index_paths(index, [folder], procs=procs, batch_size=25).unchanged == len(records)
+        assert index.document_count() == len(records)
+        hits = search(index, "وزارة الصحة المملكة", limit=100)
+        results[procs] = (hits.total, sorted((h.id, round(h.score, 9)) for h in hits.hits))
+        index.close()
+    assert results[1][0] == results[2][0] == len(records)
+    assert {i for i, _ in results[1][1]} == {i for i, _ in results[2][1]}
