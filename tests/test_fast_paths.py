@@ -107,3 +107,68 @@ def test_worker_processes_index_what_one_process_indexes(tmp_path: Path, monkeyp
         index.close()
     assert results[1][0] == results[2][0] == len(records)
     assert {i for i, _ in results[1][1]} == {i for i, _ in results[2][1]}
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_matches_are_iter_terms_filtered(text: str) -> None:
+    analyzer = Analyzer()
+    terms = {term for term, *_ in analyzer.iter_terms(text)}
+    for chosen in (terms, set(list(terms)[::2]), set()):
+        expected = [(start, end, term) for term, _stop, start, end, _pos in analyzer.iter_terms(text)
+                    if term in chosen]
+        assert analyzer.matches(text, chosen) == expected
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory: pytest.TempPathFactory):
+    from arsearch.index import Index
+
+    index = Index.create(tmp_path_factory.mktemp("scoring") / "ix")
+    records = [dict(r, id=f"{r['id']}-{n}", title=r["title"] if n % 2 else "", date=None) for n in range(3)
+               for r in NEWS_RECORDS]
+    index.add(records[:10])  # two segments
+    index.add(records[10:])
+    index.delete([records[3]["id"]])
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("query", ["المملكة", "جدة", "الصحة", "وزارة", "مستشفى"])
+def test_one_word_queries_score_exactly_as_whoosh(news_index, query: str) -> None:
+    from arsearch.search import search
+
+    fast, whoosh = search(news_index, query, limit=50), search(news_index, query, limit=50, engine="whoosh")
+    assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in whoosh.hits]
+    assert fast.total == whoosh.total
+
+
+@pytest.mark.parametrize("query", ["وزارة الصحة في المملكة", "أمطار جدة", "مستشفى جديد الرياض", "كلمةغائبة جدة"])
+def test_word_queries_score_bm25f_with_coordination(news_index, query: str) -> None:
+    """Every hit's score recomputed with Whoosh's own scorer objects, term by term, and CoordMatcher's formula."""
+    from whoosh.scoring import BM25F
+
+    from arsearch.search import DEFAULT_RANKING as R, QueryCompiler, search
+
+    results = search(news_index, query, limit=100)
+    compiled, _ = QueryCompiler(news_index.analyzer).compile(query)
+    leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
+    searcher = news_index.searcher()
+    weighting = BM25F(B=R.b, K1=R.k1)
+    present = [t for t in leaves if (t.fieldname, t.text) in searcher.reader()]
+    expected = {}
+    for docnum in searcher.reader().all_doc_ids():
+        total, matching = 0.0, 0
+        for t in present:
+            m = searcher.postings(t.fieldname, t.text)
+            if m.is_active():
+                m.skip_to(docnum)
+            if m.is_active() and m.id() == docnum:
+                scorer = weighting.scorer(searcher, t.fieldname, t.text)
+                total += scorer.score(m) * t.boost
+                matching += 1
+        if matching:
+            n = len(present)
+            expected[searcher.stored_fields(docnum)["id"]] = (total + (matching - 1) / (n - R.coord) ** 2) * (n - 1) / n
+    assert results.total == len(expected)
+    assert {h.id: pytest.approx(h.score, rel=1e-12) for h in results.hits} == expected
+    assert [h.score for h in results.hits] == pytest.approx(sorted(expected.values(), reverse=True), rel=1e-12)

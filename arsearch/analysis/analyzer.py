@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,6 +111,20 @@ class Analyzer:
                 positions.setdefault(one, []).append(position)
                 position += 1
         return positions
+
+    def matches(self, text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of every token of ``text`` whose term is in ``terms``: :meth:`iter_terms`
+        filtered, without building a tuple for every token (snippets scan whole documents)."""
+        found = []
+        lookup = self._index_cache.__getitem__
+        for match in TOKEN_RE.finditer(text):
+            term = lookup(match.group())
+            if term.__class__ is str:
+                if term in terms:
+                    found.append((match.start(), match.end(), term))
+            else:
+                found.extend((match.start(), match.end(), one) for one in term if one in terms)
+        return found
 
     def tokens(self, text: str) -> list[Token]:
         """Every token of ``text``, stopwords included, with offsets into ``text``."""
