@@ -68,7 +68,9 @@ class IndexWriter:
     def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256) -> None:
         self._index = index
         try:
-            kwargs: dict[str, Any] = {"limitmb": limitmb}
+            # compound=False: Whoosh opens a compound segment by copying each of its files into a BytesIO (0.4 s
+            # for the 12 segments of the full corpus, on every open); separate files are read in place.
+            kwargs: dict[str, Any] = {"limitmb": limitmb, "compound": False}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
             writer_class = FastMpWriter if procs > 1 else FastSegmentWriter

@@ -82,11 +82,21 @@ def _document_norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: flo
     if found is None:
         column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         count = reader.doc_count_all()
-        coded = [column[n] for n in range(count)] if column is not None else [0] * count
+        coded = _coded_lengths(column, count)
         # A document without the field has length byte 0 and no postings in it; 1 keeps the table total.
         by_byte = [k1 * ((1 - b) + b * (byte_to_length(n) if n else 1) / avgfl) for n in range(256)]
         found = per_reader[key] = [by_byte[n] for n in coded]
     return found
+
+
+def _coded_lengths(column: Any, count: int) -> bytes | list[int]:
+    """The length byte of each document: one read of the column when it is the usual byte array."""
+    if column is None:
+        return bytes(count)
+    if getattr(column, "_typecode", None) == "B" and getattr(column, "_fixedlen", None) == 1:
+        stored = min(column._count, count)
+        return column._dbfile.get(column._basepos, stored) + bytes(count - stored)  # missing: default 0
+    return [column[n] for n in range(count)]
 
 
 def _postings(reader: Any, fieldname: str, tbytes: bytes, terminfo: Any) -> tuple[list[int], list[float]]:
