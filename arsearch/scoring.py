@@ -12,9 +12,9 @@ Where this differs from Whoosh: Whoosh adds a document's term scores in the shap
 bits of a score can differ), and its ``CoordMatcher`` counts the query terms present *in each segment* and
 recounts them while it searches, each time its top-k optimisation drops a finished sub-matcher, so the same
 document can score differently with another ``limit`` or another segment layout.  Here the count is the number
-of query terms present in the index, fixed for the query.  Other query shapes (phrases, required or excluded
-words, fields other than the analyzed text fields, a date filter) return None from :func:`bag_of_terms`, and the
-caller uses Whoosh.
+of query terms present in the index, fixed for the query.  Phrases among the words are matched and scored by
+Whoosh's own phrase matcher and added in.  Other query shapes (required or excluded words, fields other than the
+analyzed text fields, a date filter) return None from :func:`bag_of_terms`, and the caller uses Whoosh.
 """
 
 from __future__ import annotations
@@ -35,30 +35,41 @@ from whoosh.util.numeric import byte_to_length
 
 @dataclass(frozen=True)
 class BagOfTerms:
-    """Leaves ``(field, text, boost)`` in query order, and the coordination scale of the top-level Or."""
+    """Leaves ``(field, text, boost)`` in query order, phrases, and the coordination scale of the top-level Or."""
 
     leaves: tuple[tuple[str, str, float], ...]
     scale: float | None
+    phrases: tuple[wq.Phrase, ...] = ()
 
 
 def bag_of_terms(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
-    """The query as a bag of terms when it is one (terms of ``fields``, unboosted Ors), else None."""
-    if isinstance(query, wq.Or) and type(query) is wq.Or and query.boost == 1.0 and not query.minmatch:
-        leaves = []
+    """The query as a bag of terms and phrases when it is one (of ``fields``, unboosted Ors), else None."""
+    leaves: list[tuple[str, str, float]] = []
+    phrases: list[wq.Phrase] = []
+
+    def take(q: wq.Query) -> bool:
+        if _is_leaf(q, fields):
+            leaves.append(_leaf(q))
+        elif type(q) is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
+            phrases.append(q)
+        else:
+            return False
+        return True
+
+    if _is_or(query):
         for sub in query.subqueries:
-            if _is_leaf(sub, fields):
-                leaves.append(_leaf(sub))
-            elif type(sub) is wq.Or and sub.boost == 1.0 and not sub.scale and not sub.minmatch \
-                    and all(_is_leaf(t, fields) for t in sub.subqueries):
-                leaves.extend(_leaf(t) for t in sub.subqueries)
-            else:
+            if not take(sub) and not (_is_or(sub) and not sub.scale and all(take(t) for t in sub.subqueries)):
                 return None
-        if len(query.subqueries) == 1:  # Whoosh uses the only subquery's matcher, without coordination
-            return BagOfTerms(tuple(leaves), None)
-        return BagOfTerms(tuple(leaves), query.scale or None)
-    if _is_leaf(query, fields):
-        return BagOfTerms((_leaf(query),), None)
+        # Whoosh uses the only subquery's matcher as it is, without coordination
+        scale = query.scale if len(query.subqueries) > 1 else None
+        return BagOfTerms(tuple(leaves), scale or None, tuple(phrases))
+    if take(query):
+        return BagOfTerms(tuple(leaves), None, tuple(phrases))
     return None
+
+
+def _is_or(q: wq.Query) -> bool:
+    return type(q) is wq.Or and q.boost == 1.0 and not q.minmatch
 
 
 def _is_leaf(q: wq.Query, fields: frozenset[str]) -> bool:
@@ -150,7 +161,10 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
         idf = log(doc_count_all / (doc_frequency + 1)) + 1  # WeightingModel.idf
         avgfl = (top.field_length(fieldname) / (doc_count_all or 1)) or 1  # BM25FScorer.avgfl
         leaves.append((fieldname, tbytes, boost, idf, avgfl, infos))
-    if not leaves:
+    # Phrase.matcher is a NullMatcher when a word is missing
+    phrases = [p for p in bag.phrases if all((p.fieldname, searcher.schema[p.fieldname].to_bytes(w)) in top
+                                             for w in p.words)]
+    if not leaves and not phrases:
         return [], 0
     k1_plus_1 = k1 + 1
     sums = [0.0] * doc_count_all  # by global docnum: cheaper than a dict; every posting's score is > 0
@@ -172,10 +186,23 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
             for key, score in zip(keys, term_scores):
                 sums[key] += score
             matched.update(keys)
+    if phrases:
+        # A phrase scores as Whoosh scores it (its words' BM25 where they stand together, times its boost) and
+        # counts each of its words as a matching term, as CoordMatcher does; Whoosh's matchers find the docs.
+        context = searcher.context()
+        for subsearcher, offset in searcher.leaf_searchers():
+            for phrase in phrases:
+                matcher = phrase.matcher(subsearcher, context)
+                words = len(phrase.words)
+                while matcher.is_active():
+                    key = matcher.id() + offset
+                    sums[key] += matcher.score()
+                    matched[key] += words
+                    matcher.next()
     if bag.scale is None:
         final = [(-sums[key], key) for key in matched]
     else:
-        termcount, scale = len(leaves), bag.scale
+        termcount, scale = len(leaves) + sum(len(p.words) for p in phrases), bag.scale
         if termcount == 0 or termcount == scale:
             final = [(0, key) for key in matched]
         else:

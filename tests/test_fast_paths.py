@@ -133,7 +133,7 @@ def news_index(tmp_path_factory: pytest.TempPathFactory):
     index.close()
 
 
-@pytest.mark.parametrize("query", ["المملكة", "جدة", "الصحة", "وزارة", "مستشفى"])
+@pytest.mark.parametrize("query", ["المملكة", "جدة", "الصحة", "وزارة", "مستشفى", '"وزارة الصحة"', "«مستشفى جديد»"])
 def test_one_word_queries_score_exactly_as_whoosh(news_index, query: str) -> None:
     from arsearch.search import search
 
@@ -172,3 +172,15 @@ def test_word_queries_score_bm25f_with_coordination(news_index, query: str) -> N
     assert results.total == len(expected)
     assert {h.id: pytest.approx(h.score, rel=1e-12) for h in results.hits} == expected
     assert [h.score for h in results.hits] == pytest.approx(sorted(expected.values(), reverse=True), rel=1e-12)
+
+
+@pytest.mark.parametrize("query", ['حملة "وزارة الصحة" المملكة', "يعرض150 جدة", "«أمطار غزيرة» جدة"])
+def test_phrases_among_words_count_and_rank_as_whoosh(news_index, query: str) -> None:
+    from arsearch.scoring import bag_of_terms
+    from arsearch.search import _SCORED_FIELDS, QueryCompiler, search
+
+    assert bag_of_terms(QueryCompiler(news_index.analyzer).compile(query)[0], _SCORED_FIELDS) is not None
+    fast, whoosh = search(news_index, query, limit=100), search(news_index, query, limit=100, engine="whoosh")
+    assert fast.total == whoosh.total
+    assert fast.hits[:1] and [h.id for h in fast.hits[:1]] == [h.id for h in whoosh.hits[:1]]
+    assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}
