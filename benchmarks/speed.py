@@ -250,6 +250,14 @@ def query_latency(ix_dir: Path, db_path: Path, queries: list[str], ranking_out) 
     return lat, runs
 
 
+def whoosh_rankings(ix_dir: Path, queries: list[str]) -> list[list[str]]:
+    from arsearch.index import Index
+    from arsearch.search import search
+
+    with Index.open(ix_dir) as ix:
+        return [[h.id for h in search(ix, q, limit=10, snippet_width=0, engine="whoosh").hits] for q in queries]
+
+
 def known_item(runs: list[list[str]], urls: list[str]) -> tuple[float, float]:
     """Success@1 and MRR@10 of title queries, the article the title came from being the one relevant hit."""
     ranks = [run.index(url) + 1 if url in run else None for run, url in zip(runs, urls)]
@@ -304,6 +312,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--queries", type=int, default=1000, help="queries of each kind (titles, two words)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--no-whoosh-check", action="store_true",
+                        help="skip re-running the title queries through Whoosh's matchers (engine='whoosh')")
     parser.add_argument("--compare-ranking", type=Path,
                         help="an earlier run's arsearch-ranking.jsonl (same --queries): report top-10 overlap")
     args = parser.parse_args()
@@ -363,6 +373,14 @@ def main() -> None:
             if kind == "titles":
                 s1, mrr = known_item(runs, urls)
                 notes.append(f"titles as known-item queries: success@1 {s1:.3f}, MRR@10 {mrr:.3f}")
+                if not args.no_whoosh_check:
+                    whoosh_runs = whoosh_rankings(ix_dir, queries)
+                    s1, mrr = known_item(whoosh_runs, urls)
+                    shares = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(runs, whoosh_runs)]
+                    notes.append(f"the same titles through Whoosh's matchers (engine='whoosh', untimed): success@1 "
+                                 f"{s1:.3f}, MRR@10 {mrr:.3f}; top-10 overlap with arsearch's "
+                                 f"{sum(shares) / len(shares):.3f}, identical top 10s "
+                                 f"{sum(a == b for a, b in zip(runs, whoosh_runs))}/{len(runs)}")
             for name, fp, ap in zip(("p50", "p95", "p99"), percentiles(lat.fts5), percentiles(lat.arsearch)):
                 row(f"query {name}, {kind} ({len(queries)}), ms", fp, ap)
 
