@@ -140,7 +140,8 @@ def _postings(reader: Any, fieldname: str, tbytes: bytes, terminfo: Any) -> tupl
         matcher._next_block()
 
 
-def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: float) -> tuple[list[tuple[int, float]], int]:
+def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
+                  b: float) -> tuple[list[tuple[int, float]], int]:
     """``([(docnum, score), ...] best first, number of matching documents)`` for ``bag`` under BM25F(B=b, K1=k1).
 
     ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.
@@ -149,7 +150,7 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
     doc_count_all = searcher.doc_count_all()
     if not doc_count_all:
         return [], 0
-    segments = _leaf_readers(top)
+    segments = top.leaf_readers()
     leaves = []
     for fieldname, text, boost in bag.leaves:
         tbytes = searcher.schema[fieldname].to_bytes(text)
@@ -167,7 +168,7 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
     if not leaves and not phrases:
         return [], 0
     k1_plus_1 = k1 + 1
-    sums = [0.0] * doc_count_all  # by global docnum: cheaper than a dict; every posting's score is > 0
+    sums = [0.0] * doc_count_all  # by global docnum: cheaper than a dict; `matched` says which documents matched
     matched: Counter[int] = Counter()
     for segment, (reader, offset) in enumerate(segments):
         deleted = reader.deleted_docs_set if reader.has_deletions() else None
@@ -220,6 +221,3 @@ def _term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any:
     except TermNotFound:
         return None
 
-
-def _leaf_readers(reader: Any) -> list[tuple[Any, int]]:
-    return reader.leaf_readers() if reader.is_atomic() is False else [(reader, 0)]
