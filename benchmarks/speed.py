@@ -264,15 +264,18 @@ def known_item(runs: list[list[str]], urls: list[str]) -> tuple[float, float]:
     return (sum(r == 1 for r in ranks) / len(ranks), sum(1 / r for r in ranks if r) / len(ranks))
 
 
-def overlap(runs: list[list[str]], previous: Path | None, offset: int) -> str:
-    """Mean share of each top 10 also in the top 10 of an earlier run's ranking file (same queries)."""
+def overlap(runs: list[list[str]], queries: list[str], previous: Path | None) -> str:
+    """Mean share of each top 10 also in the top 10 of the same query in an earlier run's ranking file."""
     if previous is None or not previous.is_file():
         return "–"
     rows = [json.loads(line) for line in previous.read_text(encoding="utf-8").splitlines()]
-    before = [[h[0] for h in row["hits"]] for row in rows[offset:offset + len(runs)]]
-    shares = [len(set(a) & set(b)) / max(len(a), 1) for a, b in zip(runs, before)]
-    same = sum(a == b for a, b in zip(runs, before))
-    return f"{sum(shares) / len(shares):.3f} ({same}/{len(runs)} identical)"
+    before = {row["q"]: [h[0] for h in row["hits"]] for row in rows}
+    pairs = [(run, before[q]) for run, q in zip(runs, queries) if q in before]
+    if not pairs:
+        return "no query in common"
+    shares = [len(set(a) & set(b)) / max(len(b), 1) for a, b in pairs]
+    same = sum(a == b for a, b in pairs)
+    return f"{sum(shares) / len(shares):.3f} over {len(pairs)} queries in both ({same} identical)"
 
 
 def cold(cmd: list[str]) -> float:
@@ -366,10 +369,10 @@ def main() -> None:
     titles, urls, pairs = sample_queries(corpus.indexed, args.queries)
     notes = []
     with open(work / "arsearch-ranking.jsonl", "w", encoding="utf-8") as ranking_out:
-        for offset, (kind, queries) in enumerate((("titles", titles), ("2 words", pairs))):
+        for kind, queries in (("titles", titles), ("2 words", pairs)):
             lat, runs = query_latency(ix_dir, db, queries, ranking_out)
             notes.append(f"{kind}: top-10 overlap with {args.compare_ranking or 'no earlier run'}: "
-                         f"{overlap(runs, args.compare_ranking, offset * len(titles))}")
+                         f"{overlap(runs, queries, args.compare_ranking)}")
             if kind == "titles":
                 s1, mrr = known_item(runs, urls)
                 notes.append(f"titles as known-item queries: success@1 {s1:.3f}, MRR@10 {mrr:.3f}")
