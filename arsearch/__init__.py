@@ -6,8 +6,17 @@ from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize  # no
 from arsearch.documents import Document  # noqa: E402
 from arsearch.highlight import Snippet  # noqa: E402
 from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
-from arsearch.ingest import IngestReport, index_paths  # noqa: E402
 from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
+
+
+def __getattr__(name: str) -> object:
+    """``index_paths`` and ``IngestReport`` load file readers that searching never needs: imported on first use."""
+    if name in ("IngestReport", "index_paths"):
+        from arsearch import ingest
+
+        return getattr(ingest, name)
+    raise AttributeError(f"module 'arsearch' has no attribute {name!r}")
+
 
 __all__ = [
     "Analyzer",

@@ -45,8 +45,7 @@ def match_spans(analyzer: Analyzer, text: str, terms: Collection[str]) -> list[t
     """(start, end, term) of every token of ``text`` whose term is one of ``terms``."""
     if not terms:
         return []
-    return [(start, end, term) for term, _stop, start, end, _pos in analyzer.iter_terms(text[:MAX_SCAN_CHARS])
-            if term in terms]
+    return analyzer.matches(text[:MAX_SCAN_CHARS], terms)
 
 
 def _merge_adjacent(spans: list[tuple[int, int]], text: str) -> tuple[tuple[int, int], ...]:

@@ -27,6 +27,7 @@ from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundErr
 from arsearch.interrupts import deferred_interrupt
 from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
 from arsearch.schema import build_schema
+from arsearch.writing import FastMpWriter, FastSegmentWriter
 
 #: Bump when the layout of the folder or the schema changes incompatibly.
 INDEX_FORMAT = 1
@@ -84,10 +85,13 @@ class IndexWriter:
         index.write_lock.acquire(wait)
         try:
             index._remove_leftovers()
-            kwargs: dict[str, Any] = {"limitmb": limitmb}
+            # compound=False: Whoosh opens a compound segment by copying each of its files into a BytesIO (0.4 s
+            # for the 12 segments of the full corpus, on every open); separate files are read in place.
+            kwargs: dict[str, Any] = {"limitmb": limitmb, "compound": False}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
-            self._writer: SegmentWriter = index.whoosh.writer(**kwargs)
+            writer_class = FastMpWriter if procs > 1 else FastSegmentWriter
+            self._writer: SegmentWriter = writer_class(index.whoosh, **kwargs)
         except LockError as exc:
             index.write_lock.release()
             raise IndexLockedError(f"index {index.path} is being updated by another program that holds "
@@ -97,9 +101,11 @@ class IndexWriter:
             raise
         self._open = True
 
-    def add(self, document: Document) -> None:
-        """Add ``document``, replacing any document with the same id."""
-        self._writer.update_document(
+    def add(self, document: Document, *, replace: bool = True) -> None:
+        """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
+        there is none: no look-up of the id in every segment)."""
+        write = self._writer.update_document if replace else self._writer.add_document
+        write(
             id=document.id,
             title=document.title,
             content=document.content,

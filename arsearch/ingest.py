@@ -25,6 +25,8 @@ from arsearch.sources import Skipped, SourceFile, discover, read_documents
 MANIFEST_FILE = "arsearch-files.json"
 DEFAULT_BATCH_SIZE = 5000
 PROGRESS_EVERY = 50
+#: Fewer documents per worker process than this are written in this process (starting workers costs more).
+MIN_DOCS_PER_PROCESS = 200
 
 
 @dataclass
@@ -194,10 +196,11 @@ class _Ingest:
             self.manifest.commit()
             return
         self.uncommitted_deletions = len(deletions)
-        writer = self.index.writer(procs=self.procs)
+        procs = self.procs if len(self.batch) >= MIN_DOCS_PER_PROCESS * self.procs else 1
+        writer = self.index.writer(procs=procs)
         try:
             for n, doc in enumerate(self.batch.values(), start=1):
-                writer.add(doc)
+                writer.add(doc, replace=doc.id in self.stored)
                 self.documents += 1
                 if n % PROGRESS_EVERY == 0:
                     self.tell("writing")
@@ -241,6 +244,9 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
     earlier batches stay committed; on Ctrl-C the same happens and :class:`~arsearch.errors.Interrupted` says
     how many documents were committed and discarded.
+
+    ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
+    segments).
     """
     index.write_lock.acquire(wait)
     try:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pickle import dumps
+from typing import Any
+
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from arsearch.analysis import AnalyzerSettings
 from arsearch.analysis.whoosh_adapter import ArabicWhooshAnalyzer
@@ -13,13 +19,51 @@ TEXT_FIELDS = ("title", "content")
 QUERY_FIELDS = ("title", "content", "author", "source", "id", "url")
 
 
+class ArabicText(TEXT):
+    """A TEXT field that builds its postings from :meth:`ArabicWhooshAnalyzer.term_positions` instead of a stream
+    of Whoosh Tokens: the same terms, weights and position bytes as ``Positions.word_values``, for less than
+    half the cost of the hot path of indexing."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if kwargs or not self.can_index_text(value):
+            yield from super().index(value, **kwargs)
+            return
+        for term, count, weight, value_bytes in self.index_text(value):
+            yield term.encode("utf-8"), count, weight, value_bytes
+
+    def can_index_text(self, value: Any) -> bool:
+        return isinstance(value, str) and type(self.format) is Positions \
+            and isinstance(self.analyzer, ArabicWhooshAnalyzer)
+
+    def index_text(self, value: str) -> Iterator[tuple[str, int, float, bytes]]:
+        """:meth:`index` with the terms as str (the writer encodes each distinct term once per segment)."""
+        boost = self.format.field_boost
+        single = _SINGLE_POSITION
+        for term, positions in self.analyzer.term_positions(value).items():
+            count = len(positions)
+            if count == 1:
+                position = positions[0]
+                value_bytes = single.get(position)
+                if value_bytes is None:
+                    value_bytes = single[position] = pack_uint(1) + dumps(positions, 2)
+                yield term, 1, boost, value_bytes
+                continue
+            # Positions.encode: the count, then the pickled gaps between positions (the first from 0).
+            gaps = [b - a for a, b in zip([0, *positions], positions)]
+            yield term, count, float(count) * boost, pack_uint(count) + dumps(gaps, 2)
+
+
+#: Encoded value of a term that occurs once, by its position (most terms of a document occur once).
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
 def build_schema(settings: AnalyzerSettings) -> Schema:
     analyzer = ArabicWhooshAnalyzer(settings.stemmer)
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        content=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        author=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        title=ArabicText(analyzer=analyzer, stored=True, phrase=True),
+        content=ArabicText(analyzer=analyzer, stored=True, phrase=True),
+        author=ArabicText(analyzer=analyzer, stored=True, phrase=True),
         date=DATETIME(stored=True, sortable=True),
         source=KEYWORD(stored=True, lowercase=True, commas=True, sortable=True),
         url=ID(stored=True),

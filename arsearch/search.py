@@ -16,8 +16,12 @@ from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
 from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
+from arsearch.scoring import bag_of_terms, top_documents
 
 Operator = Literal["or", "and"]
+Engine = Literal["auto", "whoosh"]
+#: Fields whose terms arsearch.scoring can score (analyzed, positions, lengths).
+_SCORED_FIELDS = frozenset({"title", "content", "author"})
 
 #: Most term lookups one query may need (after repeated words are merged), like Lucene's max clause count: the
 #: cost of a query grows with its lookups, and a pasted article can need thousands.
@@ -217,9 +221,12 @@ def _day_end(value: date | datetime) -> datetime:
 
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
-           until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220) -> SearchResults:
+           until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
+           engine: Engine = "auto") -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
+    Queries of plain words are scored by :mod:`arsearch.scoring` (same BM25F and coordination formula, a
+    posting list at a time); other queries, or ``engine="whoosh"``, by Whoosh's matchers.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
     """
     started = time.perf_counter()
@@ -231,16 +238,22 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     searcher = index.searcher()
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
-        results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)
-        total = len(results)
+        bag = bag_of_terms(query, _SCORED_FIELDS) if engine == "auto" and date_filter is None else None
+        if bag is not None:
+            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b)
+            page = top[offset:offset + limit]
+        else:
+            results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)
+            total = len(results)
+            page = [(hit.docnum, hit.score) for hit in results[offset:offset + limit]]
         hits = []
-        for rank, hit in enumerate(results[offset:offset + limit], start=offset + 1):
-            stored = hit.fields()
+        for rank, (docnum, score) in enumerate(page, start=offset + 1):
+            stored = dict(s.stored_fields(docnum))
             content = stored.pop("content", "")
             hits.append(Hit(
                 rank=rank,
                 id=stored["id"],
-                score=hit.score,
+                score=score,
                 title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
                 snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0
                 else Snippet(""),

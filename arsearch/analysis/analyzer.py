@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +21,21 @@ _CACHE_LIMIT = 1_000_000
 #: How many times a piece of a normalized token is normalized again (NFKC then case folding can give text that
 #: is not NFKC-normalized itself); real text needs at most one more round.
 _MAX_RENORMALIZE = 3
+
+
+class _IndexTermCache(dict):  # type: ignore[type-arg]
+    """surface → its one term (a str), or a tuple of terms when it has none or several; filled on a miss."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__()
+        self._analyzer = analyzer
+
+    def __missing__(self, surface: str) -> str | tuple[str, ...]:
+        terms = tuple(term for term, _ in self._analyzer.terms_of(surface))
+        value: str | tuple[str, ...] = terms[0] if len(terms) == 1 else terms
+        if len(self) < _CACHE_LIMIT:
+            self[surface] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class Analyzer:
         self._stopwords = load_stopwords()
         self._stem = self.settings.stemmer == "light"
         self._cache: dict[str, tuple[tuple[str, bool], ...]] = {}
+        self._index_cache = _IndexTermCache(self)
 
     def terms_of(self, surface: str) -> tuple[tuple[str, bool], ...]:
         """``(term, is_stopword)`` for each term of one surface token (a word ligature such as ﷺ gives several)."""
@@ -78,6 +94,40 @@ class Analyzer:
             for term, stop in terms_of(match.group()):
                 yield term, stop, match.start(), match.end(), position
                 position += 1
+
+    def term_positions(self, text: str) -> dict[str, list[int]]:
+        """``{term: [position, ...]}`` for ``text``, stopwords included: the same terms and positions as
+        :meth:`iter_terms`, without offsets or match objects (indexing needs neither)."""
+        positions: dict[str, list[int]] = {}
+        get = positions.get
+        position = 0
+        for term in map(self._index_cache.__getitem__, TOKEN_RE.findall(text)):
+            if term.__class__ is str:
+                found = get(term)
+                if found is None:
+                    positions[term] = [position]
+                else:
+                    found.append(position)
+                position += 1
+                continue
+            for one in term:  # a surface with no term or several (a word ligature)
+                positions.setdefault(one, []).append(position)
+                position += 1
+        return positions
+
+    def matches(self, text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of every token of ``text`` whose term is in ``terms``: :meth:`iter_terms`
+        filtered, without building a tuple for every token (snippets scan whole documents)."""
+        found = []
+        lookup = self._index_cache.__getitem__
+        for match in TOKEN_RE.finditer(text):
+            term = lookup(match.group())
+            if term.__class__ is str:
+                if term in terms:
+                    found.append((match.start(), match.end(), term))
+            else:
+                found.extend((match.start(), match.end(), one) for one in term if one in terms)
+        return found
 
     def tokens(self, text: str) -> list[Token]:
         """Every token of ``text``, stopwords included, with offsets into ``text``."""

@@ -28,6 +28,10 @@ class ArabicWhooshAnalyzer(WhooshAnalyzer):
     def __hash__(self) -> int:
         return hash(("ArabicWhooshAnalyzer", self.stemmer))
 
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """``{term: [position, ...]}``, what indexing needs, without Token objects (see ``schema.ArabicText``)."""
+        return self._analyzer.term_positions(value)
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, mode: str = "",
                  **kwargs: Any) -> Iterator[WhooshToken]:

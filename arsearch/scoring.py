@@ -1,0 +1,223 @@
+"""Top-k BM25F for the common query shape, computed a posting list at a time instead of through matcher trees.
+
+A query of plain words compiles to ``Or([Or([Term(title, w, boost), Term(content, w)]), ...], scale=coord)``.
+Whoosh evaluates it with a tree of matcher objects, several Python calls per posting per tree level, and then
+walks the tree again for the exact hit count.  :func:`top_documents` reads each term's posting blocks whole and
+adds up the same per-posting scores in dictionaries: the BM25 of each posting is computed with the same
+expression, operands and order as ``whoosh.scoring.bm25`` (same idf, average field length and byte-coded field
+lengths), a term's boost multiplies it as ``WrappingMatcher`` does, and ``CoordMatcher``'s coordination formula
+is applied to the sum.  Hits are ordered by score, then by document number, as Whoosh's collector orders them.
+
+Where this differs from Whoosh: Whoosh adds a document's term scores in the shape of its matcher tree (the last
+bits of a score can differ), and its ``CoordMatcher`` counts the query terms present *in each segment* and
+recounts them while it searches, each time its top-k optimisation drops a finished sub-matcher, so the same
+document can score differently with another ``limit`` or another segment layout.  Here the count is the number
+of query terms present in the index, fixed for the query.  Phrases among the words are matched and scored by
+Whoosh's own phrase matcher and added in.  Other query shapes (required or excluded words, fields other than the
+analyzed text fields, a date filter) return None from :func:`bag_of_terms`, and the caller uses Whoosh.
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+from itertools import accumulate
+from math import log
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+
+@dataclass(frozen=True)
+class BagOfTerms:
+    """Leaves ``(field, text, boost)`` in query order, phrases, and the coordination scale of the top-level Or."""
+
+    leaves: tuple[tuple[str, str, float], ...]
+    scale: float | None
+    phrases: tuple[wq.Phrase, ...] = ()
+
+
+def bag_of_terms(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
+    """The query as a bag of terms and phrases when it is one (of ``fields``, unboosted Ors), else None."""
+    leaves: list[tuple[str, str, float]] = []
+    phrases: list[wq.Phrase] = []
+
+    def take(q: wq.Query) -> bool:
+        if _is_leaf(q, fields):
+            leaves.append(_leaf(q))
+        elif type(q) is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
+            phrases.append(q)
+        else:
+            return False
+        return True
+
+    if _is_or(query):
+        for sub in query.subqueries:
+            if not take(sub) and not (_is_or(sub) and not sub.scale and all(take(t) for t in sub.subqueries)):
+                return None
+        # Whoosh uses the only subquery's matcher as it is, without coordination
+        scale = query.scale if len(query.subqueries) > 1 else None
+        return BagOfTerms(tuple(leaves), scale or None, tuple(phrases))
+    if take(query):
+        return BagOfTerms(tuple(leaves), None, tuple(phrases))
+    return None
+
+
+def _is_or(q: wq.Query) -> bool:
+    return type(q) is wq.Or and q.boost == 1.0 and not q.minmatch
+
+
+def _is_leaf(q: wq.Query, fields: frozenset[str]) -> bool:
+    return type(q) is wq.Term and q.fieldname in fields and isinstance(q.text, str) and not q.minquality
+
+
+def _leaf(q: wq.Term) -> tuple[str, str, float]:
+    return (q.fieldname, q.text, q.boost)
+
+
+#: Per segment reader: (field, K1, B, average length) -> K1 * ((1 - B) + B * fl / avgfl) of each document.
+_NORMS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, float, float], list[float]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _document_norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> list[float]:
+    """The length part of ``whoosh.scoring.bm25`` for every document of a segment, from its coded length."""
+    per_reader = _NORMS.setdefault(reader, {})
+    key = (fieldname, k1, b, avgfl)
+    found = per_reader.get(key)
+    if found is None:
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        count = reader.doc_count_all()
+        coded = _coded_lengths(column, count)
+        # A document without the field has length byte 0 and no postings in it; 1 keeps the table total.
+        by_byte = [k1 * ((1 - b) + b * (byte_to_length(n) if n else 1) / avgfl) for n in range(256)]
+        found = per_reader[key] = [by_byte[n] for n in coded]
+    return found
+
+
+def _coded_lengths(column: Any, count: int) -> bytes | list[int]:
+    """The length byte of each document: one read of the column when it is the usual byte array."""
+    if column is None:
+        return bytes(count)
+    if getattr(column, "_typecode", None) == "B" and getattr(column, "_fixedlen", None) == 1:
+        stored = min(column._count, count)
+        return column._dbfile.get(column._basepos, stored) + bytes(count - stored)  # missing: default 0
+    return [column[n] for n in range(count)]
+
+
+def _postings(reader: Any, fieldname: str, tbytes: bytes, terminfo: Any) -> tuple[list[int], list[float]]:
+    """All document numbers and weights of one term in one segment, deleted documents included."""
+    terms = reader._terms
+    matcher = terms._codec.postings_reader(terms._postfile, terminfo, reader.schema[fieldname].format,
+                                           term=(fieldname, tbytes), scorer=None)
+    docnums: list[int] = []
+    weights: list[float] = []
+    if not isinstance(matcher, W3LeafMatcher):  # inlined postings
+        while matcher.is_active():
+            docnums.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return docnums, weights
+    while True:
+        if matcher._data is None:
+            matcher._read_data()
+        ids, block_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        docnums.extend(accumulate(ids))  # delta_decode
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if matcher._lastblock:
+            return docnums, weights
+        matcher._next_block()
+
+
+def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
+                  b: float) -> tuple[list[tuple[int, float]], int]:
+    """``([(docnum, score), ...] best first, number of matching documents)`` for ``bag`` under BM25F(B=b, K1=k1).
+
+    ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.
+    """
+    top = searcher.reader()
+    doc_count_all = searcher.doc_count_all()
+    if not doc_count_all:
+        return [], 0
+    segments = top.leaf_readers()
+    leaves = []
+    for fieldname, text, boost in bag.leaves:
+        tbytes = searcher.schema[fieldname].to_bytes(text)
+        infos = [_term_info(reader, fieldname, tbytes) for reader, _ in segments]
+        present = [info for info in infos if info is not None]
+        if not present:
+            continue
+        doc_frequency = sum(info.doc_frequency() for info in present)
+        idf = log(doc_count_all / (doc_frequency + 1)) + 1  # WeightingModel.idf
+        avgfl = (top.field_length(fieldname) / (doc_count_all or 1)) or 1  # BM25FScorer.avgfl
+        leaves.append((fieldname, tbytes, boost, idf, avgfl, infos))
+    # Phrase.matcher is a NullMatcher when a word is missing
+    phrases = [p for p in bag.phrases if all((p.fieldname, searcher.schema[p.fieldname].to_bytes(w)) in top
+                                             for w in p.words)]
+    if not leaves and not phrases:
+        return [], 0
+    k1_plus_1 = k1 + 1
+    sums = [0.0] * doc_count_all  # by global docnum: cheaper than a dict; `matched` says which documents matched
+    matched: Counter[int] = Counter()
+    for segment, (reader, offset) in enumerate(segments):
+        deleted = reader.deleted_docs_set if reader.has_deletions() else None
+        for fieldname, tbytes, boost, idf, avgfl, infos in leaves:
+            if infos[segment] is None:
+                continue
+            docnums, weights = _postings(reader, fieldname, tbytes, infos[segment])
+            if deleted:
+                live = [i for i, docnum in enumerate(docnums) if docnum not in deleted]
+                docnums, weights = [docnums[i] for i in live], [weights[i] for i in live]
+            norms = _document_norms(reader, fieldname, k1, b, avgfl)
+            # whoosh.scoring.bm25, then the term's boost (WrappingMatcher.score)
+            term_scores = [idf * ((tf * k1_plus_1) / (tf + norm)) * boost
+                           for tf, norm in zip(weights, map(norms.__getitem__, docnums))]
+            keys = [docnum + offset for docnum in docnums] if offset else docnums
+            for key, score in zip(keys, term_scores):
+                sums[key] += score
+            matched.update(keys)
+    if phrases:
+        # A phrase scores as Whoosh scores it (its words' BM25 where they stand together, times its boost) and
+        # counts each of its words as a matching term, as CoordMatcher does; Whoosh's matchers find the docs.
+        context = searcher.context()
+        for subsearcher, offset in searcher.leaf_searchers():
+            for phrase in phrases:
+                matcher = phrase.matcher(subsearcher, context)
+                words = len(phrase.words)
+                while matcher.is_active():
+                    key = matcher.id() + offset
+                    sums[key] += matcher.score()
+                    matched[key] += words
+                    matcher.next()
+    if bag.scale is None:
+        final = [(-sums[key], key) for key in matched]
+    else:
+        termcount, scale = len(leaves) + sum(len(p.words) for p in phrases), bag.scale
+        if termcount == 0 or termcount == scale:
+            final = [(0, key) for key in matched]
+        else:
+            # CoordMatcher._sqr, operation for operation
+            spread = (termcount - scale) ** 2
+            factor = (termcount - 1) / termcount
+            final = [(-((sums[key] + ((count - 1) / spread)) * factor), key) for key, count in matched.items()]
+    best = heapq.nsmallest(limit, final)  # best score first, then the lower docnum, as Whoosh's collector
+    return [(key, -negative) for negative, key in best], len(matched)
+
+
+def _term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any:
+    try:
+        return reader._terms.term_info(fieldname, tbytes)
+    except TermNotFound:
+        return None
+

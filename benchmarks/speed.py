@@ -1,0 +1,416 @@
+"""Speed of arsearch on the whole SaudiNewsNet corpus, side by side with SQLite FTS5 in the same run (issue 4).
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/speed.py [--corpus DIR] [--workdir DIR] [--queries N]
+
+What it does, in this order, every run from scratch (nothing measured is cached between runs):
+
+1. Reads the corpus zips, drops records with blank content, keeps the last record of a duplicate url (arsearch's
+   id), and holds out 1,000 articles (fixed seed).  The rest go to ``WORKDIR/docs/`` as one JSONL file per day;
+   the held-out ones to ``WORKDIR/extra.jsonl``.  Both engines index exactly these files.
+2. Full build: ``python -m arsearch index WORKDIR/docs --index WORKDIR/arsearch`` (the real CLI, in a
+   subprocess) and ``python benchmarks/fts5_peer.py index WORKDIR/fts5.db WORKDIR/docs``.  Wall time; peak memory
+   is the largest sum of VmRSS over the process and all its descendants, sampled from /proc every 50 ms (shared
+   pages of forked workers count once per process, so this over-states rather than under-states).
+3. Re-index of the unchanged folder, then ``extra.jsonl`` is copied into the folder and both run again (adding
+   1,000 articles to the existing index).
+4. Query latency in this process with both indexes open: ``arsearch.search.search(ix, q, limit=10)`` (snippets of
+   the top 10 included) against FTS5 ``MATCH`` with ``snippet()``, ``ORDER BY rank LIMIT 10``.  Queries are titles
+   of indexed articles and two adjacent words of such titles (fixed seed); the engines alternate query by query so
+   background load hits both alike.  FTS5 gets the words of the query OR-ed, arsearch's default operator.
+5. Cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs against the median of
+   ``python benchmarks/fts5_peer.py query DB TEXT`` runs (start-up, open, search, print ten hits with snippets).
+
+The arsearch top-10 ids, scores and totals of every query are written to ``WORKDIR/arsearch-ranking.jsonl``;
+``--compare-ranking`` an earlier run's file reports how far the top 10s moved, and the title queries are scored
+as known-item queries (the article the title came from is the relevant hit), so a speed-up can be shown not to
+cost relevance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks import fts5_peer  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+DEFAULT_WORKDIR = Path("/tmp/arsearch-speed")
+HELD_OUT = 1000
+SEED = 4
+COLD_RUNS = 7
+WARMUP_QUERIES = 20
+_WORD = re.compile(r"\w{3,}")
+
+
+# --------------------------------------------------------------------------- measuring a process tree
+
+
+def _children_of() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(name))
+    return tree
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def _tree_rss(root: int) -> int:
+    tree = _children_of()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_bytes(pid)
+        todo.extend(tree.get(pid, ()))
+    return total
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int
+    stdout: str
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` to completion; wall time and peak RSS of its process tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return Run(seconds, peak, out)
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# --------------------------------------------------------------------------- corpus and queries
+
+
+@dataclass
+class Corpus:
+    docs_dir: Path
+    extra: Path
+    indexed: list[dict]
+    held_out: int
+    words: int = 0
+    bytes: int = 0
+    files: int = 0
+
+
+def prepare(corpus_dir: Path, workdir: Path) -> Corpus:
+    days: dict[str, list[dict]] = {}
+    by_url: dict[str, tuple[str, dict]] = {}
+    for zpath in sorted(corpus_dir.glob("*.zip")):
+        with zipfile.ZipFile(zpath) as zf:
+            for name in sorted(zf.namelist()):
+                if not name.endswith(".json"):
+                    continue
+                for record in json.loads(zf.read(name)):
+                    if (record.get("content") or "").strip() and record.get("url"):
+                        by_url.pop(record["url"], None)  # the last copy wins, as in arsearch
+                        by_url[record["url"]] = (zpath.stem, record)
+    urls = sorted(by_url)
+    held = set(random.Random(SEED).sample(urls, HELD_OUT))
+    for url, (day, record) in by_url.items():
+        if url not in held:
+            days.setdefault(day, []).append(record)
+    docs_dir = workdir / "docs"
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    docs_dir.mkdir(parents=True)
+    corpus = Corpus(docs_dir, workdir / "extra.jsonl", [], len(held))
+    for day, records in sorted(days.items()):
+        with open(docs_dir / f"{day}.jsonl", "w", encoding="utf-8") as f:
+            for r in records:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        corpus.indexed.extend(records)
+        corpus.files += 1
+    with open(corpus.extra, "w", encoding="utf-8") as f:
+        for url in sorted(held):
+            f.write(json.dumps(by_url[url][1], ensure_ascii=False) + "\n")
+    corpus.words = sum(len(r["content"].split()) for r in corpus.indexed)
+    corpus.bytes = dir_size(docs_dir)
+    return corpus
+
+
+def sample_queries(records: list[dict], n: int) -> tuple[list[str], list[str], list[str]]:
+    """``n`` titles of indexed articles (with the url of each: the known item), and ``n`` two-word queries
+    (two adjacent words of a title)."""
+    rng = random.Random(SEED)
+    titled = [(r["title"].strip(), r["url"]) for r in records if len(_WORD.findall(r.get("title") or "")) >= 2]
+    titles, urls = zip(*rng.sample(titled, n))
+    pairs = []
+    for title, _ in rng.sample(titled, n):
+        words = title.split()
+        i = rng.randrange(len(words) - 1)
+        pairs.append(f"{words[i]} {words[i + 1]}")
+    return list(titles), list(urls), pairs
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def arsearch_index(corpus: Corpus, ix_dir: Path) -> Run:
+    return run_measured([sys.executable, "-m", "arsearch", "index", str(corpus.docs_dir), "--index", str(ix_dir),
+                         "--json"], env=cli_env())
+
+
+def fts5_index(corpus: Corpus, db: Path) -> Run:
+    return run_measured([sys.executable, str(REPO_ROOT / "benchmarks" / "fts5_peer.py"), "index", str(db),
+                         str(corpus.docs_dir)], env=cli_env())
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49], q[94], q[98]
+
+
+@dataclass
+class Latency:
+    arsearch: list[float] = field(default_factory=list)
+    fts5: list[float] = field(default_factory=list)
+
+
+def query_latency(ix_dir: Path, db_path: Path, queries: list[str], ranking_out) -> tuple[Latency, list[list[str]]]:
+    from arsearch.index import Index
+    from arsearch.search import search
+
+    lat = Latency()
+    runs: list[list[str]] = []
+    with Index.open(ix_dir) as ix:
+        db = sqlite3.connect(db_path)
+        for q in queries[-WARMUP_QUERIES:]:  # warm both engines' file caches; not measured
+            search(ix, q, limit=10)
+            fts5_peer.search(db, q)
+        for q in queries:
+            t0 = time.perf_counter()
+            results = search(ix, q, limit=10)
+            t1 = time.perf_counter()
+            fts5_peer.search(db, q)
+            t2 = time.perf_counter()
+            lat.arsearch.append((t1 - t0) * 1000)
+            lat.fts5.append((t2 - t1) * 1000)
+            row = {"q": q, "total": results.total, "hits": [[h.id, round(h.score, 6)] for h in results.hits]}
+            ranking_out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            runs.append([h.id for h in results.hits])
+        db.close()
+    return lat, runs
+
+
+def whoosh_rankings(ix_dir: Path, queries: list[str]) -> list[list[str]]:
+    from arsearch.index import Index
+    from arsearch.search import search
+
+    with Index.open(ix_dir) as ix:
+        return [[h.id for h in search(ix, q, limit=10, snippet_width=0, engine="whoosh").hits] for q in queries]
+
+
+def known_item(runs: list[list[str]], urls: list[str]) -> tuple[float, float]:
+    """Success@1 and MRR@10 of title queries, the article the title came from being the one relevant hit."""
+    ranks = [run.index(url) + 1 if url in run else None for run, url in zip(runs, urls)]
+    return (sum(r == 1 for r in ranks) / len(ranks), sum(1 / r for r in ranks if r) / len(ranks))
+
+
+def overlap(runs: list[list[str]], queries: list[str], previous: Path | None) -> str:
+    """Mean share of each top 10 also in the top 10 of the same query in an earlier run's ranking file."""
+    if previous is None or not previous.is_file():
+        return "–"
+    rows = [json.loads(line) for line in previous.read_text(encoding="utf-8").splitlines()]
+    before = {row["q"]: [h[0] for h in row["hits"]] for row in rows}
+    pairs = [(run, before[q]) for run, q in zip(runs, queries) if q in before]
+    if not pairs:
+        return "no query in common"
+    shares = [len(set(a) & set(b)) / max(len(b), 1) for a, b in pairs]
+    same = sum(a == b for a, b in pairs)
+    return f"{sum(shares) / len(shares):.3f} over {len(pairs)} queries in both ({same} identical)"
+
+
+def cold(cmd: list[str]) -> float:
+    times = []
+    for _ in range(COLD_RUNS):
+        times.append(run_measured(cmd, env=cli_env()).seconds)
+    return statistics.median(times)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def cpu_model() -> str:
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "–"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--queries", type=int, default=1000, help="queries of each kind (titles, two words)")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--no-whoosh-check", action="store_true",
+                        help="skip re-running the title queries through Whoosh's matchers (engine='whoosh')")
+    parser.add_argument("--compare-ranking", type=Path,
+                        help="an earlier run's arsearch-ranking.jsonl (same --queries): report top-10 overlap")
+    args = parser.parse_args()
+
+    load_before = loadavg()
+    started = datetime.now(timezone.utc)
+    work = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = prepare(args.corpus, work)
+    ix_dir, db = work / "arsearch-index", work / "fts5.db"
+    shutil.rmtree(ix_dir, ignore_errors=True)
+    db.unlink(missing_ok=True)
+    n_docs = len(corpus.indexed)
+    print(f"corpus: {n_docs} articles in {corpus.files} files ({corpus.words:,} words, {mb(corpus.bytes)}), "
+          f"{corpus.held_out} held out", file=sys.stderr)
+
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, fts: float, ars: float, fmt: str = "{:.2f}", unit: str = "") -> None:
+        rows.append((name, fmt.format(fts) + unit, fmt.format(ars) + unit, ratio(ars, fts)))
+
+    print("building…", file=sys.stderr)
+    fb = fts5_index(corpus, db)
+    ab = arsearch_index(corpus, ix_dir)
+    report = json.loads(ab.stdout)
+    if report["added"] != n_docs:
+        raise SystemExit(f"arsearch indexed {report['added']} of {n_docs} articles: {ab.stdout[:500]}")
+    row("full build, s", fb.seconds, ab.seconds, unit=" s")
+    row("full build, documents/s", n_docs / fb.seconds, n_docs / ab.seconds, "{:.0f}")
+    rows.append(("peak memory while building (RSS, process tree)", mb(fb.peak_rss), mb(ab.peak_rss),
+                 ratio(ab.peak_rss, fb.peak_rss)))
+    fsize, asize = db.stat().st_size, dir_size(ix_dir)
+    rows.append(("index size", mb(fsize), mb(asize), ratio(asize, fsize)))
+
+    print("re-indexing…", file=sys.stderr)
+    fr = fts5_index(corpus, db)
+    ar = arsearch_index(corpus, ix_dir)
+    if json.loads(ar.stdout)["unchanged"] != n_docs:
+        raise SystemExit(f"re-index did not find every document unchanged: {ar.stdout[:500]}")
+    row("re-index unchanged corpus, s", fr.seconds, ar.seconds, unit=" s")
+
+    shutil.copy(corpus.extra, corpus.docs_dir / "zz-extra.jsonl")
+    fa = fts5_index(corpus, db)
+    aa = arsearch_index(corpus, ix_dir)
+    if json.loads(aa.stdout)["added"] != corpus.held_out or json.loads(fa.stdout)["added"] != corpus.held_out:
+        raise SystemExit(f"adding the held-out articles went wrong: {aa.stdout[:300]} {fa.stdout[:300]}")
+    row(f"add {corpus.held_out} articles to the index, s", fa.seconds, aa.seconds, unit=" s")
+
+    print("querying…", file=sys.stderr)
+    titles, urls, pairs = sample_queries(corpus.indexed, args.queries)
+    notes = []
+    with open(work / "arsearch-ranking.jsonl", "w", encoding="utf-8") as ranking_out:
+        for kind, queries in (("titles", titles), ("2 words", pairs)):
+            lat, runs = query_latency(ix_dir, db, queries, ranking_out)
+            notes.append(f"{kind}: top-10 overlap with {args.compare_ranking or 'no earlier run'}: "
+                         f"{overlap(runs, queries, args.compare_ranking)}")
+            if kind == "titles":
+                s1, mrr = known_item(runs, urls)
+                notes.append(f"titles as known-item queries: success@1 {s1:.3f}, MRR@10 {mrr:.3f}")
+                if not args.no_whoosh_check:
+                    whoosh_runs = whoosh_rankings(ix_dir, queries)
+                    s1, mrr = known_item(whoosh_runs, urls)
+                    shares = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(runs, whoosh_runs)]
+                    notes.append(f"the same titles through Whoosh's matchers (engine='whoosh', untimed): success@1 "
+                                 f"{s1:.3f}, MRR@10 {mrr:.3f}; top-10 overlap with arsearch's "
+                                 f"{sum(shares) / len(shares):.3f}, identical top 10s "
+                                 f"{sum(a == b for a, b in zip(runs, whoosh_runs))}/{len(runs)}")
+            for name, fp, ap in zip(("p50", "p95", "p99"), percentiles(lat.fts5), percentiles(lat.arsearch)):
+                row(f"query {name}, {kind} ({len(queries)}), ms", fp, ap)
+
+    print("cold processes…", file=sys.stderr)
+    cold_query = titles[0]
+    fc = cold([sys.executable, str(REPO_ROOT / "benchmarks" / "fts5_peer.py"), "query", str(db), cold_query])
+    ac = cold([sys.executable, "-m", "arsearch", "query", cold_query, "--index", str(ix_dir)])
+    row(f"cold query process (median of {COLD_RUNS}), s", fc, ac, "{:.3f}", " s")
+
+    load_after = loadavg()
+    lines = [
+        f"date: {started.isoformat(timespec='seconds')}; machine: {os.cpu_count()} cores, {cpu_model()}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"load average (1, 5, 15 min): {load_before} before, {load_after} after",
+        f"corpus: {n_docs} articles ({corpus.words:,} words, {mb(corpus.bytes)} of JSONL in {corpus.files} files) "
+        f"+ {corpus.held_out} added afterwards; queries: {args.queries} titles + {args.queries} two-word",
+        *(f"arsearch rankings, {n}" for n in notes),
+        "",
+        "| measure | SQLite FTS5 | arsearch | arsearch / FTS5 |",
+        "|---|---:|---:|---:|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
