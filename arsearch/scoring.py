@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import heapq
 import weakref
+import zlib
 from collections import Counter
 from dataclasses import dataclass
+from io import BytesIO
 from itertools import accumulate
 from math import log
+from pickle import load, loads
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import TermNotFound
+from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
 
@@ -111,23 +115,34 @@ def _coded_lengths(column: Any, count: int) -> bytes | list[int]:
 
 
 def _postings(reader: Any, fieldname: str, tbytes: bytes, terminfo: Any) -> tuple[list[int], list[float]]:
-    """All document numbers and weights of one term in one segment, deleted documents included."""
+    """All document numbers and weights of one term in one segment, deleted documents included.
+
+    Reads the term's posting blocks with one read of its extent and parses them as ``W3LeafMatcher`` does
+    (``W3PostingsWriter._write_block`` wrote them): per block a signed length (negative for the last block), the
+    pickled block info, then the data pickle, zlib-compressed when the info says so.
+    """
     terms = reader._terms
-    matcher = terms._codec.postings_reader(terms._postfile, terminfo, reader.schema[fieldname].format,
-                                           term=(fieldname, tbytes), scorer=None)
+    if terminfo.is_inlined():
+        matcher = terms._codec.postings_reader(terms._postfile, terminfo, reader.schema[fieldname].format,
+                                               term=(fieldname, tbytes), scorer=None)
+        return list(matcher.all_ids()), [w for _, w in zip(range(terminfo.doc_frequency()), _weights_of(matcher))]
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the unpacked 1-tuple (W3LeafMatcher ignores it)
+        length = length[0]
+    data = terms._postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"posting list of {fieldname}:{tbytes!r} does not start with a block header")
+    stream = BytesIO(data)
+    position = 4
     docnums: list[int] = []
     weights: list[float] = []
-    if not isinstance(matcher, W3LeafMatcher):  # inlined postings
-        while matcher.is_active():
-            docnums.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return docnums, weights
     while True:
-        if matcher._data is None:
-            matcher._read_data()
-        ids, block_weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
+        (blocklength,) = unpack_int(data[position:position + 4])
+        stream.seek(position + 4)
+        count, _maxid, _maxweight, compression, _minlength, _maxlength = load(stream)
+        end = position + 4 + abs(blocklength)
+        block = data[stream.tell():end]
+        ids, block_weights, _values = loads(zlib.decompress(block) if compression else block)
         docnums.extend(accumulate(ids))  # delta_decode
         if block_weights is None:
             weights.extend([1.0] * count)
@@ -135,9 +150,15 @@ def _postings(reader: Any, fieldname: str, tbytes: bytes, terminfo: Any) -> tupl
             weights.extend([block_weights] * count)
         else:
             weights.extend(block_weights)
-        if matcher._lastblock:
+        if blocklength < 0:
             return docnums, weights
-        matcher._next_block()
+        position = end
+
+
+def _weights_of(matcher: Any) -> Any:
+    while matcher.is_active():
+        yield matcher.weight()
+        matcher.next()
 
 
 def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
