@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 
@@ -22,6 +23,10 @@ class Document:
 
     def fingerprint(self) -> str:
         """A hash of everything that is indexed, so an unchanged document can be skipped."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:  # ingestion asks for it up to three times per document
         h = hashlib.blake2b(digest_size=16)
         for part in (self.title, self.content, self.date.isoformat() if self.date else "",
                      self.source, self.url, self.author):
