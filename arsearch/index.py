@@ -26,11 +26,13 @@ from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
 from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
-from arsearch.schema import build_schema
+from arsearch.schema import build_schema, lead_of
 from arsearch.writing import FastMpWriter, FastSegmentWriter
 
-#: Bump when the layout of the folder or the schema changes incompatibly.
-INDEX_FORMAT = 1
+#: Bump when the layout of the folder or the schema changes; older formats stay readable.
+#: 2: the ``lead`` field (the first words of the content) is indexed.
+INDEX_FORMAT = 2
+LEAD_SINCE_FORMAT = 2
 META_FILE = "arsearch.json"
 DEFAULT_INDEX_DIR = "index"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
@@ -105,7 +107,9 @@ class IndexWriter:
         """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
         there is none: no look-up of the id in every segment)."""
         write = self._writer.update_document if replace else self._writer.add_document
+        lead = {"lead": lead_of(document.content)} if self._index.has_lead else {}
         write(
+            **lead,
             id=document.id,
             title=document.title,
             content=document.content,
@@ -165,6 +169,8 @@ class Index:
         self.meta = meta
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
+        #: Whether documents are indexed with a lead field (indexes of format 1 are read without it).
+        self.has_lead = int(meta["format"]) >= LEAD_SINCE_FORMAT
         #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
         self.write_lock = IndexLock(path)
         self._local = threading.local()

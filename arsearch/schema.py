@@ -7,16 +7,30 @@ from pickle import dumps
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from arsearch.analysis import AnalyzerSettings
+from arsearch.analysis.tokenize import TOKEN_RE
 from arsearch.analysis.whoosh_adapter import ArabicWhooshAnalyzer
 
 #: Fields searched when a query word names no field.
 TEXT_FIELDS = ("title", "content")
 #: Fields a query may name with ``field:``.
 QUERY_FIELDS = ("title", "content", "author", "source", "id", "url")
+#: The ``lead`` field holds the first words of the content: news states its subject there.
+LEAD_FIELD = "lead"
+LEAD_WORDS = 30
+
+
+def lead_of(content: str, words: int = LEAD_WORDS) -> str:
+    """The beginning of ``content`` up to the end of its ``words``-th token."""
+    end = 0
+    for n, match in enumerate(TOKEN_RE.finditer(content), start=1):
+        end = match.end()
+        if n == words:
+            break
+    return content[:end]
 
 
 class ArabicText(TEXT):
@@ -32,12 +46,17 @@ class ArabicText(TEXT):
             yield term.encode("utf-8"), count, weight, value_bytes
 
     def can_index_text(self, value: Any) -> bool:
-        return isinstance(value, str) and type(self.format) is Positions \
+        return isinstance(value, str) and type(self.format) in (Positions, Frequency) \
             and isinstance(self.analyzer, ArabicWhooshAnalyzer)
 
     def index_text(self, value: str) -> Iterator[tuple[str, int, float, bytes]]:
         """:meth:`index` with the terms as str (the writer encodes each distinct term once per segment)."""
         boost = self.format.field_boost
+        if type(self.format) is Frequency:
+            for term, positions in self.analyzer.term_positions(value).items():
+                count = len(positions)
+                yield term, count, float(count) * boost, pack_uint(count)
+            return
         single = _SINGLE_POSITION
         for term, positions in self.analyzer.term_positions(value).items():
             count = len(positions)
@@ -64,6 +83,7 @@ def build_schema(settings: AnalyzerSettings) -> Schema:
         title=ArabicText(analyzer=analyzer, stored=True, phrase=True),
         content=ArabicText(analyzer=analyzer, stored=True, phrase=True),
         author=ArabicText(analyzer=analyzer, stored=True, phrase=True),
+        lead=ArabicText(analyzer=analyzer, stored=False, phrase=False),
         date=DATETIME(stored=True, sortable=True),
         source=KEYWORD(stored=True, lowercase=True, commas=True, sortable=True),
         url=ID(stored=True),

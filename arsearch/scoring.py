@@ -23,6 +23,7 @@ import heapq
 import weakref
 import zlib
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from io import BytesIO
 from itertools import accumulate
@@ -35,6 +36,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
+
+from arsearch.schema import LEAD_FIELD
+
+CONTENT_FIELD = "content"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,40 @@ def bag_of_terms(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
     if take(query):
         return BagOfTerms(tuple(leaves), None, tuple(phrases))
     return None
+
+
+def positive_bag(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
+    """The terms and phrases of ``fields`` that score a query built of Or, And, AndMaybe and AndNot (its
+    excluded side scores nothing), or None when the query has another kind of part.  Whoosh sums the scores of
+    the parts that match, so the sum over these leaves, on the documents the query matches, is the same ranking.
+    Terms of other fields (``source:``, ``id:``) only select documents."""
+    leaves: list[tuple[str, str, float]] = []
+    phrases: list[wq.Phrase] = []
+
+    def walk(q: wq.Query) -> bool:
+        kind = type(q)
+        if kind in (wq.Or, wq.And, wq.AndMaybe, wq.AndNot) and q.boost != 1.0:
+            return False
+        if kind is wq.Or:
+            return not q.minmatch and all(walk(sub) for sub in q.subqueries)
+        if kind is wq.And:
+            return all(walk(sub) for sub in q.subqueries)
+        if kind is wq.AndMaybe:
+            return walk(q.a) and walk(q.b)
+        if kind is wq.AndNot:
+            return walk(q.a)
+        if kind is wq.Term and not q.minquality:
+            if q.fieldname in fields:
+                leaves.append(_leaf(q))
+            return True
+        if kind is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
+            phrases.append(q)
+            return True
+        return False
+
+    if not walk(query) or not (leaves or phrases):
+        return None
+    return BagOfTerms(tuple(leaves), None, tuple(phrases))
 
 
 def _is_or(q: wq.Query) -> bool:
@@ -161,11 +200,15 @@ def _weights_of(matcher: Any) -> Any:
         matcher.next()
 
 
-def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
-                  b: float) -> tuple[list[tuple[int, float]], int]:
+def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: float, *,
+                  lead_weight: float = 0.0,
+                  allowed: Collection[int] | None = None) -> tuple[list[tuple[int, float]], int]:
     """``([(docnum, score), ...] best first, number of matching documents)`` for ``bag`` under BM25F(B=b, K1=k1).
 
-    ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.
+    ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.  With
+    ``lead_weight``, a content term's frequency counts its occurrences in the ``lead`` field that many times more
+    (BM25F's weighted sum of field frequencies, normalized by the content's length).  ``allowed`` limits the
+    results to those document numbers.
     """
     top = searcher.reader()
     doc_count_all = searcher.doc_count_all()
@@ -182,7 +225,10 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
         doc_frequency = sum(info.doc_frequency() for info in present)
         idf = log(doc_count_all / (doc_frequency + 1)) + 1  # WeightingModel.idf
         avgfl = (top.field_length(fieldname) / (doc_count_all or 1)) or 1  # BM25FScorer.avgfl
-        leaves.append((fieldname, tbytes, boost, idf, avgfl, infos))
+        lead_infos = None
+        if lead_weight and fieldname == CONTENT_FIELD:
+            lead_infos = [_term_info(reader, LEAD_FIELD, tbytes) for reader, _ in segments]
+        leaves.append((fieldname, tbytes, boost, idf, avgfl, infos, lead_infos))
     # Phrase.matcher is a NullMatcher when a word is missing
     phrases = [p for p in bag.phrases if all((p.fieldname, searcher.schema[p.fieldname].to_bytes(w)) in top
                                              for w in p.words)]
@@ -193,10 +239,14 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
     matched: Counter[int] = Counter()
     for segment, (reader, offset) in enumerate(segments):
         deleted = reader.deleted_docs_set if reader.has_deletions() else None
-        for fieldname, tbytes, boost, idf, avgfl, infos in leaves:
+        for fieldname, tbytes, boost, idf, avgfl, infos, lead_infos in leaves:
             if infos[segment] is None:
                 continue
             docnums, weights = _postings(reader, fieldname, tbytes, infos[segment])
+            if lead_infos is not None and lead_infos[segment] is not None:
+                in_lead = dict(zip(*_postings(reader, LEAD_FIELD, tbytes, lead_infos[segment])))
+                weights = [tf + lead_weight * in_lead[docnum] if docnum in in_lead else tf
+                           for docnum, tf in zip(docnums, weights)]
             if deleted:
                 live = [i for i, docnum in enumerate(docnums) if docnum not in deleted]
                 docnums, weights = [docnums[i] for i in live], [weights[i] for i in live]
@@ -221,6 +271,8 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float,
                     sums[key] += matcher.score()
                     matched[key] += words
                     matcher.next()
+    if allowed is not None:
+        matched = Counter({key: count for key, count in matched.items() if key in allowed})
     if bag.scale is None:
         final = [(-sums[key], key) for key in matched]
     else:

@@ -16,7 +16,7 @@ from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
 from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
-from arsearch.scoring import bag_of_terms, top_documents
+from arsearch.scoring import BagOfTerms, bag_of_terms, positive_bag, top_documents
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -39,6 +39,8 @@ class Ranking:
     operator: Operator = "or"
     #: Coordination bonus for the default OR: documents matching more of the words score higher.
     coord: float | None = None
+    #: How many times an occurrence in the lead (the first words of the content) counts; 0 turns it off.
+    lead_weight: float = 4.0
 
 
 DEFAULT_RANKING = Ranking()
@@ -220,13 +222,31 @@ def _day_end(value: date | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, dtime.max)
 
 
+def _scored_bag(searcher: Any, query: wq.Query,
+                date_filter: wq.Query | None) -> tuple[BagOfTerms | None, set[int] | None]:
+    """The terms :func:`top_documents` scores ``query`` by and the documents it may return (None: all that have a
+    term); ``(None, None)`` when only Whoosh's matchers can run the query."""
+    allowed = None
+    bag = bag_of_terms(query, _SCORED_FIELDS)
+    if bag is None:
+        bag = positive_bag(query, _SCORED_FIELDS)
+        if bag is None:
+            return None, None
+        allowed = set(searcher.docs_for_query(query))
+    if date_filter is not None:
+        dated = set(searcher.docs_for_query(date_filter))
+        allowed = dated if allowed is None else allowed & dated
+    return bag, allowed
+
+
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
            engine: Engine = "auto") -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
-    Queries of plain words are scored by :mod:`arsearch.scoring` (same BM25F and coordination formula, a
-    posting list at a time); other queries, or ``engine="whoosh"``, by Whoosh's matchers.
+    Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
+    (BM25F a posting list at a time, with the lead weight; Whoosh's matchers select the documents of queries
+    with operators); ``engine="whoosh"`` scores with Whoosh's matchers and BM25F alone, without the lead.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
     """
     started = time.perf_counter()
@@ -238,9 +258,10 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     searcher = index.searcher()
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
-        bag = bag_of_terms(query, _SCORED_FIELDS) if engine == "auto" and date_filter is None else None
+        bag, allowed = _scored_bag(s, query, date_filter) if engine == "auto" else (None, None)
         if bag is not None:
-            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b)
+            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed,
+                                       lead_weight=ranking.lead_weight if index.has_lead else 0.0)
             page = top[offset:offset + limit]
         else:
             results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)

@@ -14,6 +14,7 @@ from rich.text import Text
 from typer.testing import CliRunner, Result
 
 import arsearch.cli as cli
+from arsearch.index import INDEX_FORMAT
 from arsearch.analysis import Analyzer
 from arsearch.cli import app
 from arsearch.terminal import HIGHLIGHT
@@ -472,7 +473,7 @@ def test_stats_json(cli_seed_index: Path) -> None:
     assert stats["segments"] >= 1
     assert stats["size_bytes"] > 0
     assert stats["analyzer"]["stemmer"] == "light"
-    assert stats["format"] == 1
+    assert stats["format"] == INDEX_FORMAT
 
 
 def test_stats_text(cli_seed_index: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from arsearch.index import INDEX_FORMAT
 from arsearch import Index
 from arsearch.analysis import ANALYZER_VERSION
 from helpers import ROOT, Run, cli_env
@@ -42,7 +43,7 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run) -> None:
     assert stats["segments"] == 1
     assert stats["size_bytes"] == sum(p.stat().st_size for p in index.iterdir() if p.is_file())
     assert stats["analyzer"] == {"stemmer": "none", "version": ANALYZER_VERSION}
-    assert stats["format"] == 1
+    assert stats["format"] == INDEX_FORMAT
     created, updated = (datetime.fromisoformat(str(stats[k])) for k in ("created", "updated"))
     assert started <= created <= updated <= datetime.now(timezone.utc)
     assert stats["updating"] is None
