@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from arsearch.analysis.analyzer import ANALYZER_VERSION
+from arsearch.index import INDEX_FORMAT
 from benchmarks.evaluation.corpus import Article
 from benchmarks.evaluation.sample import Topic, plain_query
 
@@ -163,7 +165,8 @@ class ArsearchCli:
 
     def __init__(self, stemmer: str = "light") -> None:
         self.stemmer = stemmer
-        self.index_key = f"arsearch-stemmer-{stemmer}"
+        # the index format and analyzer version in the key: a cached index of older code is not reused
+        self.index_key = f"arsearch-stemmer-{stemmer}-format{INDEX_FORMAT}-analyzer{ANALYZER_VERSION}"
         self.how = f"`arsearch index --stemmer {stemmer}` and `arsearch query --batch` (a process per run)"
 
     def build(self, articles: Sequence[Article], index_dir: Path, docs_jsonl: Path) -> None:
