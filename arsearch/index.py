@@ -26,13 +26,12 @@ from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
 from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
-from arsearch.schema import build_schema, lead_of
+from arsearch.schema import DEFAULT_LEAD_WEIGHT, build_schema
 from arsearch.writing import FastMpWriter, FastSegmentWriter
 
 #: Bump when the layout of the folder or the schema changes; older formats stay readable.
-#: 2: the ``lead`` field (the first words of the content) is indexed.
+#: 2: content postings weigh the lead (``lead_weight`` in the metadata; format 1 had none).
 INDEX_FORMAT = 2
-LEAD_SINCE_FORMAT = 2
 META_FILE = "arsearch.json"
 DEFAULT_INDEX_DIR = "index"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
@@ -73,6 +72,8 @@ class IndexStats:
     updated: str
     #: The process updating the index right now (``{"pid", "host", "started"}``), or None.
     updating: dict[str, object] | None = None
+    #: How many times more a word counts in a document's first words (0: format 1 indexes).
+    lead_weight: float = 0.0
 
 
 class IndexWriter:
@@ -107,9 +108,7 @@ class IndexWriter:
         """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
         there is none: no look-up of the id in every segment)."""
         write = self._writer.update_document if replace else self._writer.add_document
-        lead = {"lead": lead_of(document.content)} if self._index.has_lead else {}
         write(
-            **lead,
             id=document.id,
             title=document.title,
             content=document.content,
@@ -169,8 +168,8 @@ class Index:
         self.meta = meta
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
-        #: Whether documents are indexed with a lead field (indexes of format 1 are read without it).
-        self.has_lead = int(meta["format"]) >= LEAD_SINCE_FORMAT
+        #: How much more a word in a document's lead weighs (see :class:`arsearch.schema.ArabicText`).
+        self.lead_weight = float(meta.get("lead_weight", 0.0))
         #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
         self.write_lock = IndexLock(path)
         self._local = threading.local()
@@ -186,9 +185,12 @@ class Index:
 
     @classmethod
     def create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
-               overwrite: bool = False, wait: float = 0.0) -> Index:
+               overwrite: bool = False, wait: float = 0.0, lead_weight: float = DEFAULT_LEAD_WEIGHT) -> Index:
         """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
-        (waiting up to ``wait`` seconds for another writer)."""
+        (waiting up to ``wait`` seconds for another writer).  ``lead_weight``: how many times more a word counts
+        in the first words of a document (0 turns it off; kept by the index)."""
+        if not 0 <= lead_weight < float("inf"):
+            raise ValueError(f"lead_weight must be a number >= 0, not {lead_weight!r}")
         path = Path(path)
         _check_not_a_file(path)
         lock = IndexLock(path)
@@ -198,20 +200,21 @@ class Index:
                 if not overwrite:
                     raise IndexFormatError(f"an index already exists at {path}")
                 cls._remove_contents(path)
-            return cls._create(path, settings or AnalyzerSettings())
+            return cls._create(path, settings or AnalyzerSettings(), float(lead_weight))
         finally:
             lock.release()
 
     @classmethod
-    def _create(cls, path: Path, settings: AnalyzerSettings) -> Index:
+    def _create(cls, path: Path, settings: AnalyzerSettings, lead_weight: float) -> Index:
         meta = {
             "format": INDEX_FORMAT,
             "arsearch_version": __version__,
             "analyzer": settings.to_dict(),
+            "lead_weight": lead_weight,
             "created": _now(),
             "updated": _now(),
         }
-        ix = whoosh.index.create_in(str(path), build_schema(settings))
+        ix = whoosh.index.create_in(str(path), build_schema(settings, lead_weight))
         _write_json_atomically(path / META_FILE, meta)
         return cls(path, ix, meta)
 
@@ -226,8 +229,9 @@ class Index:
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no Whoosh index)")
         meta = cls._read_meta(meta_path)
         settings = AnalyzerSettings(**meta["analyzer"])
+        schema = build_schema(settings, float(meta.get("lead_weight", 0)))
         try:
-            ix = whoosh.index.open_dir(str(path), schema=build_schema(settings))
+            ix = whoosh.index.open_dir(str(path), schema=schema)
             index = cls(path, ix, meta)
             index.searcher()  # reads the TOC and opens the segments, so damage shows here, not mid-query
         except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
@@ -259,6 +263,9 @@ class Index:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             fmt = int(meta["format"])
             analyzer = dict(meta["analyzer"])
+            lead_weight = float(meta.get("lead_weight", 0))
+            if not 0 <= lead_weight < float("inf"):
+                raise ValueError(f"lead_weight {lead_weight} is not a number >= 0")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexFormatError(f"{meta_path} is damaged: {exc}") from exc
         if fmt > INDEX_FORMAT:
@@ -400,6 +407,7 @@ class Index:
             created=str(self.meta.get("created", "")),
             updated=str(self.meta.get("updated", "")),
             updating=asdict(holder) if holder else None,
+            lead_weight=self.lead_weight,
         )
 
 

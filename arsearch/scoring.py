@@ -37,10 +37,6 @@ from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
-from arsearch.schema import LEAD_FIELD
-
-CONTENT_FIELD = "content"
-
 
 @dataclass(frozen=True)
 class BagOfTerms:
@@ -201,14 +197,11 @@ def _weights_of(matcher: Any) -> Any:
 
 
 def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: float, *,
-                  lead_weight: float = 0.0,
                   allowed: Collection[int] | None = None) -> tuple[list[tuple[int, float]], int]:
     """``([(docnum, score), ...] best first, number of matching documents)`` for ``bag`` under BM25F(B=b, K1=k1).
 
-    ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.  With
-    ``lead_weight``, a content term's frequency counts its occurrences in the ``lead`` field that many times more
-    (BM25F's weighted sum of field frequencies, normalized by the content's length).  ``allowed`` limits the
-    results to those document numbers.
+    ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.  ``allowed`` limits
+    the results to those document numbers.
     """
     top = searcher.reader()
     doc_count_all = searcher.doc_count_all()
@@ -225,10 +218,7 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
         doc_frequency = sum(info.doc_frequency() for info in present)
         idf = log(doc_count_all / (doc_frequency + 1)) + 1  # WeightingModel.idf
         avgfl = (top.field_length(fieldname) / (doc_count_all or 1)) or 1  # BM25FScorer.avgfl
-        lead_infos = None
-        if lead_weight and fieldname == CONTENT_FIELD:
-            lead_infos = [_term_info(reader, LEAD_FIELD, tbytes) for reader, _ in segments]
-        leaves.append((fieldname, tbytes, boost, idf, avgfl, infos, lead_infos))
+        leaves.append((fieldname, tbytes, boost, idf, avgfl, infos))
     # Phrase.matcher is a NullMatcher when a word is missing
     phrases = [p for p in bag.phrases if all((p.fieldname, searcher.schema[p.fieldname].to_bytes(w)) in top
                                              for w in p.words)]
@@ -239,14 +229,10 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
     matched: Counter[int] = Counter()
     for segment, (reader, offset) in enumerate(segments):
         deleted = reader.deleted_docs_set if reader.has_deletions() else None
-        for fieldname, tbytes, boost, idf, avgfl, infos, lead_infos in leaves:
+        for fieldname, tbytes, boost, idf, avgfl, infos in leaves:
             if infos[segment] is None:
                 continue
             docnums, weights = _postings(reader, fieldname, tbytes, infos[segment])
-            if lead_infos is not None and lead_infos[segment] is not None:
-                in_lead = dict(zip(*_postings(reader, LEAD_FIELD, tbytes, lead_infos[segment])))
-                weights = [tf + lead_weight * in_lead[docnum] if docnum in in_lead else tf
-                           for docnum, tf in zip(docnums, weights)]
             if deleted:
                 live = [i for i, docnum in enumerate(docnums) if docnum not in deleted]
                 docnums, weights = [docnums[i] for i in live], [weights[i] for i in live]

@@ -39,8 +39,6 @@ class Ranking:
     operator: Operator = "or"
     #: Coordination bonus for the default OR: documents matching more of the words score higher.
     coord: float | None = None
-    #: How many times an occurrence in the lead (the first words of the content) counts; 0 turns it off.
-    lead_weight: float = 4.0
 
 
 DEFAULT_RANKING = Ranking()
@@ -245,8 +243,8 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
-    (BM25F a posting list at a time, with the lead weight; Whoosh's matchers select the documents of queries
-    with operators); ``engine="whoosh"`` scores with Whoosh's matchers and BM25F alone, without the lead.
+    (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);
+    ``engine="whoosh"`` scores with Whoosh's matchers, to the same scores.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
     """
     started = time.perf_counter()
@@ -260,8 +258,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
         bag, allowed = _scored_bag(s, query, date_filter) if engine == "auto" else (None, None)
         if bag is not None:
-            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed,
-                                       lead_weight=ranking.lead_weight if index.has_lead else 0.0)
+            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed)
             page = top[offset:offset + limit]
         else:
             results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)

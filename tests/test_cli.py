@@ -14,9 +14,9 @@ from rich.text import Text
 from typer.testing import CliRunner, Result
 
 import arsearch.cli as cli
-from arsearch.index import INDEX_FORMAT
 from arsearch.analysis import Analyzer
 from arsearch.cli import app
+from arsearch.index import INDEX_FORMAT
 from arsearch.terminal import HIGHLIGHT
 from conftest import NEWS_IDS, SEED_FACTIONS, SEED_RESISTANCE
 
@@ -464,7 +464,7 @@ def test_stats_json(cli_seed_index: Path) -> None:
     assert result.exit_code == 0
     stats = json.loads(result.stdout)
     assert set(stats) == {"path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
-                          "arsearch_version", "created", "updated", "updating"}
+                          "arsearch_version", "created", "updated", "updating", "lead_weight"}
     assert stats["updating"] is None
     assert stats["path"] == str(cli_seed_index)
     assert stats["documents"] == 2

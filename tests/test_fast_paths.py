@@ -49,11 +49,11 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
         for copy in range(copies):
             for n, text in enumerate(TEXTS):
                 w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
-                               author=text[-20:], source="spa" if n % 2 else "okaz", lead=text[:60])
+                               author=text[-20:], source="spa" if n % 2 else "okaz")
     out: list[object] = []
     with ix.searcher() as s:
         reader = s.reader()
-        for field in ("title", "content", "author", "lead"):
+        for field in ("title", "content", "author"):
             for term in reader.lexicon(field):
                 info = reader.term_info(field, term)
                 out.append((field, term, info.weight(), info.doc_frequency(), info.min_length(),
@@ -137,10 +137,7 @@ def news_index(tmp_path_factory: pytest.TempPathFactory):
 def test_one_word_queries_score_exactly_as_whoosh(news_index, query: str) -> None:
     from arsearch.search import search
 
-    from arsearch.search import Ranking
-
-    fast = search(news_index, query, limit=50, ranking=Ranking(lead_weight=0))
-    whoosh = search(news_index, query, limit=50, engine="whoosh")
+    fast, whoosh = search(news_index, query, limit=50), search(news_index, query, limit=50, engine="whoosh")
     assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in whoosh.hits]
     assert fast.total == whoosh.total
 
@@ -153,7 +150,7 @@ def test_word_queries_score_bm25f_with_coordination(news_index, query: str, coor
 
     from arsearch.search import QueryCompiler, Ranking, search
 
-    R = Ranking(coord=coord, lead_weight=0)
+    R = Ranking(coord=coord)
     results = search(news_index, query, limit=100, ranking=R)
     compiled, _ = QueryCompiler(news_index.analyzer, R).compile(query)
     leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
@@ -188,11 +185,8 @@ def test_phrases_among_words_count_and_rank_as_whoosh(news_index, query: str) ->
     from arsearch.scoring import bag_of_terms
     from arsearch.search import _SCORED_FIELDS, QueryCompiler, search
 
-    from arsearch.search import Ranking
-
     assert bag_of_terms(QueryCompiler(news_index.analyzer).compile(query)[0], _SCORED_FIELDS) is not None
-    fast = search(news_index, query, limit=100, ranking=Ranking(lead_weight=0))
-    whoosh = search(news_index, query, limit=100, engine="whoosh")
+    fast, whoosh = search(news_index, query, limit=100), search(news_index, query, limit=100, engine="whoosh")
     assert fast.total == whoosh.total
     assert fast.hits[:1] and [h.id for h in fast.hits[:1]] == [h.id for h in whoosh.hits[:1]]
     assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}

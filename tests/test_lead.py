@@ -1,4 +1,4 @@
-"""The lead field: the first words of an article count more, and every kind of query is ranked the same way."""
+"""The lead: the first words of an article weigh more, and every kind of query is ranked the same way."""
 
 from __future__ import annotations
 
@@ -9,40 +9,70 @@ from pathlib import Path
 
 import pytest
 
+from arsearch.errors import IndexFormatError
 from arsearch.index import META_FILE, Index
-from arsearch.schema import LEAD_WORDS, lead_of
+from arsearch.schema import DEFAULT_LEAD_WEIGHT, LEAD_WORDS
 from arsearch.search import QueryCompiler, Ranking, search
 from tests.conftest import NEWS_RECORDS
 
 FILLER = "وقال المتحدث إن العمل مستمر في جميع المراحل حسب الخطة الموضوعة سابقا. "
 
 
-def test_lead_is_the_text_up_to_the_end_of_its_last_word() -> None:
-    text = "«الرياض» — أعلنت وزارة الصحة، اليوم، عن حملة جديدة."
-    assert lead_of(text, 1) == "«الرياض"
-    assert lead_of(text, 3) == "«الرياض» — أعلنت وزارة"
-    assert lead_of(text) == text.rstrip(".")
-    assert lead_of("") == ""
-    long_text = " ".join(f"w{n}" for n in range(100))
-    assert lead_of(long_text).split() == [f"w{n}" for n in range(LEAD_WORDS)]
+def _postings(index: Index, field: str) -> dict[tuple[str, str], float]:
+    """``{(document id, term): weight}`` of every posting of ``field``."""
+    reader = index.searcher().reader()
+    ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+    out = {}
+    for term in reader.lexicon(field):
+        matcher = reader.postings(field, term)
+        while matcher.is_active():
+            out[(ids[matcher.id()], term.decode("utf-8"))] = matcher.weight()
+            matcher.next()
+    return out
 
 
-@pytest.fixture()
-def early_and_late(tmp_path: Path) -> Index:
-    """Two articles of equal length with one mention of a word each: in the first sentence, and at the end."""
-    index = Index.create(tmp_path / "ix")
-    index.add([
-        {"id": "early", "content": "افتتح أمير المنطقة معرض الكتاب. " + FILLER * 6},
-        {"id": "late", "content": FILLER * 6 + "افتتح أمير المنطقة معرض الكتاب."},
-    ])
-    yield index
-    index.close()
+def _expected_weights(index: Index, texts: dict[str, str], lead_weight: float) -> dict[tuple[str, str], float]:
+    expected: dict[tuple[str, str], float] = {}
+    for doc_id, text in texts.items():
+        for term, _stop, _start, _end, position in index.analyzer.iter_terms(text):
+            key = (doc_id, term)
+            expected[key] = expected.get(key, 0.0) + 1 + (lead_weight if position < LEAD_WORDS else 0)
+    return expected
 
 
-def test_a_word_in_the_lead_ranks_the_article_higher(early_and_late: Index) -> None:
-    plain = search(early_and_late, "معرض الكتاب", ranking=Ranking(lead_weight=0))
+@pytest.mark.parametrize("lead_weight", [DEFAULT_LEAD_WEIGHT, 2.5, 0.0])
+def test_content_weights_count_the_lead_words_lead_weight_more(tmp_path: Path, lead_weight: float) -> None:
+    records = [dict(r, id=f"{r['id']}-{n}", content=(FILLER * n) + r["content"] + " " + r["title"], date=None)
+               for n in range(3) for r in NEWS_RECORDS]
+    with Index.create(tmp_path / "ix", lead_weight=lead_weight) as index:
+        index.add(records)
+        assert index.lead_weight == index.stats().lead_weight == lead_weight
+        assert _postings(index, "content") == _expected_weights(
+            index, {r["id"]: r["content"] for r in records}, lead_weight)
+        assert _postings(index, "title") == _expected_weights(index, {r["id"]: r["title"] for r in records}, 0.0)
+        reader = index.searcher().reader()
+        lengths = {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content") for d in reader.all_doc_ids()}
+    with Index.create(tmp_path / "plain", lead_weight=0) as plain:
+        plain.add(records)
+        reader = plain.searcher().reader()
+        assert lengths == {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content")
+                           for d in reader.all_doc_ids()}
+
+
+EARLY_AND_LATE = [
+    {"id": "early", "content": "افتتح أمير المنطقة معرض الكتاب. " + FILLER * 6},
+    {"id": "late", "content": FILLER * 6 + "افتتح أمير المنطقة معرض الكتاب."},
+]
+
+
+def test_a_word_in_the_lead_ranks_the_article_higher(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "plain", lead_weight=0) as index:
+        index.add(EARLY_AND_LATE)
+        plain = search(index, "معرض الكتاب")
     assert plain.hits[0].score == pytest.approx(plain.hits[1].score)
-    led = search(early_and_late, "معرض الكتاب")
+    with Index.create(tmp_path / "led") as index:
+        index.add(EARLY_AND_LATE)
+        led = search(index, "معرض الكتاب")
     assert [h.id for h in led.hits] == ["early", "late"]
     assert led.hits[0].score > plain.hits[0].score
     assert led.hits[1].score == pytest.approx(plain.hits[1].score)
@@ -60,8 +90,8 @@ def news_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
 
 
 @pytest.mark.parametrize("query", ["وزارة الصحة المملكة", "أمطار جدة", "مستشفى جديد"])
-def test_lead_scores_are_bm25f_of_the_weighted_frequencies(news_index: Index, query: str) -> None:
-    """Every hit's score recomputed from the postings: tf(content) + w * tf(lead), the content's length norm."""
+def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, query: str) -> None:
+    """Every hit's score recomputed from the analyzed texts: tf + w * tf(first 30 words), the content's length norm."""
     ranking = Ranking()
     results = search(news_index, query, limit=100, ranking=ranking)
     compiled, _ = QueryCompiler(news_index.analyzer, ranking).compile(query)
@@ -70,36 +100,33 @@ def test_lead_scores_are_bm25f_of_the_weighted_frequencies(news_index: Index, qu
     n_docs = reader.doc_count_all()
     expected: dict[str, float] = {}
     for docnum in reader.all_doc_ids():
+        stored = reader.stored_fields(docnum)
         total, matched = 0.0, False
         for leaf in leaves:
-            if (leaf.fieldname, leaf.text) not in reader:
+            weight = 1.0 + (news_index.lead_weight if leaf.fieldname == "content" else 0.0)
+            tf = sum(1 + (weight - 1 if position < LEAD_WORDS else 0)
+                     for term, _s, _b, _e, position in news_index.analyzer.iter_terms(stored.get(leaf.fieldname, ""))
+                     if term == leaf.text)
+            if not tf:
                 continue
-            postings = dict(reader.postings(leaf.fieldname, leaf.text).items_as("weight"))
-            if docnum not in postings:
-                continue
-            tf = postings[docnum]
-            if leaf.fieldname == "content" and ("lead", leaf.text) in reader:
-                tf += ranking.lead_weight * dict(reader.postings("lead", leaf.text).items_as("weight")).get(docnum, 0)
             idf = log(n_docs / (reader.doc_frequency(leaf.fieldname, leaf.text) + 1)) + 1
             avgfl = reader.field_length(leaf.fieldname) / n_docs
             norm = ranking.k1 * (1 - ranking.b + ranking.b * reader.doc_field_length(docnum, leaf.fieldname) / avgfl)
             total += idf * tf * (ranking.k1 + 1) / (tf + norm) * leaf.boost
             matched = True
         if matched:
-            expected[reader.stored_fields(docnum)["id"]] = total
+            expected[stored["id"]] = total
     assert results.total == len(expected) > 3
     assert {h.id: h.score for h in results.hits} == pytest.approx(expected, rel=1e-9)
 
 
 @pytest.mark.parametrize("query", ["+وزارة الصحة", "الصحة -جدة", "وزارة AND الصحة", "(وزارة OR أمطار) جدة",
                                    '"وزارة الصحة" -الإنفلونزا'])
-def test_queries_with_operators_rank_as_whoosh_does_without_the_lead(news_index: Index, query: str) -> None:
-    fast = search(news_index, query, limit=100, ranking=Ranking(lead_weight=0))
+def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: str) -> None:
+    fast = search(news_index, query, limit=100)
     whoosh = search(news_index, query, limit=100, engine="whoosh")
     assert fast.total == whoosh.total > 0
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
-    led = search(news_index, query, limit=100)
-    assert {h.id for h in led.hits} == {h.id for h in whoosh.hits}
 
 
 def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> None:
@@ -113,7 +140,7 @@ def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> N
 @pytest.mark.parametrize("query", ["الصحة", "+وزارة الصحة"])
 def test_date_filters_keep_the_same_ranking(news_index: Index, query: str) -> None:
     since, until = date(2015, 1, 1), date(2015, 12, 31)
-    fast = search(news_index, query, limit=100, since=since, until=until, ranking=Ranking(lead_weight=0))
+    fast = search(news_index, query, limit=100, since=since, until=until)
     whoosh = search(news_index, query, limit=100, since=since, until=until, engine="whoosh")
     assert fast.total == whoosh.total > 0
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
@@ -127,12 +154,21 @@ def test_an_index_of_format_1_is_read_and_written_without_a_lead(tmp_path: Path)
     path = tmp_path / "ix"
     Index.create(path).close()
     meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    del meta["lead_weight"]
     (path / META_FILE).write_text(json.dumps(dict(meta, format=1)), encoding="utf-8")
     with Index.open(path) as index:
-        assert not index.has_lead
-        index.add([dict(r, date=None) for r in NEWS_RECORDS])
-        assert not list(index.searcher().reader().lexicon("lead"))
-        results = search(index, "وزارة الصحة")
-        plain = search(index, "وزارة الصحة", ranking=Ranking(lead_weight=0))
-        assert [(h.id, h.score) for h in results.hits] == [(h.id, h.score) for h in plain.hits]
-        assert results.total > 0
+        assert index.lead_weight == 0
+        records = [dict(r, date=None) for r in NEWS_RECORDS]
+        index.add(records)
+        assert _postings(index, "content") == _expected_weights(index, {r["id"]: r["content"] for r in records}, 0)
+        assert search(index, "وزارة الصحة").total > 0
+
+
+def test_a_negative_lead_weight_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="lead_weight"):
+        Index.create(tmp_path / "ix", lead_weight=-1)
+    Index.create(tmp_path / "ix").close()
+    meta = json.loads((tmp_path / "ix" / META_FILE).read_text(encoding="utf-8"))
+    (tmp_path / "ix" / META_FILE).write_text(json.dumps(dict(meta, lead_weight="heavy")), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match="damaged"):
+        Index.open(tmp_path / "ix")

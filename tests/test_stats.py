@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from arsearch.index import INDEX_FORMAT
 from arsearch import Index
 from arsearch.analysis import ANALYZER_VERSION
+from arsearch.index import INDEX_FORMAT
+from arsearch.schema import DEFAULT_LEAD_WEIGHT
 from helpers import ROOT, Run, cli_env
 
 SEEDS = ROOT / "seeds"
 KEYS = ["path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
-        "arsearch_version", "created", "updated", "updating"]
+        "arsearch_version", "created", "updated", "updating", "lead_weight"]
 
 
 def stats_json(arsearch: Run, index: Path) -> dict[str, object]:
@@ -47,6 +48,7 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run) -> None:
     created, updated = (datetime.fromisoformat(str(stats[k])) for k in ("created", "updated"))
     assert started <= created <= updated <= datetime.now(timezone.utc)
     assert stats["updating"] is None
+    assert stats["lead_weight"] == DEFAULT_LEAD_WEIGHT
 
     text = arsearch("stats", "--index", index)
     assert text.returncode == 0
