@@ -8,17 +8,20 @@ is how a stopword is forced into a query) — what ranking would look like if qu
 
     python benchmarks/questions.py [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full]
 
-The index is built with `arsearch index CORPUS` the first time (a few minutes) and reused afterwards.
+The index is built with `arsearch index CORPUS` the first time (about a minute) and reused afterwards; so is a
+second one, INDEX-lead0, built with the lead weight off, for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from arsearch import Index, search
+from arsearch.ingest import index_paths
 from arsearch.analysis.tokenize import tokenize
 
 HERE = Path(__file__).resolve().parent
@@ -59,22 +62,28 @@ def main() -> None:
     if not Index.exists(args.index):
         subprocess.run([sys.executable, "-m", "arsearch.cli", "index", str(args.corpus), "--index",
                         str(args.index)], check=True, stdout=subprocess.DEVNULL)
+    lead_off = args.index.with_name(f"{args.index.name}-lead0")
+    if not Index.exists(lead_off):
+        with Index.create(lead_off, lead_weight=0) as index:
+            index_paths(index, [args.corpus], procs=os.cpu_count() or 1)
     rows = load_questions(HERE / "questions.tsv")
     variants = {
         "questions as typed (question words dropped)": lambda q, k: q,
         "keyword queries": lambda q, k: k,
         "questions with every word searched": lambda q, k: every_word_kept(q),
     }
-    with Index.open(args.index) as index:
-        print(f"{len(rows)} questions; index {args.index} with {index.document_count()} documents\n")
-        print("| queries | MRR@10 | Recall@10 |\n|---|---|---|")
+    with Index.open(args.index) as index, Index.open(lead_off) as plain:
+        print(f"{len(rows)} questions; index {args.index} with {index.document_count()} documents, lead weight "
+              f"{index.lead_weight:g}; {lead_off} lead weight {plain.lead_weight:g}\n")
+        print("| queries | lead weight | MRR@10 | Recall@10 |\n|---|---|---|---|")
         misses = []
         for label, make in variants.items():
-            ranks = [rank_of(index, make(q, k), url) for _, url, q, k in rows]
-            mrr, recall = metrics(ranks)
-            print(f"| {label} | {mrr:.3f} | {recall:.3f} |")
-            if label.startswith("questions as typed"):
-                misses = [(qid, q, r) for (qid, _, q, _), r in zip(rows, ranks) if r is None or r > 10]
+            for ix in (index, plain):
+                ranks = [rank_of(ix, make(q, k), url) for _, url, q, k in rows]
+                mrr, recall = metrics(ranks)
+                print(f"| {label} | {ix.lead_weight:g} | {mrr:.3f} | {recall:.3f} |")
+                if label.startswith("questions as typed") and ix is index:
+                    misses = [(qid, q, r) for (qid, _, q, _), r in zip(rows, ranks) if r is None or r > 10]
     print("\nquestions as typed whose article is not in the top 10:")
     for qid, question, rank in misses:
         print(f"  {qid} rank {rank or '>100'}: {question}")

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from arsearch.analysis.analyzer import ANALYZER_VERSION
 from arsearch.index import INDEX_FORMAT
+from arsearch.schema import DEFAULT_LEAD_WEIGHT
 from benchmarks.evaluation.corpus import Article
 from benchmarks.evaluation.sample import Topic, plain_query
 
@@ -160,13 +161,17 @@ ARSEARCH_CLI = [sys.executable, "-c", "import sys; from arsearch.cli import main
 _TREC_LINE = re.compile(r"^\S+ Q0 \S+ \d+ \S+ \S+$")
 
 
+def arsearch_index_key(stemmer: str, lead_weight: float) -> str:
+    """The format, analyzer version and lead weight are in the key: a cached index of older code is not reused."""
+    return f"arsearch-stemmer-{stemmer}-lead{lead_weight:g}-format{INDEX_FORMAT}-analyzer{ANALYZER_VERSION}"
+
+
 class ArsearchCli:
     """Build with ``arsearch index`` and query with ``arsearch query --batch``: exactly what a user runs."""
 
     def __init__(self, stemmer: str = "light") -> None:
         self.stemmer = stemmer
-        # the index format and analyzer version in the key: a cached index of older code is not reused
-        self.index_key = f"arsearch-stemmer-{stemmer}-format{INDEX_FORMAT}-analyzer{ANALYZER_VERSION}"
+        self.index_key = arsearch_index_key(stemmer, DEFAULT_LEAD_WEIGHT)
         self.how = f"`arsearch index --stemmer {stemmer}` and `arsearch query --batch` (a process per run)"
 
     def build(self, articles: Sequence[Article], index_dir: Path, docs_jsonl: Path) -> None:
@@ -240,3 +245,21 @@ class ArsearchLibrary:
             elapsed = time.perf_counter() - started
         notes = [f"{failed} queries rejected by the query parser"] if failed else []
         return RunResult(run, elapsed * 1000 / len(topics), notes)
+
+
+class ArsearchLeadWeight(ArsearchLibrary):
+    """An index built in-process with another lead weight (``Index.create(lead_weight=...)``, then the same
+    ``index_paths`` as ``arsearch index``), searched in-process with the default ranking."""
+
+    def __init__(self, lead_weight: float) -> None:
+        super().__init__(arsearch_index_key("light", lead_weight), {})
+        self.lead_weight = lead_weight
+        self.how = (f"`Index.create(lead_weight={lead_weight:g})` and `index_paths`, then in-process "
+                    f"`arsearch.search.search`")
+
+    def build(self, articles: Sequence[Article], index_dir: Path, docs_jsonl: Path) -> None:
+        from arsearch.index import Index
+        from arsearch.ingest import index_paths
+
+        with Index.create(index_dir, lead_weight=self.lead_weight, overwrite=True) as index:
+            index_paths(index, [docs_jsonl], procs=os.cpu_count() or 1)
