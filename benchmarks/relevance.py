@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records  # noqa: E402
 from benchmarks.evaluation.engines import (  # noqa: E402
     FTS5,
+    Tantivy,
     REPO_ROOT,
     ArsearchCli,
     ArsearchLeadWeight,
@@ -49,6 +50,8 @@ DEFAULT_KEY = ArsearchCli("light").index_key
 CONFIGS: dict[str, Engine] = {
     "fts5": FTS5(),
     "whoosh-standard": WhooshStandard(),
+    # optional peer, needs `pip install tantivy` (not a dependency of arsearch)
+    "tantivy-arabic": Tantivy(),
     "arsearch": ArsearchCli("light"),
     "arsearch-stemmer-none": ArsearchCli("none"),
     "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
