@@ -26,6 +26,7 @@ from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
 from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
+from arsearch.merging import merge_bounded
 from arsearch.schema import DEFAULT_LEAD_WEIGHT, build_schema
 from arsearch.writing import FastMpWriter, FastSegmentWriter
 
@@ -129,7 +130,7 @@ class IndexWriter:
             self._open = False
             try:
                 with deferred_interrupt():
-                    self._writer.commit()
+                    self._writer.commit(mergetype=merge_bounded)
                     self._index._touch()
             finally:
                 self._index.write_lock.release()
