@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import weakref
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
 from typing import Any, Literal
@@ -221,9 +223,10 @@ def _day_end(value: date | datetime) -> datetime:
 
 
 def _scored_bag(searcher: Any, query: wq.Query,
-                date_filter: wq.Query | None) -> tuple[BagOfTerms | None, set[int] | None]:
+                dates: tuple[datetime, datetime] | None) -> tuple[BagOfTerms | None, set[int] | None]:
     """The terms :func:`top_documents` scores ``query`` by and the documents it may return (None: all that have a
-    term); ``(None, None)`` when only Whoosh's matchers can run the query."""
+    term), within ``dates`` (first and last instant) if given; ``(None, None)`` when only Whoosh's matchers can run
+    the query."""
     allowed = None
     bag = bag_of_terms(query, _SCORED_FIELDS)
     if bag is None:
@@ -231,10 +234,33 @@ def _scored_bag(searcher: Any, query: wq.Query,
         if bag is None:
             return None, None
         allowed = set(searcher.docs_for_query(query))
-    if date_filter is not None:
-        dated = set(searcher.docs_for_query(date_filter))
+    if dates is not None:
+        dated = dated_documents(searcher, *dates)
         allowed = dated if allowed is None else allowed & dated
     return bag, allowed
+
+
+#: The value of the date column for a document without a date (the largest unsigned 64-bit integer).
+_NO_DATE = 2**64 - 1
+
+
+def dated_documents(searcher: Any, first: datetime, last: datetime) -> set[int]:
+    """Numbers of the documents dated from ``first`` to ``last`` included, read from the date column: what
+    ``DateRange("date", first, last)`` matches, without expanding the range into terms (10 times faster here)."""
+    field = searcher.schema["date"]
+    low, high = field.to_column_value(first), min(field.to_column_value(last), _NO_DATE - 1)
+    found: set[int] = set()
+    for reader, offset in searcher.reader().leaf_readers():
+        values = _DATES.get(reader)
+        if values is None:  # a segment's dates never change: read its column once
+            has = reader.has_column("date")
+            values = _DATES[reader] = array("Q", reader.column_reader("date", translate=False) if has else ())
+        found.update(offset + n for n, value in enumerate(values) if low <= value <= high)
+    return found
+
+
+#: Per segment reader: the raw value of the date column of each document.
+_DATES: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
 
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
@@ -249,14 +275,14 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
-    date_filter = None
+    date_filter = dates = None
     if since or until:
-        date_filter = wq.DateRange("date", _day_start(since) if since else None,
-                                   _day_end(until) if until else None)
+        dates = (_day_start(since) if since else datetime.min, _day_end(until) if until else datetime.max)
+        date_filter = wq.DateRange("date", _day_start(since) if since else None, _day_end(until) if until else None)
     searcher = index.searcher()
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
-        bag, allowed = _scored_bag(s, query, date_filter) if engine == "auto" else (None, None)
+        bag, allowed = _scored_bag(s, query, dates) if engine == "auto" else (None, None)
         if bag is not None:
             top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed)
             page = top[offset:offset + limit]
