@@ -77,32 +77,34 @@ def positive_bag(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
     """The terms and phrases of ``fields`` that score a query built of Or, And, AndMaybe and AndNot (its
     excluded side scores nothing), or None when the query has another kind of part.  Whoosh sums the scores of
     the parts that match, so the sum over these leaves, on the documents the query matches, is the same ranking.
-    Terms of other fields (``source:``, ``id:``) only select documents."""
+    Terms of other fields (``source:``, ``id:``) may only select documents: under an Or, where a document could
+    match by them alone, the query is left to Whoosh."""
     leaves: list[tuple[str, str, float]] = []
     phrases: list[wq.Phrase] = []
 
-    def walk(q: wq.Query) -> bool:
+    def walk(q: wq.Query, optional: bool) -> bool:
         kind = type(q)
         if kind in (wq.Or, wq.And, wq.AndMaybe, wq.AndNot) and q.boost != 1.0:
             return False
         if kind is wq.Or:
-            return not q.minmatch and all(walk(sub) for sub in q.subqueries)
+            return not q.minmatch and all(walk(sub, len(q.subqueries) > 1 or optional) for sub in q.subqueries)
         if kind is wq.And:
-            return all(walk(sub) for sub in q.subqueries)
+            return all(walk(sub, optional) for sub in q.subqueries)
         if kind is wq.AndMaybe:
-            return walk(q.a) and walk(q.b)
+            return walk(q.a, optional) and walk(q.b, True)
         if kind is wq.AndNot:
-            return walk(q.a)
+            return walk(q.a, optional)
         if kind is wq.Term and not q.minquality:
             if q.fieldname in fields:
                 leaves.append(_leaf(q))
-            return True
+                return True
+            return not optional
         if kind is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
             phrases.append(q)
             return True
         return False
 
-    if not walk(query) or not (leaves or phrases):
+    if not walk(query, False) or not (leaves or phrases):
         return None
     return BagOfTerms(tuple(leaves), None, tuple(phrases))
 

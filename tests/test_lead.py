@@ -129,6 +129,14 @@ def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: s
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
 
 
+@pytest.mark.parametrize("query", ["الإنفلونزا OR source:okaz", "(الإنفلونزا OR source:okaz) المملكة", "+source:spa المملكة"])
+def test_queries_with_field_terms_find_what_whoosh_finds(news_index: Index, query: str) -> None:
+    fast = search(news_index, query, limit=100)
+    whoosh = search(news_index, query, limit=100, engine="whoosh")
+    assert fast.total == whoosh.total > 0
+    assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}
+
+
 def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> None:
     words = search(news_index, "المملكة", limit=100)
     selected = search(news_index, "+source:spa المملكة", limit=100)
