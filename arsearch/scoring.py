@@ -87,7 +87,9 @@ def positive_bag(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
         if kind in (wq.Or, wq.And, wq.AndMaybe, wq.AndNot) and q.boost != 1.0:
             return False
         if kind is wq.Or:
-            return not q.minmatch and all(walk(sub, len(q.subqueries) > 1 or optional) for sub in q.subqueries)
+            if q.minmatch or q.scale:  # a coordination bonus inside: Whoosh's CoordMatcher decides
+                return False
+            return all(walk(sub, len(q.subqueries) > 1 or optional) for sub in q.subqueries)
         if kind is wq.And:
             return all(walk(sub, optional) for sub in q.subqueries)
         if kind is wq.AndMaybe:

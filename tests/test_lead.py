@@ -122,9 +122,11 @@ def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, qu
 
 @pytest.mark.parametrize("query", ["+وزارة الصحة", "الصحة -جدة", "وزارة AND الصحة", "(وزارة OR أمطار) جدة",
                                    '"وزارة الصحة" -الإنفلونزا'])
-def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: str) -> None:
-    fast = search(news_index, query, limit=100)
-    whoosh = search(news_index, query, limit=100, engine="whoosh")
+@pytest.mark.parametrize("coord", [None, 0.5], ids=["default", "coord"])
+def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: str, coord: float | None) -> None:
+    ranking = Ranking(coord=coord)
+    fast = search(news_index, query, limit=100, ranking=ranking)
+    whoosh = search(news_index, query, limit=100, engine="whoosh", ranking=ranking)
     assert fast.total == whoosh.total > 0
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
 
