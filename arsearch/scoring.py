@@ -13,8 +13,9 @@ bits of a score can differ), and its ``CoordMatcher`` counts the query terms pre
 recounts them while it searches, each time its top-k optimisation drops a finished sub-matcher, so the same
 document can score differently with another ``limit`` or another segment layout.  Here the count is the number
 of query terms present in the index, fixed for the query.  Phrases among the words are matched and scored by
-Whoosh's own phrase matcher and added in.  Other query shapes (required or excluded words, fields other than the
-analyzed text fields, a date filter) return None from :func:`bag_of_terms`, and the caller uses Whoosh.
+Whoosh's own phrase matcher and added in.  Queries with required or excluded parts are scored the same way on
+the documents Whoosh's matchers select; query shapes :func:`bag_of_terms` does not know return None, and the
+caller uses Whoosh.
 """
 
 from __future__ import annotations
@@ -47,76 +48,54 @@ class BagOfTerms:
     phrases: tuple[wq.Phrase, ...] = ()
 
 
-def bag_of_terms(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
-    """The query as a bag of terms and phrases when it is one (of ``fields``, unboosted Ors), else None."""
+def bag_of_terms(query: wq.Query, fields: frozenset[str]) -> tuple[BagOfTerms, bool] | None:
+    """The terms and phrases of ``fields`` that score ``query``, and whether Whoosh's matchers must select its
+    documents; None when only Whoosh can run it.
+
+    A query built of Or, And, AndMaybe and AndNot scores as the sum of the parts that match (an excluded part
+    scores nothing), so the sum over these leaves on the documents the query matches is Whoosh's ranking.  An Or
+    of words needs no selection: a document matches when it has a leaf.  Required or excluded parts, and terms of
+    other fields (``source:``, ``id:``), need it; those terms may only select documents, so one under an Or,
+    where a document could match by it alone, leaves the query to Whoosh.  A coordination bonus is applied for
+    the top-level Or of words only, as ``CoordMatcher`` does.
+    """
     leaves: list[tuple[str, str, float]] = []
     phrases: list[wq.Phrase] = []
+    selects = deep = False
 
-    def take(q: wq.Query) -> bool:
-        if _is_leaf(q, fields):
-            leaves.append(_leaf(q))
-        elif type(q) is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
-            phrases.append(q)
-        else:
-            return False
-        return True
-
-    if _is_or(query):
-        for sub in query.subqueries:
-            if not take(sub) and not (_is_or(sub) and not sub.scale and all(take(t) for t in sub.subqueries)):
-                return None
-        # Whoosh uses the only subquery's matcher as it is, without coordination
-        scale = query.scale if len(query.subqueries) > 1 else None
-        return BagOfTerms(tuple(leaves), scale or None, tuple(phrases))
-    if take(query):
-        return BagOfTerms(tuple(leaves), None, tuple(phrases))
-    return None
-
-
-def positive_bag(query: wq.Query, fields: frozenset[str]) -> BagOfTerms | None:
-    """The terms and phrases of ``fields`` that score a query built of Or, And, AndMaybe and AndNot (its
-    excluded side scores nothing), or None when the query has another kind of part.  Whoosh sums the scores of
-    the parts that match, so the sum over these leaves, on the documents the query matches, is the same ranking.
-    Terms of other fields (``source:``, ``id:``) may only select documents: under an Or, where a document could
-    match by them alone, the query is left to Whoosh."""
-    leaves: list[tuple[str, str, float]] = []
-    phrases: list[wq.Phrase] = []
-
-    def walk(q: wq.Query, optional: bool) -> bool:
+    def walk(q: wq.Query, optional: bool, ors: int = 0) -> bool:
+        nonlocal selects, deep
         kind = type(q)
-        if kind in (wq.Or, wq.And, wq.AndMaybe, wq.AndNot) and q.boost != 1.0:
-            return False
-        if kind is wq.Or:
-            if q.minmatch or q.scale:  # a coordination bonus inside: Whoosh's CoordMatcher decides
-                return False
-            return all(walk(sub, len(q.subqueries) > 1 or optional) for sub in q.subqueries)
-        if kind is wq.And:
-            return all(walk(sub, optional) for sub in q.subqueries)
-        if kind is wq.AndMaybe:
-            return walk(q.a, optional) and walk(q.b, True)
-        if kind is wq.AndNot:
-            return walk(q.a, optional)
-        if kind is wq.Term and not q.minquality:
+        if kind is wq.Term and not q.minquality and isinstance(q.text, str):
             if q.fieldname in fields:
                 leaves.append(_leaf(q))
                 return True
+            selects = True
             return not optional
         if kind is wq.Phrase and q.fieldname in fields and q.slop == 1 and q.char_ranges is None:
             phrases.append(q)
             return True
-        return False
+        if kind not in (wq.Or, wq.And, wq.AndMaybe, wq.AndNot) or q.boost != 1.0:
+            return False
+        if kind is wq.Or:
+            if q.minmatch or (q.scale and q is not query):  # coordination inside: Whoosh's CoordMatcher decides
+                return False
+            deep = deep or ors >= 2
+            return all(walk(sub, optional or len(q.subqueries) > 1, ors + 1) for sub in q.subqueries)
+        selects = True
+        if kind is wq.And:
+            return all(walk(sub, optional, ors) for sub in q.subqueries)
+        if kind is wq.AndMaybe:
+            return walk(q.a, optional, ors) and walk(q.b, True, ors)
+        return walk(q.a, optional, ors)  # AndNot
 
     if not walk(query, False) or not (leaves or phrases):
         return None
-    return BagOfTerms(tuple(leaves), None, tuple(phrases))
-
-
-def _is_or(q: wq.Query) -> bool:
-    return type(q) is wq.Or and q.boost == 1.0 and not q.minmatch
-
-
-def _is_leaf(q: wq.Query, fields: frozenset[str]) -> bool:
-    return type(q) is wq.Term and q.fieldname in fields and isinstance(q.text, str) and not q.minquality
+    # Whoosh uses the only subquery's matcher as it is, without coordination
+    scale = query.scale if type(query) is wq.Or and len(query.subqueries) > 1 else None
+    if scale and (selects or deep):  # CoordMatcher's count is checked for an Or of words (each an Or of fields)
+        return None
+    return BagOfTerms(tuple(leaves), scale or None, tuple(phrases)), selects
 
 
 def _leaf(q: wq.Term) -> tuple[str, str, float]:

@@ -18,7 +18,7 @@ from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
 from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
-from arsearch.scoring import BagOfTerms, bag_of_terms, positive_bag, top_documents
+from arsearch.scoring import BagOfTerms, bag_of_terms, top_documents
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -227,13 +227,11 @@ def _scored_bag(searcher: Any, query: wq.Query,
     """The terms :func:`top_documents` scores ``query`` by and the documents it may return (None: all that have a
     term), within ``dates`` (first and last instant) if given; ``(None, None)`` when only Whoosh's matchers can run
     the query."""
-    allowed = None
-    bag = bag_of_terms(query, _SCORED_FIELDS)
-    if bag is None:
-        bag = positive_bag(query, _SCORED_FIELDS)
-        if bag is None:
-            return None, None
-        allowed = set(searcher.docs_for_query(query))
+    found = bag_of_terms(query, _SCORED_FIELDS)
+    if found is None:
+        return None, None
+    bag, selects = found
+    allowed = set(searcher.docs_for_query(query)) if selects else None
     if dates is not None:
         dated = dated_documents(searcher, *dates)
         allowed = dated if allowed is None else allowed & dated
@@ -277,8 +275,9 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
     date_filter = dates = None
     if since or until:
-        dates = (_day_start(since) if since else datetime.min, _day_end(until) if until else datetime.max)
-        date_filter = wq.DateRange("date", _day_start(since) if since else None, _day_end(until) if until else None)
+        first, last = _day_start(since) if since else None, _day_end(until) if until else None
+        date_filter = wq.DateRange("date", first, last)
+        dates = (first or datetime.min, last or datetime.max)
     searcher = index.searcher()
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
