@@ -22,6 +22,7 @@ from whoosh.writing import SegmentWriter
 
 from arsearch import __version__
 from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Token
+from arsearch.atomic import write_json_atomically
 from arsearch.documents import Document
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
@@ -50,12 +51,6 @@ def default_index_path() -> Path:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -190,8 +185,7 @@ class Index:
         """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
         (waiting up to ``wait`` seconds for another writer).  ``lead_weight``: how many times more a word counts
         in the first words of a document (0 turns it off; kept by the index)."""
-        if not 0 <= lead_weight < float("inf"):
-            raise ValueError(f"lead_weight must be a number >= 0, not {lead_weight!r}")
+        lead_weight = _lead_weight(lead_weight)
         path = Path(path)
         _check_not_a_file(path)
         lock = IndexLock(path)
@@ -201,7 +195,7 @@ class Index:
                 if not overwrite:
                     raise IndexFormatError(f"an index already exists at {path}")
                 cls._remove_contents(path)
-            return cls._create(path, settings or AnalyzerSettings(), float(lead_weight))
+            return cls._create(path, settings or AnalyzerSettings(), lead_weight)
         finally:
             lock.release()
 
@@ -216,7 +210,7 @@ class Index:
             "updated": _now(),
         }
         ix = whoosh.index.create_in(str(path), build_schema(settings, lead_weight))
-        _write_json_atomically(path / META_FILE, meta)
+        write_json_atomically(path / META_FILE, meta)
         return cls(path, ix, meta)
 
     @classmethod
@@ -264,9 +258,7 @@ class Index:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             fmt = int(meta["format"])
             analyzer = dict(meta["analyzer"])
-            lead_weight = float(meta.get("lead_weight", 0))
-            if not 0 <= lead_weight < float("inf"):
-                raise ValueError(f"lead_weight {lead_weight} is not a number >= 0")
+            _lead_weight(meta.get("lead_weight", 0))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexFormatError(f"{meta_path} is damaged: {exc}") from exc
         if fmt > INDEX_FORMAT:
@@ -301,7 +293,7 @@ class Index:
     def _touch(self) -> None:
         self.meta["updated"] = _now()
         self.meta["arsearch_version"] = __version__
-        _write_json_atomically(self.path / META_FILE, self.meta)
+        write_json_atomically(self.path / META_FILE, self.meta)
 
     def close(self) -> None:
         """Close every thread's searcher; do not call it while other threads are still searching."""
@@ -419,6 +411,14 @@ def _has_toc(path: Path) -> bool:
         return any(_TOC_RE.match(name) for name in os.listdir(path))
     except OSError:
         return False
+
+
+def _lead_weight(value: object) -> float:
+    """``value`` as a lead weight: a finite number >= 0, else ValueError."""
+    weight = float(value)  # type: ignore[arg-type]
+    if not 0 <= weight < float("inf"):
+        raise ValueError(f"lead_weight must be a number >= 0, not {value!r}")
+    return weight
 
 
 def _check_not_a_file(path: Path) -> None:

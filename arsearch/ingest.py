@@ -18,7 +18,8 @@ from pathlib import Path
 
 from arsearch.documents import Document
 from arsearch.errors import Interrupted
-from arsearch.index import Index, _write_json_atomically
+from arsearch.atomic import write_json_atomically
+from arsearch.index import Index
 from arsearch.interrupts import deferred_interrupt
 from arsearch.sources import Skipped, SourceFile, discover, read_documents
 
@@ -91,7 +92,7 @@ class _Manifest:
     def commit(self) -> None:
         self.files.update(self.pending)
         self.pending.clear()
-        _write_json_atomically(self.path, {"files": self.files})
+        write_json_atomically(self.path, {"files": self.files})
 
     def forget(self, paths: set[str]) -> None:
         for p in paths:

@@ -21,6 +21,7 @@ from types import TracebackType
 
 from whoosh.util.filelock import FileLock
 
+from arsearch.atomic import write_json_atomically
 from arsearch.errors import IndexLockedError
 
 LOCK_FILE = "arsearch.lock"
@@ -114,10 +115,8 @@ class IndexLock:
     def _write_note(self) -> None:
         note = {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        tmp = self.folder / f"{HOLDER_FILE}.{os.getpid()}.tmp"
         try:
-            tmp.write_text(json.dumps(note), encoding="utf-8")
-            os.replace(tmp, self.folder / HOLDER_FILE)
+            write_json_atomically(self.folder / HOLDER_FILE, note)
         except OSError:
             pass  # the note is only a label; the OS lock is what counts
 
