@@ -21,7 +21,7 @@ def parse_run(lines: Iterable[str]) -> Run:
             continue
         if len(parts) != 6:
             raise ValueError(f"run line {n + 1}: expected 6 fields, got {len(parts)}: {line!r}")
-        qid, _q0, doc_id, rank = parts[0], parts[1], parts[2], int(parts[3])
+        qid, doc_id, rank = parts[0], parts[2], int(parts[3])
         ranked.setdefault(qid, []).append((rank, n, doc_id))
     return {qid: [doc for _r, _n, doc in sorted(items)] for qid, items in ranked.items()}
 
