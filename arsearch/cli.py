@@ -188,6 +188,8 @@ def query_command(
     until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
     batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
     as_json: bool = JsonOption,
+    envelope: bool = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
+                                  "elapsed_ms) instead of the array of hits."),
     bidi: str = BidiOption,
 ) -> None:
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
@@ -202,7 +204,8 @@ def query_command(
             raise QueryError("empty query: give some words to search for")
         results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date)
     if as_json:
-        print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
+        shape: Any = results.to_dict() if envelope else [h.to_dict() for h in results.hits]
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
         _print_results(results, Renderer(out, use_visual_order(bidi, out)))  # type: ignore[arg-type]
 

@@ -95,6 +95,16 @@ class SearchResults:
     elapsed_ms: float
     terms: frozenset[str]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``arsearch query --json --envelope`` (and of the HTTP API): the hits with what is
+        known of the whole result."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
 
 @dataclass
 class _Compiled:

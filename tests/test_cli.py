@@ -594,3 +594,14 @@ def test_index_report_names_skipped_file_with_brackets(tmp_path: Path) -> None:
     result = run("index", folder, "--index", tmp_path / "ix")
     assert result.exit_code == 0
     assert "skipped news/[draft].json: invalid JSON" in result.stdout
+
+
+def test_envelope_is_one_object_with_the_hits_of_the_array(cli_seed_index: Path) -> None:
+    result = run("query", "كونيكو", "--index", cli_seed_index, "--json", "--envelope")
+    assert result.exit_code == 0, result.stderr
+    envelope = json.loads(result.stdout)
+    assert set(envelope) >= {"query", "total", "elapsed_ms", "hits"}
+    assert envelope["query"] == "كونيكو" and envelope["total"] == 2
+    plain = query_json(cli_seed_index, "كونيكو")
+    assert [h["id"] for h in envelope["hits"]] == [h["id"] for h in plain]
+    assert set(envelope["hits"][0]) == set(plain[0])
