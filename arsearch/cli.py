@@ -20,7 +20,7 @@ from rich.text import Text
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.errors import ArsearchError, InputError, QueryError
 from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
-from arsearch.facets import Facets
+from arsearch.facets import Facets, source_documents
 from arsearch.ordering import check_sort
 from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
 from arsearch.terminal import BidiMode, Renderer, use_visual_order
@@ -207,7 +207,9 @@ def query_command(
         raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
     with Index.open(_index_path(index)) as ix:
         if batch is not None:
-            _run_batch(ix, batch, limit, since_date, until_date)
+            if source:  # refused once here, not per line (a query that cannot run is skipped)
+                source_documents(ix.searcher(), source)
+            _run_batch(ix, batch, limit, since_date, until_date, sources=source, sort=order)
             return
         if text is None or not text.strip():
             raise QueryError("empty query: give some words to search for")
@@ -223,7 +225,7 @@ def query_command(
 
 
 def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
-               ranking: Ranking = DEFAULT_RANKING) -> None:
+               ranking: Ranking = DEFAULT_RANKING, **narrowing: Any) -> None:
     try:
         lines = batch.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
@@ -235,7 +237,8 @@ def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: da
         if not sep:
             raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
         try:
-            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0)
+            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0,
+                             **narrowing)
         except QueryError:
             continue
         for hit in results.hits:

@@ -230,3 +230,14 @@ def test_cli_bad_values_are_one_line_exit_2(index_path: Path, args: list[str], m
     result = cli(index_path, "الرياض", *args, "--json")
     assert result.exit_code == 2
     assert json.loads(result.stderr) == {"error": message, "exit_code": 2}
+
+
+def test_cli_batch_takes_sources_and_sort(index_path: Path, tmp_path: Path) -> None:
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("q1\tالرياض\nq2\tالمطر\n", encoding="utf-8")
+    result = cli(index_path, "--batch", str(topics), "--source", "okaz", "--sort", "date")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split()[:3] for line in result.stdout.splitlines()] == [
+        ["q1", "Q0", "a3"], ["q1", "Q0", "a2"], ["q2", "Q0", "a3"]]
+    result = cli(index_path, "--batch", str(topics), "--source", "okz")
+    assert result.exit_code == 2 and result.stdout == ""
