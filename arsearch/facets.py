@@ -83,7 +83,7 @@ def _segment_sources(reader: Any) -> list[tuple[str, ...]]:
         if reader.has_column("source"):
             raw: Iterable[Any] = reader.column_reader("source")
         else:
-            raw = (fields.get("source") or "" for fields in reader.all_stored_fields())
+            raw = (reader.stored_fields(n).get("source") or "" for n in range(reader.doc_count_all()))
         names: dict[Any, tuple[str, ...]] = {}
         found = []
         for value in raw:

@@ -241,3 +241,18 @@ def test_cli_batch_takes_sources_and_sort(index_path: Path, tmp_path: Path) -> N
         ["q1", "Q0", "a3"], ["q1", "Q0", "a2"], ["q2", "Q0", "a3"]]
     result = cli(index_path, "--batch", str(topics), "--source", "okz")
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_source_facets_without_a_source_column_read_the_stored_fields(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.reading import SegmentReader
+
+    records = [{"id": i, "source": s, "date": d, "content": c} for i, s, d, c in RECORDS]
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add(records)
+        ix.delete(["a1"])
+        expected = search(ix, "الرياض", facets=True).facets
+    has_column = SegmentReader.has_column
+    monkeypatch.setattr(SegmentReader, "has_column", lambda self, name: name != "source" and has_column(self, name))
+    with Index.open(tmp_path / "ix") as ix:  # a new reader: nothing cached
+        assert search(ix, "الرياض", facets=True).facets == expected
