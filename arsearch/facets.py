@@ -26,6 +26,8 @@ _DAY_MICROSECONDS = 86_400_000_000
 
 #: Per segment reader: the raw value of the date column of each document.
 _DATES: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
+#: Per segment reader: its oldest and newest date (raw values), None when it has no dated document.
+_DATE_RANGES: weakref.WeakKeyDictionary[Any, tuple[int, int] | None] = weakref.WeakKeyDictionary()
 #: Per segment reader: the source names of each document (usually one, none when it has no source).
 _SOURCES: weakref.WeakKeyDictionary[Any, list[tuple[str, ...]]] = weakref.WeakKeyDictionary()
 
@@ -74,6 +76,18 @@ def document_dates(searcher: Any) -> array[int]:
     for reader, _offset in searcher.reader().leaf_readers():
         found.extend(segment_dates(reader))
     return found
+
+
+def date_range(searcher: Any) -> tuple[int, int] | None:
+    """The raw dates of the oldest and the newest dated document of ``searcher`` (deleted ones included)."""
+    ranges = []
+    for reader, _offset in searcher.reader().leaf_readers():
+        if reader not in _DATE_RANGES:
+            dated = [value for value in segment_dates(reader) if value != NO_DATE]
+            _DATE_RANGES[reader] = (min(dated), max(dated)) if dated else None
+        ranges.append(_DATE_RANGES[reader])
+    found = [r for r in ranges if r is not None]
+    return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
 
 
 def _segment_sources(reader: Any) -> list[tuple[str, ...]]:

@@ -34,14 +34,15 @@ def by_date(matches: Scored, dates: Sequence[int], count: int) -> Scored:
     return heapq.nsmallest(count, matches, key=lambda m: (dates[m[0]] == NO_DATE, -dates[m[0]], -m[1], m[0]))
 
 
-def recency_boosted(matches: Scored, dates: Sequence[int], half_life_days: float) -> Scored:
+def recency_boosted(matches: Scored, dates: Sequence[int], half_life_days: float,
+                    extremes: tuple[int, int] | None) -> Scored:
     """Each score times ``0.5 ** (age / half_life_days)``, the age in days counted back from the newest dated
-    document of the index (an undated document counts as old as the oldest).  Only the scores, not their order,
-    depend on that reference point: moving it multiplies every score by the same number."""
-    dated = [value for value in dates if value != NO_DATE]
-    if not dated or half_life_days <= 0:
+    document of the index (an undated document counts as old as the oldest); ``extremes`` are the oldest and the
+    newest date (:func:`arsearch.facets.date_range`).  Only the scores, not their order, depend on that reference
+    point: moving it multiplies every score by the same number."""
+    if extremes is None or half_life_days <= 0:
         return list(matches)
-    newest, oldest = max(dated), min(dated)
+    oldest, newest = extremes
     per_microsecond = 1 / (half_life_days * _DAY_MICROSECONDS)
 
     def boost(value: int) -> float:

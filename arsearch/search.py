@@ -13,7 +13,8 @@ from whoosh.scoring import BM25F
 
 from arsearch.analysis import Analyzer
 from arsearch.errors import QueryError
-from arsearch.facets import NO_DATE, Facets, count_facets, document_dates, segment_dates, source_documents
+from arsearch.facets import NO_DATE, Facets, count_facets, date_range, document_dates, segment_dates, \
+    source_documents
 from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
@@ -303,8 +304,9 @@ def ranked_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: 
     if sort == "date":
         ordered = by_date(filtered, document_dates(searcher), first + count)
     elif sort == "recency":
-        ordered = by_relevance(recency_boosted(filtered, document_dates(searcher), ranking.half_life_days),
-                               first + count)
+        boosted = recency_boosted(filtered, document_dates(searcher), ranking.half_life_days,
+                                  date_range(searcher))
+        ordered = by_relevance(boosted, first + count)
     else:
         ordered = by_relevance(filtered, first + count)
     return ordered[first:first + count], len(filtered), found

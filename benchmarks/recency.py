@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, Ranking, search  # noqa: E402
-from arsearch.facets import NO_DATE, document_dates  # noqa: E402
+from arsearch.facets import NO_DATE, date_range, document_dates  # noqa: E402
 from arsearch.ordering import by_relevance, recency_boosted  # noqa: E402
 from arsearch.scoring import all_documents, bag_of_terms  # noqa: E402
 from arsearch.search import _SCORED_FIELDS, QueryCompiler  # noqa: E402
@@ -70,7 +70,8 @@ def main() -> int:
     with Index.open(index_dir) as index:
         searcher = index.searcher()
         dates = document_dates(searcher)
-        newest = max(v for v in dates if v != NO_DATE)
+        extremes = date_range(searcher)
+        newest = extremes[1]
         compiler = QueryCompiler(index.analyzer)
         ids = [fields["id"] for fields in searcher.reader().all_stored_fields()]  # by docnum: no deletions here
         ranking = Ranking()
@@ -81,7 +82,7 @@ def main() -> int:
             matches = all_documents(searcher, bag, k1=ranking.k1, b=ranking.b)
             orders = {"relevance": by_relevance(matches, 10)}
             for half_life in HALF_LIVES:
-                orders[f"{half_life:g} days"] = by_relevance(recency_boosted(matches, dates, half_life), 10)
+                orders[f"{half_life:g} days"] = by_relevance(recency_boosted(matches, dates, half_life, extremes), 10)
             for name, top in orders.items():
                 ranked = [ids[d] for d, _ in top]
                 ages = [(newest - dates[d]) / _DAY for d, _ in top if dates[d] != NO_DATE]
