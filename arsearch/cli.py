@@ -19,8 +19,8 @@ from rich.text import Text
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.errors import ArsearchError, InputError, QueryError
-from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
 from arsearch.facets import Facets, source_documents
+from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
 from arsearch.ordering import check_sort
 from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
 from arsearch.terminal import BidiMode, Renderer, use_visual_order

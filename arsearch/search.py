@@ -340,9 +340,9 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
-    name the index does not have; None or empty: every source).  ``sort``: ``"relevance"``, ``"date"`` (newest first, ties by score) or
-    ``"recency"`` (the score halved for every ``ranking.half_life_days`` of age).  ``facets``: also count all
-    matches per source, month and day (:class:`arsearch.facets.Facets`).
+    name the index does not have; None or empty: every source).  ``sort``: ``"relevance"``, ``"date"`` (newest
+    first, ties by score) or ``"recency"`` (the score halved for every ``ranking.half_life_days`` of age).
+    ``facets``: also count all matches per source, month and day (:class:`arsearch.facets.Facets`).
 
     Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
     (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);

@@ -31,7 +31,8 @@ RECORDS = [
 ]
 SORTS = ("relevance", "date", "recency")
 #: Words only (the scorer), an operator query Whoosh's matchers select, and one only Whoosh can run.
-QUERIES = [("الرياض", "auto"), ("+الرياض -جدة", "auto"), ("الرياض OR source:was", "auto"), ("الرياض", "whoosh")]
+QUERIES = [("الرياض", "auto"), ("+الرياض -جدة", "auto"), ("الرياض OR source:was", "auto"),
+           ("الرياض", "whoosh")]
 
 
 @pytest.fixture(scope="module")
