@@ -53,7 +53,7 @@ def index(index_path: Path) -> Any:
 
 
 def every_hit(index: Index, text: str, **kwargs: Any) -> list[Hit]:
-    return search(index, text, limit=1000, snippet_width=0, **kwargs).hits
+    return search(index, text, limit=10_000, snippet_width=0, **kwargs).hits
 
 
 def day_of(hit: Hit) -> str | None:
@@ -257,3 +257,22 @@ def test_source_facets_without_a_source_column_read_the_stored_fields(tmp_path: 
     monkeypatch.setattr(SegmentReader, "has_column", lambda self, name: name != "source" and has_column(self, name))
     with Index.open(tmp_path / "ix") as ix:  # a new reader: nothing cached
         assert search(ix, "الرياض", facets=True).facets == expected
+
+
+CORPUS_DAY = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "saudinewsnet" / "2015-07-23.zip"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS_DAY.is_file(), reason="SaudiNewsNet corpus not found in ../shared/corpus")
+def test_facets_of_a_corpus_day_equal_a_recount(tmp_path: Path) -> None:
+    from arsearch import index_paths
+
+    with Index.create(tmp_path / "ix") as ix:
+        index_paths(ix, [CORPUS_DAY])
+        for text in ("وزارة الصحة", "الهلال النصر"):
+            hits = every_hit(ix, text)
+            for sources in (None, ["okaz", "Alriyadh"]):
+                results = search(ix, text, facets=True, sources=sources, limit=3, sort="date")
+                kept = [h for h in hits if sources is None or h.source in ("okaz", "alriyadh")]
+                assert results.total == len(kept) > 0
+                assert results.facets is not None and results.facets.to_dict() == recount(kept, hits)
