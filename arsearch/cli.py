@@ -207,6 +207,8 @@ def query_command(
         raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
     with Index.open(_index_path(index)) as ix:
         if batch is not None:
+            if facets:
+                raise QueryError("--facets does not apply to --batch (a TREC run has no place for them)")
             if source:  # refused once here, not per line (a query that cannot run is skipped)
                 source_documents(ix.searcher(), source)
             _run_batch(ix, batch, limit, since_date, until_date, sources=source, sort=order)

@@ -240,8 +240,9 @@ def test_cli_batch_takes_sources_and_sort(index_path: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
         ["q1", "Q0", "a3"], ["q1", "Q0", "a2"], ["q2", "Q0", "a3"]]
-    result = cli(index_path, "--batch", str(topics), "--source", "okz")
-    assert result.exit_code == 2 and result.stdout == ""
+    for refused in (["--source", "okz"], ["--facets"]):
+        result = cli(index_path, "--batch", str(topics), *refused)
+        assert result.exit_code == 2 and result.stdout == "" and result.stderr.startswith("error: ")
 
 
 def test_source_facets_without_a_source_column_read_the_stored_fields(tmp_path: Path,
