@@ -117,9 +117,9 @@ def index_sources(searcher: Any) -> list[str]:
 
 
 def source_documents(searcher: Any, names: Collection[str]) -> set[int]:
-    """Document numbers of any of the sources ``names`` (case-insensitive, exact); :class:`QueryError` naming the
-    index's sources when one of them is not in the index."""
-    wanted = sorted({name.strip().lower() for name in names})
+    """Document numbers of any of the sources ``names`` (case-insensitive, exact; one name may be a plain str);
+    :class:`QueryError` naming the index's sources when one of them is not in the index."""
+    wanted = sorted({name.strip().lower() for name in ([names] if isinstance(names, str) else names)})
     if not wanted or "" in wanted:
         raise QueryError("empty source name: give a source such as --source okaz")
     reader = searcher.reader()

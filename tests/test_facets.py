@@ -70,6 +70,11 @@ def test_sources_keep_the_documents_of_any_of_them_whatever_the_case(index: Inde
         assert search(index, text, engine=engine, sources=sources, limit=1).total == len(hits)
 
 
+def test_one_source_may_be_a_plain_string(index: Index) -> None:
+    assert [h.id for h in every_hit(index, "الرياض", sources="OKAZ")] == \
+        [h.id for h in every_hit(index, "الرياض", sources=["okaz"])]
+
+
 def test_sources_and_dates_combine_by_and(index: Index) -> None:
     hits = every_hit(index, "الرياض", sources=["okaz", "spa"], since=date(2015, 7, 22))
     assert {h.id for h in hits} == {"a3", "a7"}
