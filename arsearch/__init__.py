@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize  # noqa: E402
 from arsearch.documents import Document  # noqa: E402
+from arsearch.facets import FacetCount, Facets  # noqa: E402
 from arsearch.highlight import Snippet  # noqa: E402
 from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
 from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
@@ -22,6 +23,8 @@ __all__ = [
     "Analyzer",
     "AnalyzerSettings",
     "Document",
+    "FacetCount",
+    "Facets",
     "Hit",
     "Index",
     "IndexStats",

@@ -19,7 +19,9 @@ from rich.text import Text
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.errors import ArsearchError, InputError, QueryError
+from arsearch.facets import Facets, source_documents
 from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
+from arsearch.ordering import check_sort
 from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
 from arsearch.terminal import BidiMode, Renderer, use_visual_order
 
@@ -186,32 +188,46 @@ def query_command(
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only documents dated on or after (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
+    source: Optional[list[str]] = typer.Option(None, "--source", help="Only documents of this source (repeat "
+                                               "for any of several; case-insensitive)."),
+    sort: str = typer.Option("relevance", "--sort", help="relevance, date (newest first) or recency (relevance "
+                             "with a recency boost)."),
+    facets: bool = typer.Option(False, "--facets", help="Also count all matches per source, month and day "
+                                "(with --json: implies --envelope)."),
     batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
     as_json: bool = JsonOption,
     envelope: bool = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
-                                  "elapsed_ms) instead of the array of hits."),
+                                  "elapsed_ms, facets) instead of the array of hits."),
     bidi: str = BidiOption,
 ) -> None:
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
     since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
+    order = check_sort(sort)
     if bidi not in ("auto", "on", "off"):
         raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
     with Index.open(_index_path(index)) as ix:
         if batch is not None:
-            _run_batch(ix, batch, limit, since_date, until_date)
+            if facets:
+                raise QueryError("--facets does not apply to --batch (a TREC run has no place for them)")
+            if source:  # refused once here, not per line (a query that cannot run is skipped)
+                source_documents(ix.searcher(), source)
+            _run_batch(ix, batch, limit, since_date, until_date, sources=source, sort=order)
             return
         if text is None or not text.strip():
             raise QueryError("empty query: give some words to search for")
-        results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date)
-    if as_json:
-        shape: Any = results.to_dict() if envelope else [h.to_dict() for h in results.hits]
+        results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date, sources=source,
+                         sort=order, facets=facets)
+    if as_json:  # the array of hits has no place for facets: --facets makes it the envelope
+        shape: Any = results.to_dict() if envelope or facets else [h.to_dict() for h in results.hits]
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
         _print_results(results, Renderer(out, use_visual_order(bidi, out)))  # type: ignore[arg-type]
+        if results.facets is not None:
+            _print_facets(results.facets)
 
 
 def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
-               ranking: Ranking = DEFAULT_RANKING) -> None:
+               ranking: Ranking = DEFAULT_RANKING, **narrowing: Any) -> None:
     try:
         lines = batch.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
@@ -223,7 +239,8 @@ def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: da
         if not sep:
             raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
         try:
-            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0)
+            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0,
+                             **narrowing)
         except QueryError:
             continue
         for hit in results.hits:
@@ -242,6 +259,21 @@ def _print_results(results: SearchResults, render: Renderer) -> None:
     shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
     render.block([(f"{results.total} hits{shown} for ", "dim"), (results.query, None),
                   (f" in {results.elapsed_ms:.1f} ms", "dim")])
+
+
+#: Facet values shown per line of ``query --facets`` (all of them are in ``--json``).
+_FACETS_SHOWN = {"source": 8, "month": 12, "day": 10}
+
+
+def _print_facets(facets: Facets) -> None:
+    """One line per facet: the sources with most matches, the months in order, the days with most matches."""
+    out.print()
+    for name, counts in (("source", facets.source), ("month", facets.month), ("day", facets.day)):
+        ranked = counts if name != "day" else sorted(counts, key=lambda c: (c.value is None, -c.count))
+        shown = ranked[:_FACETS_SHOWN[name]]
+        more = f" (+{len(counts) - len(shown)} more)" if len(counts) > len(shown) else ""
+        values = " · ".join(f"{c.value or '(none)'} {c.count:,}" for c in shown)
+        out.print(Text.assemble((f"{name:>6}  ", "dim"), values or "–", (more, "dim")))
 
 
 @app.command("analyze")

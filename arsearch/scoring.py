@@ -186,10 +186,25 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
     ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.  ``allowed`` limits
     the results to those document numbers.
     """
+    final = _negated_scores(searcher, bag, k1, b, allowed)
+    best = heapq.nsmallest(limit, final)  # best score first, then the lower docnum, as Whoosh's collector
+    return [(key, -negative) for negative, key in best], len(final)
+
+
+def all_documents(searcher: Any, bag: BagOfTerms, k1: float, b: float, *,
+                  allowed: Collection[int] | None = None) -> list[tuple[int, float]]:
+    """Every matching ``(docnum, score)`` of :func:`top_documents`, in no particular order: for facets and for
+    orders other than the score."""
+    return [(key, -negative) for negative, key in _negated_scores(searcher, bag, k1, b, allowed)]
+
+
+def _negated_scores(searcher: Any, bag: BagOfTerms, k1: float, b: float,
+                    allowed: Collection[int] | None) -> list[tuple[float, int]]:
+    """``(-score, docnum)`` of every matching document."""
     top = searcher.reader()
     doc_count_all = searcher.doc_count_all()
     if not doc_count_all:
-        return [], 0
+        return []
     segments = top.leaf_readers()
     leaves = []
     for fieldname, text, boost in bag.leaves:
@@ -206,7 +221,7 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
     phrases = [p for p in bag.phrases if all((p.fieldname, searcher.schema[p.fieldname].to_bytes(w)) in top
                                              for w in p.words)]
     if not leaves and not phrases:
-        return [], 0
+        return []
     k1_plus_1 = k1 + 1
     sums = [0.0] * doc_count_all  # by global docnum: cheaper than a dict; `matched` says which documents matched
     matched: Counter[int] = Counter()
@@ -253,8 +268,7 @@ def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: floa
             spread = (termcount - scale) ** 2
             factor = (termcount - 1) / termcount
             final = [(-((sums[key] + ((count - 1) / spread)) * factor), key) for key, count in matched.items()]
-    best = heapq.nsmallest(limit, final)  # best score first, then the lower docnum, as Whoosh's collector
-    return [(key, -negative) for negative, key in best], len(matched)
+    return final
 
 
 def _term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-import weakref
-from array import array
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
 from typing import Any, Literal
@@ -14,11 +13,15 @@ from whoosh.scoring import BM25F
 
 from arsearch.analysis import Analyzer
 from arsearch.errors import QueryError
+from arsearch.facets import NO_DATE, Facets, count_facets, date_range, document_dates, segment_dates, \
+    source_documents
 from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
 from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
-from arsearch.scoring import BagOfTerms, bag_of_terms, top_documents
+from arsearch.ordering import DEFAULT_HALF_LIFE_DAYS, Scored, Sort, by_date, by_relevance, check_sort, \
+    recency_boosted
+from arsearch.scoring import BagOfTerms, all_documents, bag_of_terms, top_documents
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -41,6 +44,8 @@ class Ranking:
     operator: Operator = "or"
     #: Coordination bonus for the default OR: documents matching more of the words score higher.
     coord: float | None = None
+    #: ``sort="recency"``: a hit's score is halved for every this many days it is older than the newest document.
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
 
 
 DEFAULT_RANKING = Ranking()
@@ -94,16 +99,21 @@ class SearchResults:
     total: int
     elapsed_ms: float
     terms: frozenset[str]
+    #: Counts per source, month and day of all matches, when ``search(..., facets=True)`` asked for them.
+    facets: Facets | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch query --json --envelope`` (and of the HTTP API): the hits with what is
         known of the whole result."""
-        return {
+        shape = {
             "query": self.query,
             "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "hits": [hit.to_dict() for hit in self.hits],
         }
+        if self.facets is not None:
+            shape["facets"] = self.facets.to_dict()
+        return shape
 
 
 @dataclass
@@ -248,33 +258,91 @@ def _scored_bag(searcher: Any, query: wq.Query,
     return bag, allowed
 
 
-#: The value of the date column for a document without a date (the largest unsigned 64-bit integer).
-_NO_DATE = 2**64 - 1
-
-
 def dated_documents(searcher: Any, first: datetime, last: datetime) -> set[int]:
     """Numbers of the documents dated from ``first`` to ``last`` included, read from the date column: what
     ``DateRange("date", first, last)`` matches, without expanding the range into terms (10 times faster here)."""
     field = searcher.schema["date"]
-    low, high = field.to_column_value(first), min(field.to_column_value(last), _NO_DATE - 1)
+    low, high = field.to_column_value(first), min(field.to_column_value(last), NO_DATE - 1)
     found: set[int] = set()
     for reader, offset in searcher.reader().leaf_readers():
-        values = _DATES.get(reader)
-        if values is None:  # a segment's dates never change: read its column once
-            has = reader.has_column("date")
-            values = _DATES[reader] = array("Q", reader.column_reader("date", translate=False) if has else ())
-        found.update(offset + n for n, value in enumerate(values) if low <= value <= high)
+        found.update(offset + n for n, value in enumerate(segment_dates(reader)) if low <= value <= high)
     return found
 
 
-#: Per segment reader: the raw value of the date column of each document.
-_DATES: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class Filters:
+    """The date window (as a Whoosh filter and as first and last instant) and the sources' documents."""
+
+    date_query: wq.Query | None = None
+    dates: tuple[datetime, datetime] | None = None
+    sources: set[int] | None = None
+
+    def whoosh_filter(self, searcher: Any, with_sources: bool) -> wq.Query | set[int] | None:
+        if not with_sources or self.sources is None:
+            return self.date_query
+        if self.date_query is None:
+            return self.sources
+        return set(searcher.docs_for_query(self.date_query)) & self.sources
+
+
+def ranked_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: Ranking, engine: Engine, *,
+                     first: int, count: int, sort: Sort = "relevance",
+                     facets: bool = False) -> tuple[Scored, int, Facets | None]:
+    """``(page, total, facets)``: the ``count`` matching ``(docnum, score)`` from rank ``first`` (0-based) in the
+    order ``sort``, the number of matches, and the facets of all matches if asked for.
+
+    Relevance without facets keeps only the best ``first + count`` while scoring; the other orders and the
+    facets need every match with its score.
+    """
+    if sort == "relevance" and not facets:
+        top, total = _top_documents(searcher, query, filters, ranking, engine, first + count)
+        return top[first:first + count], total, None
+    matches = _all_documents(searcher, query, filters, ranking, engine)
+    wanted = filters.sources
+    filtered = matches if wanted is None else [m for m in matches if m[0] in wanted]
+    found = count_facets(searcher, (d for d, _ in matches), (d for d, _ in filtered)) if facets else None
+    if sort == "date":
+        ordered = by_date(filtered, document_dates(searcher), first + count)
+    elif sort == "recency":
+        boosted = recency_boosted(filtered, document_dates(searcher), ranking.half_life_days,
+                                  date_range(searcher))
+        ordered = by_relevance(boosted, first + count)
+    else:
+        ordered = by_relevance(filtered, first + count)
+    return ordered[first:first + count], len(filtered), found
+
+
+def _top_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: Ranking, engine: Engine,
+                   count: int) -> tuple[Scored, int]:
+    bag, allowed = _scored_bag(searcher, query, filters.dates) if engine == "auto" else (None, None)
+    if bag is not None:
+        if filters.sources is not None:
+            allowed = filters.sources if allowed is None else allowed & filters.sources
+        return top_documents(searcher, bag, count, k1=ranking.k1, b=ranking.b, allowed=allowed)
+    results = searcher.search(query, limit=count, filter=filters.whoosh_filter(searcher, True), terms=False)
+    return [(hit.docnum, hit.score) for hit in results], len(results)
+
+
+def _all_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: Ranking,
+                   engine: Engine) -> Scored:
+    """Every match within the dates (not yet narrowed to the sources: the source facet counts them)."""
+    bag, allowed = _scored_bag(searcher, query, filters.dates) if engine == "auto" else (None, None)
+    if bag is not None:
+        return all_documents(searcher, bag, k1=ranking.k1, b=ranking.b, allowed=allowed)
+    results = searcher.search(query, limit=None, filter=filters.whoosh_filter(searcher, False), terms=False)
+    return list(results.items())
 
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
-           engine: Engine = "auto") -> SearchResults:
+           engine: Engine = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
+           facets: bool = False) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
+
+    ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
+    name the index does not have; None or empty: every source).  ``sort``: ``"relevance"``, ``"date"`` (newest
+    first, ties by score) or ``"recency"`` (the score halved for every ``ranking.half_life_days`` of age).
+    ``facets``: also count all matches per source, month and day (:class:`arsearch.facets.Facets`).
 
     Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
     (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);
@@ -283,22 +351,18 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
-    date_filter = dates = None
+    sort = check_sort(sort)
+    filters = Filters()
     if since or until:
         first, last = _day_start(since) if since else None, _day_end(until) if until else None
-        date_filter = wq.DateRange("date", first, last)
-        dates = (first or datetime.min, last or datetime.max)
+        filters = Filters(wq.DateRange("date", first, last), (first or datetime.min, last or datetime.max))
     searcher = index.searcher()
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
-        bag, allowed = _scored_bag(s, query, dates) if engine == "auto" else (None, None)
-        if bag is not None:
-            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed)
-            page = top[offset:offset + limit]
-        else:
-            results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)
-            total = len(results)
-            page = [(hit.docnum, hit.score) for hit in results[offset:offset + limit]]
+        if sources:
+            filters = Filters(filters.date_query, filters.dates, source_documents(s, sources))
+        page, total, found_facets = ranked_documents(s, query, filters, ranking, engine, first=offset, count=limit,
+                                                     sort=sort, facets=facets)
         hits = []
         for rank, (docnum, score) in enumerate(page, start=offset + 1):
             stored = dict(s.stored_fields(docnum))
@@ -312,4 +376,4 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
                 else Snippet(""),
                 fields=stored,
             ))
-    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms)
+    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets)
