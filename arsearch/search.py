@@ -19,6 +19,7 @@ from arsearch.index import Index
 from arsearch.query_syntax import AnyOf, Clause, Group, Node, Phrase, Word, fields_named, parse_query
 from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 from arsearch.scoring import BagOfTerms, bag_of_terms, top_documents
+from arsearch.spelling import Suggestion, suggest_query
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -94,6 +95,8 @@ class SearchResults:
     total: int
     elapsed_ms: float
     terms: frozenset[str]
+    #: A corrected query when a word of this one is unknown to the index (``search(suggest=True)``).
+    suggestion: Suggestion | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch query --json --envelope`` (and of the HTTP API): the hits with what is
@@ -103,6 +106,7 @@ class SearchResults:
             "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "hits": [hit.to_dict() for hit in self.hits],
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
         }
 
 
@@ -273,13 +277,14 @@ _DATES: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
-           engine: Engine = "auto") -> SearchResults:
+           engine: Engine = "auto", suggest: bool = True) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
     (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);
     ``engine="whoosh"`` scores with Whoosh's matchers, to the same scores.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
+    ``suggest=True`` adds a did-you-mean correction when a query word is unknown to the index (arsearch.spelling).
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
@@ -312,4 +317,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
                 else Snippet(""),
                 fields=stored,
             ))
-    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms)
+    suggestion = suggest_query(index, text, lambda fixed: search(
+        index, fixed, limit=1, since=since, until=until, ranking=ranking, snippet_width=0, engine=engine,
+        suggest=False).total) if suggest else None
+    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, suggestion)
