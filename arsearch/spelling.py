@@ -34,26 +34,30 @@ ALPHABET = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 KEYBOARD_ROWS = (("ضصثقفغعهخحجد", 0.0), ("شسيبلاتنمكط", 0.25), ("ئءؤرلاىةوزظ", 0.75))
 #: Letters confused by sound (ض/ظ, ذ/ز, ث/س …) or by their dots (ب/ت/ث/ن, ج/ح/خ, ر/ز, س/ش …).
 CONFUSABLE_GROUPS = ("ضظدذز", "ذزد", "ثسصت", "طت", "قك", "حه", "ضص", "ظط", "عا", "غق",
-                     "بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق", "هة")
+                     "بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق")
 #: Long vowels: the letters most often left out.
 LONG_VOWELS = "اوي"
 _ARABIC_WORD = re.compile(f"[{ALPHABET}ةىأإآؤئ]+")
 _STRIP = str.maketrans({c: None for c in DELETED})
 
 
-def _keyboard_neighbours() -> dict[str, set[str]]:
+def keyboard_neighbours(fold: bool = True) -> dict[str, set[str]]:
+    """Letter → the letters on the keys around its key; ``fold``: letters as the analyzer folds them (ة → ه …)."""
     keys = [(ch, row, col + shift) for row, (letters, shift) in enumerate(KEYBOARD_ROWS)
-            for col, ch in enumerate(letters.replace("لا", "\0").replace("\0", "_"))]
+            for col, ch in enumerate(letters.replace("لا", "_"))]
     near: dict[str, set[str]] = {}
     for a, row_a, x_a in keys:
         for b, row_b, x_b in keys:
             if a != b and "_" not in (a, b) and abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1.0:
+                if fold:
+                    a, b = normalize(a), normalize(b)
                 near.setdefault(a, set()).add(b)
     return near
 
 
-KEY_NEIGHBOURS = _keyboard_neighbours()
-CONFUSABLE = {a: {b for g in CONFUSABLE_GROUPS if a in g for b in g if b != a} for a in ALPHABET + "ة"}
+#: Normalized letter → normalized letters of the keys around it, and → letters confused with it.
+KEY_NEIGHBOURS = keyboard_neighbours()
+CONFUSABLE = {a: {b for g in CONFUSABLE_GROUPS if a in g for b in g if b != a} for a in ALPHABET}
 
 
 @dataclass(frozen=True)
@@ -264,19 +268,21 @@ class Speller:
     def _edits(self, w: str) -> Iterator[tuple[str, float]]:
         c = self.costs
         n = len(w)
+        folded = normalize(w) if len(normalize(w)) == n else w  # letter by letter, for the neighbour tables
         for i in range(n):
-            near = (i > 0 and (w[i - 1] == w[i] or w[i] in KEY_NEIGHBOURS.get(w[i - 1], ()))) or (
-                i + 1 < n and (w[i + 1] == w[i] or w[i] in KEY_NEIGHBOURS.get(w[i + 1], ())))
+            here = folded[i]
+            near = (i > 0 and (folded[i - 1] == here or here in KEY_NEIGHBOURS.get(folded[i - 1], ()))) or (
+                i + 1 < n and (folded[i + 1] == here or here in KEY_NEIGHBOURS.get(folded[i + 1], ())))
             yield w[:i] + w[i + 1:], c.delete_near if near else c.delete
-            if i + 1 < n and w[i] != w[i + 1]:
+            if i + 1 < n and here != folded[i + 1]:
                 yield w[:i] + w[i + 1] + w[i] + w[i + 2:], c.transpose
             for letter in ALPHABET:
-                if letter != w[i]:
-                    close = letter in KEY_NEIGHBOURS.get(w[i], ()) or letter in CONFUSABLE.get(w[i], ())
+                if letter != here:
+                    close = letter in KEY_NEIGHBOURS.get(here, ()) or letter in CONFUSABLE.get(here, ())
                     yield w[:i] + letter + w[i + 1:], c.substitute_near if close else c.substitute
         for i in range(n + 1):
             for letter in ALPHABET:
-                doubled = (i > 0 and w[i - 1] == letter) or (i < n and w[i] == letter)
+                doubled = (i > 0 and folded[i - 1] == letter) or (i < n and folded[i] == letter)
                 yield w[:i] + letter + w[i:], c.insert_vowel if doubled or letter in LONG_VOWELS else c.insert
 
     @staticmethod
