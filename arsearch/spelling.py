@@ -2,12 +2,12 @@
 
 A word is checked by analyzing it: if its term is in the index, the analyzer already absorbed the usual
 Arabic variations (ة/ه, ى/ي, hamza on alef, ال and clitics) and nothing needs correcting.  An unknown word
-(or a very rare one next to a far more frequent neighbour) gets candidate words one edit away — deletion,
+(and, if a Policy asks, a very rare one) gets candidate words one edit away — deletion,
 insertion, substitution, transposition, a missing or an extra space — each with a cost that is lower for the
 mistakes Arabic typists make (neighbouring keys, letters that sound or look alike, a dropped long vowel).
 Each candidate is analyzed with the index's analyzer and looked up in the term dictionary; candidates are
 ranked by ``cost * cost_weight - ln(document frequency)``, a noisy-channel score.  Suggestions are the
-user's word with the edit applied (a surface word, not a stem).
+user's word with the edit applied (a surface word, not a stem), spelled as the indexed text spells it.
 """
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ class IndexVocabulary:
         self._analyzer = analyzer
 
     def frequency(self, term: str) -> int:
+        """Documents with ``term`` in their content (in their title, for a term of titles only)."""
         reader = self._reader
         for fieldname in ("content", "title"):
             if (fieldname, term) in reader:  # much faster than doc_frequency for the many unknown candidates
@@ -152,9 +153,9 @@ class IndexVocabulary:
         return 0
 
     def surfaces(self, term: str) -> list[str]:
-        for fieldname in ("content", "title"):
-            if self._reader.doc_frequency(fieldname, term):
-                break
+        fieldname = next((f for f in ("content", "title") if (f, term) in self._reader), None)
+        if fieldname is None:
+            return []
         docnums = []
         for docnum in self._reader.postings(fieldname, term).all_ids():
             docnums.append(docnum)

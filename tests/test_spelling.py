@@ -183,3 +183,13 @@ def test_cli_did_you_mean(arsearch: Run, news_index_path: Path) -> None:
 def search_total(index_path: Path, text: str) -> int:
     with Index.open(index_path) as ix:
         return search(ix, text).total
+
+
+def test_index_vocabulary_reads_terms_and_their_words(news_index: Index) -> None:
+    from arsearch.spelling import IndexVocabulary
+
+    vocabulary = IndexVocabulary(news_index.searcher(), news_index.analyzer)
+    term = news_index.analyzer.query_terms("الصحة")[0]
+    assert vocabulary.frequency(term) == search(news_index, "الصحة").total
+    assert "الصحة" in vocabulary.surfaces(term)
+    assert vocabulary.frequency("غيرموجود") == 0 and vocabulary.surfaces("غيرموجود") == []
