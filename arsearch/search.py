@@ -320,4 +320,4 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     suggestion = suggest_query(index, text, lambda fixed: search(
         index, fixed, limit=1, since=since, until=until, ranking=ranking, snippet_width=0, engine=engine,
         suggest=False).total) if suggest else None
-    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, suggestion)
+    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, suggestion=suggestion)
