@@ -8,6 +8,7 @@ from arsearch.facets import FacetCount, Facets  # noqa: E402
 from arsearch.highlight import Snippet  # noqa: E402
 from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
 from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
+from arsearch.spelling import Suggestion  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -33,6 +34,7 @@ __all__ = [
     "Ranking",
     "SearchResults",
     "Snippet",
+    "Suggestion",
     "Token",
     "__version__",
     "index_paths",

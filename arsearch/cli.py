@@ -240,7 +240,7 @@ def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: da
             raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
         try:
             results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0,
-                             **narrowing)
+                             suggest=False, **narrowing)
         except QueryError:
             continue
         for hit in results.hits:
@@ -259,6 +259,11 @@ def _print_results(results: SearchResults, render: Renderer) -> None:
     shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
     render.block([(f"{results.total} hits{shown} for ", "dim"), (results.query, None),
                   (f" in {results.elapsed_ms:.1f} ms", "dim")])
+    if results.suggestion is not None:
+        fixed = results.suggestion
+        render.block([("Did you mean: ", "bold")] + [(p, "bold yellow" if m else None)
+                                                     for p, m in fixed.marked.segments()]
+                     + [("?", "bold"), (f" ({fixed.total} hits)", "dim")])
 
 
 #: Facet values shown per line of ``query --facets`` (all of them are in ``--json``).

@@ -64,16 +64,20 @@ def highlight_whole(analyzer: Analyzer, text: str, terms: Collection[str]) -> Sn
     return Snippet(flat, _merge_adjacent([(s, e) for s, e, _ in match_spans(analyzer, text, terms)], flat))
 
 
-def _best_window(matches: list[tuple[int, int, str]], width: int) -> int:
-    """Index of the match whose window (as :func:`_window_bounds` lays it out) holds the most distinct terms,
-    then the most matches."""
-    lead = width // 4
+def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> int:
+    """Index of the match whose snippet, laid out by :func:`_window_bounds` exactly as it will be shown, holds the
+    most distinct terms, then the most matches, then comes first."""
     starts = [s for s, _, _ in matches]
     best, best_score = 0, (-1, -1)
-    for i, anchor in enumerate(starts):
-        start = max(0, anchor - lead)
-        window = matches[bisect.bisect_left(starts, start):bisect.bisect_right(starts, start + width)]
-        inside = [term for _, e, term in window if e <= start + width]
+    laid_out: set[tuple[int, int]] = set()
+    for i, (anchor, _, _) in enumerate(matches):
+        bounds = _window_bounds(text, anchor, width)
+        if bounds in laid_out:  # the same snippet as an earlier anchor's
+            continue
+        laid_out.add(bounds)
+        start, end = bounds
+        inside = [term for _, e, term in matches[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+                  if e <= end]
         score = (len(set(inside)), len(inside))
         if score > best_score:
             best, best_score = i, score
@@ -108,7 +112,7 @@ def make_snippet(analyzer: Analyzer, text: str, terms: Collection[str], width: i
     Without any match, the beginning of the text.
     """
     matches = match_spans(analyzer, text, terms)
-    first = matches[_best_window(matches, width)][0] if matches else 0
+    first = matches[_best_window(text, matches, width)][0] if matches else 0
     start, end = _window_bounds(text, first, width)
     prefix = ELLIPSIS + " " if text[:start].strip() else ""
     suffix = " " + ELLIPSIS if text[end:].strip() else ""

@@ -22,6 +22,7 @@ from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 from arsearch.ordering import DEFAULT_HALF_LIFE_DAYS, Scored, Sort, by_date, by_relevance, check_sort, \
     recency_boosted
 from arsearch.scoring import BagOfTerms, all_documents, bag_of_terms, top_documents
+from arsearch.spelling import Suggestion, suggest_query
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -101,6 +102,8 @@ class SearchResults:
     terms: frozenset[str]
     #: Counts per source, month and day of all matches, when ``search(..., facets=True)`` asked for them.
     facets: Facets | None = None
+    #: A corrected query when a word of this one is unknown to the index (``search(suggest=True)``).
+    suggestion: Suggestion | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch query --json --envelope`` (and of the HTTP API): the hits with what is
@@ -110,6 +113,7 @@ class SearchResults:
             "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "hits": [hit.to_dict() for hit in self.hits],
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
         }
         if self.facets is not None:
             shape["facets"] = self.facets.to_dict()
@@ -336,7 +340,7 @@ def _all_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: Ra
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
            engine: Engine = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
-           facets: bool = False) -> SearchResults:
+           facets: bool = False, suggest: bool = True) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
@@ -348,6 +352,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);
     ``engine="whoosh"`` scores with Whoosh's matchers, to the same scores.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
+    ``suggest=True`` adds a did-you-mean correction when a query word is unknown to the index (arsearch.spelling).
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
@@ -376,4 +381,8 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
                 else Snippet(""),
                 fields=stored,
             ))
-    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets)
+    suggestion = suggest_query(index, text, lambda fixed: search(
+        index, fixed, limit=1, since=since, until=until, ranking=ranking, snippet_width=0, engine=engine,
+        sources=sources, suggest=False).total) if suggest else None
+    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets,
+                         suggestion)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Collection
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arsearch.analysis import Analyzer
-from arsearch.highlight import ELLIPSIS, Snippet, highlight_whole, make_snippet, match_spans
+from arsearch.highlight import ELLIPSIS, Snippet, _window_bounds, highlight_whole, make_snippet, match_spans
 from arsearch.index import Index
 from conftest import SEED_FACTIONS, SEED_RESISTANCE
 
@@ -136,6 +137,39 @@ def test_chosen_fragment_really_shows_the_distinct_terms() -> None:
     terms = query_terms("كونيكو صواريخ")
     snippet = make_snippet(ANALYZER, text, terms, width=220)
     assert set(surfaces(snippet)) == {"كونيكو", "صواريخ"}
+
+
+def test_window_is_scored_as_it_is_shown_after_a_sentence_start() -> None:
+    # The snippet that starts at "كونيكو" (right after a sentence end) runs 100 characters from there and so
+    # reaches "صواريخ" 85 characters on; scored from 25 characters before the anchor, it would not, and the
+    # earlier passage with كونيكو twice would win with only one distinct term.
+    filler = " ".join(["كلمة"] * 40)
+    gap = " ".join(["نص"] * 26)  # 77 characters
+    text = f"كونيكو كونيكو {filler} جملة. كونيكو {gap} صواريخ {filler}"
+    terms = query_terms("كونيكو صواريخ")
+    assert text.index("صواريخ") - text.index("جملة. كونيكو") - 6 == 85
+    snippet = make_snippet(ANALYZER, text, terms, width=100)
+    assert snippet.text.startswith(ELLIPSIS + " كونيكو " + gap)
+    assert surfaces(snippet) == ["كونيكو", "صواريخ"]
+
+
+@pytest.mark.parametrize("width", [40, 100, 220])
+def test_no_snippet_laid_out_at_another_match_shows_more_distinct_terms(width: int) -> None:
+    words = ["كونيكو", "صواريخ", "قاعدة", "سوريا"]
+    rnd = random.Random(width)
+    text = " ".join(rnd.choice(words + ["كلمة"] * 12) + ("." if rnd.random() < 0.1 else "") for _ in range(400))
+    terms = query_terms(" ".join(words))
+
+    def shown(piece: str) -> tuple[int, int]:
+        found = [t.term for t in ANALYZER.tokens(piece) if t.term in terms]
+        return len(set(found)), len(found)
+
+    chosen = make_snippet(ANALYZER, text, terms, width)
+    best = shown(chosen.text)
+    assert best[0] >= 2
+    for start, _, _ in match_spans(ANALYZER, text, terms):
+        begin, end = _window_bounds(text, start, width)
+        assert shown(text[begin:end]) <= best
 
 
 def test_snippet_starts_after_a_sentence_end() -> None:
