@@ -152,7 +152,7 @@ def test_facets_suggestion_duplicates_and_new_parameters(page: Any, base_url: st
     def with_new_parameters(route: Any) -> None:
         spec = route.fetch().json()
         spec["paths"]["/api/search"]["get"]["parameters"] += [
-            {"name": name, "in": "query"} for name in ("source", "sort", "all")]
+            {"name": name, "in": "query"} for name in ("source", "sort", "all", "facets")]
         route.fulfill(status=200, content_type="application/json", body=json.dumps(spec))
 
     page.route("**/openapi.json", with_new_parameters)
@@ -169,6 +169,7 @@ def test_facets_suggestion_duplicates_and_new_parameters(page: Any, base_url: st
     page.check("#all")
     page.click("#facets button:has-text('okaz')")
     page.wait_for_function("location.search.includes('source=okaz')")
-    assert "source=okaz" in requests[-1] and "sort=date" in requests[-1] and "all=true" in requests[-1]
+    assert all(part in requests[-1] for part in ("source=okaz", "sort=date", "all=true", "facets=true"))
+    assert "facets=" not in page.url  # asked of the API on every search, not part of the address
     page.click("#suggestion a")
     page.wait_for_function("document.querySelector('#q').value === 'كونيكو حقل'")

@@ -47,6 +47,7 @@ async function run(params, remember) {
   setStatus("جارٍ البحث…");
   const api = new URLSearchParams(params);
   api.set("limit", String(PAGE_SIZE));
+  if (accepted.has("facets")) api.set("facets", "true");
   let data;
   try {
     const response = await fetch("/api/search?" + api);
