@@ -160,6 +160,10 @@ def test_openapi_schema_lists_every_endpoint(api: httpx.Client) -> None:
     assert "ErrorOut" in spec["components"]["schemas"]
 
 
+def test_binds_to_loopback_by_default(api: httpx.Client) -> None:
+    assert api.base_url.host == "127.0.0.1"
+
+
 def test_page_and_static_files(api: httpx.Client) -> None:
     page = api.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -276,3 +280,14 @@ def test_serve_without_the_extra_names_it(index_path: Path) -> None:
                             timeout=60)
     assert result.returncode == 1
     assert_one_line_error(result.stderr, "pip install 'arsearch[server]'")
+
+
+def test_the_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
+    """asyncio turns on TCP_NODELAY only for sockets whose proto is IPPROTO_TCP; without it every answer on a
+    kept-alive connection waited for the client's delayed ACK (about 40 ms; benchmarks/SERVER.md)."""
+    import socket
+
+    from arsearch.server.app import bind
+
+    with bind("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
