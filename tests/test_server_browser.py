@@ -133,16 +133,19 @@ def test_controls_for_parameters_the_server_lacks_stay_hidden(page: Any) -> None
 
 ENRICHED = {  # the JSON shape the page renders beyond today's keys (see the README's HTTP section)
     "query": "كونيكو", "total": 1, "elapsed_ms": 3.0, "suggestion": "كونيكو حقل",
-    "facets": {"source": [{"value": "okaz", "count": 3}, {"value": "spa", "count": 1}]},
+    "facets": {"source": [{"value": "okaz", "count": 3}, {"value": None, "count": 1}],
+               "month": [{"value": "2015-02", "count": 2}, {"value": None, "count": 2}],
+               "day": [{"value": f"2015-02-{n:02d}", "count": 1} for n in range(1, 13)]},
     "hits": [{"id": "a", "title": "عنوان", "score": 1.0, "snippet": "قاعدة كونيكو", "date": "2020-01-02T00:00:00",
               "source": "okaz", "url": "https://example.com/a", "path": "", "rank": 1, "highlights": [[6, 12]],
               "duplicates": [{"id": "b", "title": "نسخة", "source": "spa", "date": "2020-01-03T00:00:00"}]}],
 }
 
 
-def test_facets_suggestion_duplicates_and_new_parameters(page: Any, base_url: str) -> None:
-    """Rendering of keys the library will add, and of controls for parameters the endpoint will accept: the
-    server's answers are replaced by the shapes above (the library side is tested where it is built)."""
+@pytest.fixture
+def enriched(page: Any, base_url: str) -> list[str]:
+    """The page with the server's search answers replaced by :data:`ENRICHED` and ``source``, ``sort``, ``all``
+    and ``facets`` added to the parameters /openapi.json lists; returns the URLs of the searches it makes."""
     requests: list[str] = []
 
     def fake_search(route: Any) -> None:
@@ -161,15 +164,36 @@ def test_facets_suggestion_duplicates_and_new_parameters(page: Any, base_url: st
     for name in ("source", "sort", "all"):
         page.wait_for_selector(f"[data-param={name}]", state="visible")
     search_for(page, "كونيكو")
+    return requests
+
+
+def test_suggestion_duplicates_and_new_parameters(page: Any, enriched: list[str]) -> None:
+    """Rendering of keys the library adds and controls for parameters the endpoint will accept: the server's
+    answers are replaced by the shapes above (the library side is tested where it is built)."""
     assert page.text_content("#suggestion a") == "كونيكو حقل"
-    assert page.locator("#facets li").all_text_contents() == ["okaz (3)", "spa (1)"]
     assert page.text_content(".duplicates summary") == "1 نسخ مشابهة من الخبر"
     assert page.get_attribute(".hit h2 a", "href") == "https://example.com/a"
+    assert "facets=true" in enriched[-1] and "facets=" not in page.url  # asked of the API, not in the address
     page.select_option("#sort", "date")
     page.check("#all")
-    page.click("#facets button:has-text('okaz')")
-    page.wait_for_function("location.search.includes('source=okaz')")
-    assert all(part in requests[-1] for part in ("source=okaz", "sort=date", "all=true", "facets=true"))
-    assert "facets=" not in page.url  # asked of the API on every search, not part of the address
+    page.fill("#source", "okaz، spa")
+    page.press("#q", "Enter")
+    page.wait_for_function("location.search.includes('source=spa')")
+    assert all(part in enriched[-1] for part in ("source=okaz&source=spa", "sort=date", "all=true"))
     page.click("#suggestion a")
     page.wait_for_function("document.querySelector('#q').value === 'كونيكو حقل'")
+
+
+def test_facets_list_counts_and_filter_when_clicked(page: Any, enriched: list[str]) -> None:
+    assert page.locator("#facets h3").all_text_contents() == ["المصادر", "الأشهر", "الأيام"]
+    assert page.locator("#facets > ul").nth(0).locator("li").all_text_contents() == ["okaz (3)", "بلا مصدر (1)"]
+    assert page.locator("#facets > ul").nth(1).locator("li").all_text_contents() == ["2015-02 (2)", "بلا تاريخ (2)"]
+    assert page.locator("#facets > ul").nth(2).locator("li").count() == 10
+    assert page.text_content("#facets details summary") == "و2 أخرى"
+    assert page.locator("#facets button", has_text="بلا").count() == 0  # no value to filter by
+    page.click("#facets button:has-text('okaz')")
+    page.wait_for_function("location.search.includes('source=okaz')")
+    assert "source=okaz" in enriched[-1]
+    page.click("#facets button:has-text('2015-02 (2)')")
+    page.wait_for_function("location.search.includes('until=2015-02-28')")
+    assert "since=2015-02-01" in enriched[-1] and "until=2015-02-28" in enriched[-1]

@@ -165,9 +165,38 @@ function renderSuggestion(suggestion) {
   $("suggestion").hidden = false;
 }
 
-const FACET_NAMES = { source: "المصادر", year: "السنوات", month: "الأشهر" };
+const FACET_NAMES = { source: "المصادر", month: "الأشهر", day: "الأيام" };
+const FACETS_SHOWN = 10;
 
-// `facets`: {name: [{value, count}, ...]} (or {name: {value: count}}); source values filter when clicked.
+// What clicking a facet value does: a source becomes the source filter, a month or a day the date filters.
+function facetFilter(name, value) {
+  if (value === null || value === undefined) return null;
+  if (name === "source") return accepted.has("source") ? () => { $("source").value = String(value); } : null;
+  const month = /^(\d{4})-(\d{2})$/.exec(value);
+  if (name === "month" && month) {
+    const last = new Date(Number(month[1]), Number(month[2]), 0).getDate();
+    return () => { $("since").value = `${value}-01`; $("until").value = `${value}-${String(last).padStart(2, "0")}`; };
+  }
+  if (name === "day" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return () => { $("since").value = $("until").value = value; };
+  return null;
+}
+
+function facetItem(name, { value, count }) {
+  const missing = name === "source" ? "بلا مصدر" : "بلا تاريخ";
+  const label = `${value === null || value === undefined ? missing : value} (${count})`;
+  const apply = facetFilter(name, value);
+  if (!apply) return element("li", "", label);
+  const button = element("button", "", label);
+  button.type = "button";
+  button.onclick = () => {
+    apply();
+    run(paramsFromForm(0), true);
+  };
+  return element("li", "", button);
+}
+
+// `facets`: {name: [{value, count}, ...]} (value null: documents without one), as SearchResults.facets gives
+// them, or {name: {value: count}}. The first FACETS_SHOWN values of each are listed, the rest folded.
 function renderFacets(facets) {
   if (!facets || typeof facets !== "object") return;
   const box = $("facets");
@@ -176,18 +205,12 @@ function renderFacets(facets) {
       ? values.map((v) => (Array.isArray(v) ? { value: v[0], count: v[1] } : v))
       : Object.entries(values || {}).map(([value, count]) => ({ value, count }));
     if (!rows.length) continue;
-    const items = rows.map(({ value, count }) => {
-      const label = `${value} (${count})`;
-      if (name !== "source" || !accepted.has("source")) return element("li", "", label);
-      const button = element("button", "", label);
-      button.type = "button";
-      button.onclick = () => {
-        $("source").value = String(value);
-        run(paramsFromForm(0), true);
-      };
-      return element("li", "", button);
-    });
-    box.append(element("h3", "", FACET_NAMES[name] || name), element("ul", "", ...items));
+    const items = rows.map((row) => facetItem(name, row));
+    box.append(element("h3", "", FACET_NAMES[name] || name), element("ul", "", ...items.slice(0, FACETS_SHOWN)));
+    if (items.length > FACETS_SHOWN) {
+      const more = element("summary", "", `و${items.length - FACETS_SHOWN} أخرى`);
+      box.append(element("details", "", more, element("ul", "", ...items.slice(FACETS_SHOWN))));
+    }
   }
   box.hidden = !box.childElementCount;
 }
