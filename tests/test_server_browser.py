@@ -119,6 +119,18 @@ def test_document_text_is_never_markup(page: Any) -> None:
     assert page.evaluate("window.injected") is None
 
 
+def test_a_late_answer_to_an_older_search_is_dropped(page: Any) -> None:
+    held: list[Any] = []
+    page.route("**/api/search?*", lambda route: route.continue_() if held else held.append(route))
+    page.fill("#q", "المملكة")
+    page.press("#q", "Enter")  # its answer is held back
+    search_for(page, "كونيكو")
+    with page.expect_response(lambda response: response.url == held[0].request.url):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # time for the page to handle the late answer
+    assert set(marks(page)) == {"كونيكو"} and "q=%D9%83" in page.url
+
+
 def test_an_error_is_shown(page: Any) -> None:
     page.fill("#q", "foo:bar")
     page.press("#q", "Enter")

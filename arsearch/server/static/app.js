@@ -40,7 +40,11 @@ function paramsFromForm(offset) {
   return params;
 }
 
+// Each search gets a number; an answer that arrives after a newer search was started is dropped.
+let latest = 0;
+
 async function run(params, remember) {
+  const mine = ++latest;
   if (remember) history.pushState(null, "", "?" + params);
   clear();
   if (!params.get("q")) return;
@@ -54,10 +58,10 @@ async function run(params, remember) {
     data = await response.json();
     if (!response.ok) throw new Error(data.error || response.statusText);
   } catch (error) {
-    setStatus(error.message, true);
+    if (mine === latest) setStatus(error.message, true);
     return;
   }
-  render(data, Number(params.get("offset") || 0));
+  if (mine === latest) render(data, Number(params.get("offset") || 0));
 }
 
 function clear() {
@@ -216,7 +220,7 @@ function renderFacets(facets) {
 }
 
 async function start() {
-  await readAcceptedParameters();
+  const initial = formFromUrl();
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
     run(paramsFromForm(0), true);
@@ -225,7 +229,8 @@ async function start() {
     if ($("q").value.trim()) run(paramsFromForm(0), true);
   });
   window.addEventListener("popstate", () => run(formFromUrl(), false));
-  run(formFromUrl(), false);
+  await readAcceptedParameters();
+  if (latest === 0) run(initial, false);  // unless a search was started meanwhile
 }
 
 start();
