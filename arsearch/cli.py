@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -18,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
+from arsearch.dates import parse_date
 from arsearch.errors import ArsearchError, InputError, QueryError
 from arsearch.facets import Facets, source_documents
 from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
@@ -42,7 +41,6 @@ IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_env
 JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
 BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
                           help="Reorder Arabic for terminals without bidi support: auto, on or off.")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _SKIPS_SHOWN = 20
 
 
@@ -80,23 +78,6 @@ def _print_error(message: str, code: int, as_json: bool) -> None:
         print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False), file=sys.stderr)
     else:
         err.print(Text.assemble(("error:", "bold red"), " ", message))
-
-
-def parse_date(value: str | None, option: str, end: bool = False) -> date | None:
-    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a month or year means its first day (``--since``) or last (``--until``)."""
-    if not value:
-        return None
-    m = _DATE_RE.match(value.strip())
-    try:
-        if not m:
-            raise ValueError
-        year, month = int(m.group(1)), int(m.group(2) or (12 if end else 1))
-        if m.group(3) is not None:
-            return date(year, month, int(m.group(3)))
-        first = date(year, month, 1)
-        return first.replace(day=calendar.monthrange(year, month)[1]) if end else first
-    except ValueError:
-        raise QueryError(f"invalid date {value!r} for {option}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
 
 
 def _index_path(index: Optional[Path]) -> Path:
@@ -318,6 +299,29 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
         if key == "updating":
             value = f"by process {value['pid']} on {value['host']} since {value['started']}" if value else "no"
         out.print(f"{key:>16}: {value}")
+
+
+@app.command("serve")
+@fail_cleanly
+def serve_command(
+    index: Optional[Path] = IndexOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
+    allow_writes: bool = typer.Option(False, "--allow-writes", help="Enable POST and DELETE /api/documents."),
+) -> None:
+    """Serve the index over HTTP: a JSON API (/api/..., schema at /openapi.json) and a search page at /."""
+    try:
+        from arsearch.server import app as server
+    except ImportError as exc:
+        if exc.name not in ("fastapi", "uvicorn", "starlette", "pydantic"):
+            raise
+        raise ArsearchError(f"arsearch serve needs {exc.name}: pip install 'arsearch[server]'") from None
+    with Index.open(_index_path(index)) as ix:
+        sock = server.bind(host, port)
+        address = f"[{host}]" if ":" in host else host
+        err.print(f"serving {ix.path} ({ix.document_count()} documents) on http://{address}:{sock.getsockname()[1]}/"
+                  f" — writes {'on' if allow_writes else 'off'}; Ctrl-C stops")
+        server.serve(ix, sock, allow_writes=allow_writes)
 
 
 def main() -> None:

@@ -348,13 +348,32 @@ class Index:
         current: WhooshSearcher | None = getattr(self._local, "searcher", None)
         if current is not None and current.up_to_date():
             return current
-        fresh = self.whoosh.searcher()
+        fresh = self._searcher_with_open_files()
         self._local.searcher = fresh
         with self._searchers_lock:
             if current is not None:
                 self._searchers.discard(current)
             self._searchers.add(fresh)
         return fresh
+
+    def _searcher_with_open_files(self) -> WhooshSearcher:
+        """A new searcher with every column file of its segments already open.
+
+        A writer deletes the files of the segments it merged away as soon as it commits. Files a searcher has open
+        stay readable, but Whoosh opens column files on first use, so a search that began before such a commit
+        failed on a column it had not read yet (TypeError in ``stored_fields``, seen under load in
+        benchmarks/server_load.py). If the index changes while the files are being opened, some may be gone:
+        start again on the new commit."""
+        for _ in range(_OPEN_ATTEMPTS):
+            searcher = self.whoosh.searcher()
+            try:
+                open_column_files(searcher, self.whoosh.storage.list())
+                if searcher.up_to_date():
+                    return searcher
+            except OSError:
+                pass
+            searcher.close()
+        return self.whoosh.searcher()
 
     def analyze(self, text: str) -> list[Token]:
         return self.analyzer.tokens(text)
@@ -402,6 +421,25 @@ class Index:
             updating=asdict(holder) if holder else None,
             lead_weight=self.lead_weight,
         )
+
+
+#: Tries at a searcher whose files are all open while commits keep coming (see ``Index._searcher_with_open_files``).
+_OPEN_ATTEMPTS = 5
+
+
+def open_column_files(searcher: WhooshSearcher, files: list[str]) -> None:
+    """Open the column files (``<segment>.<column>.col`` among ``files``) of every segment ``searcher`` reads, and
+    answer which columns exist from them."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles") or leaf.segment().is_compound():
+            continue  # an empty index, or a segment in one compound file (opened with the reader)
+        prefix = leaf.segment().make_filename(".")
+        columns = {name[len(prefix):-len(".col")] for name in files if name.startswith(prefix) and name.endswith(".col")}
+        for column in columns - set(perdoc._colfiles):  # what W3PerDocReader.column_reader does on first use
+            perdoc._colfiles[column] = perdoc._get_column_file(column)
+        # W3PerDocReader.has_column asks whether the file exists *now*; the answer must stay that of this commit
+        perdoc.has_column = columns.__contains__
 
 
 def _has_toc(path: Path) -> bool:

@@ -1,0 +1,87 @@
+"""The JSON shapes of the HTTP API, for its OpenAPI schema.
+
+Handlers return the library's own dicts (``SearchResults.to_dict()``, ...), so keys the library adds reach clients
+unchanged; these models document the shapes and the tests check real responses against them.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HitOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    title: str
+    score: float
+    snippet: str = Field(description="A passage of the original text around the matches.")
+    date: Optional[str] = Field(description="ISO 8601, or null.")
+    source: str
+    url: str
+    path: str
+    rank: int = Field(description="1-based, counted over the whole result (offset + 1 for the first hit).")
+    highlights: list[list[int]] = Field(description="[start, end) character offsets of matched words in snippet.")
+
+
+class SearchOut(BaseModel):
+    """``SearchResults.to_dict()``: the same object as ``arsearch query --json --envelope``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    query: str
+    total: int = Field(description="Documents matching the query and filters.")
+    elapsed_ms: float
+    hits: list[HitOut]
+
+
+class TokenOut(BaseModel):
+    term: str = Field(description="What the word is indexed and searched as.")
+    surface: str = Field(description="The word as written: text[start:end].")
+    start: int
+    end: int
+    position: int
+    stopword: bool
+
+
+class AnalyzeOut(BaseModel):
+    text: str
+    tokens: list[TokenOut]
+
+
+class DocumentIn(BaseModel):
+    """A document to index; a document with the same id is replaced."""
+
+    id: str = Field(min_length=1)
+    content: str
+    title: str = ""
+    date: Optional[str] = Field(None, description="ISO 8601 date or date and time.")
+    source: str = ""
+    url: str = ""
+    author: str = ""
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    content: str
+    date: Optional[str]
+    source: str
+    url: str
+    author: str
+    path: str
+
+
+class IndexedOut(BaseModel):
+    indexed: int = Field(description="Documents added or replaced, in one commit.")
+
+
+class DeletedOut(BaseModel):
+    deleted: str
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="One line saying what went wrong.")
+    status: int = Field(description="The HTTP status code, repeated.")

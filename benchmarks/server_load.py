@@ -1,0 +1,243 @@
+"""Load on ``arsearch serve`` over loopback: requests/s and latency of concurrent headline searches, alone and while
+another process updates the index, against the same searches run in-process through the library (issue 7).
+
+    .venv/bin/python benchmarks/server_load.py [--corpus DIR] [--index DIR] [--workdir DIR]
+        [--clients 8] [--requests 1000] [--seconds 60] [--update 5000]
+
+1. The base index (``--index``) is built from the corpus with ``arsearch index`` if it is not there; every run works
+   on a fresh copy of it in ``WORKDIR``, so updates never change the base.
+2. Queries: headlines of corpus articles (fixed seed, as in the relevance benchmark: quotes and operators made
+   plain), one query per request, in the same order for every phase.
+3. Four phases, each bounded by ``--requests`` and ``--seconds``, with ``--clients`` requests in flight:
+   - library, alone: ``search(ix, q, limit=10)`` from a pool of ``--clients`` threads in this process (the peer);
+   - HTTP, alone: ``GET /api/search?q=…&limit=10`` from ``--clients`` asyncio/httpx connections to
+     ``arsearch serve`` (another process, loopback);
+   - library and HTTP while ``arsearch index UPDATE --batch-size 500`` runs in another process, replacing
+     ``--update`` corpus articles (same urls, so the same ids, with changed text): the phase ends when the update
+     ends (or at the bounds).
+   Each phase starts with 30 unmeasured warm-up requests.
+4. Prints requests/s, p50/p95/p99 latency, errors and HTTP/library ratios as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from arsearch import Index, search  # noqa: E402
+from benchmarks.evaluation.corpus import Article, deduplicate, read_records  # noqa: E402
+from benchmarks.evaluation.sample import plain_query  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+SEED = 7
+WARMUP = 30
+#: What the server writes to stderr after its first line (uvicorn logs tracebacks of 500s there).
+SERVER_LOG: list[str] = []
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def row(self) -> dict[str, float]:
+        ms = sorted(x * 1000 for x in self.latencies)
+
+        def pct(p: float) -> float:
+            return ms[min(len(ms) - 1, int(p * len(ms)))] if ms else float("nan")
+
+        return {"requests": len(ms), "errors": len(self.errors), "rps": len(ms) / self.seconds if self.seconds else 0.0,
+                "p50": statistics.median(ms) if ms else float("nan"), "p95": pct(0.95), "p99": pct(0.99)}
+
+
+class Bounds:
+    """Stops a phase after ``requests`` requests, ``seconds`` seconds, or when ``until`` says so."""
+
+    def __init__(self, requests: int, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+        self.left, self.deadline, self.until = requests, time.monotonic() + seconds, until
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            if self.left <= 0 or time.monotonic() > self.deadline or self.until():
+                return False
+            self.left -= 1
+            return True
+
+
+def run_library(ix: Index, queries: list[str], clients: int, bounds: Bounds, phase: Phase) -> None:
+    position = iter(range(10**9))
+
+    def worker() -> None:
+        while bounds.take():
+            q = queries[next(position) % len(queries)]
+            started = time.perf_counter()
+            try:
+                search(ix, q, limit=10)
+            except Exception as exc:
+                phase.errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            phase.latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for future in [pool.submit(worker) for _ in range(clients)]:
+            future.result()
+    phase.seconds = time.perf_counter() - started
+
+
+def run_http(url: str, queries: list[str], clients: int, bounds: Bounds, phase: Phase) -> None:
+    async def main() -> None:
+        position = iter(range(10**9))
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+            async def worker() -> None:
+                while bounds.take():
+                    q = queries[next(position) % len(queries)]
+                    started = time.perf_counter()
+                    try:
+                        response = await client.get("/api/search", params={"q": q, "limit": 10})
+                        problem = "" if response.status_code == 200 else f"{response.status_code} {response.text}"
+                    except httpx.HTTPError as exc:
+                        problem = f"{type(exc).__name__}: {exc}"
+                    if problem:
+                        phase.errors.append(f"{q!r}: {problem}")
+                    else:
+                        phase.latencies.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(clients)))
+            phase.seconds = time.perf_counter() - started
+
+    asyncio.run(main())
+
+
+def headline_queries(articles: list[Article], count: int) -> list[str]:
+    titles = [plain_query(a.title) for a in articles if len(a.title.split()) >= 3]
+    return random.Random(SEED).sample(titles, min(count, len(titles)))
+
+
+def write_update(articles: list[Article], count: int, folder: Path, marker: str) -> Path:
+    """``count`` articles with their urls (so their ids) and a changed text, as one JSONL file in ``folder``."""
+    chosen = random.Random(SEED + 1).sample([a for a in articles if a.url], count)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    lines = [json.dumps({"url": a.url, "title": a.title, "content": f"{a.content} {marker}", "date": a.date,
+                         "source": a.source}, ensure_ascii=False) for a in chosen]
+    (folder / "update.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def arsearch_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "arsearch", *map(str, args)]
+
+
+def start_server(index: Path) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(arsearch_command("serve", "--index", index, "--port", "0"), stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    line = server.stderr.readline() if server.stderr else ""
+    found = re.search(r"http://[\d.:]+", line)
+    if not found:
+        server.kill()
+        raise SystemExit(f"arsearch serve did not start: {line}")
+    threading.Thread(target=lambda: SERVER_LOG.extend(server.stderr or ()), daemon=True).start()
+    return server, found.group(0)
+
+
+def during_update(index: Path, folder: Path, load: Callable[[Bounds], None], args: argparse.Namespace) -> float:
+    """Run ``load`` while ``arsearch index FOLDER`` updates ``index``; returns the update's wall time."""
+    update = subprocess.Popen(arsearch_command("index", folder, "--index", index, "--batch-size", "500", "--json"),
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    started = time.perf_counter()
+    load(Bounds(args.requests, args.seconds, until=lambda: update.poll() is not None))
+    out, _ = update.communicate(timeout=600)
+    elapsed = time.perf_counter() - started
+    report = json.loads(out)
+    print(f"  update: {report['updated']} updated, {report['added']} added in {elapsed:.1f} s "
+          f"(exit {update.returncode})", file=sys.stderr)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--index", type=Path, default=Path("/tmp/serve-corpus"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/serve-load"))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--update", type=int, default=5000)
+    args = parser.parse_args()
+
+    if not Index.exists(args.index):
+        subprocess.run(arsearch_command("index", args.corpus, "--index", args.index), check=True)
+    articles, _ = deduplicate(read_records(args.corpus))
+    queries = headline_queries(articles, args.requests + WARMUP)
+    copy = args.workdir / "index"
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    shutil.copytree(args.index, copy)
+    print(f"{len(articles)} articles, {len(queries)} headline queries, {args.clients} clients, at most "
+          f"{args.requests} requests / {args.seconds:.0f} s per phase", file=sys.stderr)
+
+    phases: dict[str, Phase] = {name: Phase(name) for name in ("library", "http", "library+update", "http+update")}
+    update_seconds: dict[str, float] = {}
+    server, url = start_server(copy)
+    try:
+        with Index.open(copy) as ix:
+            def library(phase: Phase) -> Callable[[Bounds], None]:
+                return lambda bounds: run_library(ix, queries[WARMUP:], args.clients, bounds, phase)
+
+            def http(phase: Phase) -> Callable[[Bounds], None]:
+                return lambda bounds: run_http(url, queries[WARMUP:], args.clients, bounds, phase)
+
+            run_library(ix, queries[:WARMUP], args.clients, Bounds(WARMUP, 60), Phase("warm-up"))
+            run_http(url, queries[:WARMUP], args.clients, Bounds(WARMUP, 60), Phase("warm-up"))
+            library(phases["library"])(Bounds(args.requests, args.seconds))
+            http(phases["http"])(Bounds(args.requests, args.seconds))
+            for name, load, marker in (("library+update", library, "تحديث أول"), ("http+update", http, "تحديث ثان")):
+                folder = write_update(articles, args.update, args.workdir / "update", marker)
+                update_seconds[name] = during_update(copy, folder, load(phases[name]), args)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    for phase in phases.values():
+        for problem in phase.errors[:5]:
+            print(f"  {phase.name} error: {problem}", file=sys.stderr)
+    if SERVER_LOG:
+        print("server log:\n" + "".join(SERVER_LOG[-40:]), file=sys.stderr)
+    print("| phase | requests | errors | requests/s | p50 ms | p95 ms | p99 ms | update s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = {name: phase.row() for name, phase in phases.items()}
+    for name, r in rows.items():
+        print(f"| {name} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+              f"{r['p99']:.1f} | {update_seconds.get(name, float('nan')):.1f} |")
+    for base in ("", "+update"):
+        h, lib = rows["http" + base], rows["library" + base]
+        print(f"\nHTTP / library{base}: requests/s ×{h['rps'] / lib['rps']:.2f}, p50 ×{h['p50'] / lib['p50']:.2f}, "
+              f"p95 ×{h['p95'] / lib['p95']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
