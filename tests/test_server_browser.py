@@ -138,9 +138,18 @@ def test_an_error_is_shown(page: Any) -> None:
     assert "unknown field 'foo'" in page.text_content("#status")
 
 
-def test_controls_for_parameters_the_server_lacks_stay_hidden(page: Any) -> None:
-    for name in ("source", "sort", "all"):
-        assert page.is_hidden(f"[data-param={name}]")
+def test_source_filter_and_facets_from_the_server(page: Any) -> None:
+    search_for(page, "المملكة")
+    assert page.locator("#facets > ul").first.locator("li").all_text_contents()[0] == "spa (2)"
+    page.fill("#source", "spa")
+    page.press("#q", "Enter")
+    page.wait_for_function("document.querySelectorAll('#results .hit').length === 2")
+    assert page.locator("#results .meta").all_text_contents() == ["SPA · 2016-11-02", "SPA · 2015-01-10"]
+    page.select_option("#sort", "date")
+    # the address changes when the search starts, the results when its answer arrives
+    page.wait_for_function("location.search.includes('sort=date') && "
+                           "document.querySelectorAll('#results .hit').length === 2")
+    assert page.locator("#results .meta").all_text_contents() == ["SPA · 2016-11-02", "SPA · 2015-01-10"]
 
 
 ENRICHED = {  # the JSON shape the page renders beyond today's keys (see the README's HTTP section)

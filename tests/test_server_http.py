@@ -87,6 +87,19 @@ def test_date_filters(api: httpx.Client) -> None:
     assert all(h["date"].startswith("2016-") for h in body["hits"])
 
 
+def test_sources_sort_and_facets(api: httpx.Client, index_path: Path) -> None:
+    params = {"q": "المملكة", "source": ["spa", "okaz"], "sort": "date", "facets": "true"}
+    body = ok(api.get("/api/search", params=params))
+    assert [h["id"] for h in body["hits"]] == ["n4", "n2", "n1"]
+    del body["elapsed_ms"]
+    assert body == library_search(index_path, "المملكة", sources=["spa", "okaz"], sort="date", facets=True)
+    assert body["facets"]["source"][0] == {"value": "spa", "count": 2}
+    models.SearchOut.model_validate(ok(api.get("/api/search", params=params)))
+    assert "facets" not in ok(api.get("/api/search", params={"q": "المملكة"}))
+    assert_error(api.get("/api/search", params={"q": "المملكة", "source": "nowhere"}), 400, "nowhere")
+    assert_error(api.get("/api/search", params={"q": "المملكة", "sort": "oldest"}), 400, "sort")
+
+
 def test_responses_have_the_documented_shapes(api: httpx.Client) -> None:
     """The OpenAPI models name every key the real responses have (extra keys would go undocumented)."""
     checks = [
@@ -96,7 +109,8 @@ def test_responses_have_the_documented_shapes(api: httpx.Client) -> None:
     for path, model in checks:
         body = ok(api.get(path))
         model.model_validate(body)
-        assert set(body) == set(model.model_fields), path
+        required = {name for name, f in model.model_fields.items() if f.is_required()}
+        assert required <= set(body) <= set(model.model_fields), path
     assert set(ok(api.get("/api/stats"))) == {f.name for f in dataclasses.fields(IndexStats)}
     hit = ok(api.get("/api/search", params={"q": "كونيكو"}))["hits"][0]
     assert set(hit) == set(models.HitOut.model_fields)
@@ -156,7 +170,8 @@ def test_openapi_schema_lists_every_endpoint(api: httpx.Client) -> None:
         "/api/search": ["get"], "/api/analyze": ["get"], "/api/stats": ["get"],
         "/api/documents/{doc_id}": ["delete", "get"], "/api/documents": ["post"]}
     search_params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert list(search_params) == ["q", "limit", "offset", "since", "until"] and search_params["q"]["required"]
+    assert list(search_params) == ["q", "limit", "offset", "since", "until", "source", "sort", "facets"]
+    assert search_params["q"]["required"]
     assert "ErrorOut" in spec["components"]["schemas"]
 
 

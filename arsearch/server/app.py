@@ -6,7 +6,7 @@ import dataclasses
 import socket
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,12 +55,16 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Hits to skip (paging)."),
         since: Optional[str] = Query(None, description="Documents dated on or after: YYYY-MM-DD, YYYY-MM or YYYY."),
         until: Optional[str] = Query(None, description="Documents dated on or before: YYYY-MM-DD, YYYY-MM or YYYY."),
+        source: list[str] = Query([], description="Only documents from these sources (repeatable)."),
+        sort: Literal["relevance", "date", "recency"] = Query("relevance", description="Order of the hits."),
+        facets: bool = Query(False, description="Count all matches per source, month and day (`facets`)."),
     ) -> JSONResponse:
         """Ranked hits with snippets; `highlights` are offsets into each `snippet`."""
         if not q.strip():
             raise QueryError("empty query: give some words to search for")
         options: dict[str, Any] = {"limit": limit, "offset": offset, "since": parse_date(since, "since"),
-                                   "until": parse_date(until, "until", end=True)}
+                                   "until": parse_date(until, "until", end=True), "sources": source or None,
+                                   "sort": sort, "facets": facets}
         return JSONResponse(search(index, q, **options).to_dict())
 
     @app.get("/api/analyze", response_model=AnalyzeOut, tags=["search"])

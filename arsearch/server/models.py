@@ -26,6 +26,16 @@ class HitOut(BaseModel):
     highlights: list[list[int]] = Field(description="[start, end) character offsets of matched words in snippet.")
 
 
+class FacetCountOut(BaseModel):
+    value: Optional[str] = Field(description="null: documents without a source or date.")
+    count: int
+
+
+class SuggestionOut(BaseModel):
+    query: str = Field(description="The query with its unknown words corrected from the index vocabulary.")
+    total: int = Field(description="Documents the corrected query finds.")
+
+
 class SearchOut(BaseModel):
     """``SearchResults.to_dict()``: the same object as ``arsearch query --json --envelope``."""
 
@@ -35,6 +45,10 @@ class SearchOut(BaseModel):
     total: int = Field(description="Documents matching the query and filters.")
     elapsed_ms: float
     hits: list[HitOut]
+    facets: Optional[dict[str, list[FacetCountOut]]] = Field(
+        None, description="With facets=true: counts of all matches per source, month and day.")
+    suggestion: Optional[SuggestionOut] = Field(
+        None, description="Did you mean: a corrected query when a query word is unknown to the index, else null.")
 
 
 class TokenOut(BaseModel):

@@ -221,15 +221,17 @@ function renderFacets(facets) {
 
 async function start() {
   const initial = formFromUrl();
+  // a search typed before the parameters are known waits for them, so it is sent with all of its filters
+  const ready = readAcceptedParameters();
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
-    run(paramsFromForm(0), true);
+    ready.then(() => run(paramsFromForm(0), true));
   });
   for (const id of ["since", "until", "sort", "all"]) $(id).addEventListener("change", () => {
-    if ($("q").value.trim()) run(paramsFromForm(0), true);
+    if ($("q").value.trim()) ready.then(() => run(paramsFromForm(0), true));
   });
-  window.addEventListener("popstate", () => run(formFromUrl(), false));
-  await readAcceptedParameters();
+  window.addEventListener("popstate", () => ready.then(() => run(formFromUrl(), false)));
+  await ready;
   if (latest === 0) run(initial, false);  // unless a search was started meanwhile
 }
 
