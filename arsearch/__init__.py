@@ -6,7 +6,9 @@ from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize  # no
 from arsearch.documents import Document  # noqa: E402
 from arsearch.highlight import Snippet  # noqa: E402
 from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
+from arsearch.collapsing import Duplicate  # noqa: E402
 from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
+from arsearch.similar import similar  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -22,6 +24,7 @@ __all__ = [
     "Analyzer",
     "AnalyzerSettings",
     "Document",
+    "Duplicate",
     "Hit",
     "Index",
     "IndexStats",
@@ -35,4 +38,5 @@ __all__ = [
     "index_paths",
     "normalize",
     "search",
+    "similar",
 ]

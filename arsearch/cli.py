@@ -21,6 +21,7 @@ from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.errors import ArsearchError, InputError, QueryError
 from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
 from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
+from arsearch.similar import similar
 from arsearch.terminal import BidiMode, Renderer, use_visual_order
 
 if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without them
@@ -40,6 +41,12 @@ IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_env
 JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
 BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
                           help="Reorder Arabic for terminals without bidi support: auto, on or off.")
+AllOption = typer.Option(False, "--all", help="Show every copy of a story [default: one hit per group of "
+                         "near-duplicates, with '+N similar from: ...'].")
+LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits.")
+OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging).")
+EnvelopeOption = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
+                              "elapsed_ms) instead of the array of hits.")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _SKIPS_SHOWN = 20
 
@@ -191,6 +198,7 @@ def query_command(
     envelope: bool = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
                                   "elapsed_ms) instead of the array of hits."),
     bidi: str = BidiOption,
+    show_all: bool = AllOption,
 ) -> None:
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
     since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
@@ -202,12 +210,18 @@ def query_command(
             return
         if text is None or not text.strip():
             raise QueryError("empty query: give some words to search for")
-        results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date)
+        results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date,
+                         collapse=not show_all)
+    _show_results(results, as_json, envelope, bidi, collapsed=not show_all)
+
+
+def _show_results(results: SearchResults, as_json: bool, envelope: bool, bidi: str, collapsed: bool,
+                  what: str = "for") -> None:
     if as_json:
         shape: Any = results.to_dict() if envelope else [h.to_dict() for h in results.hits]
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
-        _print_results(results, Renderer(out, use_visual_order(bidi, out)))  # type: ignore[arg-type]
+        _print_results(results, Renderer(out, use_visual_order(bidi, out)), collapsed, what)  # type: ignore[arg-type]
 
 
 def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: date | None,
@@ -223,14 +237,15 @@ def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: da
         if not sep:
             raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
         try:
-            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0)
+            results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0,
+                             collapse=False)  # a run ranks documents, copies included
         except QueryError:
             continue
         for hit in results.hits:
             sys.stdout.write(f"{qid} Q0 {hit.id} {hit.rank} {hit.score:.4f} arsearch\n")
 
 
-def _print_results(results: SearchResults, render: Renderer) -> None:
+def _print_results(results: SearchResults, render: Renderer, collapsed: bool = True, what: str = "for") -> None:
     for hit in results.hits:
         render.block([(f"{hit.rank:>2}. ", "bold")] + [(p, "bold yellow" if m else "bold")
                                                       for p, m in hit.title.segments()])
@@ -238,10 +253,36 @@ def _print_results(results: SearchResults, render: Renderer) -> None:
                                       f"score {hit.score:.2f}", hit.id) if x)
         render.block([(meta, "dim")], indent=4)
         render.snippet(hit.snippet, indent=4)
+        if collapsed and hit.duplicates:
+            sources = ", ".join(dict.fromkeys(d.source or d.id for d in hit.duplicates))
+            render.block([(f"+{len(hit.duplicates)} similar from: {sources}", "dim")], indent=4)
         out.print()
     shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
-    render.block([(f"{results.total} hits{shown} for ", "dim"), (results.query, None),
+    render.block([(f"{results.total} hits{shown} {what} ", "dim"), (results.query, None),
                   (f" in {results.elapsed_ms:.1f} ms", "dim")])
+
+
+@app.command("similar")
+@fail_cleanly
+def similar_command(
+    doc_id: str = typer.Argument(..., help="The id of a document in the index (as `query --json` shows it)."),
+    index: Optional[Path] = IndexOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    include_duplicates: bool = typer.Option(False, "--include-duplicates",
+                                            help="Also list the document's own near-duplicates."),
+    as_json: bool = JsonOption,
+    envelope: bool = EnvelopeOption,
+    bidi: str = BidiOption,
+    show_all: bool = AllOption,
+) -> None:
+    """Related stories: documents that share the most telling words of DOC_ID (more-like-this)."""
+    if bidi not in ("auto", "on", "off"):
+        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+    with Index.open(_index_path(index)) as ix:
+        results = similar(ix, doc_id, limit=limit, offset=offset, include_duplicates=include_duplicates,
+                          collapse=not show_all)
+    _show_results(results, as_json, envelope, bidi, collapsed=not show_all, what="similar to")
 
 
 @app.command("analyze")

@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from arsearch.analysis import Analyzer
+from arsearch.collapsing import Duplicate, Groups, collapsed_page
 from arsearch.errors import QueryError
 from arsearch.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.index import Index
@@ -54,6 +55,10 @@ class Hit:
     title: Snippet
     snippet: Snippet
     fields: dict[str, Any] = field(repr=False)
+    #: The label of the hit's near-duplicate group ("" for an index without groups, format 2 and older).
+    group: str = ""
+    #: The other documents of the group (every copy, shown or not).
+    duplicates: tuple[Duplicate, ...] = ()
 
     @property
     def date(self) -> datetime | None:
@@ -84,6 +89,9 @@ class Hit:
             "path": self.path,
             "rank": self.rank,
             "highlights": [list(span) for span in self.snippet.spans],
+            "group": self.group,
+            "duplicate_count": len(self.duplicates),
+            "duplicates": [d.to_dict() for d in self.duplicates],
         }
 
 
@@ -273,13 +281,15 @@ _DATES: weakref.WeakKeyDictionary[Any, array[int]] = weakref.WeakKeyDictionary()
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
-           engine: Engine = "auto") -> SearchResults:
+           engine: Engine = "auto", collapse: bool = True) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     Queries of words, phrases and the operators of the query syntax are scored by :mod:`arsearch.scoring`
     (BM25F a posting list at a time; for queries with operators Whoosh's matchers select the documents);
     ``engine="whoosh"`` scores with Whoosh's matchers, to the same scores.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
+    ``collapse``: one hit per near-duplicate group, its best-scoring document (``offset`` and ``limit`` count
+    groups); ``total`` counts matching documents, copies included.
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
@@ -292,24 +302,38 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
         bag, allowed = _scored_bag(s, query, dates) if engine == "auto" else (None, None)
-        if bag is not None:
-            top, total = top_documents(s, bag, offset + limit, k1=ranking.k1, b=ranking.b, allowed=allowed)
-            page = top[offset:offset + limit]
+
+        def ranked(n: int) -> tuple[list[tuple[int, float]], int]:
+            if bag is not None:
+                return top_documents(s, bag, n, k1=ranking.k1, b=ranking.b, allowed=allowed)
+            results = s.search(query, limit=n, filter=date_filter, terms=False)
+            return [(hit.docnum, hit.score) for hit in results[:n]], len(results)
+
+        # near-duplicate collapsing (arsearch.collapsing): a separate step over the ranking
+        groups = Groups.of(s) if snippet_width > 0 or collapse else None
+        if collapse and groups is not None:
+            page, total = collapsed_page(ranked, groups, offset, limit)
         else:
-            results = s.search(query, limit=offset + limit, filter=date_filter, terms=False)
-            total = len(results)
-            page = [(hit.docnum, hit.score) for hit in results[offset:offset + limit]]
-        hits = []
-        for rank, (docnum, score) in enumerate(page, start=offset + 1):
-            stored = dict(s.stored_fields(docnum))
-            content = stored.pop("content", "")
-            hits.append(Hit(
-                rank=rank,
-                id=stored["id"],
-                score=score,
-                title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
-                snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0
-                else Snippet(""),
-                fields=stored,
-            ))
+            top, total = ranked(offset + limit)
+            page = top[offset:offset + limit]
+        hits = [make_hit(index, s, docnum, score, rank, terms, snippet_width, groups)
+                for rank, (docnum, score) in enumerate(page, start=offset + 1)]
     return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms)
+
+
+def make_hit(index: Index, searcher: Any, docnum: int, score: float, rank: int, terms: frozenset[str],
+             snippet_width: int, groups: Groups | None, exclude: frozenset[int] = frozenset()) -> Hit:
+    """A hit with its title and snippet highlighted for ``terms`` and its group's other documents (except
+    ``exclude``)."""
+    stored = dict(searcher.stored_fields(docnum))
+    content = stored.pop("content", "")
+    return Hit(
+        rank=rank,
+        id=stored["id"],
+        score=score,
+        title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
+        snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0 else Snippet(""),
+        fields=stored,
+        group=groups.label(docnum) if groups is not None else "",
+        duplicates=groups.duplicates_of(docnum, exclude) if groups is not None else (),
+    )
