@@ -24,6 +24,9 @@ from arsearch.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KE
 #: Fields of the schema that hold the groups (index format 3).
 GROUP_FIELD = "group"
 SKETCH_FIELD = "sketch"
+#: A look-up key held by more documents than this is a boilerplate shingle (a paper's "share on Twitter" line
+#: starts 2,800 of its articles): it finds no candidates.  Copies of one story share many other keys.
+MAX_KEY_HOLDERS = 100
 
 
 @dataclass
@@ -102,7 +105,7 @@ class GroupTracker:
         shared: Counter[str] = Counter()
         for key in sketch[:LSH_KEYS]:
             holders = self._keys.get(key)
-            if holders:
+            if holders and len(holders) <= MAX_KEY_HOLDERS:
                 shared.update(holders)
         best_label, best_score = None, self.threshold
         for other, count in shared.items():

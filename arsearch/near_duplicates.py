@@ -7,9 +7,9 @@ Python, one pass of C-level ``map`` calls per document:
 
 - words are the whitespace-separated words of the content, at most :data:`MAX_WORDS` of them, each taken in its
   normal form (punctuation stripped from its ends, letters normalized; cached per surface word);
-- a shingle's hash is simple tabulation over its three words, ``t0[w1] ^ t1[w2] ^ t2[w3]``, where each table
-  maps a word to a 30-bit value from its CRC-32 (stable across processes and runs, unlike ``hash(str)``);
-  simple tabulation is known to behave like a random hash for min-wise sketches (Pătraşcu and Thorup 2012);
+- a shingle's hash is ``t[w1] ^ t[w2] << 1 ^ t[w3] << 2``, where ``t`` maps a word to a 30-bit value mixed from
+  the CRC-32 of its normal form (stable across processes and runs, unlike ``hash(str)``): tabulation hashing
+  with one table looked up per word (the look-ups, not the arithmetic, are what costs here);
 - the sketch is the smallest ``SKETCH_SIZE`` distinct hashes, sorted.
 
 The first :data:`LSH_KEYS` values of a sketch are its look-up keys: two documents with Jaccard similarity J
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from itertools import islice
-from operator import xor
+from itertools import islice, repeat
+from operator import lshift, xor
 
 from arsearch.analysis import normalize
 
@@ -32,7 +32,7 @@ SKETCH_SIZE = 64
 #: The smallest values of a sketch that are looked up to find candidates ...
 LSH_KEYS = 16
 #: ... and how many of them a candidate must share (one shared value is often a boilerplate shingle).
-MIN_SHARED_KEYS = 2
+MIN_SHARED_KEYS = 3
 #: Words of a document's content the sketch reads, from its start: copies share their start (a paper trims the
 #: end of a wire story more often than the beginning), and the cost per document stays bounded.
 MAX_WORDS = 300
@@ -42,41 +42,38 @@ MIN_SHINGLES = 8
 DEFAULT_THRESHOLD = 0.5
 
 _MASK = (1 << 30) - 1
-_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+_HASH_LIMIT = (1 << 32) - 1
+_MULTIPLIER = 0x9E3779B97F4A7C15
 _TABLE_LIMIT = 2_000_000
 #: Stripped from both ends of a word: what sticks to Arabic news words (quotes, brackets, stops, dashes).
 _PUNCTUATION = "\"'.,:;!?()[]{}<>«»“”‘’„-–—…/\\|*#@%&+=_~`^" + "\u060c\u061b\u061f\u06d4\u066a\u066d"
 
 
-class _WordTable(dict):  # type: ignore[type-arg]
-    """surface word -> 30-bit hash of its normal form for one shingle position; a miss fills all three tables.
+#: word -> 30-bit hash of its normal form.
+_WORDS: dict[str, int] = {}
 
-    The normal form is the word's letters as the analyzer normalizes them, punctuation dropped, so copies that
-    differ in a comma, a quote mark or a hamza still share their shingles.
-    """
 
-    def __init__(self, position: int) -> None:
-        super().__init__()
-        self.position = position
-
-    def __missing__(self, word: str) -> int:
+def _learn(words: set[str]) -> None:
+    """Put ``words`` in the table.  The normal form is the word's letters as the analyzer normalizes them,
+    punctuation stripped from its ends, so copies that differ in a comma, a quote mark or a hamza still share
+    their shingles."""
+    if len(_WORDS) + len(words) > _TABLE_LIMIT:
+        _WORDS.clear()
+    for word in words:
         key = normalize(word.strip(_PUNCTUATION)).encode("utf-8", "surrogatepass")
-        code = zlib.crc32(key) + 1 if key else 0
-        values = [(code * multiplier >> 20) & _MASK for multiplier in _MULTIPLIERS]
-        if len(self) < _TABLE_LIMIT:
-            for table, value in zip(_TABLES, values):
-                table[word] = value
-        return values[self.position]
-
-
-_TABLES = (_WordTable(0), _WordTable(1), _WordTable(2))
+        _WORDS[word] = ((zlib.crc32(key) + 1) * _MULTIPLIER >> 20) & _MASK if key else 0
 
 
 def shingle_hashes(text: str) -> set[int]:
     """The hashes of the word 3-shingles of ``text`` (none for a text of fewer than three words)."""
     words = text.split(maxsplit=MAX_WORDS)[:MAX_WORDS]
-    t0, t1, t2 = (list(map(table.__getitem__, words)) for table in _TABLES)
-    return set(map(xor, map(xor, t0, islice(t1, 1, None)), islice(t2, 2, None)))
+    new = set(words).difference(_WORDS)
+    if new:
+        _learn(new)
+    values = list(map(_WORDS.__getitem__, words))
+    second = map(lshift, islice(values, 1, None), repeat(1))
+    third = map(lshift, islice(values, 2, None), repeat(2))
+    return set(map(xor, map(xor, values, second), third))
 
 
 def sketch(text: str) -> tuple[int, ...]:
@@ -93,7 +90,7 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
         return 0.0
     set_a, set_b = set(a), set(b)
     # a full sketch knows its set only up to its largest value; a shorter one is the whole set
-    limit = min((s[-1] for s in (a, b) if len(s) >= SKETCH_SIZE), default=_MASK)
+    limit = min((s[-1] for s in (a, b) if len(s) >= SKETCH_SIZE), default=_HASH_LIMIT)
     union = sorted(value for value in set_a | set_b if value <= limit)[:SKETCH_SIZE]
     return sum(1 for value in union if value in set_a and value in set_b) / len(union)
 
