@@ -18,9 +18,9 @@ first 300 characters of each member.  The judgments of that sample are in ``benc
 (written by hand, one line per group); precision is computed from that file.
 
 ``similar``: ``arsearch.similar`` on documents drawn with a fixed seed: latency p50/p95 (snippets included), how
-many of a document's near-duplicates appear in its top 10 with ``include_duplicates=True, collapse=False``, and
-the top 3 of 10 documents written to ``benchmarks/similar_sample.md`` for the judgments in
-``benchmarks/similar_judgments.tsv``.
+many of a document's near-duplicates appear in its top 10 with ``include_duplicates=True, collapse=False``, the
+same for Whoosh's ``Searcher.more_like`` (25 terms) as the peer, and the top 3 of 10 documents written to
+``benchmarks/similar_sample.md`` for the judgments in ``benchmarks/similar_judgments.tsv``.
 """
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ def groups(args: argparse.Namespace) -> None:
         for docnum in reader.all_doc_ids():
             members[labels[docnum]].append(docnum)
         stored = {n: reader.stored_fields(n) for n in reader.all_doc_ids()}
+        ids = {n: ids[n] for n in stored}
     documents = len(stored)
     sizes = Counter(len(m) for m in members.values())
     multi = {label: m for label, m in members.items() if len(m) > 1}
@@ -206,6 +207,20 @@ def related(args: argparse.Namespace) -> None:
             wanted += min(len(dups), 10)
         print(f"near-duplicates in the top 10 (include_duplicates, no collapsing), {len(probe)} grouped documents: "
               f"{found}/{wanted} = {found / wanted:.3f}")
+        # peer in the same run: Whoosh's own more-like-this (Bo1 term selection, 25 terms, content field)
+        searcher = ix.searcher()
+        peer_times, peer_found = [], 0
+        for doc_id in chosen:
+            started = time.perf_counter()
+            _whoosh_more_like(searcher, doc_id)
+            peer_times.append((time.perf_counter() - started) * 1000)
+        for doc_id in probe:
+            dups = set(members[label_of[doc_id]]) - {doc_id}
+            peer_found += len(dups & _whoosh_more_like(searcher, doc_id))
+        peer_times.sort()
+        print(f"peer, Whoosh Searcher.more_like(numterms=25): p50 {statistics.median(peer_times):.1f} ms, "
+              f"p95 {peer_times[int(len(peer_times) * 0.95)]:.1f} ms, near-duplicates in the top 10 "
+              f"{peer_found}/{wanted} = {peer_found / wanted:.3f}")
         lines = [f"# Related stories: top 3 of `arsearch similar` for 10 documents (seed {SEED})", ""]
         for number, doc_id in enumerate(rng.sample(doc_ids, 10), start=1):
             doc = ix.get(doc_id) or {}
@@ -221,6 +236,13 @@ def related(args: argparse.Namespace) -> None:
             marks = [line.split("\t")[2] for line in SIMILAR_JUDGMENTS_FILE.read_text(encoding="utf-8").splitlines()
                      if line.strip() and not line.startswith("#")]
             print(f"same topic among the judged top 3s: {marks.count('yes')}/{len(marks)}")
+
+
+def _whoosh_more_like(searcher: object, doc_id: str) -> set[str]:
+    docnum = searcher.document_number(id=doc_id)  # type: ignore[attr-defined]
+    content = searcher.stored_fields(docnum)["content"]  # type: ignore[attr-defined]
+    return {hit["id"] for hit in searcher.more_like(docnum, "content", text=content, top=10,  # type: ignore[attr-defined]
+                                                     numterms=25)}
 
 
 def main() -> None:
