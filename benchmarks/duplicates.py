@@ -19,7 +19,9 @@ first 300 characters of each member.  The judgments of that sample are in ``benc
 
 ``similar``: ``arsearch.similar`` on documents drawn with a fixed seed: latency p50/p95 (snippets included), how
 many of a document's near-duplicates appear in its top 10 with ``include_duplicates=True, collapse=False``, the
-same for Whoosh's ``Searcher.more_like`` (25 terms) as the peer, and the top 3 of 10 documents written to
+same for Whoosh's ``Searcher.more_like`` (25 terms) as the peer, the latency of ``search`` on the titles of the
+same documents with and without collapsing and on the baseline build's index, which has no groups (rotating the
+order query by query), and the top 3 of 10 documents written to
 ``benchmarks/similar_sample.md`` for the judgments in ``benchmarks/similar_judgments.tsv``.
 """
 
@@ -221,6 +223,33 @@ def related(args: argparse.Namespace) -> None:
         print(f"peer, Whoosh Searcher.more_like(numterms=25): p50 {statistics.median(peer_times):.1f} ms, "
               f"p95 {peer_times[int(len(peer_times) * 0.95)]:.1f} ms, near-duplicates in the top 10 "
               f"{peer_found}/{wanted} = {peer_found / wanted:.3f}")
+        # what collapsing costs a search: the same title queries with and without it, alternating
+        from arsearch import search
+        titles = [str(reader.stored_fields(reader.first_id("id", i)).get("title") or "") for i in chosen]
+        titles = [t for t in titles if t.strip()]
+        # the baseline build's index (format 2, no groups) answers the same queries without any group work
+        arms = {"collapse=True": (ix, True), "collapse=False": (ix, False)}
+        baseline = Index.open(args.workdir / "baseline") if (args.workdir / "baseline" / "arsearch.json").exists() \
+            else None
+        if baseline is not None:
+            arms["index without groups (format 2)"] = (baseline, True)
+        for index, collapse in arms.values():  # warm-up: open readers, read norms
+            for title in titles[:20]:
+                search(index, title, collapse=collapse)
+        costs: dict[str, list[float]] = {name: [] for name in arms}
+        for n, title in enumerate(titles):
+            names = list(arms)
+            for name in names[n % len(names):] + names[:n % len(names)]:
+                index, collapse = arms[name]
+                started = time.perf_counter()
+                search(index, title, collapse=collapse)
+                costs[name].append((time.perf_counter() - started) * 1000)
+        for name, values in costs.items():
+            values.sort()
+            print(f"search, {name}, {len(values)} title queries: p50 {statistics.median(values):.1f} ms, "
+                  f"p95 {values[int(len(values) * 0.95)]:.1f} ms")
+        if baseline is not None:
+            baseline.close()
         lines = [f"# Related stories: top 3 of `arsearch similar` for 10 documents (seed {SEED})", ""]
         for number, doc_id in enumerate(rng.sample(doc_ids, 10), start=1):
             doc = ix.get(doc_id) or {}
