@@ -14,8 +14,9 @@ Python, one pass of C-level ``map`` calls per document:
 
 The first :data:`LSH_KEYS` values of a sketch are its look-up keys: two documents with Jaccard similarity J
 share the smallest shingle of their union with probability J, and each of the next ones about as often, so a
-pair at J = 0.5 shares fewer than :data:`MIN_SHARED_KEYS` of its first 16 values very rarely (none of the 12,000
-pairs at J >= 0.4 found on SaudiNewsNet did).
+pair at J = 0.5 shares fewer than :data:`MIN_SHARED_KEYS` of its first 16 values very rarely: of the 12,000
+pairs at J >= 0.4 that a looser search (any one of the first 8 values shared) found on SaudiNewsNet, with an
+earlier variant of the word hash, every one shared at least 3 of its first 16.
 """
 
 from __future__ import annotations
@@ -49,28 +50,35 @@ _TABLE_LIMIT = 2_000_000
 _PUNCTUATION = "\"'.,:;!?()[]{}<>«»“”‘’„-–—…/\\|*#@%&+=_~`^" + "\u060c\u061b\u061f\u06d4\u066a\u066d"
 
 
-#: word -> 30-bit hash of its normal form.
+#: word -> 30-bit hash of its normal form; replaced by an empty one when it holds ``_TABLE_LIMIT`` words (a
+#: caller that still holds the old one finishes with it, so threads never see a word vanish mid-document).
 _WORDS: dict[str, int] = {}
 
 
-def _learn(words: set[str]) -> None:
-    """Put ``words`` in the table.  The normal form is the word's letters as the analyzer normalizes them,
+def _word_table() -> dict[str, int]:
+    global _WORDS
+    if len(_WORDS) > _TABLE_LIMIT:
+        _WORDS = {}
+    return _WORDS
+
+
+def _learn(words: set[str], table: dict[str, int]) -> None:
+    """Put ``words`` in ``table``.  The normal form is the word's letters as the analyzer normalizes them,
     punctuation stripped from its ends, so copies that differ in a comma, a quote mark or a hamza still share
     their shingles."""
-    if len(_WORDS) + len(words) > _TABLE_LIMIT:
-        _WORDS.clear()
     for word in words:
         key = normalize(word.strip(_PUNCTUATION)).encode("utf-8", "surrogatepass")
-        _WORDS[word] = ((zlib.crc32(key) + 1) * _MULTIPLIER >> 20) & _MASK if key else 0
+        table[word] = ((zlib.crc32(key) + 1) * _MULTIPLIER >> 20) & _MASK if key else 0
 
 
 def shingle_hashes(text: str) -> set[int]:
     """The hashes of the word 3-shingles of ``text`` (none for a text of fewer than three words)."""
     words = text.split(maxsplit=MAX_WORDS)[:MAX_WORDS]
-    new = set(words).difference(_WORDS)
+    table = _word_table()
+    new = set(words).difference(table)
     if new:
-        _learn(new)
-    values = list(map(_WORDS.__getitem__, words))
+        _learn(new, table)
+    values = list(map(table.__getitem__, words))
     second = map(lshift, islice(values, 1, None), repeat(1))
     third = map(lshift, islice(values, 2, None), repeat(2))
     return set(map(xor, map(xor, values, second), third))

@@ -235,3 +235,12 @@ def test_cli_collapses_and_all_shows_every_copy(copies_index: Index, arsearch: A
     every = json.loads(arsearch("query", "وزارة الصحة", "--index", path, "-n", "50", "--json", "--all").stdout)
     assert len(collapsed) == 7 and len(every) == 9
     assert "similar from" not in arsearch("query", "الإنفلونزا", "--index", path, "--all").stdout
+
+
+def test_a_full_word_table_starts_again_without_changing_the_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arsearch import near_duplicates
+
+    before = sketch(STORY)
+    monkeypatch.setattr(near_duplicates, "_TABLE_LIMIT", 5)
+    assert sketch(STORY) == before
+    assert len(near_duplicates._WORDS) <= len(STORY.split())
