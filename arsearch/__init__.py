@@ -7,8 +7,10 @@ from arsearch.documents import Document  # noqa: E402
 from arsearch.facets import FacetCount, Facets  # noqa: E402
 from arsearch.highlight import Snippet  # noqa: E402
 from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
+from arsearch.collapsing import Duplicate  # noqa: E402
 from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
 from arsearch.spelling import Suggestion  # noqa: E402
+from arsearch.similar import similar  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -24,6 +26,7 @@ __all__ = [
     "Analyzer",
     "AnalyzerSettings",
     "Document",
+    "Duplicate",
     "FacetCount",
     "Facets",
     "Hit",
@@ -40,4 +43,5 @@ __all__ = [
     "index_paths",
     "normalize",
     "search",
+    "similar",
 ]

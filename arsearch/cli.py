@@ -22,7 +22,8 @@ from arsearch.facets import Facets, source_documents
 from arsearch.index import INDEX_ENV_VAR, Index, default_index_path
 from arsearch.ordering import check_sort
 from arsearch.search import DEFAULT_RANKING, Ranking, SearchResults, search
-from arsearch.terminal import BidiMode, Renderer, use_visual_order
+from arsearch.similar import similar
+from arsearch.terminal import Renderer, use_visual_order
 
 if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without them
     from rich.progress import Progress
@@ -41,6 +42,12 @@ IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_env
 JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
 BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
                           help="Reorder Arabic for terminals without bidi support: auto, on or off.")
+AllOption = typer.Option(False, "--all", help="Show every copy of a story [default: one hit per group of "
+                         "near-duplicates, with '+N similar from: ...'].")
+LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits.")
+OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging).")
+EnvelopeOption = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
+                              "elapsed_ms, suggestion, facets) instead of the array of hits.")
 _SKIPS_SHOWN = 20
 
 
@@ -165,8 +172,8 @@ def query_command(
     text: Optional[str] = typer.Argument(None, help='The query: words, "exact phrase", -excluded, OR, title:…, '
                                          "source:…"),
     index: Optional[Path] = IndexOption,
-    limit: int = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging)."),
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
     since: Optional[str] = typer.Option(None, "--since", help="Only documents dated on or after (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
     source: Optional[list[str]] = typer.Option(None, "--source", help="Only documents of this source (repeat "
@@ -177,9 +184,9 @@ def query_command(
                                 "(with --json: implies --envelope)."),
     batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
     as_json: bool = JsonOption,
-    envelope: bool = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
-                                  "elapsed_ms, facets) instead of the array of hits."),
+    envelope: bool = EnvelopeOption,
     bidi: str = BidiOption,
+    show_all: bool = AllOption,
 ) -> None:
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
     since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
@@ -197,12 +204,18 @@ def query_command(
         if text is None or not text.strip():
             raise QueryError("empty query: give some words to search for")
         results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date, sources=source,
-                         sort=order, facets=facets)
-    if as_json:  # the array of hits has no place for facets: --facets makes it the envelope
-        shape: Any = results.to_dict() if envelope or facets else [h.to_dict() for h in results.hits]
+                         sort=order, facets=facets, collapse=not show_all)
+    # the array of hits has no place for facets: --facets makes it the envelope
+    _show_results(results, as_json, envelope or facets, bidi, collapsed=not show_all)
+
+
+def _show_results(results: SearchResults, as_json: bool, envelope: bool, bidi: str, collapsed: bool,
+                  what: str = "for") -> None:
+    if as_json:
+        shape: Any = results.to_dict() if envelope else [h.to_dict() for h in results.hits]
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
-        _print_results(results, Renderer(out, use_visual_order(bidi, out)))  # type: ignore[arg-type]
+        _print_results(results, Renderer(out, use_visual_order(bidi, out)), collapsed, what)  # type: ignore[arg-type]
         if results.facets is not None:
             _print_facets(results.facets)
 
@@ -221,14 +234,14 @@ def _run_batch(ix: Index, batch: Path, limit: int, since: date | None, until: da
             raise QueryError(f"{batch}:{lineno}: expected 'qid<TAB>query'")
         try:
             results = search(ix, text, limit=limit, since=since, until=until, ranking=ranking, snippet_width=0,
-                             suggest=False, **narrowing)
+                             suggest=False, collapse=False, **narrowing)  # a run ranks documents, copies included
         except QueryError:
             continue
         for hit in results.hits:
             sys.stdout.write(f"{qid} Q0 {hit.id} {hit.rank} {hit.score:.4f} arsearch\n")
 
 
-def _print_results(results: SearchResults, render: Renderer) -> None:
+def _print_results(results: SearchResults, render: Renderer, collapsed: bool = True, what: str = "for") -> None:
     for hit in results.hits:
         render.block([(f"{hit.rank:>2}. ", "bold")] + [(p, "bold yellow" if m else "bold")
                                                       for p, m in hit.title.segments()])
@@ -236,9 +249,12 @@ def _print_results(results: SearchResults, render: Renderer) -> None:
                                       f"score {hit.score:.2f}", hit.id) if x)
         render.block([(meta, "dim")], indent=4)
         render.snippet(hit.snippet, indent=4)
+        if collapsed and hit.duplicates:
+            sources = ", ".join(dict.fromkeys(d.source or d.id for d in hit.duplicates))
+            render.block([(f"+{len(hit.duplicates)} similar from: {sources}", "dim")], indent=4)
         out.print()
     shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
-    render.block([(f"{results.total} hits{shown} for ", "dim"), (results.query, None),
+    render.block([(f"{results.total} hits{shown} {what} ", "dim"), (results.query, None),
                   (f" in {results.elapsed_ms:.1f} ms", "dim")])
     if results.suggestion is not None:
         fixed = results.suggestion
@@ -260,6 +276,29 @@ def _print_facets(facets: Facets) -> None:
         more = f" (+{len(counts) - len(shown)} more)" if len(counts) > len(shown) else ""
         values = " · ".join(f"{c.value or '(none)'} {c.count:,}" for c in shown)
         out.print(Text.assemble((f"{name:>6}  ", "dim"), values or "–", (more, "dim")))
+
+
+@app.command("similar")
+@fail_cleanly
+def similar_command(
+    doc_id: str = typer.Argument(..., help="The id of a document in the index (as `query --json` shows it)."),
+    index: Optional[Path] = IndexOption,
+    limit: int = LimitOption,
+    offset: int = OffsetOption,
+    include_duplicates: bool = typer.Option(False, "--include-duplicates",
+                                            help="Also list the document's own near-duplicates."),
+    as_json: bool = JsonOption,
+    envelope: bool = EnvelopeOption,
+    bidi: str = BidiOption,
+    show_all: bool = AllOption,
+) -> None:
+    """Related stories: documents that share the most telling words of DOC_ID (more-like-this)."""
+    if bidi not in ("auto", "on", "off"):
+        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+    with Index.open(_index_path(index)) as ix:
+        results = similar(ix, doc_id, limit=limit, offset=offset, include_duplicates=include_duplicates,
+                          collapse=not show_all)
+    _show_results(results, as_json, envelope, bidi, collapsed=not show_all, what="similar to")
 
 
 @app.command("analyze")

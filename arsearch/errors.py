@@ -43,3 +43,7 @@ class Interrupted(ArsearchError):
     """Ctrl-C during ``arsearch index``; the message says what was committed and what was discarded."""
 
     exit_code = 130
+
+
+class DocumentNotFoundError(QueryError):
+    """No document has the id given (``arsearch similar``)."""

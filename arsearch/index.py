@@ -24,6 +24,8 @@ from arsearch import __version__
 from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Token
 from arsearch.atomic import write_json_atomically
 from arsearch.documents import Document
+from arsearch.grouping import GroupTracker
+from arsearch.near_duplicates import sketch, to_bytes
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
 from arsearch.locking import HOLDER_FILE, LOCK_FILE, IndexLock
@@ -33,7 +35,11 @@ from arsearch.writing import FastMpWriter, FastSegmentWriter
 
 #: Bump when the layout of the folder or the schema changes; older formats stay readable.
 #: 2: content postings weigh the lead (``lead_weight`` in the metadata; format 1 had none).
-INDEX_FORMAT = 2
+#: 3: near-duplicate groups (``group`` and ``sketch`` fields, :mod:`arsearch.grouping`); formats 1 and 2 are
+#: read and updated without them (searches do not collapse) until rebuilt.
+INDEX_FORMAT = 3
+#: The first format with near-duplicate groups.
+GROUPS_FORMAT = 3
 META_FILE = "arsearch.json"
 DEFAULT_INDEX_DIR = "index"
 INDEX_ENV_VAR = "ARSEARCH_INDEX"
@@ -70,6 +76,9 @@ class IndexStats:
     updating: dict[str, object] | None = None
     #: How many times more a word counts in a document's first words (0: format 1 indexes).
     lead_weight: float = 0.0
+    #: Groups of near-duplicates with two or more live documents, and the documents in them (0: before format 3).
+    duplicate_groups: int = 0
+    grouped_documents: int = 0
 
 
 class IndexWriter:
@@ -99,12 +108,25 @@ class IndexWriter:
             index.write_lock.release()
             raise
         self._open = True
+        #: Near-duplicate state, loaded on the first add or delete (None: the index has no groups).
+        self._groups: GroupTracker | None = None
+
+    def _tracker(self) -> GroupTracker | None:
+        if self._groups is None and self._index.has_groups:
+            self._groups = self._index._group_tracker()
+        return self._groups
 
     def add(self, document: Document, *, replace: bool = True) -> None:
         """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
         there is none: no look-up of the id in every segment)."""
         write = self._writer.update_document if replace else self._writer.add_document
+        groups = self._tracker()
+        extra: dict[str, Any] = {}
+        if groups is not None:
+            signature = sketch(document.content)
+            extra = {"group": groups.assign(document.id, signature), "sketch": to_bytes(signature)}
         write(
+            **extra,
             id=document.id,
             title=document.title,
             content=document.content,
@@ -118,6 +140,9 @@ class IndexWriter:
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
+        groups = self._tracker()
+        if groups is not None:
+            groups.remove(doc_id)
 
     def commit(self) -> None:
         """Make the changes visible to new searchers; a Ctrl-C during the commit takes effect after it."""
@@ -127,12 +152,14 @@ class IndexWriter:
                 with deferred_interrupt():
                     self._writer.commit(mergetype=merge_bounded)
                     self._index._touch()
+                    self._index._keep_group_tracker(self._groups)
             finally:
                 self._index.write_lock.release()
 
     def cancel(self) -> None:
         if self._open:
             self._open = False
+            self._index._keep_group_tracker(None)
             try:
                 self._writer.cancel()
             finally:
@@ -171,6 +198,10 @@ class Index:
         self._local = threading.local()
         self._searchers: weakref.WeakSet[WhooshSearcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
+        #: Whether documents are grouped by near-duplicates (index format 3 and later).
+        self.has_groups = int(meta["format"]) >= GROUPS_FORMAT
+        #: (generation, tracker) of the last commit of this process's writers, reused by the next writer.
+        self._groups_state: tuple[int, GroupTracker] | None = None
 
     # lifecycle -------------------------------------------------------------------------------------------
 
@@ -209,7 +240,7 @@ class Index:
             "created": _now(),
             "updated": _now(),
         }
-        ix = whoosh.index.create_in(str(path), build_schema(settings, lead_weight))
+        ix = whoosh.index.create_in(str(path), build_schema(settings, lead_weight, groups=True))
         write_json_atomically(path / META_FILE, meta)
         return cls(path, ix, meta)
 
@@ -224,7 +255,7 @@ class Index:
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no Whoosh index)")
         meta = cls._read_meta(meta_path)
         settings = AnalyzerSettings(**meta["analyzer"])
-        schema = build_schema(settings, float(meta.get("lead_weight", 0)))
+        schema = build_schema(settings, float(meta.get("lead_weight", 0)), groups=int(meta["format"]) >= GROUPS_FORMAT)
         try:
             ix = whoosh.index.open_dir(str(path), schema=schema)
             index = cls(path, ix, meta)
@@ -333,6 +364,18 @@ class Index:
             for doc_id in doc_ids:
                 w.delete(doc_id)
 
+    def _group_tracker(self) -> GroupTracker:
+        """The near-duplicate state of the last commit; called by a writer, which holds the write lock."""
+        state, self._groups_state = self._groups_state, None  # the writer changes it: no longer a commit's state
+        if state is not None and state[0] == self.whoosh.latest_generation():
+            return state[1]
+        with self.whoosh.searcher() as searcher:
+            return GroupTracker.load(searcher.reader())
+
+    def _keep_group_tracker(self, tracker: GroupTracker | None) -> None:
+        """After a commit: ``tracker`` is the state of the new generation (None: forget it, e.g. on cancel)."""
+        self._groups_state = (self.whoosh.latest_generation(), tracker) if tracker is not None else None
+
     # reading ---------------------------------------------------------------------------------------------
 
     def searcher(self) -> WhooshSearcher:
@@ -420,7 +463,15 @@ class Index:
             updated=str(self.meta.get("updated", "")),
             updating=asdict(holder) if holder else None,
             lead_weight=self.lead_weight,
+            **self._group_counts(searcher),
         )
+
+    def _group_counts(self, searcher: WhooshSearcher) -> dict[str, int]:
+        if not self.has_groups:
+            return {"duplicate_groups": 0, "grouped_documents": 0}
+        sizes = GroupTracker.load(searcher.reader()).groups()
+        shared = [n for n in sizes.values() if n > 1]
+        return {"duplicate_groups": len(shared), "grouped_documents": sum(shared)}
 
 
 #: Tries at a searcher whose files are all open while commits keep coming (see ``Index._searcher_with_open_files``).

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
@@ -74,12 +74,15 @@ class ArabicText(TEXT):
 _SINGLE_POSITION: dict[int, bytes] = {}
 
 
-def build_schema(settings: AnalyzerSettings, lead_weight: float = 0.0) -> Schema:
-    """The schema of an index; ``lead_weight`` > 0 weights the content's first words (index format 2)."""
+def build_schema(settings: AnalyzerSettings, lead_weight: float = 0.0, groups: bool = False) -> Schema:
+    """The schema of an index; ``lead_weight`` > 0 weights the content's first words (index format 2); ``groups``
+    adds the near-duplicate group and sketch of each document (index format 3, :mod:`arsearch.grouping`)."""
     analyzer = ArabicWhooshAnalyzer(settings.stemmer)
     content = ArabicText(analyzer=analyzer, stored=True, phrase=True)
     content.lead_weight = lead_weight
+    extra = {"group": ID(sortable=True), "sketch": COLUMN()} if groups else {}
     return Schema(
+        **extra,
         id=ID(stored=True, unique=True, sortable=True),
         title=ArabicText(analyzer=analyzer, stored=True, phrase=True),
         content=content,

@@ -12,6 +12,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from arsearch.analysis import Analyzer
+from arsearch.collapsing import Duplicate, Groups, collapsed_page
 from arsearch.errors import QueryError
 from arsearch.facets import NO_DATE, Facets, count_facets, date_range, document_dates, segment_dates, \
     source_documents
@@ -60,6 +61,10 @@ class Hit:
     title: Snippet
     snippet: Snippet
     fields: dict[str, Any] = field(repr=False)
+    #: The label of the hit's near-duplicate group ("" for an index without groups, format 2 and older).
+    group: str = ""
+    #: The other documents of the group (every copy, shown or not).
+    duplicates: tuple[Duplicate, ...] = ()
 
     @property
     def date(self) -> datetime | None:
@@ -90,6 +95,9 @@ class Hit:
             "path": self.path,
             "rank": self.rank,
             "highlights": [list(span) for span in self.snippet.spans],
+            "group": self.group,
+            "duplicate_count": len(self.duplicates),
+            "duplicates": [d.to_dict() for d in self.duplicates],
         }
 
 
@@ -340,7 +348,7 @@ def _all_documents(searcher: Any, query: wq.Query, filters: Filters, ranking: Ra
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
            engine: Engine = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
-           facets: bool = False, suggest: bool = True) -> SearchResults:
+           facets: bool = False, suggest: bool = True, collapse: bool = True) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
@@ -353,6 +361,8 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     ``engine="whoosh"`` scores with Whoosh's matchers, to the same scores.
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
     ``suggest=True`` adds a did-you-mean correction when a query word is unknown to the index (arsearch.spelling).
+    ``collapse``: one hit per near-duplicate group, its best-scoring document (``offset`` and ``limit`` count
+    groups); ``total`` counts matching documents, copies included.
     """
     started = time.perf_counter()
     query, terms = QueryCompiler(index.analyzer, ranking).compile(text)
@@ -366,23 +376,52 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     with searcher.__class__(searcher.reader(), weighting=weighting, closereader=False) as s:
         if sources:
             filters = Filters(filters.date_query, filters.dates, source_documents(s, sources))
-        page, total, found_facets = ranked_documents(s, query, filters, ranking, engine, first=offset, count=limit,
-                                                     sort=sort, facets=facets)
-        hits = []
-        for rank, (docnum, score) in enumerate(page, start=offset + 1):
-            stored = dict(s.stored_fields(docnum))
-            content = stored.pop("content", "")
-            hits.append(Hit(
-                rank=rank,
-                id=stored["id"],
-                score=score,
-                title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
-                snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0
-                else Snippet(""),
-                fields=stored,
-            ))
+        # near-duplicate collapsing (arsearch.collapsing): a separate step over the ranking
+        groups = Groups.of(s) if snippet_width > 0 or collapse else None
+        if collapse and groups is not None:
+            page, total, found_facets = _collapsed(s, query, filters, ranking, engine, groups, offset, limit,
+                                                   sort, facets)
+        else:
+            page, total, found_facets = ranked_documents(s, query, filters, ranking, engine, first=offset,
+                                                         count=limit, sort=sort, facets=facets)
+        hits = [make_hit(index, s, docnum, score, rank, terms, snippet_width, groups)
+                for rank, (docnum, score) in enumerate(page, start=offset + 1)]
     suggestion = suggest_query(index, text, lambda fixed: search(
         index, fixed, limit=1, since=since, until=until, ranking=ranking, snippet_width=0, engine=engine,
         sources=sources, suggest=False).total) if suggest else None
     return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets,
                          suggestion)
+
+
+def _collapsed(searcher: Any, query: wq.Query, filters: Filters, ranking: Ranking, engine: Engine, groups: Groups,
+               offset: int, limit: int, sort: Sort, facets: bool) -> tuple[Scored, int, Facets | None]:
+    """:func:`ranked_documents` with one document per near-duplicate group; ``offset`` and ``limit`` count groups."""
+    if sort == "relevance" and not facets:
+        def ranked(n: int) -> tuple[Scored, int]:
+            page, total, _ = ranked_documents(searcher, query, filters, ranking, engine, first=0, count=n)
+            return page, total
+
+        return (*collapsed_page(ranked, groups, offset, limit), None)
+    # every match is scored anyway (for the facets or the order): order them all once
+    everything, total, found = ranked_documents(searcher, query, filters, ranking, engine, first=0,
+                                                count=searcher.doc_count_all(), sort=sort, facets=facets)
+    page, _ = collapsed_page(lambda n: (everything[:n], total), groups, offset, limit)
+    return page, total, found
+
+
+def make_hit(index: Index, searcher: Any, docnum: int, score: float, rank: int, terms: frozenset[str],
+             snippet_width: int, groups: Groups | None, exclude: frozenset[int] = frozenset()) -> Hit:
+    """A hit with its title and snippet highlighted for ``terms`` and its group's other documents (except
+    ``exclude``)."""
+    stored = dict(searcher.stored_fields(docnum))
+    content = stored.pop("content", "")
+    return Hit(
+        rank=rank,
+        id=stored["id"],
+        score=score,
+        title=highlight_whole(index.analyzer, stored.get("title", ""), terms),
+        snippet=make_snippet(index.analyzer, content, terms, snippet_width) if snippet_width > 0 else Snippet(""),
+        fields=stored,
+        group=groups.label(docnum) if groups is not None else "",
+        duplicates=groups.duplicates_of(docnum, exclude) if groups is not None else (),
+    )

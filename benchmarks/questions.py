@@ -38,7 +38,7 @@ def load_questions(path: Path) -> list[tuple[str, str, str, str]]:
 
 
 def rank_of(index: Index, query: str, wanted: str, depth: int = 100) -> int | None:
-    for hit in search(index, query, limit=depth, snippet_width=0).hits:
+    for hit in search(index, query, limit=depth, snippet_width=0, collapse=False).hits:
         if hit.id == wanted:
             return hit.rank
     return None

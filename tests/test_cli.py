@@ -464,7 +464,8 @@ def test_stats_json(cli_seed_index: Path) -> None:
     assert result.exit_code == 0
     stats = json.loads(result.stdout)
     assert set(stats) == {"path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
-                          "arsearch_version", "created", "updated", "updating", "lead_weight"}
+                          "arsearch_version", "created", "updated", "updating", "lead_weight",
+                          "duplicate_groups", "grouped_documents"}
     assert stats["updating"] is None
     assert stats["path"] == str(cli_seed_index)
     assert stats["documents"] == 2

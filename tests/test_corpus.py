@@ -46,3 +46,12 @@ def test_hits_carry_corpus_metadata(day_index: Index) -> None:
     hit = search(day_index, "وزارة الصحة", limit=1).hits[0]
     assert hit.source and hit.url.startswith("http") and hit.date is not None
     assert hit.snippet.spans
+
+
+def test_syndicated_copies_are_grouped_and_collapsed(day_index: Index) -> None:
+    stats = day_index.stats()
+    assert 0 < stats.duplicate_groups < stats.grouped_documents < stats.documents
+    results = search(day_index, "خادم الحرمين الشريفين", limit=50)
+    assert len({hit.group for hit in results.hits}) == len(results.hits) == 50
+    copies = [hit for hit in results.hits if hit.duplicates]
+    assert copies and all(d.id != hit.id for hit in copies for d in hit.duplicates)

@@ -53,7 +53,8 @@ def index(index_path: Path) -> Any:
 
 
 def every_hit(index: Index, text: str, **kwargs: Any) -> list[Hit]:
-    return search(index, text, limit=10_000, snippet_width=0, **kwargs).hits
+    """Every matching document, copies of one story included (facets count documents)."""
+    return search(index, text, limit=10_000, snippet_width=0, collapse=False, **kwargs).hits
 
 
 def day_of(hit: Hit) -> str | None:

@@ -102,7 +102,7 @@ def test_worker_processes_index_what_one_process_indexes(tmp_path: Path, monkeyp
         (folder / "a.jsonl").touch()  # rerun: every document found unchanged, none written twice
         assert ingest.index_paths(index, [folder], procs=procs, batch_size=25).unchanged == len(records)
         assert index.document_count() == len(records)
-        hits = search(index, "وزارة الصحة المملكة", limit=100)
+        hits = search(index, "وزارة الصحة المملكة", limit=100, collapse=False)
         results[procs] = (hits.total, sorted((h.id, round(h.score, 9)) for h in hits.hits))
         index.close()
     assert results[1][0] == results[2][0] == len(records)
@@ -137,7 +137,8 @@ def news_index(tmp_path_factory: pytest.TempPathFactory):
 def test_one_word_queries_score_exactly_as_whoosh(news_index, query: str) -> None:
     from arsearch.search import search
 
-    fast, whoosh = search(news_index, query, limit=50), search(news_index, query, limit=50, engine="whoosh")
+    fast = search(news_index, query, limit=50, collapse=False)
+    whoosh = search(news_index, query, limit=50, engine="whoosh", collapse=False)
     assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in whoosh.hits]
     assert fast.total == whoosh.total
 
@@ -151,7 +152,7 @@ def test_word_queries_score_bm25f_with_coordination(news_index, query: str, coor
     from arsearch.search import QueryCompiler, Ranking, search
 
     R = Ranking(coord=coord)
-    results = search(news_index, query, limit=100, ranking=R)
+    results = search(news_index, query, limit=100, ranking=R, collapse=False)
     compiled, _ = QueryCompiler(news_index.analyzer, R).compile(query)
     leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
     searcher = news_index.searcher()
@@ -186,7 +187,8 @@ def test_phrases_among_words_count_and_rank_as_whoosh(news_index, query: str) ->
     from arsearch.search import _SCORED_FIELDS, QueryCompiler, search
 
     assert bag_of_terms(QueryCompiler(news_index.analyzer).compile(query)[0], _SCORED_FIELDS) is not None
-    fast, whoosh = search(news_index, query, limit=100), search(news_index, query, limit=100, engine="whoosh")
+    fast = search(news_index, query, limit=100, collapse=False)
+    whoosh = search(news_index, query, limit=100, engine="whoosh", collapse=False)
     assert fast.total == whoosh.total
     assert fast.hits[:1] and [h.id for h in fast.hits[:1]] == [h.id for h in whoosh.hits[:1]]
     assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}

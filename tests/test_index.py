@@ -159,7 +159,7 @@ def test_add_then_search_returns_hits(index: Index) -> None:
         "id": "a1", "title": "وزارة الصحة تعلن", "score": round(hit.score, 4),
         "snippet": "أعلنت وزارةُ الصحة اليوم عن حملة تطعيم جديدة.", "date": "2015-08-01T00:00:00",
         "source": "spa", "url": "https://example.com/a1", "path": "", "rank": 1,
-        "highlights": [[6, 18]],
+        "highlights": [[6, 18]], "group": "a1", "duplicate_count": 0, "duplicates": [],
     }
 
 

@@ -68,11 +68,11 @@ EARLY_AND_LATE = [
 def test_a_word_in_the_lead_ranks_the_article_higher(tmp_path: Path) -> None:
     with Index.create(tmp_path / "plain", lead_weight=0) as index:
         index.add(EARLY_AND_LATE)
-        plain = search(index, "معرض الكتاب")
+        plain = search(index, "معرض الكتاب", collapse=False)
     assert plain.hits[0].score == pytest.approx(plain.hits[1].score)
     with Index.create(tmp_path / "led") as index:
         index.add(EARLY_AND_LATE)
-        led = search(index, "معرض الكتاب")
+        led = search(index, "معرض الكتاب", collapse=False)
     assert [h.id for h in led.hits] == ["early", "late"]
     assert led.hits[0].score > plain.hits[0].score
     assert led.hits[1].score == pytest.approx(plain.hits[1].score)
@@ -93,7 +93,7 @@ def news_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
 def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, query: str) -> None:
     """Every hit's score recomputed from the analyzed texts: tf + w * tf(first 30 words), the content's length norm."""
     ranking = Ranking()
-    results = search(news_index, query, limit=100, ranking=ranking)
+    results = search(news_index, query, limit=100, ranking=ranking, collapse=False)
     compiled, _ = QueryCompiler(news_index.analyzer, ranking).compile(query)
     leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
     reader = news_index.searcher().reader()
@@ -125,23 +125,23 @@ def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, qu
 @pytest.mark.parametrize("coord", [None, 0.5], ids=["default", "coord"])
 def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: str, coord: float | None) -> None:
     ranking = Ranking(coord=coord)
-    fast = search(news_index, query, limit=100, ranking=ranking)
-    whoosh = search(news_index, query, limit=100, engine="whoosh", ranking=ranking)
+    fast = search(news_index, query, limit=100, ranking=ranking, collapse=False)
+    whoosh = search(news_index, query, limit=100, engine="whoosh", ranking=ranking, collapse=False)
     assert fast.total == whoosh.total > 0
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
 
 
 @pytest.mark.parametrize("query", ["الإنفلونزا OR source:okaz", "(الإنفلونزا OR source:okaz) المملكة", "+source:spa المملكة"])
 def test_queries_with_field_terms_find_what_whoosh_finds(news_index: Index, query: str) -> None:
-    fast = search(news_index, query, limit=100)
-    whoosh = search(news_index, query, limit=100, engine="whoosh")
+    fast = search(news_index, query, limit=100, collapse=False)
+    whoosh = search(news_index, query, limit=100, engine="whoosh", collapse=False)
     assert fast.total == whoosh.total > 0
     assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}
 
 
 def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> None:
-    words = search(news_index, "المملكة", limit=100)
-    selected = search(news_index, "+source:spa المملكة", limit=100)
+    words = search(news_index, "المملكة", limit=100, collapse=False)
+    selected = search(news_index, "+source:spa المملكة", limit=100, collapse=False)
     spa = {h.id: h.score for h in words.hits if h.source.lower() == "spa"}
     assert 0 < len(spa) < len(words.hits)
     assert {h.id: h.score for h in selected.hits} == pytest.approx(spa, rel=1e-12)
@@ -150,12 +150,12 @@ def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> N
 @pytest.mark.parametrize("query", ["الصحة", "+وزارة الصحة"])
 def test_date_filters_keep_the_same_ranking(news_index: Index, query: str) -> None:
     since, until = date(2015, 1, 1), date(2015, 12, 31)
-    fast = search(news_index, query, limit=100, since=since, until=until)
-    whoosh = search(news_index, query, limit=100, since=since, until=until, engine="whoosh")
+    fast = search(news_index, query, limit=100, since=since, until=until, collapse=False)
+    whoosh = search(news_index, query, limit=100, since=since, until=until, engine="whoosh", collapse=False)
     assert fast.total == whoosh.total > 0
     assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
-    everything = search(news_index, query, limit=100)
-    dated = search(news_index, query, limit=100, since=since, until=until)
+    everything = search(news_index, query, limit=100, collapse=False)
+    dated = search(news_index, query, limit=100, since=since, until=until, collapse=False)
     in_range = [h.id for h in everything.hits if h.date and since <= h.date.date() <= until]
     assert [h.id for h in dated.hits] == in_range
 

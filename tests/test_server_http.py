@@ -20,7 +20,7 @@ from conftest import SEED_FACTIONS  # noqa: E402
 from helpers import assert_one_line_error, cli_env  # noqa: E402
 from serving import build_server_index, running_server  # noqa: E402
 
-from arsearch import Index, IndexStats, search  # noqa: E402
+from arsearch import Index, IndexStats, search, similar  # noqa: E402
 from arsearch.server import models  # noqa: E402
 
 
@@ -100,6 +100,26 @@ def test_sources_sort_and_facets(api: httpx.Client, index_path: Path) -> None:
     assert_error(api.get("/api/search", params={"q": "المملكة", "sort": "oldest"}), 400, "sort")
 
 
+def test_all_lists_every_copy(api: httpx.Client, index_path: Path) -> None:
+    body = ok(api.get("/api/search", params={"q": "كونيكو", "all": "true", "limit": 50}))
+    del body["elapsed_ms"]
+    assert body == library_search(index_path, "كونيكو", collapse=False, limit=50)
+    collapsed = ok(api.get("/api/search", params={"q": "كونيكو", "limit": 50}))
+    assert len(collapsed["hits"]) + sum(h["duplicate_count"] for h in collapsed["hits"]) >= len(body["hits"])
+
+
+def test_similar_answers_what_the_library_answers(api: httpx.Client, index_path: Path) -> None:
+    """An id with a slash (a seed file) still reaches the similar endpoint, not the document one."""
+    body = ok(api.get(f"/api/documents/{SEED_FACTIONS}/similar", params={"limit": 5, "include_duplicates": "true"}))
+    with Index.open(index_path) as ix:
+        expected = similar(ix, SEED_FACTIONS, limit=5, include_duplicates=True).to_dict()
+    models.SearchOut.model_validate(body)
+    del body["elapsed_ms"], expected["elapsed_ms"]
+    assert body == expected and body["hits"]
+    assert SEED_FACTIONS not in {h["id"] for h in body["hits"]}
+    assert_error(api.get("/api/documents/no-such-id/similar"), 404, "no-such-id")
+
+
 def test_responses_have_the_documented_shapes(api: httpx.Client) -> None:
     """The OpenAPI models name every key the real responses have (extra keys would go undocumented)."""
     checks = [
@@ -168,9 +188,10 @@ def test_openapi_schema_lists_every_endpoint(api: httpx.Client) -> None:
     spec = ok(api.get("/openapi.json"))
     assert {path: sorted(ops) for path, ops in spec["paths"].items()} == {
         "/api/search": ["get"], "/api/analyze": ["get"], "/api/stats": ["get"],
-        "/api/documents/{doc_id}": ["delete", "get"], "/api/documents": ["post"]}
+        "/api/documents/{doc_id}": ["delete", "get"], "/api/documents": ["post"],
+        "/api/documents/{doc_id}/similar": ["get"]}
     search_params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert list(search_params) == ["q", "limit", "offset", "since", "until", "source", "sort", "facets"]
+    assert list(search_params) == ["q", "limit", "offset", "since", "until", "source", "sort", "facets", "all"]
     assert search_params["q"]["required"]
     assert "ErrorOut" in spec["components"]["schemas"]
 

@@ -20,7 +20,8 @@ from helpers import ROOT, Run, cli_env
 
 SEEDS = ROOT / "seeds"
 KEYS = ["path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
-        "arsearch_version", "created", "updated", "updating", "lead_weight"]
+        "arsearch_version", "created", "updated", "updating", "lead_weight",
+        "duplicate_groups", "grouped_documents"]
 
 
 def stats_json(arsearch: Run, index: Path) -> dict[str, object]:
@@ -49,6 +50,7 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run) -> None:
     assert started <= created <= updated <= datetime.now(timezone.utc)
     assert stats["updating"] is None
     assert stats["lead_weight"] == DEFAULT_LEAD_WEIGHT
+    assert stats["duplicate_groups"] == stats["grouped_documents"] == 0  # two reports of one event, not copies
 
     text = arsearch("stats", "--index", index)
     assert text.returncode == 0

@@ -16,9 +16,10 @@ from starlette.exceptions import HTTPException
 
 from arsearch import __version__
 from arsearch.dates import parse_date
-from arsearch.errors import ArsearchError, IndexLockedError, IndexNotFoundError, QueryError
+from arsearch.errors import ArsearchError, DocumentNotFoundError, IndexLockedError, IndexNotFoundError, QueryError
 from arsearch.index import Index, IndexStats, document_from_dict
 from arsearch.search import search
+from arsearch.similar import similar
 from arsearch.server.models import (AnalyzeOut, DeletedOut, DocumentIn, DocumentOut, ErrorOut, IndexedOut,
                                     SearchOut)
 
@@ -27,7 +28,8 @@ STATIC = Path(__file__).parent / "static"
 WRITE_WAIT_SECONDS = 2.0
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-_STATUS_OF: dict[type[ArsearchError], int] = {QueryError: 400, IndexNotFoundError: 404, IndexLockedError: 409}
+_STATUS_OF: dict[type[ArsearchError], int] = {QueryError: 400, DocumentNotFoundError: 404, IndexNotFoundError: 404,
+                                              IndexLockedError: 409}
 _ERRORS: dict[Union[int, str], dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in (
         (400, "Bad query or parameter"), (403, "Writes are off (start the server with --allow-writes)"),
@@ -58,14 +60,31 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         source: list[str] = Query([], description="Only documents from these sources (repeatable)."),
         sort: Literal["relevance", "date", "recency"] = Query("relevance", description="Order of the hits."),
         facets: bool = Query(False, description="Count all matches per source, month and day (`facets`)."),
+        all_: bool = Query(False, alias="all", description="Every copy of a story [default: one hit per group of "
+                           "near-duplicates, the others in its `duplicates`]."),
     ) -> JSONResponse:
         """Ranked hits with snippets; `highlights` are offsets into each `snippet`."""
         if not q.strip():
             raise QueryError("empty query: give some words to search for")
         options: dict[str, Any] = {"limit": limit, "offset": offset, "since": parse_date(since, "since"),
                                    "until": parse_date(until, "until", end=True), "sources": source or None,
-                                   "sort": sort, "facets": facets}
+                                   "sort": sort, "facets": facets, "collapse": not all_}
         return JSONResponse(search(index, q, **options).to_dict())
+
+    # before get_endpoint, whose {doc_id:path} would take ".../similar" for an id
+    @app.get("/api/documents/{doc_id:path}/similar", response_model=SearchOut, responses={404: _ERRORS[404]},
+             tags=["documents"])
+    def similar_endpoint(
+        doc_id: str,
+        limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits per page."),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Hits to skip (paging)."),
+        include_duplicates: bool = Query(False, description="Also list the document's own near-duplicates."),
+        all_: bool = Query(False, alias="all", description="Every copy of a story [default: one per group]."),
+    ) -> JSONResponse:
+        """Related stories (more-like-this): the object of `arsearch similar DOC_ID --json --envelope`."""
+        results = similar(index, doc_id, limit=limit, offset=offset, include_duplicates=include_duplicates,
+                          collapse=not all_)
+        return JSONResponse(results.to_dict())
 
     @app.get("/api/analyze", response_model=AnalyzeOut, tags=["search"])
     def analyze_endpoint(text: str = Query(..., description="Text to analyze with the index's analyzer.")
@@ -146,7 +165,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ArsearchError)
     async def library_error(request: Request, exc: ArsearchError) -> JSONResponse:
-        return error(_STATUS_OF.get(type(exc), 500), str(exc))
+        status = next((_STATUS_OF[cls] for cls in type(exc).__mro__ if cls in _STATUS_OF), 500)
+        return error(status, str(exc))
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:

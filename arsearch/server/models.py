@@ -11,6 +11,12 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class DuplicateOut(BaseModel):
+    id: str
+    source: str
+    date: Optional[str] = Field(description="ISO 8601, or null.")
+
+
 class HitOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -24,6 +30,9 @@ class HitOut(BaseModel):
     path: str
     rank: int = Field(description="1-based, counted over the whole result (offset + 1 for the first hit).")
     highlights: list[list[int]] = Field(description="[start, end) character offsets of matched words in snippet.")
+    group: str = Field(description="Label of the hit's near-duplicate group (\"\" in an index before format 3).")
+    duplicate_count: int = Field(description="How many other documents are in the group.")
+    duplicates: list[DuplicateOut] = Field(description="The group's other documents, oldest first.")
 
 
 class FacetCountOut(BaseModel):

@@ -293,7 +293,7 @@ class ArsearchLibrary:
             for topic in topics:
                 text = topic.title if self.raw_titles else plain_query(topic.title)
                 try:
-                    results = search(ix, text, limit=limit, ranking=ranking, snippet_width=0)
+                    results = search(ix, text, limit=limit, ranking=ranking, snippet_width=0, collapse=False)
                 except QueryError:
                     failed += 1
                     run[topic.qid] = []

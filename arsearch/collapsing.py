@@ -1,0 +1,124 @@
+"""Collapsing near-duplicates at query time: one hit per group, with the group's other members.
+
+The ``group`` column (see :mod:`arsearch.grouping`) gives each document's group label.  :func:`collapsed_page`
+asks the ranking for more documents than a page needs until the page's groups are all known, keeps each group's
+best-scoring document, and :func:`duplicates_of` lists the group's other live documents from the ``group``
+postings and the id, source and date columns.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from arsearch.grouping import GROUP_FIELD
+
+#: The raw date column value of a document without a date.
+_NO_DATE = 2**64 - 1
+#: ``ranked(n)`` -> (the best ``n`` (docnum, score) pairs, best first; the number of matching documents).
+Ranked = Callable[[int], tuple[list[tuple[int, float]], int]]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Another document of a hit's near-duplicate group."""
+
+    id: str
+    source: str
+    date: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "source": self.source, "date": self.date.isoformat() if self.date else None}
+
+
+class Groups:
+    """The group columns of one searcher's reader; None from :meth:`of` for an index without groups."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._labels = reader.column_reader(GROUP_FIELD)
+        leaves = reader.leaf_readers()
+        self._leaves = [leaf for leaf, _ in leaves]
+        self._offsets = [offset for _, offset in leaves]
+        self._date_field = reader.schema["date"]
+        self._columns: dict[tuple[str, int], Any] = {}
+
+    @classmethod
+    def of(cls, searcher: Any) -> Groups | None:
+        reader = searcher.reader()
+        if GROUP_FIELD not in searcher.schema or not reader.has_column(GROUP_FIELD):
+            return None  # an index of format 2 or older, or an empty one
+        return cls(reader)
+
+    def label(self, docnum: int) -> str:
+        return str(self._labels[docnum])
+
+    def collapse(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The first (best) document of each group, in order."""
+        seen: set[str] = set()
+        kept = []
+        for docnum, score in ranked:
+            label = self.label(docnum)
+            if label not in seen:
+                seen.add(label)
+                kept.append((docnum, score))
+        return kept
+
+    def duplicates_of(self, docnum: int, exclude: frozenset[int] = frozenset()) -> tuple[Duplicate, ...]:
+        """The other live documents of ``docnum``'s group (and not in ``exclude``), oldest first."""
+        label = self.label(docnum).encode("utf-8")
+        reader = self._reader
+        if (GROUP_FIELD, label) not in reader:
+            return ()
+        others = [n for n in reader.postings(GROUP_FIELD, label).all_ids()
+                  if n != docnum and n not in exclude and not reader.is_deleted(n)]
+        found = [self._duplicate(n) for n in others]
+        return tuple(sorted(found, key=lambda d: (d.date or datetime.max, d.id)))
+
+    def members(self, docnum: int) -> frozenset[int]:
+        """Document numbers of ``docnum``'s group, itself included."""
+        label = self.label(docnum).encode("utf-8")
+        if (GROUP_FIELD, label) not in self._reader:
+            return frozenset({docnum})
+        return frozenset(n for n in self._reader.postings(GROUP_FIELD, label).all_ids()
+                         if not self._reader.is_deleted(n)) | {docnum}
+
+    def _value(self, name: str, docnum: int) -> Any:
+        """The raw column value of one document, read from its segment (Whoosh's multi-segment column reader
+        fails when a segment lacks the column, as the date column of a segment without dates)."""
+        index = bisect_right(self._offsets, docnum) - 1
+        key = (name, index)
+        if key not in self._columns:
+            leaf = self._leaves[index]
+            self._columns[key] = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
+        column = self._columns[key]
+        return None if column is None else column[docnum - self._offsets[index]]
+
+    def _duplicate(self, docnum: int) -> Duplicate:
+        raw_date = self._value("date", docnum)
+        date = None if raw_date in (None, _NO_DATE) else self._date_field.from_column_value(raw_date)
+        source = self._value("source", docnum)
+        return Duplicate(_text(self._value("id", docnum)), _text(source) if source else "", date)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def collapsed_page(ranked: Ranked, groups: Groups, offset: int, limit: int) -> tuple[list[tuple[int, float]], int]:
+    """The page ``[offset, offset + limit)`` of the collapsed ranking, and the number of matching documents.
+
+    Asks ``ranked`` for four times what the page needs, then more, until the page is full or the ranking is
+    exhausted: one group's copies rarely fill more than a few places.
+    """
+    want = offset + limit
+    n = want * 4 + 10
+    while True:
+        top, total = ranked(n)
+        kept = groups.collapse(top)
+        if len(kept) >= want or len(top) >= total or len(top) < n:
+            return kept[offset:want], total
+        n *= 4
