@@ -8,6 +8,7 @@ postings and the id, source and date columns.
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,16 +36,19 @@ class Duplicate:
 
 
 class Groups:
-    """The group columns of one searcher's reader; None from :meth:`of` for an index without groups."""
+    """The group columns of one searcher's reader; None from :meth:`of` for an index without groups.
+
+    A segment's ``group``, ``id`` and ``source`` columns are read whole the first time a search needs them and
+    kept while the segment reader lives (:data:`_COLUMNS`): building a Whoosh column reader reads the column's
+    table of offsets, which per search and per hit cost more than the collapsing itself.
+    """
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
-        self._labels = reader.column_reader(GROUP_FIELD)
         leaves = reader.leaf_readers()
         self._leaves = [leaf for leaf, _ in leaves]
         self._offsets = [offset for _, offset in leaves]
         self._date_field = reader.schema["date"]
-        self._columns: dict[tuple[str, int], Any] = {}
 
     @classmethod
     def of(cls, searcher: Any) -> Groups | None:
@@ -54,7 +58,7 @@ class Groups:
         return cls(reader)
 
     def label(self, docnum: int) -> str:
-        return str(self._labels[docnum])
+        return _text(self._value(GROUP_FIELD, docnum))
 
     def collapse(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """The first (best) document of each group, in order."""
@@ -87,14 +91,11 @@ class Groups:
                          if not self._reader.is_deleted(n)) | {docnum}
 
     def _value(self, name: str, docnum: int) -> Any:
-        """The raw column value of one document, read from its segment (Whoosh's multi-segment column reader
-        fails when a segment lacks the column, as the date column of a segment without dates)."""
+        """The raw column value of one document, from its segment's column (None if the segment has none:
+        Whoosh's multi-segment column reader fails when a segment lacks the column, as the date column of a
+        segment without dates)."""
         index = bisect_right(self._offsets, docnum) - 1
-        key = (name, index)
-        if key not in self._columns:
-            leaf = self._leaves[index]
-            self._columns[key] = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
-        column = self._columns[key]
+        column = _segment_column(self._leaves[index], name)
         return None if column is None else column[docnum - self._offsets[index]]
 
     def _duplicate(self, docnum: int) -> Duplicate:
@@ -102,6 +103,20 @@ class Groups:
         date = None if raw_date in (None, _NO_DATE) else self._date_field.from_column_value(raw_date)
         source = self._value("source", docnum)
         return Duplicate(_text(self._value("id", docnum)), _text(source) if source else "", date)
+
+
+#: Per segment reader: the raw values of the columns read so far, by name (None: the segment has no such column).
+_COLUMNS: weakref.WeakKeyDictionary[Any, dict[str, list[Any] | None]] = weakref.WeakKeyDictionary()
+
+
+def _segment_column(leaf: Any, name: str) -> list[Any] | None:
+    """Every raw value of a segment's column ``name``, read once per segment reader (segments never change)."""
+    columns = _COLUMNS.get(leaf)
+    if columns is None:
+        columns = _COLUMNS[leaf] = {}
+    if name not in columns:
+        columns[name] = list(leaf.column_reader(name, translate=False)) if leaf.has_column(name) else None
+    return columns[name]
 
 
 def _text(value: Any) -> str:
