@@ -1,6 +1,5 @@
 """The README is part of the product: its commands, its API example and the CLI must agree."""
 
-import os
 import re
 from pathlib import Path
 
