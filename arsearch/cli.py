@@ -254,8 +254,11 @@ def _print_results(results: SearchResults, render: Renderer, collapsed: bool = T
             render.block([(f"+{len(hit.duplicates)} similar from: {sources}", "dim")], indent=4)
         out.print()
     shown = f" (showing {results.hits[0].rank}–{results.hits[-1].rank})" if results.hits else ""
+    # ranks count stories, the total counts articles: say so when copies were folded into a hit
+    folded = "; copies folded into their story, --all lists them" \
+        if collapsed and any(hit.duplicates for hit in results.hits) else ""
     render.block([(f"{results.total} hits{shown} {what} ", "dim"), (results.query, None),
-                  (f" in {results.elapsed_ms:.1f} ms", "dim")])
+                  (f" in {results.elapsed_ms:.1f} ms{folded}", "dim")])
     if results.suggestion is not None:
         fixed = results.suggestion
         render.block([("Did you mean: ", "bold")] + [(p, "bold yellow" if m else None)

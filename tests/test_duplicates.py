@@ -231,10 +231,12 @@ def test_cli_collapses_and_all_shows_every_copy(copies_index: Index, arsearch: A
     text = arsearch("query", "الإنفلونزا", "--index", path)
     assert text.returncode == 0, text.stderr
     assert "+2 similar from: " in text.stdout and "3 hits (showing 1–1)" in text.stdout
+    assert "copies folded into their story, --all lists them" in text.stdout
     collapsed = json.loads(arsearch("query", "وزارة الصحة", "--index", path, "-n", "50", "--json").stdout)
     every = json.loads(arsearch("query", "وزارة الصحة", "--index", path, "-n", "50", "--json", "--all").stdout)
     assert len(collapsed) == 7 and len(every) == 9
-    assert "similar from" not in arsearch("query", "الإنفلونزا", "--index", path, "--all").stdout
+    listed = arsearch("query", "الإنفلونزا", "--index", path, "--all").stdout
+    assert "similar from" not in listed and "copies folded" not in listed and "3 hits (showing 1–3)" in listed
 
 
 def test_a_full_word_table_starts_again_without_changing_the_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
