@@ -87,6 +87,11 @@ def _print_error(message: str, code: int, as_json: bool) -> None:
         err.print(Text.assemble(("error:", "bold red"), " ", message))
 
 
+def _check_bidi(bidi: str) -> None:
+    if bidi not in ("auto", "on", "off"):
+        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+
+
 def _index_path(index: Optional[Path]) -> Path:
     return index if index is not None else default_index_path()
 
@@ -191,8 +196,7 @@ def query_command(
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
     since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
     order = check_sort(sort)
-    if bidi not in ("auto", "on", "off"):
-        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+    _check_bidi(bidi)
     with Index.open(_index_path(index)) as ix:
         if batch is not None:
             if facets:
@@ -296,8 +300,7 @@ def similar_command(
     show_all: bool = AllOption,
 ) -> None:
     """Related stories: documents that share the most telling words of DOC_ID (more-like-this)."""
-    if bidi not in ("auto", "on", "off"):
-        raise QueryError(f"unknown --bidi mode {bidi!r}: use auto, on or off")
+    _check_bidi(bidi)
     with Index.open(_index_path(index)) as ix:
         results = similar(ix, doc_id, limit=limit, offset=offset, include_duplicates=include_duplicates,
                           collapse=not show_all)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from arsearch.facets import NO_DATE, segment_dates
 from arsearch.grouping import GROUP_FIELD
 
-#: The raw date column value of a document without a date.
-_NO_DATE = 2**64 - 1
 #: ``ranked(n)`` -> (the best ``n`` (docnum, score) pairs, best first; the number of matching documents).
 Ranked = Callable[[int], tuple[list[tuple[int, float]], int]]
 
@@ -73,22 +72,21 @@ class Groups:
 
     def duplicates_of(self, docnum: int, exclude: frozenset[int] = frozenset()) -> tuple[Duplicate, ...]:
         """The other live documents of ``docnum``'s group (and not in ``exclude``), oldest first."""
-        label = self.label(docnum).encode("utf-8")
-        reader = self._reader
-        if (GROUP_FIELD, label) not in reader:
-            return ()
-        others = [n for n in reader.postings(GROUP_FIELD, label).all_ids()
-                  if n != docnum and n not in exclude and not reader.is_deleted(n)]
+        others = [n for n in self._live_members(docnum) if n != docnum and n not in exclude]
         found = [self._duplicate(n) for n in others]
         return tuple(sorted(found, key=lambda d: (d.date or datetime.max, d.id)))
 
     def members(self, docnum: int) -> frozenset[int]:
         """Document numbers of ``docnum``'s group, itself included."""
+        return frozenset(self._live_members(docnum)) | {docnum}
+
+    def _live_members(self, docnum: int) -> list[int]:
+        """The live documents whose group is ``docnum``'s, from the ``group`` postings."""
         label = self.label(docnum).encode("utf-8")
-        if (GROUP_FIELD, label) not in self._reader:
-            return frozenset({docnum})
-        return frozenset(n for n in self._reader.postings(GROUP_FIELD, label).all_ids()
-                         if not self._reader.is_deleted(n)) | {docnum}
+        reader = self._reader
+        if (GROUP_FIELD, label) not in reader:
+            return []
+        return [n for n in reader.postings(GROUP_FIELD, label).all_ids() if not reader.is_deleted(n)]
 
     def _value(self, name: str, docnum: int) -> Any:
         """The raw column value of one document, from its segment's column (None if the segment has none:
@@ -99,8 +97,9 @@ class Groups:
         return None if column is None else column[docnum - self._offsets[index]]
 
     def _duplicate(self, docnum: int) -> Duplicate:
-        raw_date = self._value("date", docnum)
-        date = None if raw_date in (None, _NO_DATE) else self._date_field.from_column_value(raw_date)
+        index = bisect_right(self._offsets, docnum) - 1
+        raw_date = segment_dates(self._leaves[index])[docnum - self._offsets[index]]
+        date = None if raw_date == NO_DATE else self._date_field.from_column_value(raw_date)
         source = self._value("source", docnum)
         return Duplicate(_text(self._value("id", docnum)), _text(source) if source else "", date)
 

@@ -128,6 +128,12 @@ class GroupTracker:
         member = self._members.get(doc_id)
         return from_bytes(member.sketch) if member else ()
 
-    def groups(self) -> Counter[str]:
-        """Live documents per label."""
-        return Counter(self._sizes)
+
+def group_sizes(reader: Any) -> Counter[str]:
+    """Live documents per group label, read from the ``group`` column alone (no sketches)."""
+    sizes: Counter[str] = Counter()
+    for segment, _ in reader.leaf_readers():
+        if segment.doc_count() and segment.has_column(GROUP_FIELD):
+            labels = segment.column_reader(GROUP_FIELD)
+            sizes.update(labels[docnum] for docnum in segment.all_doc_ids())
+    return sizes

@@ -24,7 +24,7 @@ from arsearch import __version__
 from arsearch.analysis import ANALYZER_VERSION, Analyzer, AnalyzerSettings, Token
 from arsearch.atomic import write_json_atomically
 from arsearch.documents import Document
-from arsearch.grouping import GroupTracker
+from arsearch.grouping import GroupTracker, group_sizes
 from arsearch.near_duplicates import sketch, to_bytes
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.interrupts import deferred_interrupt
@@ -469,7 +469,7 @@ class Index:
     def _group_counts(self, searcher: WhooshSearcher) -> dict[str, int]:
         if not self.has_groups:
             return {"duplicate_groups": 0, "grouped_documents": 0}
-        sizes = GroupTracker.load(searcher.reader()).groups()
+        sizes = group_sizes(searcher.reader())
         shared = [n for n in sizes.values() if n > 1]
         return {"duplicate_groups": len(shared), "grouped_documents": sum(shared)}
 

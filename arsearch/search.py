@@ -23,7 +23,7 @@ from arsearch.schema import QUERY_FIELDS, TEXT_FIELDS
 from arsearch.ordering import DEFAULT_HALF_LIFE_DAYS, Scored, Sort, by_date, by_relevance, check_sort, \
     recency_boosted
 from arsearch.scoring import BagOfTerms, all_documents, bag_of_terms, top_documents
-from arsearch.spelling import Suggestion, suggest_query
+from arsearch.spelling import Suggestion, has_unknown_term, suggest_query
 
 Operator = Literal["or", "and"]
 Engine = Literal["auto", "whoosh"]
@@ -387,18 +387,12 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
         hits = [make_hit(index, s, docnum, score, rank, terms, snippet_width, groups)
                 for rank, (docnum, score) in enumerate(page, start=offset + 1)]
         # the speller corrects only words unknown to the index: when every term is known it has nothing to do
-        suggest = suggest and _has_unknown_term(s.reader(), terms)
+        suggest = suggest and has_unknown_term(s.reader(), terms)
     suggestion = suggest_query(index, text, lambda fixed: search(
         index, fixed, limit=1, since=since, until=until, ranking=ranking, snippet_width=0, engine=engine,
         sources=sources, suggest=False).total) if suggest else None
     return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets,
                          suggestion)
-
-
-def _has_unknown_term(reader: Any, terms: frozenset[str]) -> bool:
-    """Whether a query term is in neither the titles nor the contents (what :mod:`arsearch.spelling` calls
-    unknown); a membership test stops at the first segment that has the term."""
-    return any(not any((fieldname, term) in reader for fieldname in TEXT_FIELDS) for term in terms)
 
 
 def _collapsed(searcher: Any, query: wq.Query, filters: Filters, ranking: Ranking, engine: Engine, groups: Groups,

@@ -136,6 +136,16 @@ SURFACE_DOCUMENTS = 5
 MAX_RESPELLING = 1
 
 
+#: The fields whose terms are the vocabulary: a word is unknown when its term is in neither.
+VOCABULARY_FIELDS = ("content", "title")
+
+
+def has_unknown_term(reader: Any, terms: Iterable[str]) -> bool:
+    """Whether one of ``terms`` is unknown to the index, the only case :func:`suggest_query` corrects (a membership
+    test stops at the first segment that has the term: far cheaper than a suggestion's frequencies)."""
+    return any(not any((fieldname, term) in reader for fieldname in VOCABULARY_FIELDS) for term in terms)
+
+
 class IndexVocabulary:
     """The terms of an index's ``title`` and ``content`` fields, read through one Whoosh searcher."""
 
@@ -147,13 +157,13 @@ class IndexVocabulary:
     def frequency(self, term: str) -> int:
         """Documents with ``term`` in their content (in their title, for a term of titles only)."""
         reader = self._reader
-        for fieldname in ("content", "title"):
+        for fieldname in VOCABULARY_FIELDS:
             if (fieldname, term) in reader:  # much faster than doc_frequency for the many unknown candidates
                 return int(reader.doc_frequency(fieldname, term))
         return 0
 
     def surfaces(self, term: str) -> list[str]:
-        fieldname = next((f for f in ("content", "title") if (f, term) in self._reader), None)
+        fieldname = next((f for f in VOCABULARY_FIELDS if (f, term) in self._reader), None)
         if fieldname is None:
             return []
         docnums = []
