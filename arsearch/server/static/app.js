@@ -5,17 +5,6 @@
 const PAGE_SIZE = 10;
 const MAX_OFFSET = 10000;
 const $ = (id) => document.getElementById(id);
-// Parameters /api/search accepts, read from /openapi.json: controls for the others stay hidden.
-let accepted = new Set(["q", "limit", "offset", "since", "until"]);
-
-async function readAcceptedParameters() {
-  try {
-    const spec = await (await fetch("/openapi.json")).json();
-    accepted = new Set((spec.paths["/api/search"].get.parameters || []).map((p) => p.name));
-  } catch (e) { /* keep the defaults */ }
-  for (const label of document.querySelectorAll("[data-param]")) label.hidden = !accepted.has(label.dataset.param);
-}
-
 function formFromUrl() {
   const params = new URLSearchParams(location.search);
   $("q").value = params.get("q") || "";
@@ -31,11 +20,9 @@ function paramsFromForm(offset) {
   const params = new URLSearchParams();
   params.set("q", $("q").value.trim());
   for (const name of ["since", "until"]) if ($(name).value) params.set(name, $(name).value);
-  if (accepted.has("source")) {
-    for (const source of $("source").value.split(/[\s,،]+/).filter(Boolean)) params.append("source", source);
-  }
-  if (accepted.has("sort") && $("sort").value !== "relevance") params.set("sort", $("sort").value);
-  if (accepted.has("all") && $("all").checked) params.set("all", "true");
+  for (const source of $("source").value.split(/[\s,،]+/).filter(Boolean)) params.append("source", source);
+  if ($("sort").value !== "relevance") params.set("sort", $("sort").value);
+  if ($("all").checked) params.set("all", "true");
   if (offset > 0) params.set("offset", String(offset));
   return params;
 }
@@ -51,7 +38,7 @@ async function run(params, remember) {
   setStatus("جارٍ البحث…");
   const api = new URLSearchParams(params);
   api.set("limit", String(PAGE_SIZE));
-  if (accepted.has("facets")) api.set("facets", "true");
+  api.set("facets", "true");
   let data;
   try {
     const response = await fetch("/api/search?" + api);
@@ -145,20 +132,17 @@ function renderHit(hit) {
   return item;
 }
 
-// `duplicates`: a count, or a list of {id, title, source, date, url} of near-copies folded into this hit.
+// `duplicates`: the {id, source, date} of the near-copies folded into this hit.
 function renderDuplicates(duplicates) {
-  if (typeof duplicates === "number" && duplicates > 0) {
-    return element("div", "duplicates", `و${duplicates} نسخ مشابهة من الخبر`);
-  }
-  if (!Array.isArray(duplicates) || !duplicates.length) return null;
-  const list = element("ul", "", ...duplicates.map((d) => element("li", "", d.title || d.id, " — ", describe(d))));
+  if (!duplicates || !duplicates.length) return null;
+  const list = element("ul", "", ...duplicates.map((d) => element("li", "", d.id, " — ", describe(d))));
   return element("details", "duplicates", element("summary", "", `${duplicates.length} نسخ مشابهة من الخبر`), list);
 }
 
-// `suggestion`: a query string (or {query} / {text}) to offer instead of the one typed.
+// `suggestion`: {query, total}, a corrected query to offer instead of the one typed, or null.
 function renderSuggestion(suggestion) {
-  const text = typeof suggestion === "string" ? suggestion : suggestion && (suggestion.query || suggestion.text);
-  if (!text) return;
+  if (!suggestion) return;
+  const text = suggestion.query;
   const link = $("suggestion").querySelector("a");
   link.textContent = text;
   link.onclick = (event) => {
@@ -175,7 +159,7 @@ const FACETS_SHOWN = 10;
 // What clicking a facet value does: a source becomes the source filter, a month or a day the date filters.
 function facetFilter(name, value) {
   if (value === null || value === undefined) return null;
-  if (name === "source") return accepted.has("source") ? () => { $("source").value = String(value); } : null;
+  if (name === "source") return () => { $("source").value = String(value); };
   const month = /^(\d{4})-(\d{2})$/.exec(value);
   if (name === "month" && month) {
     const last = new Date(Number(month[1]), Number(month[2]), 0).getDate();
@@ -200,14 +184,11 @@ function facetItem(name, { value, count }) {
 }
 
 // `facets`: {name: [{value, count}, ...]} (value null: documents without one), as SearchResults.facets gives
-// them, or {name: {value: count}}. The first FACETS_SHOWN values of each are listed, the rest folded.
+// them. The first FACETS_SHOWN values of each are listed, the rest folded.
 function renderFacets(facets) {
-  if (!facets || typeof facets !== "object") return;
+  if (!facets) return;
   const box = $("facets");
-  for (const [name, values] of Object.entries(facets)) {
-    const rows = Array.isArray(values)
-      ? values.map((v) => (Array.isArray(v) ? { value: v[0], count: v[1] } : v))
-      : Object.entries(values || {}).map(([value, count]) => ({ value, count }));
+  for (const [name, rows] of Object.entries(facets)) {
     if (!rows.length) continue;
     const items = rows.map((row) => facetItem(name, row));
     box.append(element("h3", "", FACET_NAMES[name] || name), element("ul", "", ...items.slice(0, FACETS_SHOWN)));
@@ -219,20 +200,17 @@ function renderFacets(facets) {
   box.hidden = !box.childElementCount;
 }
 
-async function start() {
+function start() {
   const initial = formFromUrl();
-  // a search typed before the parameters are known waits for them, so it is sent with all of its filters
-  const ready = readAcceptedParameters();
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
-    ready.then(() => run(paramsFromForm(0), true));
+    run(paramsFromForm(0), true);
   });
   for (const id of ["since", "until", "sort", "all"]) $(id).addEventListener("change", () => {
-    if ($("q").value.trim()) ready.then(() => run(paramsFromForm(0), true));
+    if ($("q").value.trim()) run(paramsFromForm(0), true);
   });
-  window.addEventListener("popstate", () => ready.then(() => run(formFromUrl(), false)));
-  await ready;
-  if (latest === 0) run(initial, false);  // unless a search was started meanwhile
+  window.addEventListener("popstate", () => run(formFromUrl(), false));
+  run(initial, false);
 }
 
 start();
