@@ -1,16 +1,13 @@
-"""arsearch: full-text search for Arabic news."""
+"""arsearch: full-text search for Arabic news.  This module is the public API; nothing inside the package
+imports it."""
 
-__version__ = "0.1.0"
+from arsearch.version import VERSION as __version__
 
-from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize  # noqa: E402
-from arsearch.documents import Document  # noqa: E402
-from arsearch.facets import FacetCount, Facets  # noqa: E402
-from arsearch.highlight import Snippet  # noqa: E402
-from arsearch.index import Index, IndexStats, IndexWriter  # noqa: E402
-from arsearch.collapsing import Duplicate  # noqa: E402
-from arsearch.search import Hit, Ranking, SearchResults, search  # noqa: E402
-from arsearch.spelling import Suggestion  # noqa: E402
-from arsearch.similar import similar  # noqa: E402
+from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize
+from arsearch.documents import Document
+from arsearch.index import Index, IndexStats, IndexWriter
+from arsearch.search import (Duplicate, FacetCount, Facets, Hit, Ranking, SearchResults, Snippet, Suggestion,
+                             search, similar)
 
 
 def __getattr__(name: str) -> object:

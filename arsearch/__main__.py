@@ -1,6 +1,6 @@
 """``python -m arsearch``: the same as the ``arsearch`` command."""
 
-from arsearch.cli import main
+from arsearch.interfaces.cli import main
 
 if __name__ == "__main__":
     main()

@@ -1,49 +1,56 @@
-"""Every error arsearch raises on purpose. The CLI turns each into a one-line message and an exit code."""
+"""Every error arsearch raises on purpose, with the facts an interface needs to say what to do about it.
+
+The messages state what is wrong; the interfaces add how to fix it in their own terms (the CLI names its options
+and picks the exit code, the HTTP API the status).
+"""
 
 from __future__ import annotations
 
 
 class ArsearchError(Exception):
-    """Base class; ``exit_code`` is what the CLI exits with."""
-
-    exit_code = 1
+    """Base class."""
 
 
 class IndexNotFoundError(ArsearchError):
-    """The folder does not exist or holds no arsearch index."""
+    """The folder does not exist or holds no arsearch index (``path``); ``is_file``: it is a file."""
 
-    exit_code = 3
+    def __init__(self, message: str, *, path: str = "", missing: bool = False, is_file: bool = False) -> None:
+        super().__init__(message)
+        self.path = path
+        #: Nothing is there at all (an index can be created there).
+        self.missing = missing
+        self.is_file = is_file
 
 
 class IndexFormatError(ArsearchError):
-    """The index was written by another arsearch format or other analyzer settings."""
+    """The index was written by another arsearch format or other analyzer settings, or is damaged;
+    ``rebuild``: building it again from its files mends it; ``upgrade``: a newer arsearch reads it."""
 
-    exit_code = 4
+    def __init__(self, message: str, *, rebuild: bool = False, upgrade: bool = False) -> None:
+        super().__init__(message)
+        self.rebuild = rebuild
+        self.upgrade = upgrade
 
 
 class IndexLockedError(ArsearchError):
-    """Another process is writing to the index."""
+    """Another process is writing to the index; ``waited``: the seconds this one waited for it."""
 
-    exit_code = 5
+    def __init__(self, message: str, *, waited: float = 0.0) -> None:
+        super().__init__(message)
+        self.waited = waited
 
 
 class QueryError(ArsearchError):
     """The query cannot be understood (unknown field, nothing to search for, bad date)."""
 
-    exit_code = 2
-
 
 class InputError(ArsearchError):
-    """Nothing usable could be read from the paths given to ``arsearch index``."""
-
-    exit_code = 6
+    """Nothing usable could be read from the paths given to index."""
 
 
 class Interrupted(ArsearchError):
-    """Ctrl-C during ``arsearch index``; the message says what was committed and what was discarded."""
-
-    exit_code = 130
+    """Ctrl-C while indexing; the message says what was committed and what was discarded."""
 
 
 class DocumentNotFoundError(QueryError):
-    """No document has the id given (``arsearch similar``)."""
+    """No document has the id given (``similar``)."""

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from arsearch import Index, search  # noqa: E402
 from arsearch.analysis import normalize  # noqa: E402
 from arsearch.analysis.tokenize import TOKEN_RE  # noqa: E402
-from arsearch.spelling import (  # noqa: E402
+from arsearch.search.spelling import (  # noqa: E402
     UNIFORM_COSTS, IndexVocabulary, Policy, Speller, correct_query, keyboard_neighbours,
 )
 

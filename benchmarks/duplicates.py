@@ -43,8 +43,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from arsearch import Index, normalize  # noqa: E402
-from arsearch.grouping import GroupTracker  # noqa: E402
-from arsearch.near_duplicates import DEFAULT_THRESHOLD, similarity  # noqa: E402
+from arsearch.index.grouping import GroupTracker  # noqa: E402
+from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, similarity  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = Path("/tmp/arsearch-duplicates")

@@ -38,7 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, search  # noqa: E402
-from arsearch.ordering import DEFAULT_HALF_LIFE_DAYS  # noqa: E402
+from arsearch.search.ordering import DEFAULT_HALF_LIFE_DAYS  # noqa: E402
 from arsearch.search import QueryCompiler  # noqa: E402
 from benchmarks import fts5_peer  # noqa: E402
 from benchmarks.speed import DEFAULT_CORPUS, cli_env, loadavg, prepare, sample_queries  # noqa: E402

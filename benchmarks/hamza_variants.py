@@ -18,7 +18,7 @@ from arsearch.analysis.chars import HAMZA, WAW, WAW_HAMZA, YEH, YEH_HAMZA
 from arsearch.analysis.normalize import normalize
 from arsearch.analysis.tokenize import tokenize
 from arsearch.documents import Document
-from arsearch.sources import discover, read_documents
+from arsearch.ingest.sources import discover, read_documents
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "saudinewsnet"
 #: Undo arsearch's own fold so both options start from the same vocabulary.

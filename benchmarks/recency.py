@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, Ranking, search  # noqa: E402
-from arsearch.facets import NO_DATE, date_range, document_dates  # noqa: E402
-from arsearch.ordering import by_relevance, recency_boosted  # noqa: E402
-from arsearch.scoring import all_documents, bag_of_terms  # noqa: E402
+from arsearch.search.facets import NO_DATE, date_range, document_dates  # noqa: E402
+from arsearch.search.ordering import by_relevance, recency_boosted  # noqa: E402
+from arsearch.engine.whoosh.scoring import all_documents, bag_of_terms  # noqa: E402
 from arsearch.search import _SCORED_FIELDS, QueryCompiler  # noqa: E402
 from benchmarks.evaluation.corpus import deduplicate, read_records  # noqa: E402
 from benchmarks.evaluation.engines import REPO_ROOT  # noqa: E402

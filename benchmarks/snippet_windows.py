@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, search  # noqa: E402
-from arsearch.highlight import _best_window, _window_bounds, match_spans  # noqa: E402
+from arsearch.search.highlight import _best_window, _window_bounds, match_spans  # noqa: E402
 
 SEED = 11
 WIDTH = 220

@@ -24,7 +24,7 @@ from pathlib import Path
 from arsearch.analysis.normalize import normalize
 from arsearch.analysis.tokenize import tokenize
 from arsearch.documents import Document
-from arsearch.sources import discover, read_documents
+from arsearch.ingest.sources import discover, read_documents
 
 MIN_COUNT = 3
 DEFINITE_SHARE = 0.05

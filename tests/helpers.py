@@ -9,8 +9,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from arsearch.index import Index
+from arsearch.ingest import index_paths
 
 ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+#: The SaudiNewsNet corpus beside the checkout; tests that need it are marked ``corpus`` and skip without it.
+CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 WORDS = ("قصف قاعدة صواريخ العراق سوريا الحشد المقاومة كونيكو وزارة الصحة حملة تطعيم الرياض فريق مباراة "
          "اقتصاد نفط أسعار الأمطار السيول مجلس الشورى الطلاب الجامعة").split()
@@ -67,3 +74,76 @@ def write_corpus(folder: Path, documents: int, per_file: int, *, seed: int = 0) 
             }, ensure_ascii=False))
         (folder / f"part-{start // per_file:04d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return ids
+
+
+#: Ids of the two seed articles when the ``seeds`` folder itself is indexed (text files: "<folder>/<file>").
+SEED_FACTIONS = "seeds/konico-iraqi-factions-rocket-attack.txt"
+SEED_RESISTANCE = "seeds/konico-islamic-resistance-claims-attack.txt"
+
+#: A small synthetic news corpus. Every content mentions المملكة; dates use the formats news dumps use.
+NEWS_RECORDS: list[dict[str, Any]] = [
+    {
+        "id": "n1",
+        "title": "وزارة الصحة تطلق حملة تطعيم ضد الإنفلونزا",
+        "content": "أعلنت وزارة الصحة في المملكة اليوم عن حملة تطعيم جديدة ضد الإنفلونزا تشمل جميع المناطق، "
+                   "وقالت الوزارة إن المستشفيات جاهزة لاستقبال المراجعين.",
+        "date": "2015-01-10",
+        "source": "SPA",
+        "url": "https://example.com/news/n1",
+        "author": "فريق التحرير",
+    },
+    {
+        "id": "n2",
+        "title": "أمطار غزيرة تغلق طرق جدة",
+        "content": "هطلت أمطار غزيرة على مدينة جدة في المملكة وتسببت في إغلاق عدد من الطرق الرئيسية، "
+                   "وقال الدفاع المدني إن فرقه تعمل على مدار الساعة.",
+        "date": "2015/03/05",
+        "source": "Okaz",
+        "url": "https://example.com/news/n2",
+    },
+    {
+        "id": "n3",
+        "title": "المنتخب يفوز في مباراة ودية",
+        "content": "فاز منتخب المملكة على نظيره العراقي بهدفين في مباراة ودية أقيمت في الرياض مساء أمس.",
+        "date": "2016-06-20T10:00:00",
+        "source": "Alriyadh",
+        "url": "https://example.com/news/n3",
+    },
+    {
+        "id": "n4",
+        "title": "افتتاح مستشفى جديد في جدة",
+        "content": "افتتح أمير المنطقة مستشفى جديدا في جدة بسعة ثلاثمئة سرير، ضمن خطة وزارة الصحة لتطوير "
+                   "الخدمات في المملكة.",
+        "date": "2016-11-02 09:15:00",
+        "source": "SPA",
+        "url": "https://example.com/news/n4",
+    },
+    {
+        "id": "n5",
+        "title": "قمة اقتصادية في الرياض",
+        "content": "تستضيف الرياض قمة اقتصادية يشارك فيها وزراء من دول المملكة والخليج لبحث التعاون التجاري.",
+        "date": "2017-02-14T08:30:00Z",
+        "source": "Sabq",
+        "url": "https://example.com/news/n5",
+    },
+]
+NEWS_IDS = [r["id"] for r in NEWS_RECORDS]
+
+
+def write_news_corpus(folder: Path, records: list[dict[str, Any]] = NEWS_RECORDS) -> Path:
+    """Spread ``records`` over a JSONL file, a JSON array and a single JSON object."""
+    folder.mkdir(parents=True, exist_ok=True)
+    first, middle, last = records[:2], records[2:-1], records[-1]
+    (folder / "2015.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in first), encoding="utf-8")
+    (folder / "2016.json").write_text(json.dumps(middle, ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "2017.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def build_index(index_dir: Path, *paths: Path, **settings: Any) -> Path:
+    """Create an index at ``index_dir`` from ``paths`` through the Python API; returns ``index_dir``."""
+    with Index.create(index_dir, **settings) as ix:
+        report = index_paths(ix, list(paths))
+    assert report.skipped == [], report.skipped
+    return index_dir

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import SEEDS, write_news_corpus
+from helpers import SEEDS, write_news_corpus
 from helpers import start_cli, write_corpus
 
 from arsearch.index import Index

@@ -60,6 +60,11 @@ class Token:
     position: int
     stopword: bool
 
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of a token in ``arsearch analyze --json`` and ``GET /api/analyze``."""
+        return {"term": self.term, "surface": self.surface, "start": self.start, "end": self.end,
+                "position": self.position, "stopword": self.stopword}
+
 
 class Analyzer:
     """Turns text into terms.  Term computation is memoized per surface form (news vocabulary is Zipfian)."""

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from arsearch.analysis.analyzer import ANALYZER_VERSION
 from arsearch.index import INDEX_FORMAT
-from arsearch.schema import DEFAULT_LEAD_WEIGHT
+from arsearch.engine.api import DEFAULT_LEAD_WEIGHT
 from benchmarks.evaluation.corpus import Article
 from benchmarks.evaluation.sample import Topic, plain_query
 
@@ -213,7 +213,7 @@ def arsearch_env() -> dict[str, str]:
 
 
 #: ``python -c`` rather than the ``arsearch`` script, so the checkout's package is used whatever is installed.
-ARSEARCH_CLI = [sys.executable, "-c", "import sys; from arsearch.cli import main; sys.argv[0] = 'arsearch'; main()"]
+ARSEARCH_CLI = [sys.executable, "-c", "import sys; from arsearch.interfaces.cli import main; sys.argv[0] = 'arsearch'; main()"]
 
 _TREC_LINE = re.compile(r"^\S+ Q0 \S+ \d+ \S+ \S+$")
 

@@ -1,0 +1,313 @@
+"""The engine contract (:mod:`arsearch.engine.api`) on a Whoosh index folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import weakref
+from bisect import bisect_right
+from collections.abc import Collection, Iterator, Sequence
+from array import array
+from pathlib import Path
+from typing import Any
+
+import whoosh.index
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+from arsearch.engine.api import BagOfTerms, Bm25, EngineStats, Layout, Query, Scored, StoredDocument
+from arsearch.engine.whoosh.columns import values_of
+from arsearch.engine.whoosh.merging import merge_bounded
+from arsearch.engine.whoosh.queries import to_whoosh
+from arsearch.engine.whoosh.schema import build_schema
+from arsearch.engine.whoosh.scoring import all_documents, top_documents
+from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter
+from arsearch.errors import IndexFormatError, IndexLockedError
+
+#: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
+_TOC_TEMP_RE = re.compile(r"^_MAIN_\d+\.toc\.")
+_TOC_RE = re.compile(r"^_MAIN_\d+\.toc$")
+#: Tries at a searcher whose files are all open while commits keep coming (see ``WhooshEngine._fresh_searcher``).
+_OPEN_ATTEMPTS = 5
+
+
+class WhooshKind:
+    name = "whoosh"
+    #: Whoosh's own write lock: removing it while another process holds it would let a second writer in.
+    kept_on_rebuild = frozenset({"MAIN_WRITELOCK"})
+
+    def exists(self, path: Path) -> bool:
+        """Whether the folder holds a Whoosh TOC, without reading it (``whoosh.index.exists_in`` reads it and
+        raises on a damaged one)."""
+        try:
+            return any(_TOC_RE.match(name) for name in os.listdir(path))
+        except OSError:
+            return False
+
+    def create(self, path: Path, layout: Layout) -> WhooshEngine:
+        return WhooshEngine(path, whoosh.index.create_in(str(path), build_schema(layout)))
+
+    def open(self, path: Path, layout: Layout) -> WhooshEngine:
+        try:
+            engine = WhooshEngine(path, whoosh.index.open_dir(str(path), schema=build_schema(layout)))
+            engine.snapshot()  # reads the TOC and opens the segments, so damage shows here, not mid-query
+        except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
+            raise IndexFormatError(f"cannot open the index at {path}, it is damaged ({type(exc).__name__}: {exc})",
+                                   rebuild=True) from exc
+        return engine
+
+
+class WhooshEngine:
+    """An open Whoosh index; one searcher per thread.
+
+    A Whoosh reader reads its files by seek-then-read on shared file objects, so two threads searching through
+    one reader corrupt each other's reads (checked: "Block tag error", zlib errors).  A changed index gets a new
+    searcher, not ``Searcher.refresh()``: whoosh-reloaded 2.7.5's refresh adds the old reader's segments to the
+    new ones, so after a merge it counts documents twice (checked: 11 instead of 6), and it fails on an index
+    that was empty.  The old searcher is left to the garbage collector, so a snapshot still held by the caller
+    keeps working on its commit.
+    """
+
+    def __init__(self, path: Path, ix: whoosh.index.FileIndex) -> None:
+        self.path = path
+        self.whoosh = ix
+        self._local = threading.local()
+        self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
+        self._searchers_lock = threading.Lock()
+
+    def snapshot(self) -> WhooshSnapshot:
+        current: WhooshSnapshot | None = getattr(self._local, "snapshot", None)
+        if current is not None and current.is_current():
+            return current
+        fresh = WhooshSnapshot(self._fresh_searcher(), self.whoosh)
+        self._local.snapshot = fresh
+        with self._searchers_lock:
+            if current is not None:
+                self._searchers.discard(current.searcher)
+            self._searchers.add(fresh.searcher)
+        return fresh
+
+    def _fresh_searcher(self) -> Searcher:
+        """A new searcher with every column file of its segments already open.
+
+        A writer deletes the files of the segments it merged away as soon as it commits. Files a searcher has open
+        stay readable, but Whoosh opens column files on first use, so a search that began before such a commit
+        failed on a column it had not read yet (TypeError in ``stored_fields``, seen under load in
+        benchmarks/server_load.py). If the index changes while the files are being opened, some may be gone:
+        start again on the new commit."""
+        for _ in range(_OPEN_ATTEMPTS):
+            searcher = self.whoosh.searcher()
+            try:
+                open_column_files(searcher, self.whoosh.storage.list())
+                if searcher.up_to_date():
+                    return searcher
+            except OSError:
+                pass
+            searcher.close()
+        return self.whoosh.searcher()
+
+    def writer(self, *, procs: int = 1, memory_mb: int = 256) -> WhooshWriter:
+        return WhooshWriter(self, procs=procs, memory_mb=memory_mb)
+
+    def generation(self) -> int:
+        return int(self.whoosh.latest_generation())
+
+    def segment_count(self) -> int:
+        return len(self.whoosh._segments())
+
+    def close(self) -> None:
+        with self._searchers_lock:
+            for searcher in list(self._searchers):
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
+        self.whoosh.close()
+
+
+class WhooshWriter:
+    def __init__(self, engine: WhooshEngine, *, procs: int, memory_mb: int) -> None:
+        for child in engine.path.iterdir():  # temporary TOC files of a killed writer (Whoosh removes its segments)
+            if _TOC_TEMP_RE.match(child.name):
+                child.unlink(missing_ok=True)
+        # compound=False: Whoosh opens a compound segment by copying each of its files into a BytesIO (0.4 s for
+        # the 12 segments of the full corpus, on every open); separate files are read in place.
+        kwargs: dict[str, Any] = {"limitmb": memory_mb, "compound": False}
+        if procs > 1:
+            kwargs.update(procs=procs, multisegment=True)
+        writer_class = FastMpWriter if procs > 1 else FastSegmentWriter
+        try:
+            self._writer: SegmentWriter = writer_class(engine.whoosh, **kwargs)
+        except LockError as exc:
+            raise IndexLockedError(f"index {engine.path} is being updated by another program that holds Whoosh's "
+                                   f"write lock (MAIN_WRITELOCK)") from exc
+
+    def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
+        document = stored.document
+        extra: dict[str, Any] = {} if stored.group is None else {"group": stored.group, "sketch": stored.sketch}
+        write = self._writer.update_document if replace else self._writer.add_document
+        write(
+            **extra,
+            id=document.id,
+            title=document.title,
+            content=document.content,
+            author=document.author,
+            date=document.date,
+            source=document.source,
+            url=document.url,
+            path=document.path,
+            fingerprint=document.fingerprint(),
+        )
+
+    def delete(self, doc_id: str) -> None:
+        self._writer.delete_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        self._writer.commit(mergetype=merge_bounded)
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+class WhooshSnapshot:
+    """One Whoosh searcher (one commit), used by one thread."""
+
+    def __init__(self, searcher: Searcher, ix: whoosh.index.FileIndex) -> None:
+        self.searcher = searcher
+        self._ix = ix
+        self._reader = searcher.reader()
+        leaves = self._reader.leaf_readers()
+        self._leaves = [leaf for leaf, _ in leaves]
+        self._offsets = [offset for _, offset in leaves]
+        self._weighted: dict[Bm25, Searcher] = {}
+
+    def _scoring(self, bm25: Bm25) -> Searcher:
+        """A searcher on the same reader that scores by ``bm25`` (phrase matchers read it from the context)."""
+        found = self._weighted.get(bm25)
+        if found is None:
+            weighting = BM25F(B=bm25.b, K1=bm25.k1)
+            found = self._weighted[bm25] = Searcher(self._reader, weighting=weighting, closereader=False)
+        return found
+
+    def is_current(self) -> bool:
+        return bool(self.searcher.up_to_date())
+
+    def doc_count(self) -> int:
+        return int(self.searcher.doc_count())
+
+    def doc_count_all(self) -> int:
+        return int(self.searcher.doc_count_all())
+
+    def stats(self) -> EngineStats:
+        documents = self.doc_count()
+        return EngineStats(documents=documents, deleted=self.doc_count_all() - documents,
+                           terms=sum(1 for _ in self._reader.all_terms()), segments=len(self._ix._segments()))
+
+    def has_term(self, field: str, text: str) -> bool:
+        return (field, text) in self._reader
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return int(self._reader.doc_frequency(field, text))
+
+    def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
+        reader = self._reader
+        if (field, text) not in reader:
+            return []
+        found = []
+        for docnum in reader.postings(field, text).all_ids():
+            if not reader.is_deleted(docnum):
+                found.append(docnum)
+                if len(found) == limit:
+                    break
+        return found
+
+    def field_terms(self, field: str) -> list[str]:
+        return sorted({t.decode("utf-8") if isinstance(t, bytes) else t for t in self._reader.lexicon(field)})
+
+    def matching(self, query: Query) -> set[int]:
+        return set(self.searcher.docs_for_query(to_whoosh(query)))
+
+    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None
+            ) -> tuple[Scored, int]:
+        return top_documents(self._scoring(bm25), bag, limit, k1=bm25.k1, b=bm25.b, allowed=allowed)
+
+    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None) -> Scored:
+        return all_documents(self._scoring(bm25), bag, k1=bm25.k1, b=bm25.b, allowed=allowed)
+
+    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: Collection[int] | None = None
+            ) -> tuple[Scored, int]:
+        chosen = allowed if allowed is None or isinstance(allowed, set) else set(allowed)
+        results = self._scoring(bm25).search(to_whoosh(query), limit=limit, filter=chosen, terms=False)
+        if limit is None:
+            found = list(results.items())
+            return found, len(found)
+        return [(hit.docnum, hit.score) for hit in results], len(results)
+
+    def column(self, name: str) -> ColumnView:
+        return ColumnView([values_of(leaf).column(name) for leaf in self._leaves], self._offsets,
+                          self.doc_count_all())
+
+    def dates(self) -> array[int]:
+        found: array[int] = array("Q")
+        for leaf in self._leaves:
+            found.extend(values_of(leaf).dates())
+        return found
+
+    def date_range(self) -> tuple[int, int] | None:
+        found = [r for r in (values_of(leaf).date_range() for leaf in self._leaves) if r is not None]
+        return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
+
+    def sources(self) -> list[tuple[str, ...]]:
+        analyzer = self._reader.schema["source"].analyzer
+
+        def split(text: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(t.text for t in analyzer(text)))
+
+        found: list[tuple[str, ...]] = []
+        for leaf in self._leaves:
+            found.extend(values_of(leaf).sources(split))
+        return found
+
+    def live_documents(self) -> Iterator[int]:
+        return iter(self._reader.all_doc_ids())
+
+    def document_number(self, doc_id: str) -> int | None:
+        return self.searcher.document_number(id=doc_id)
+
+    def stored(self, docnum: int) -> dict[str, object]:
+        return dict(self.searcher.stored_fields(docnum))
+
+
+class ColumnView(Sequence[Any]):
+    """One column of every segment, by global document number (None where a segment lacks the column: Whoosh's
+    multi-segment column reader fails when a segment lacks it, as the date column of a segment without dates)."""
+
+    def __init__(self, segments: list[list[Any] | None], offsets: list[int], length: int) -> None:
+        self._segments = segments
+        self._offsets = offsets
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, docnum: int) -> Any:  # type: ignore[override]
+        index = bisect_right(self._offsets, docnum) - 1
+        values = self._segments[index]
+        return None if values is None else values[docnum - self._offsets[index]]
+
+
+def open_column_files(searcher: Searcher, files: list[str]) -> None:
+    """Open the column files (``<segment>.<column>.col`` among ``files``) of every segment ``searcher`` reads, and
+    answer which columns exist from them."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles") or leaf.segment().is_compound():
+            continue  # an empty index, or a segment in one compound file (opened with the reader)
+        prefix = leaf.segment().make_filename(".")
+        columns = {name[len(prefix):-len(".col")] for name in files if name.startswith(prefix) and name.endswith(".col")}
+        for column in columns - set(perdoc._colfiles):  # what W3PerDocReader.column_reader does on first use
+            perdoc._colfiles[column] = perdoc._get_column_file(column)
+        # W3PerDocReader.has_column asks whether the file exists *now*; the answer must stay that of this commit
+        perdoc.has_column = columns.__contains__

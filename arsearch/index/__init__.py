@@ -1,0 +1,10 @@
+"""The engine-neutral index: a folder with its metadata and format (``arsearch.json``), the write lock, atomic
+writes, and near-duplicate grouping at index time, over any engine of :mod:`arsearch.engine`."""
+
+from arsearch.index.index import Index
+from arsearch.index.meta import INDEX_FORMAT, META_FILE
+from arsearch.index.records import document_from_dict
+from arsearch.index.stats import IndexStats
+from arsearch.index.writer import IndexWriter
+
+__all__ = ["INDEX_FORMAT", "META_FILE", "Index", "IndexStats", "IndexWriter", "document_from_dict"]

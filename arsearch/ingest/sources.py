@@ -1,0 +1,480 @@
+"""Find input files and read them into ``Document`` records.
+
+``discover`` turns command-line paths into ``SourceFile`` entries; ``read_documents`` turns one
+``SourceFile`` into documents. Neither raises for bad input: every problem comes back as a
+``Skipped`` item saying where and why.
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import json
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from arsearch.documents import Document
+from arsearch.ingest.cleanup import clean_article
+
+__all__ = ["SUPPORTED_SUFFIXES", "SourceFile", "Skipped", "decode_text", "discover", "read_documents"]
+
+_TEXT_SUFFIXES = (".txt", ".md")
+_JSON_SUFFIXES = (".json",)
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_PLAIN_SUFFIXES = _TEXT_SUFFIXES + _JSON_SUFFIXES + _JSONL_SUFFIXES
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (
+    *_PLAIN_SUFFIXES,
+    *(suffix + ".gz" for suffix in _PLAIN_SUFFIXES),
+    ".zip",
+)
+
+# Read as a module global at call time, so tests can lower it.
+MAX_DECOMPRESSED_BYTES = 2 * 1024**3
+
+_CHUNK_BYTES = 1024 * 1024
+_BINARY_PROBE_BYTES = 8 * 1024
+_TITLE_MAX_CHARS = 120
+_MIN_ARABIC_LETTER_SHARE = 0.3
+_MAX_CONTROL_CHAR_SHARE = 0.01
+
+_CONTENT_KEYS = ("content", "body", "text", "contents")
+_DATE_KEYS = ("date", "date_extracted", "published")
+
+_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06FF])[^\W\d_]")
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# str.splitlines() line breaks; \S alone would run a "first line" across them.
+_FIRST_LINE = re.compile(r"\S[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
+_ISO_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?)?",
+    re.ASCII,
+)
+_SLASH_DATE = re.compile(r"(\d{4})/(\d{2})/(\d{2})", re.ASCII)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file found by ``discover``."""
+
+    path: Path
+    display: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something that was not indexed: ``where`` names the file (and record), ``reason`` says why."""
+
+    where: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Skipped]]:
+    """The supported files under ``paths``, in a stable order, plus what could not be used."""
+    walk = _Discovery()
+    for arg in paths:
+        walk.argument(os.fspath(arg))
+    return walk.found, walk.skipped
+
+
+@dataclass
+class _Discovery:
+    found: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    _seen_files: set[tuple[int, int]] = field(default_factory=set, init=False)
+    _seen_dirs: set[str] = field(default_factory=set, init=False)
+    _seen_skips: set[Skipped] = field(default_factory=set, init=False)
+
+    def argument(self, arg: str) -> None:
+        path = os.path.abspath(arg)
+        info = _stat(path)
+        if isinstance(info, str):
+            self._skip(arg, info)
+        elif stat.S_ISDIR(info.st_mode):
+            self._directory(path, os.path.dirname(path), frozenset())
+        elif not stat.S_ISREG(info.st_mode):
+            self._skip(arg, "not a regular file")
+        elif _suffix_of(path) is None:
+            self._skip(arg, "unsupported file type")
+        else:
+            self._file(path, os.path.basename(path), info)
+
+    def _directory(self, path: str, base: str, ancestors: frozenset[str]) -> None:
+        real = os.path.realpath(path)
+        if real in ancestors:
+            self._skip(_display(path, base), "symlink loop")
+            return
+        if real in self._seen_dirs:
+            return  # already walked through another argument or link
+        self._seen_dirs.add(real)
+        entries = _list_directory(path)
+        if isinstance(entries, str):
+            self._skip(_display(path, base), entries)
+            return
+        inner = ancestors | {real}
+        for name in entries:
+            if not name.startswith("."):
+                self._child(os.path.join(path, name), base, inner)
+
+    def _child(self, path: str, base: str, ancestors: frozenset[str]) -> None:
+        info = _stat(path)
+        if isinstance(info, str):
+            self._skip(_display(path, base), info)
+        elif stat.S_ISDIR(info.st_mode):
+            self._directory(path, base, ancestors)
+        elif _suffix_of(path) is None:
+            return
+        elif stat.S_ISREG(info.st_mode):
+            self._file(path, _display(path, base), info)
+        else:
+            self._skip(_display(path, base), "not a regular file")
+
+    def _file(self, path: str, display: str, info: os.stat_result) -> None:
+        if not os.access(path, os.R_OK):
+            self._skip(display, "permission denied")
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self._seen_files:
+            return
+        self._seen_files.add(key)
+        self.found.append(SourceFile(Path(path), display, info.st_size, info.st_mtime_ns))
+
+    def _skip(self, where: str, reason: str) -> None:
+        item = Skipped(where, reason)
+        if item not in self._seen_skips:
+            self._seen_skips.add(item)
+            self.skipped.append(item)
+
+
+def _stat(path: str) -> os.stat_result | str:
+    """``os.stat`` following links, or the reason it failed."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return "broken symlink" if os.path.islink(path) else "does not exist"
+    except OSError as exc:
+        return _os_error_reason(exc)
+
+
+def _list_directory(path: str) -> list[str] | str:
+    if not os.access(path, os.R_OK | os.X_OK):
+        return "permission denied"
+    try:
+        return sorted(os.listdir(path))
+    except OSError as exc:
+        return _os_error_reason(exc)
+
+
+def _display(path: str, base: str) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _os_error_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "does not exist"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def _suffix_of(name: str) -> str | None:
+    """The longest supported suffix ``name`` ends with, ignoring case."""
+    lowered = name.lower()
+    matches = [suffix for suffix in SUPPORTED_SUFFIXES if lowered.endswith(suffix)]
+    return max(matches, key=len) if matches else None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Unusable:
+    """Why a whole file or zip member yields nothing; the caller knows where it is."""
+
+    reason: str
+
+
+def read_documents(source: SourceFile) -> Iterator[Document | Skipped]:
+    """Every document in ``source``, with a ``Skipped`` for each file or record that can't be used."""
+    suffix = _suffix_of(source.path.name)
+    if suffix is None:
+        yield Skipped(source.display, "unsupported file type")
+    elif suffix == ".zip":
+        yield from _read_zip(source)
+    else:
+        yield from _read_plain_file(source, suffix)
+
+
+def _read_plain_file(source: SourceFile, suffix: str) -> Iterator[Document | Skipped]:
+    try:
+        with open(source.path, "rb") as raw:
+            payload = _payload(raw, suffix, compressed=False)
+    except OSError as exc:
+        yield Skipped(source.display, _os_error_reason(exc))
+        return
+    yield from _parse(payload, suffix, source.display, str(source.path))
+
+
+def _read_zip(source: SourceFile) -> Iterator[Document | Skipped]:
+    try:
+        archive = zipfile.ZipFile(source.path)
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        yield Skipped(source.display, f"corrupt zip file: {exc}")
+        return
+    except OSError as exc:
+        yield Skipped(source.display, _os_error_reason(exc))
+        return
+    with archive:
+        for member in sorted(archive.infolist(), key=lambda m: m.filename):
+            suffix = _member_suffix(member)
+            if suffix is not None:
+                yield from _read_zip_member(archive, member, suffix, source)
+
+
+def _member_suffix(member: zipfile.ZipInfo) -> str | None:
+    """The suffix of a member worth reading; None for folders, hidden members and other files."""
+    if member.is_dir() or any(part.startswith(".") for part in member.filename.split("/")):
+        return None
+    suffix = _suffix_of(member.filename)
+    return None if suffix == ".zip" else suffix
+
+
+def _read_zip_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, suffix: str, source: SourceFile
+) -> Iterator[Document | Skipped]:
+    display = f"{source.display}/{member.filename}"
+    if member.flag_bits & 0x1:
+        yield Skipped(display, "encrypted zip member")
+        return
+    try:
+        with archive.open(member) as raw:
+            payload = _payload(raw, suffix, compressed=True)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        yield Skipped(display, f"corrupt zip file: {exc}")
+        return
+    except NotImplementedError as exc:
+        yield Skipped(display, f"unsupported zip compression: {exc}")
+        return
+    except OSError as exc:
+        yield Skipped(display, _os_error_reason(exc))
+        return
+    yield from _parse(payload, suffix, display, str(source.path))
+
+
+def _payload(raw: IO[bytes], suffix: str, *, compressed: bool) -> bytes | _Unusable:
+    """The bytes of one file or zip member, gunzipped when its name ends in ".gz"."""
+    if suffix.endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=raw) as unzipped:
+                data = _read_limited(unzipped)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            return _Unusable(f"corrupt gzip file: {exc}")
+        compressed = True
+    else:
+        data = _read_limited(raw)
+    if data is None:
+        return _Unusable("file too large after decompression" if compressed else "file too large")
+    return data
+
+
+def _read_limited(stream: IO[bytes]) -> bytes | None:
+    """All of ``stream``, or None once it exceeds ``MAX_DECOMPRESSED_BYTES``."""
+    limit = MAX_DECOMPRESSED_BYTES
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_CHUNK_BYTES):
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(payload: bytes | _Unusable, suffix: str, display: str, path: str) -> Iterator[Document | Skipped]:
+    if isinstance(payload, _Unusable):
+        yield Skipped(display, payload.reason)
+        return
+    text = _text_of(payload)
+    if isinstance(text, _Unusable):
+        yield Skipped(display, text.reason)
+        return
+    kind = suffix.removesuffix(".gz")
+    if kind in _TEXT_SUFFIXES:
+        content = clean_article(text)
+        yield Document(id=display, content=content, title=_title_of(content), path=path)
+    elif kind in _JSON_SUFFIXES:
+        yield from _json_documents(text, display, path)
+    else:
+        yield from _jsonl_documents(text, display, path)
+
+
+def _text_of(data: bytes) -> str | _Unusable:
+    if not data or data.isspace():
+        return _Unusable("empty file")
+    if b"\x00" in data[:_BINARY_PROBE_BYTES]:
+        return _Unusable("binary file")
+    text = decode_text(data)
+    if text is None:
+        return _Unusable("not valid UTF-8 or Windows-1256 text")
+    if not text or text.isspace():
+        return _Unusable("empty file")
+    return text
+
+
+def decode_text(data: bytes) -> str | None:
+    """UTF-8 (BOM stripped), else Windows-1256 when that reads as Arabic text, else None."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1256")  # every byte is mapped, so this cannot fail
+    return text if _looks_arabic(text) else None
+
+
+def _looks_arabic(text: str) -> bool:
+    # Random bytes decode to ~40% Arabic letters in cp1256 too, but also to many control characters.
+    if len(_CONTROL_CHAR.findall(text)) > _MAX_CONTROL_CHAR_SHARE * len(text):
+        return False
+    letters = len(_LETTER.findall(text))
+    return letters > 0 and len(_ARABIC_LETTER.findall(text)) >= _MIN_ARABIC_LETTER_SHARE * letters
+
+
+def _title_of(text: str) -> str:
+    match = _FIRST_LINE.search(text)
+    return _shorten(match.group().strip()) if match else ""
+
+
+def _shorten(line: str) -> str:
+    """``line`` if it fits in the title limit, else cut at a word boundary and ended with "…"."""
+    if len(line) <= _TITLE_MAX_CHARS:
+        return line
+    room = _TITLE_MAX_CHARS - 1  # leave space for the ellipsis
+    cut = next((i for i in range(room, 0, -1) if line[i].isspace()), room)
+    return line[:cut].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- JSON records
+
+
+def _json_documents(text: str, display: str, path: str) -> Iterator[Document | Skipped]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(display, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        return
+    except (ValueError, RecursionError) as exc:
+        yield Skipped(display, f"invalid JSON: {exc}")
+        return
+    if isinstance(data, dict):
+        records: Iterable[tuple[int, Any]] = [(1, data)]
+    elif isinstance(data, list):
+        records = enumerate(data, start=1)
+    else:
+        yield Skipped(display, "JSON is neither an object nor an array of objects")
+        return
+    produced = False
+    for n, record in records:
+        produced = True
+        yield _record_document(record, f"{display}#{n}", f"{display}#{n}", path)
+    if not produced:
+        yield Skipped(display, "no records")
+
+
+def _jsonl_documents(text: str, display: str, path: str) -> Iterator[Document | Skipped]:
+    # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would break on.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{display}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        except (ValueError, RecursionError) as exc:
+            yield Skipped(where, f"invalid JSON: {exc}")
+            continue
+        yield _record_document(record, where, f"{display}#{lineno}", path)
+
+
+def _record_document(record: object, where: str, default_id: str, path: str) -> Document | Skipped:
+    if not isinstance(record, dict):
+        return Skipped(where, "record is not a JSON object")
+    content = _first_value(record, _CONTENT_KEYS, strip=False)
+    if not content.strip():
+        return Skipped(where, "record has no content")
+    url = _field(record, "url")
+    return Document(
+        id=_field(record, "id") or url or default_id,
+        content=content,
+        title=_field(record, "title"),
+        date=_parse_date(_first_value(record, _DATE_KEYS)),
+        source=_field(record, "source"),
+        url=url,
+        author=_field(record, "author"),
+        path=path,
+    )
+
+
+def _first_value(record: dict[str, Any], keys: Sequence[str], *, strip: bool = True) -> str:
+    """The first of ``keys`` whose value is not blank, or ""."""
+    for key in keys:
+        value = _field(record, key, strip=strip)
+        if value.strip():
+            return value
+    return ""
+
+
+def _field(record: dict[str, Any], key: str, *, strip: bool = True) -> str:
+    """A scalar field as text; missing, null, arrays and objects read as ""."""
+    value = record.get(key)
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text.strip() if strip else text
+
+
+def _parse_date(value: str) -> datetime | None:
+    """A naive UTC datetime from the date formats news dumps use, or None."""
+    value = value.strip()
+    try:
+        if match := _SLASH_DATE.fullmatch(value):
+            return datetime(*map(int, match.groups()))
+        if match := _ISO_DATETIME.fullmatch(value):
+            return _iso_datetime(match)
+    except (ValueError, OverflowError):
+        pass  # out-of-range parts such as month 13
+    return None
+
+
+def _iso_datetime(match: re.Match[str]) -> datetime:
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    parts = [int(p) for p in (year, month, day, hour or 0, minute or 0, second or 0)]
+    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
+    moment = datetime(*parts, microsecond=microsecond)
+    if offset is None:
+        return moment
+    zone = timezone.utc if offset == "Z" else _utc_offset(offset)
+    return moment.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _utc_offset(text: str) -> timezone:
+    digits = text[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-delta if text[0] == "-" else delta)

@@ -1,0 +1,32 @@
+"""How hits are scored: BM25F parameters, field weights, the default operator and the recency half-life."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from arsearch.engine.api import Bm25
+from arsearch.search.ordering import DEFAULT_HALF_LIFE_DAYS
+
+Operator = Literal["or", "and"]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How hits are scored: BM25F parameters, field weights and the default operator between words."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    title_weight: float = 2.0
+    operator: Operator = "or"
+    #: Coordination bonus for the default OR: documents matching more of the words score higher.
+    coord: float | None = None
+    #: ``sort="recency"``: a hit's score is halved for every this many days it is older than the newest document.
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+
+    @property
+    def bm25(self) -> Bm25:
+        return Bm25(k1=self.k1, b=self.b)
+
+
+DEFAULT_RANKING = Ranking()

@@ -1,0 +1,362 @@
+"""Did you mean: corrections of misspelled query words, drawn from the index vocabulary.
+
+A word is checked by analyzing it: if its term is in the index, the analyzer already absorbed the usual
+Arabic variations (ة/ه, ى/ي, hamza on alef, ال and clitics) and nothing needs correcting.  An unknown word
+(and, if a Policy asks, a very rare one) gets candidate words one edit away — deletion,
+insertion, substitution, transposition, a missing or an extra space — each with a cost that is lower for the
+mistakes Arabic typists make (neighbouring keys, letters that sound or look alike, a dropped long vowel).
+Each candidate is analyzed with the index's analyzer and looked up in the term dictionary; candidates are
+ranked by ``cost * cost_weight - ln(document frequency)``, a noisy-channel score.  Suggestions are the
+user's word with the edit applied (a surface word, not a stem), spelled as the indexed text spells it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from arsearch.analysis import Analyzer, normalize
+from arsearch.analysis.chars import DELETED
+from arsearch.analysis.stem import DEFINITE_PREFIXES
+from arsearch.analysis.tokenize import TOKEN_RE
+from arsearch.engine.api import Snapshot
+from arsearch.errors import QueryError
+from arsearch.search.highlight import Snippet
+
+#: Letters inserted or substituted by candidate edits: the Arabic alphabet after normalization (the folded
+#: variants ة ى أ إ آ ؤ ئ would only give the same terms again).
+ALPHABET = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+#: The standard Arabic (101) keyboard, three letter rows, and how far each row is shifted to the right.
+KEYBOARD_ROWS = (("ضصثقفغعهخحجد", 0.0), ("شسيبلاتنمكط", 0.25), ("ئءؤرلاىةوزظ", 0.75))
+#: Letters confused by sound (ض/ظ, ذ/ز, ث/س …) or by their dots (ب/ت/ث/ن, ج/ح/خ, ر/ز, س/ش …).
+CONFUSABLE_GROUPS = ("ضظدذز", "ذزد", "ثسصت", "طت", "قك", "حه", "ضص", "ظط", "عا", "غق",
+                     "بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق")
+#: Long vowels: the letters most often left out.
+LONG_VOWELS = "اوي"
+_ARABIC_WORD = re.compile(f"[{ALPHABET}ةىأإآؤئ]+")
+_STRIP = str.maketrans({c: None for c in DELETED})
+
+
+def keyboard_neighbours(fold: bool = True) -> dict[str, set[str]]:
+    """Letter → the letters on the keys around its key; ``fold``: letters as the analyzer folds them (ة → ه …)."""
+    keys = [(ch, row, col + shift) for row, (letters, shift) in enumerate(KEYBOARD_ROWS)
+            for col, ch in enumerate(letters.replace("لا", "_"))]
+    near: dict[str, set[str]] = {}
+    for a, row_a, x_a in keys:
+        for b, row_b, x_b in keys:
+            if a != b and "_" not in (a, b) and abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1.0:
+                if fold:
+                    a, b = normalize(a), normalize(b)
+                near.setdefault(a, set()).add(b)
+    return near
+
+
+#: Normalized letter → normalized letters of the keys around it, and → letters confused with it.
+KEY_NEIGHBOURS = keyboard_neighbours()
+CONFUSABLE = {a: {b for g in CONFUSABLE_GROUPS if a in g for b in g if b != a} for a in ALPHABET}
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What each edit costs; a cost of 1.0 is one ordinary edit."""
+
+    substitute: float = 1.0
+    substitute_near: float = 0.5     # neighbouring key, or a letter that sounds or looks alike
+    delete: float = 1.0              # the candidate drops a letter the user typed
+    delete_near: float = 0.6         # ... a doubled letter, or one next to its neighbouring key
+    insert: float = 1.0              # the candidate adds a letter the user left out
+    insert_vowel: float = 0.6        # ... a long vowel ا و ي, or a letter doubled
+    transpose: float = 0.6
+    split: float = 0.8               # a missing space (وزارةالصحة)
+    join: float = 0.5                # an extra space (وزا رة)
+    #: How many nats of document frequency one unit of cost is worth (4.0: a cost of 1 is 55 times the df).
+    cost_weight: float = 4.0
+
+
+#: Every edit costs 1: plain edit distance, ranked by frequency (the peer in benchmarks/did_you_mean.py).
+UNIFORM_COSTS = Costs(substitute_near=1.0, delete_near=1.0, insert_vowel=1.0, transpose=1.0, split=1.0, join=1.0)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One candidate for a word: the ``text`` to type instead (one word, or two after a missing space)."""
+
+    text: str
+    cost: float
+    frequency: int  # documents with the candidate's term (the rarer one for two words)
+    score: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A corrected query: its ``query`` text, the ``total`` hits it gets, and the ``changed`` spans of it."""
+
+    query: str
+    total: int
+    changed: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+
+    @property
+    def marked(self) -> Snippet:
+        """The query with the changed words as highlight spans, for renderers."""
+        return Snippet(self.query, self.changed)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"query": self.query, "total": self.total}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When a word is worth correcting: unknown to the index, or known to at most ``rare_frequency`` documents
+    while a correction is in ``rare_ratio`` times as many."""
+
+    rare_frequency: int = 0
+    rare_ratio: float = 200.0
+
+
+DEFAULT_POLICY = Policy()
+
+
+class Vocabulary(Protocol):
+    """What a speller needs to know of an index."""
+
+    def frequency(self, term: str) -> int:
+        """Documents with ``term``."""
+
+    def surfaces(self, term: str) -> Iterable[str]:
+        """Some words of the indexed text whose term is ``term``."""
+
+
+#: Documents whose text :meth:`IndexVocabulary.surfaces` reads for the words of a term.
+SURFACE_DOCUMENTS = 5
+#: Most letters :meth:`Speller.spelled` changes to give a suggestion the spelling of the indexed text.
+MAX_RESPELLING = 1
+
+
+#: The fields whose terms are the vocabulary: a word is unknown when its term is in neither.
+VOCABULARY_FIELDS = ("content", "title")
+
+
+def has_unknown_term(snapshot: Snapshot, terms: Iterable[str]) -> bool:
+    """Whether one of ``terms`` is unknown to the index, the only case :func:`suggest_query` corrects (a membership
+    test stops at the first segment that has the term: far cheaper than a suggestion's frequencies)."""
+    return any(not any(snapshot.has_term(fieldname, term) for fieldname in VOCABULARY_FIELDS) for term in terms)
+
+
+class IndexVocabulary:
+    """The terms of an index's ``title`` and ``content`` fields, read through one snapshot."""
+
+    def __init__(self, snapshot: Snapshot, analyzer: Analyzer) -> None:
+        self._snapshot = snapshot
+        self._analyzer = analyzer
+
+    def frequency(self, term: str) -> int:
+        """Documents with ``term`` in their content (in their title, for a term of titles only)."""
+        snapshot = self._snapshot
+        for fieldname in VOCABULARY_FIELDS:
+            if snapshot.has_term(fieldname, term):  # much faster than doc_frequency for the many unknown candidates
+                return snapshot.doc_frequency(fieldname, term)
+        return 0
+
+    def surfaces(self, term: str) -> list[str]:
+        snapshot = self._snapshot
+        fieldname = next((f for f in VOCABULARY_FIELDS if snapshot.has_term(f, term)), None)
+        if fieldname is None:
+            return []
+        found = []
+        for docnum in snapshot.term_documents(fieldname, term, SURFACE_DOCUMENTS):
+            text = str(snapshot.stored(docnum).get(fieldname) or "")
+            found.extend(text[start:end] for start, end, _ in self._analyzer.matches(text, {term}))
+        return found
+
+
+class Speller:
+    """Corrects words against the terms of one index."""
+
+    def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary, *, costs: Costs = Costs(),
+                 policy: Policy = DEFAULT_POLICY) -> None:
+        self.analyzer = analyzer
+        self.vocabulary = vocabulary
+        self._frequencies: dict[str, int] = {}
+        self.costs = costs
+        self.policy = policy
+
+    def term(self, word: str) -> str | None:
+        """The one content term of ``word`` (None for a stopword, several words or none)."""
+        terms = self.analyzer.terms_of(word)
+        if len(terms) != 1 or terms[0][1]:
+            return None
+        return terms[0][0]
+
+    def frequency(self, term: str) -> int:
+        found = self._frequencies.get(term)
+        if found is None:
+            found = self._frequencies[term] = self.vocabulary.frequency(term)
+        return found
+
+    def word_frequency(self, word: str) -> int | None:
+        """Documents with ``word``'s term; None when ``word`` is not a single content word."""
+        term = self.term(word)
+        return None if term is None else self.frequency(term)
+
+    def correct(self, word: str, limit: int = 3) -> list[Correction]:
+        """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`)."""
+        known = self.word_frequency(word)
+        if known is None or known > self.policy.rare_frequency:
+            return []
+        found = self.candidates(word, limit)
+        if known:
+            found = [c for c in found if c.frequency >= self.policy.rare_ratio * known]
+        return found
+
+    def candidates(self, word: str, limit: int = 3) -> list[Correction]:
+        """Words one edit from ``word`` (or two words, for a missing space) whose terms are in the index."""
+        letters = word.translate(_STRIP)
+        own = self.term(letters)
+        best: dict[str, Correction] = {}
+        for text, cost in self._edits(letters):
+            term = self.term(text)
+            if term is None or term == own:
+                continue
+            frequency = self.frequency(term)
+            if frequency:
+                self._keep(best, term, text, cost, frequency)
+        for left, right in self._splits(letters):
+            frequencies = [self._any_frequency(part) for part in (left, right)]
+            if min(frequencies):
+                self._keep(best, f"{left} {right}", f"{left} {right}", self.costs.split, min(frequencies))
+        return sorted(best.values(), key=lambda c: (c.score, c.cost, c.text))[:limit]
+
+    def join(self, first: str, second: str) -> Correction | None:
+        """``first`` and ``second`` written as one word, if that is a known word (an extra space)."""
+        joined = (first + second).translate(_STRIP)
+        frequency = self.word_frequency(joined)
+        if not frequency:
+            return None
+        return Correction(joined, self.costs.join, frequency, self._score(self.costs.join, frequency))
+
+    def spelled(self, correction: str) -> str:
+        """``correction`` as the indexed text writes it: each word kept if the indexed text has it as it is, else
+        the commonest indexed word with its term at most :data:`MAX_RESPELLING` letters away after normalization
+        (المملكي → المملكة, مسءول → مسؤول), else kept."""
+        return " ".join(self._spelled_word(word) for word in correction.split(" "))
+
+    def _spelled_word(self, word: str) -> str:
+        term = self.term(word)
+        if term is None:
+            return word
+        counts = Counter(surface.translate(_STRIP) for surface in self.vocabulary.surfaces(term))
+        if word in counts:
+            return word
+        target = normalize(word)
+        ranked = sorted((edit_distance(normalize(plain), target), -count, plain) for plain, count in counts.items())
+        return ranked[0][2] if ranked and ranked[0][0] <= MAX_RESPELLING else word
+
+    def _any_frequency(self, word: str) -> int:
+        """Documents with ``word``, a stopword included (في، من …); 0 for unknown words, single letters and a
+        bare article (ال، لل، وال …)."""
+        terms = self.analyzer.terms_of(word)
+        if len(word) < 2 or len(terms) != 1 or normalize(word) in DEFINITE_PREFIXES:
+            return 0
+        return self.frequency(terms[0][0])
+
+    def _score(self, cost: float, frequency: int) -> float:
+        return cost * self.costs.cost_weight - math.log(frequency)
+
+    def _keep(self, best: dict[str, Correction], key: str, text: str, cost: float, frequency: int) -> None:
+        score = self._score(cost, frequency)
+        if key not in best or score < best[key].score:
+            best[key] = Correction(text, cost, frequency, score)
+
+    def _edits(self, w: str) -> Iterator[tuple[str, float]]:
+        c = self.costs
+        n = len(w)
+        folded = normalize(w) if len(normalize(w)) == n else w  # letter by letter, for the neighbour tables
+        for i in range(n):
+            here = folded[i]
+            near = (i > 0 and (folded[i - 1] == here or here in KEY_NEIGHBOURS.get(folded[i - 1], ()))) or (
+                i + 1 < n and (folded[i + 1] == here or here in KEY_NEIGHBOURS.get(folded[i + 1], ())))
+            yield w[:i] + w[i + 1:], c.delete_near if near else c.delete
+            if i + 1 < n and here != folded[i + 1]:
+                yield w[:i] + w[i + 1] + w[i] + w[i + 2:], c.transpose
+            for letter in ALPHABET:
+                if letter != here:
+                    close = letter in KEY_NEIGHBOURS.get(here, ()) or letter in CONFUSABLE.get(here, ())
+                    yield w[:i] + letter + w[i + 1:], c.substitute_near if close else c.substitute
+        for i in range(n + 1):
+            for letter in ALPHABET:
+                doubled = (i > 0 and folded[i - 1] == letter) or (i < n and folded[i] == letter)
+                yield w[:i] + letter + w[i:], c.insert_vowel if doubled or letter in LONG_VOWELS else c.insert
+
+    @staticmethod
+    def _splits(w: str) -> Iterator[tuple[str, str]]:
+        for i in range(2, len(w) - 1):
+            yield w[:i], w[i:]
+
+
+def correct_query(speller: Speller, text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """``text`` with its misspelled Arabic words replaced by their best corrections, and the spans of the
+    replacements in the new text; None when nothing needs correcting.  Excluded words (``-word``), field names
+    and values in Latin letters are left alone."""
+    words = [m for m in TOKEN_RE.finditer(text) if _ARABIC_WORD.fullmatch(m.group().translate(_STRIP))
+             and not text[:m.start()].endswith("-")]
+    replacements: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        word, following = words[i], words[i + 1] if i + 1 < len(words) else None
+        corrections = speller.correct(word.group(), limit=1)
+        joined = None
+        if following is not None and text[word.end():following.start()] == " " and 0 in (
+                speller.word_frequency(word.group()), speller.word_frequency(following.group())):
+            joined = speller.join(word.group(), following.group())
+        if joined is not None and following is not None and (
+                not corrections or joined.score <= corrections[0].score):
+            replacements.append((word.start(), following.end(), speller.spelled(joined.text)))
+            i += 2
+            continue
+        if corrections:
+            replacements.append((word.start(), word.end(), speller.spelled(corrections[0].text)))
+        i += 1
+    if not replacements:
+        return None
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for start, end, replacement in replacements:
+        pieces.append(text[pos:start])
+        offset = sum(map(len, pieces))
+        spans.append((offset, offset + len(replacement)))
+        pieces.append(replacement)
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), tuple(spans)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def suggest_query(snapshot: Snapshot, analyzer: Analyzer, text: str,
+                  count: Callable[[str], int]) -> Suggestion | None:
+    """The corrected query for ``text`` with its hit count (``count(query)``), or None when no word needs
+    correcting or the correction finds nothing."""
+    speller = Speller(analyzer, IndexVocabulary(snapshot, analyzer))
+    fixed = correct_query(speller, text)
+    if fixed is None:
+        return None
+    query, changed = fixed
+    try:
+        total = count(query)
+    except QueryError:
+        return None
+    return Suggestion(query, total, changed) if total else None

@@ -1,0 +1,195 @@
+"""Did you mean (``arsearch.spelling``): corrections from the index vocabulary, in the API and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from helpers import Run
+
+from arsearch import Index, search
+from arsearch.analysis import Analyzer
+from arsearch.search.spelling import Costs, Policy, Speller, Suggestion, correct_query
+
+ANALYZER = Analyzer()
+
+
+class ListVocabulary:
+    """The vocabulary of a few documents, each a string; a word's frequency is the number of documents with it."""
+
+    def __init__(self, documents: list[str]) -> None:
+        self.frequencies: Counter[str] = Counter()
+        self.words: dict[str, list[str]] = defaultdict(list)
+        for document in documents:
+            tokens = ANALYZER.tokens(document)
+            self.frequencies.update({t.term for t in tokens})
+            for t in tokens:
+                self.words[t.term].append(t.surface)
+
+    def frequency(self, term: str) -> int:
+        return self.frequencies[term]
+
+    def surfaces(self, term: str) -> list[str]:
+        return self.words[term]
+
+
+def vocabulary(**counts: int) -> ListVocabulary:
+    """Each keyword (a word, underscores for spaces) in as many documents as its count."""
+    documents: list[str] = []
+    for word, count in counts.items():
+        documents.extend([word.replace("_", " ")] * count)
+    return ListVocabulary(documents)
+
+
+NEWS = vocabulary(وزارة=40, الصحة=30, الصفة=45, الرياض=25, المملكة=50, مسؤول=12, ظروف=6, ذهب=8, ثلاثة=9,
+                  طريق=7, قطر=11, حملة=10, عبدالله=5, عبد_الله=4, مستشفى=6, الإسلامية=5, وزير=20)
+
+
+def speller(words: ListVocabulary = NEWS, **options: object) -> Speller:
+    return Speller(ANALYZER, words, **options)  # type: ignore[arg-type]
+
+
+def fixed(text: str, words: ListVocabulary = NEWS, **options: object) -> str | None:
+    found = correct_query(speller(words, **options), text)
+    return None if found is None else found[0]
+
+
+@pytest.mark.parametrize("typo, meant", [
+    ("ضروف", "ظروف"),    # ض/ظ
+    ("زهب", "ذهب"),      # ذ/ز
+    ("سلاثة", "ثلاثة"),  # ث/س
+    ("تريق", "طريق"),    # ط/ت
+    ("كطر", "قطر"),      # ق/ك
+    ("هملة", "حملة"),    # ح/ه
+])
+def test_sound_alike_letters(typo: str, meant: str) -> None:
+    assert fixed(typo) == meant
+
+
+@pytest.mark.parametrize("typo, meant, kind", [
+    ("وزرة", "وزارة", "a long vowel left out"),
+    ("وزاررة", "وزارة", "a letter typed twice"),
+    ("الممكلة", "المملكة", "two letters swapped"),
+    ("الريلض", "الرياض", "a neighbouring key"),
+    ("مسوول", "مسؤول", "the hamza seat ؤ typed as و"),
+])
+def test_one_edit(typo: str, meant: str, kind: str) -> None:
+    assert fixed(typo) == meant, kind
+
+
+def test_a_confusable_letter_beats_a_more_frequent_word_one_ordinary_edit_away() -> None:
+    # ح/خ look alike; ف is no neighbour of خ, and الصفة is in more documents than الصحة
+    assert [c.text for c in speller().candidates("الصخة")][:2] == ["الصحة", "الصفة"]
+    assert fixed("الصخة") == "الصحة"
+    assert fixed("الصخة", costs=Costs(substitute_near=1.0)) == "الصفة"  # plain edit distance: frequency decides
+
+
+def test_missing_and_extra_spaces() -> None:
+    assert fixed("وزارةالصحة") == "وزارة الصحة"
+    assert fixed("وزا رة الصحة") == "وزارة الصحة"
+    assert fixed("مسؤول وزا رة") == "مسؤول وزارة"
+
+
+@pytest.mark.parametrize("variant", ["الصحه", "صحة", "المملكه", "مستشفي", "الاسلامية", "الإسلاميه", "المسؤول",
+                                     "عبدالله", "عبد الله", "وزارة الصحة", "في الرياض"])
+def test_no_suggestion_for_words_the_index_has_or_the_analyzer_folds(variant: str) -> None:
+    assert fixed(variant) is None
+
+
+def test_suggestions_come_from_the_index_vocabulary_only() -> None:
+    few = vocabulary(الصحة=3)
+    assert fixed("الصخة", few) == "الصحة"
+    assert fixed("الرياظ", few) is None  # الرياض is a word, but not in this index
+    for candidate in speller(few).candidates("الصخه", limit=10):
+        assert few.frequency(ANALYZER.query_terms(candidate.text)[0]) > 0
+
+
+def test_stopwords_latin_excluded_words_and_fields_are_left_alone() -> None:
+    assert fixed("في") is None
+    assert fixed("Riyadh source:okaz") is None
+    assert fixed("وزارة -الصخة") is None
+    assert fixed("title:الصخة") == "title:الصحة"
+
+
+def test_rare_words_are_corrected_only_when_asked() -> None:
+    words = vocabulary(الصحة=500, الصخة=1)
+    assert fixed("الصخة", words) is None
+    assert fixed("الصخة", words, policy=Policy(rare_frequency=1)) == "الصحة"
+    assert fixed("الصخة", vocabulary(الصحة=50, الصخة=1), policy=Policy(rare_frequency=1)) is None  # not 200×
+
+
+def test_spans_mark_the_changed_words() -> None:
+    found = correct_query(speller(), "حملة وزارةالصحة في الرياظ")
+    assert found is not None
+    text, spans = found
+    assert text == "حملة وزارة الصحة في الرياض"
+    assert [text[s:e] for s, e in spans] == ["وزارة الصحة", "الرياض"]
+
+
+def test_a_suggestion_is_spelled_as_the_indexed_text_writes_it() -> None:
+    # المملكي has the term of المملكة, but the documents write المملكة
+    words = vocabulary(المملكة=50)
+    assert speller(words).spelled("المملكي") == "المملكة"
+    assert speller(words).spelled("المملكه") == "المملكة"
+    assert speller(vocabulary(مسؤول=3, مسئول=1)).spelled("مسءول") == "مسؤول"  # the commonest indexed form
+    assert speller(words).spelled("مملكتها") == "مملكتها"  # not a neighbour of any indexed word: left alone
+
+
+# through the index, the API and the CLI -------------------------------------------------------------------
+
+
+def test_search_suggests_a_corrected_query_with_its_total(news_index: Index) -> None:
+    results = search(news_index, "حملة الصخة")
+    assert results.suggestion is not None
+    assert results.suggestion.query == "حملة الصحة"
+    assert results.suggestion.total == search(news_index, "حملة الصحة").total > results.total
+    assert results.to_dict()["suggestion"] == {"query": "حملة الصحة", "total": results.suggestion.total}
+    assert results.suggestion.marked.segments() == [("حملة ", False), ("الصحة", True)]
+
+
+def test_no_suggestion_for_a_correct_query_or_when_not_asked(news_index: Index) -> None:
+    assert search(news_index, "وزارة الصحه").suggestion is None
+    assert search(news_index, "الصخة", suggest=False).suggestion is None
+    assert search(news_index, "الصخة").to_dict()["suggestion"] is not None
+    assert search(news_index, "وزارة الصحة").to_dict()["suggestion"] is None
+
+
+def test_a_suggestion_that_finds_nothing_is_not_made(news_index: Index) -> None:
+    assert search(news_index, "الصخة", since=__import__("datetime").date(2030, 1, 1)).suggestion is None
+
+
+def test_suggestion_dataclass() -> None:
+    assert Suggestion("الصحة", 3).to_dict() == {"query": "الصحة", "total": 3}
+
+
+def test_cli_did_you_mean(arsearch: Run, news_index_path: Path) -> None:
+    text = arsearch("query", "الصخة", "--index", news_index_path)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[-1] == f"Did you mean: الصحة? ({search_total(news_index_path, 'الصحة')} hits)"
+    envelope = arsearch("query", "الصخة", "--index", news_index_path, "--json", "--envelope")
+    assert json.loads(envelope.stdout)["suggestion"] == {"query": "الصحة",
+                                                         "total": search_total(news_index_path, "الصحة")}
+    plain = arsearch("query", "الصخة", "--index", news_index_path, "--json")
+    assert json.loads(plain.stdout) == []
+    correct = arsearch("query", "الصحة", "--index", news_index_path)
+    assert "Did you mean" not in correct.stdout
+    assert json.loads(arsearch("query", "الصحة", "--index", news_index_path, "--json", "--envelope").stdout)[
+        "suggestion"] is None
+
+
+def search_total(index_path: Path, text: str) -> int:
+    with Index.open(index_path) as ix:
+        return search(ix, text).total
+
+
+def test_index_vocabulary_reads_terms_and_their_words(news_index: Index) -> None:
+    from arsearch.search.spelling import IndexVocabulary
+
+    vocabulary = IndexVocabulary(news_index.snapshot(), news_index.analyzer)
+    term = news_index.analyzer.query_terms("الصحة")[0]
+    assert vocabulary.frequency(term) == search(news_index, "الصحة").total
+    assert "الصحة" in vocabulary.surfaces(term)
+    assert vocabulary.frequency("غيرموجود") == 0 and vocabulary.surfaces("غيرموجود") == []
