@@ -54,9 +54,9 @@ class GroupTracker:
         tracker = cls(threshold)
         ids, labels, sketches = (snapshot.column(name) for name in ("id", GROUP_FIELD, SKETCH_FIELD))
         for docnum in snapshot.live_documents():
-            label = labels[docnum]
+            label, sketch = labels[docnum], sketches[docnum]
             if label is not None:
-                tracker._register(str(ids[docnum]), _Member(str(label), bytes(sketches[docnum] or b"")))
+                tracker._register(str(ids[docnum]), _Member(str(label), sketch if isinstance(sketch, bytes) else b""))
         return tracker
 
     def __len__(self) -> int:

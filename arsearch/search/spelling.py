@@ -166,7 +166,7 @@ class IndexVocabulary:
         fieldname = next((f for f in VOCABULARY_FIELDS if snapshot.has_term(f, term)), None)
         if fieldname is None:
             return []
-        found = []
+        found: list[str] = []
         for docnum in snapshot.term_documents(fieldname, term, SURFACE_DOCUMENTS):
             text = str(snapshot.stored(docnum).get(fieldname) or "")
             found.extend(text[start:end] for start, end, _ in self._analyzer.matches(text, {term}))
