@@ -6,11 +6,11 @@ from importlib import metadata
 
 import pytest
 
-from arsearch.engine.whoosh import WHOOSH_VERSION, check_version
+from arsearch.engine.whoosh import WHOOSH_VERSION, _installed_version, check_version
 
 
 def test_the_installed_whoosh_is_the_release_the_engine_was_checked_on() -> None:
-    assert metadata.version("whoosh-reloaded") == WHOOSH_VERSION
+    assert metadata.version("whoosh-reloaded") == _installed_version() == WHOOSH_VERSION
     check_version(WHOOSH_VERSION)
 
 
