@@ -101,16 +101,16 @@ def _normal_content(text: str) -> str:
 
 def groups(args: argparse.Namespace) -> None:
     with Index.open(args.workdir / "grouped") as ix:
-        reader = ix.searcher().reader()
+        snapshot = ix.snapshot()
         started = time.perf_counter()
-        tracker = GroupTracker.load(reader)
+        tracker = GroupTracker.load(snapshot)
         load_seconds = time.perf_counter() - started
         members: dict[str, list[int]] = defaultdict(list)
-        ids = reader.column_reader("id")
-        labels = reader.column_reader("group")
-        for docnum in reader.all_doc_ids():
+        ids = snapshot.column("id")
+        labels = snapshot.column("group")
+        for docnum in snapshot.live_documents():
             members[labels[docnum]].append(docnum)
-        stored = {n: reader.stored_fields(n) for n in reader.all_doc_ids()}
+        stored = {n: snapshot.stored(n) for n in snapshot.live_documents()}
         ids = {n: ids[n] for n in stored}
     documents = len(stored)
     sizes = Counter(len(m) for m in members.values())
@@ -170,6 +170,9 @@ def precision(sample: list[str]) -> None:
         label, verdict, _reason = line.split("\t", 2)
         verdicts[label] = verdict
     judged = [verdicts[label] for label in sample if label in verdicts]
+    if not judged:  # another index than the one judged: its labels differ
+        print(f"precision: none of the {len(sample)} sampled groups is judged in {JUDGMENTS_FILE.name}")
+        return
     yes = judged.count("yes")
     print(f"precision on the hand-checked sample: {yes}/{len(judged)} = {yes / len(judged):.3f} "
           f"({len(sample) - len(judged)} sampled groups not judged)")
@@ -179,13 +182,13 @@ def related(args: argparse.Namespace) -> None:
     from arsearch import similar
 
     with Index.open(args.workdir / "grouped") as ix:
-        reader = ix.searcher().reader()
-        ids = reader.column_reader("id")
-        labels = reader.column_reader("group")
+        snapshot = ix.snapshot()
+        ids = snapshot.column("id")
+        labels = snapshot.column("group")
         members: dict[str, list[str]] = defaultdict(list)
-        for docnum in reader.all_doc_ids():
+        for docnum in snapshot.live_documents():
             members[labels[docnum]].append(ids[docnum])
-        doc_ids = sorted(ids[n] for n in reader.all_doc_ids())
+        doc_ids = sorted(ids[n] for n in snapshot.live_documents())
         rng = random.Random(SEED)
         chosen = rng.sample(doc_ids, args.docs)
         for doc_id in chosen[:5]:  # warm-up
@@ -209,8 +212,9 @@ def related(args: argparse.Namespace) -> None:
             wanted += min(len(dups), 10)
         print(f"near-duplicates in the top 10 (include_duplicates, no collapsing), {len(probe)} grouped documents: "
               f"{found}/{wanted} = {found / wanted:.3f}")
-        # peer in the same run: Whoosh's own more-like-this (Bo1 term selection, 25 terms, content field)
-        searcher = ix.searcher()
+        # peer in the same run: Whoosh's own more-like-this (Bo1 term selection, 25 terms, content field), on the
+        # raw Whoosh searcher of the snapshot (WhooshSnapshot.searcher)
+        searcher = ix.snapshot().searcher  # type: ignore[attr-defined]
         peer_times, peer_found = [], 0
         for doc_id in chosen:
             started = time.perf_counter()
@@ -225,7 +229,7 @@ def related(args: argparse.Namespace) -> None:
               f"{peer_found}/{wanted} = {peer_found / wanted:.3f}")
         # what collapsing costs a search: the same title queries with and without it, alternating
         from arsearch import search
-        titles = [str(reader.stored_fields(reader.first_id("id", i)).get("title") or "") for i in chosen]
+        titles = [str((ix.get(i) or {}).get("title") or "") for i in chosen]
         titles = [t for t in titles if t.strip()]
         # the baseline build's index (format 2, no groups) answers the same queries without any group work
         arms = {"collapse=True": (ix, True), "collapse=False": (ix, False)}

@@ -18,7 +18,8 @@ Each query runs in five ways, the engines alternating query by query, top 10 wit
   half-life and the same reference date (the newest article).
 
 The check: for the first ``--checked`` queries, the facets of ``search(..., facets=True)`` equal counts made from
-the stored source and date of every document Whoosh's own matchers select for the query.
+the stored source and date of every document the engine's own matchers select for the query
+(``Snapshot.matching``: Whoosh's ``docs_for_query``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, search  # noqa: E402
 from arsearch.search.ordering import DEFAULT_HALF_LIFE_DAYS  # noqa: E402
-from arsearch.search import QueryCompiler  # noqa: E402
+from arsearch.search.compiler import QueryCompiler  # noqa: E402
 from benchmarks import fts5_peer  # noqa: E402
 from benchmarks.speed import DEFAULT_CORPUS, cli_env, loadavg, prepare, sample_queries  # noqa: E402
 
@@ -105,13 +106,13 @@ def arsearch_case(case: str) -> dict[str, Any]:
 
 
 def brute_force_facets(index: Index, text: str) -> dict[str, list[dict[str, Any]]]:
-    """Counts from the stored fields of every document Whoosh's matchers select (no column, no scorer)."""
+    """Counts from the stored fields of every document the engine's matchers select (no column, no scorer)."""
     query, _terms = QueryCompiler(index.analyzer).compile(text)
-    searcher = index.searcher()
+    snapshot = index.snapshot()
     sources: Counter[str | None] = Counter()
     days: Counter[str | None] = Counter()
-    for docnum in searcher.docs_for_query(query):
-        fields = searcher.stored_fields(docnum)
+    for docnum in snapshot.matching(query):
+        fields = snapshot.stored(docnum)
         sources[(fields.get("source") or "").lower() or None] += 1
         days[fields["date"].date().isoformat() if fields.get("date") else None] += 1
     months: Counter[str | None] = Counter()
@@ -178,7 +179,7 @@ def main() -> int:
         print(f"| {case} | {f50:.1f} / {f95:.1f} | {a50:.1f} / {a95:.1f} | {a50 / f50:.2f}× / {a95 / f95:.2f}× | "
               f"{a50 / plain:.2f} | {totals[case] / len(titles):.0f} |")
     print(f"\nfacet check: {len(checked) - len(wrong)} of {len(checked)} queries' facets equal the brute-force "
-          "recount from Whoosh's matchers and the stored fields"
+          "recount from the engine's matchers and the stored fields"
           + (f"; differing: {json.dumps(wrong[:3], ensure_ascii=False)}" if wrong else ""))
     return 1 if wrong else 0
 

@@ -4,6 +4,8 @@
     python benchmarks/plain_path_ab.py /tmp/base INDEX; python benchmarks/plain_path_ab.py . INDEX   # repeat, alternating
 
 300 headlines of the index's articles (seed 7, as benchmarks/date_filter.py draws them), 20 warm-up queries.
+A checkout from before the engine seam (2c22500) has no ``Index.snapshot()``: its titles are read through its
+Whoosh reader, so the A/B can span the seam.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import statistics
 import sys
 import time
 
+if len(sys.argv) != 3:
+    sys.exit(__doc__)
 checkout, index_dir = sys.argv[1], sys.argv[2]
 sys.path.insert(0, checkout)
 
@@ -20,8 +24,12 @@ import arsearch  # noqa: E402
 from arsearch import Index, search  # noqa: E402
 
 with Index.open(index_dir) as index:
-    reader = index.searcher().reader()
-    titles = sorted({" ".join(f.get("title", "").split()) for f in reader.all_stored_fields()} - {""})
+    if hasattr(index, "snapshot"):
+        snapshot = index.snapshot()
+        stored = (snapshot.stored(n) for n in snapshot.live_documents())
+    else:  # a checkout from before the engine seam
+        stored = index.searcher().reader().all_stored_fields()
+    titles = sorted({" ".join(str(f.get("title") or "").split()) for f in stored} - {""})
     queries = random.Random(7).sample(titles, 300)
     for query in queries[:20]:
         search(index, query)

@@ -6,9 +6,9 @@ and what it costs the known-item queries of benchmarks/relevance.py.
 The protocol of benchmarks/relevance.py (same deduplicated corpus, the same 1,000 headline queries, seed 42, each
 article indexed without its title, the article the headline came from the one relevant document), with each
 article's date indexed too.  For every query all matches are scored once; each half-life then re-ranks them with
-``arsearch.ordering.recency_boosted``, the function ``search(sort="recency")`` uses (checked on the first queries).
-Reported per half-life: MRR@10 and Recall@10 of the known item, and the date spread of the top 10 (mean age in
-days before the newest article of the corpus, and the share of hits from the last 7 days).
+``arsearch.search.ordering.recency_boosted``, the function ``search(sort="recency")`` uses (checked on the first
+queries).  Reported per half-life: MRR@10 and Recall@10 of the known item, and the date spread of the top 10 (mean
+age in days before the newest article of the corpus, and the share of hits from the last 7 days).
 
 Rule, fixed before the run: the default half-life is the shortest one that keeps MRR@10 at 98% or more of plain
 relevance's.  Known items are spread evenly over the corpus's three weeks, so every boost costs some MRR; the
@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arsearch import Index, Ranking, search  # noqa: E402
-from arsearch.search.facets import NO_DATE, date_range, document_dates  # noqa: E402
+from arsearch.engine.api import NO_DATE, SCORED_FIELDS  # noqa: E402
+from arsearch.search.compiler import QueryCompiler  # noqa: E402
 from arsearch.search.ordering import by_relevance, recency_boosted  # noqa: E402
-from arsearch.engine.whoosh.scoring import all_documents, bag_of_terms  # noqa: E402
-from arsearch.search import _SCORED_FIELDS, QueryCompiler  # noqa: E402
+from arsearch.search.plan import bag_of_terms  # noqa: E402
 from benchmarks.evaluation.corpus import deduplicate, read_records  # noqa: E402
 from benchmarks.evaluation.engines import REPO_ROOT  # noqa: E402
 from benchmarks.evaluation.metrics import reciprocal_rank  # noqa: E402
@@ -68,18 +68,18 @@ def main() -> int:
     index_dir, topics = build(args.corpus, args.workdir)
     rows: dict[str, dict[str, list[float]]] = {}
     with Index.open(index_dir) as index:
-        searcher = index.searcher()
-        dates = document_dates(searcher)
-        extremes = date_range(searcher)
-        newest = extremes[1]
+        snapshot = index.snapshot()
+        dates = snapshot.dates()
+        extremes = snapshot.date_range()
+        newest = extremes[1]  # type: ignore[index]
         compiler = QueryCompiler(index.analyzer)
-        ids = [fields["id"] for fields in searcher.reader().all_stored_fields()]  # by docnum: no deletions here
+        ids = snapshot.column("id")  # by docnum
         ranking = Ranking()
         for n, topic in enumerate(topics):
             text = plain_query(topic.title)
             query, _terms = compiler.compile(text)
-            bag, _selects = bag_of_terms(query, _SCORED_FIELDS)
-            matches = all_documents(searcher, bag, k1=ranking.k1, b=ranking.b)
+            bag, _selects = bag_of_terms(query, SCORED_FIELDS)  # type: ignore[misc]
+            matches = snapshot.all(bag, ranking.bm25)
             orders = {"relevance": by_relevance(matches, 10)}
             for half_life in HALF_LIVES:
                 orders[f"{half_life:g} days"] = by_relevance(recency_boosted(matches, dates, half_life, extremes), 10)
@@ -91,10 +91,10 @@ def main() -> int:
                 row["r10"].append(float(topic.doc_id in ranked))
                 row["age"].extend(ages)
                 row["week"].extend(float(a < 7) for a in ages)
-            if n < CHECKED_QUERIES:  # the shortcut ranks as search(sort="recency") does
+            if n < CHECKED_QUERIES:  # the shortcut ranks as search(sort="recency") does, near-duplicates not folded
                 for half_life in (1.0, 7.0):
                     hits = search(index, text, sort="recency", ranking=Ranking(half_life_days=half_life),
-                                  snippet_width=0).hits
+                                  snippet_width=0, collapse=False).hits
                     assert [h.id for h in hits] == [ids[d] for d, _ in orders[f"{half_life:g} days"]], text
     base = statistics.mean(rows["relevance"]["rr"])
     chosen = next((h for h in HALF_LIVES if statistics.mean(rows[f"{h:g} days"]["rr"]) >= MRR_KEPT * base), None)

@@ -56,8 +56,9 @@ def main() -> int:
         print(f"no arsearch index at {args.index}: run `arsearch index` first", file=sys.stderr)
         return 2
     with Index.open(args.index) as index:
-        searcher = index.searcher()
-        titles = sorted({" ".join(f.get("title", "").split()) for f in searcher.reader().all_stored_fields()} - {""})
+        snapshot = index.snapshot()
+        stored = (snapshot.stored(n) for n in snapshot.live_documents())
+        titles = sorted({" ".join(str(f.get("title") or "").split()) for f in stored} - {""})
         queries = random.Random(SEED).sample(titles, min(args.queries, len(titles)))
         choosers = {"before": lambda text, m: before(m, WIDTH), "now": lambda text, m: _best_window(text, m, WIDTH)}
         distinct = {name: 0 for name in choosers}
