@@ -26,8 +26,9 @@ TEXT_FIELDS = ("title", "content")
 SCORED_FIELDS = frozenset({"title", "content", "author"})
 #: Fields a query may name with ``field:``.
 QUERY_FIELDS = ("title", "content", "author", "source", "id", "url")
-#: Per-document values a snapshot reads without loading stored text (:meth:`Snapshot.column`).
-COLUMNS = ("id", "path", "fingerprint", "source", "group", "sketch")
+#: Per-document values a snapshot reads without loading stored text (:meth:`Snapshot.column`); ``date`` as
+#: :func:`date_value` (:data:`NO_DATE`: undated), ``sketch`` as bytes, the others as text.
+COLUMNS = ("id", "path", "fingerprint", "source", "group", "sketch", "date")
 #: The date column's value for a document without a date; other values count microseconds since
 #: ``datetime.min`` (:func:`date_value`).
 NO_DATE = 2**64 - 1
@@ -201,8 +202,9 @@ class Snapshot(Protocol):
         shapes a :class:`BagOfTerms` cannot express, and the check that both score alike."""
 
     # per-document values
-    def column(self, name: str) -> Sequence[str | bytes | None]:
-        """The value of one of :data:`COLUMNS` for every document number (None: the document has none)."""
+    def column(self, name: str) -> Sequence[str | bytes | int | None]:
+        """The value of one of :data:`COLUMNS` for every document number (None: the document has none); for
+        looking up a few documents (:meth:`dates` reads them all at once)."""
 
     def dates(self) -> Sequence[int]:
         """The date of every document number as :func:`date_value` (:data:`NO_DATE`: undated)."""

@@ -8,7 +8,7 @@ postings and the id, source and date columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +40,7 @@ class Groups:
         self._labels = snapshot.column(GROUP_FIELD)
         self._ids = snapshot.column("id")
         self._sources = snapshot.column("source")
-        self._dates: Sequence[int] | None = None
+        self._dates = snapshot.column("date")
 
     @classmethod
     def of(cls, snapshot: Snapshot, has_groups: bool) -> Groups | None:
@@ -77,11 +77,9 @@ class Groups:
         return self._snapshot.term_documents(GROUP_FIELD, self.label(docnum))
 
     def _duplicate(self, docnum: int) -> Duplicate:
-        if self._dates is None:
-            self._dates = self._snapshot.dates()
         raw_date = self._dates[docnum]
         return Duplicate(str(self._ids[docnum]), str(self._sources[docnum] or ""),
-                         None if raw_date == NO_DATE else date_of(raw_date))
+                         None if raw_date == NO_DATE or not isinstance(raw_date, int) else date_of(raw_date))
 
 
 def collapsed_page(ranked: Ranked, groups: Groups, offset: int, limit: int) -> tuple[Scored, int]:

@@ -103,7 +103,7 @@ def test_columns_dates_sources_and_stored_fields(index: Index) -> None:
         assert (snapshot.column("path")[n] or "") == doc.path
         assert snapshot.column("fingerprint")[n] == doc.fingerprint()
         assert snapshot.column("group")[n]  # every document of a format-3 index has a group
-        assert dates[n] == (date_value(doc.date) if doc.date else NO_DATE)
+        assert dates[n] == snapshot.column("date")[n] == (date_value(doc.date) if doc.date else NO_DATE)
         assert sources[n] == ((doc.source,) if doc.source else ())
         stored = snapshot.stored(n)
         assert (stored["id"], stored["content"], stored.get("date")) == (doc.id, doc.content, doc.date)

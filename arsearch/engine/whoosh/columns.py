@@ -28,10 +28,12 @@ class SegmentValues:
         self._sources: list[tuple[str, ...]] | None = None
 
     def column(self, name: str) -> list[Any] | None:
-        """Every value of the column ``name`` (str for text, bytes for the sketch), None if the segment has none."""
+        """Every raw value of the column ``name`` (bytes; not decoded, which would cost more than reading them),
+        None if the segment has none."""
         if name not in self._columns:
             reader = self._reader
-            self._columns[name] = list(reader.column_reader(name)) if reader.has_column(name) else None
+            has = reader.has_column(name)
+            self._columns[name] = list(reader.column_reader(name, translate=False)) if has else None
         return self._columns[name]
 
     def dates(self) -> array[int]:

@@ -92,8 +92,7 @@ class WhooshSnapshot:
         return [(hit.docnum, hit.score) for hit in results], len(results)
 
     def column(self, name: str) -> ColumnView:
-        return ColumnView([values_of(leaf).column(name) for leaf in self._leaves], self._offsets,
-                          self.doc_count_all())
+        return ColumnView(name, self._leaves, self._offsets, self.doc_count_all())
 
     def dates(self) -> array[int]:
         found: array[int] = array("Q")
@@ -127,13 +126,17 @@ class WhooshSnapshot:
 
 
 class ColumnView(Sequence[Any]):
-    """One column of every segment, by global document number (None where a segment lacks the column: Whoosh's
-    multi-segment column reader fails when a segment lacks it, as the date column of a segment without dates)."""
+    """One column of every segment, by global document number: a segment's values are read on the first look-up
+    in it (a search looks at the few segments its hits are in), text decoded per look-up.  None where a segment
+    lacks the column (Whoosh's multi-segment column reader fails then, as for the dates of a segment without)."""
 
-    def __init__(self, segments: list[list[Any] | None], offsets: list[int], length: int) -> None:
-        self._segments = segments
+    def __init__(self, name: str, leaves: list[Any], offsets: list[int], length: int) -> None:
+        self._name = name
+        self._leaves = leaves
+        self._segments: list[list[Any] | None | bool] = [False] * len(leaves)  # False: not read yet
         self._offsets = offsets
         self._length = length
+        self._text = name != "sketch"
 
     def __len__(self) -> int:
         return self._length
@@ -141,4 +144,10 @@ class ColumnView(Sequence[Any]):
     def __getitem__(self, docnum: int) -> Any:  # type: ignore[override]
         index = bisect_right(self._offsets, docnum) - 1
         values = self._segments[index]
-        return None if values is None else values[docnum - self._offsets[index]]
+        if values is False:
+            cache = values_of(self._leaves[index])
+            values = self._segments[index] = cache.dates() if self._name == "date" else cache.column(self._name)
+        if values is None:
+            return None
+        value = values[docnum - self._offsets[index]]  # type: ignore[index]
+        return value.decode("utf-8") if self._text and isinstance(value, bytes) else value
