@@ -37,11 +37,6 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
   Each listed word shares its term with its nisba adjective and that adjective's endings (ه ين ون ان تين تان
   ات); NISBA_ALIASES and ALIASES add irregular adjectives (الاسيوي, النمساوي), spelling variants and plurals
   the rules cannot see (اميركا, الامريكان, الاتراك), and keep السعودي apart from the name سعود.
-- alef_words.txt: words that end in the alef of tanween fath written without its mark (عاما, كثيرا, رسميا), so
-  the stemmer strips the ا as normalization does when the mark is written (عاماً → عام): w ends in ا (not in
-  the pronouns ها نا هما كما), has at least 4 letters, almost never takes the article (c(ال+w) <=
-  ARTICLE_SHARE * c(w), c(w) >= MIN_COUNT) while w without its ا takes it often (c(ال+x) >= PROCLITIC_SHARE *
-  c(w), x = w[:-1], no stopword): عاما/العام, كبيرا/الكبير; قالوا, فرنسا and اوروبا stay.
 - pronoun_words.txt: words w = s + P with a pronoun suffix P (هما كما هم هن كم نا ها ه), each with the word
   the stemmer goes on with: s, or s with its ت restored to teh marbuta (ه) when that is the more common word
   (حكومتها → حكومه, مدرسته → مدرسه, but بيتها → بيت). A word is listed when s keeps at least 3 letters, w
@@ -182,14 +177,6 @@ class Lexicons:
             return None
         return base
 
-    def alef_words(self) -> list[str]:
-        return sorted(
-            w for w in self.counts
-            if w.endswith("ا") and not w.endswith(("ها", "نا", "هما", "كما")) and len(w) >= 4 and not w.startswith("ال")
-            and self.c(w) >= MIN_COUNT and self.c("ال" + w) <= ARTICLE_SHARE * self.c(w)
-            and self.c("ال" + w[:-1]) >= PROCLITIC_SHARE * self.c(w) and w[:-1] not in load_stopwords()
-        )
-
     def pronoun_words(self) -> list[str]:
         return sorted(f"{w} {base}" for w in self.counts if (base := self.pronoun_base(w)) is not None)
 
@@ -218,8 +205,6 @@ def main() -> None:
           "Words that begin with a one-letter preposition or particle (BEH LAM KAF FEH) the stemmer strips")
     write("double_lam_words.txt", lexicons.double_lam_words(),
           "Words LAM + a word that begins with LAM, so the light stemmer strips one LAM and not the article")
-    write("alef_words.txt", lexicons.alef_words(),
-          "Words ending in the ALEF of tanween fath written without its mark, which the light stemmer strips")
     write("pronoun_words.txt", lexicons.pronoun_words(),
           "Words with a pronoun suffix, each with the word the light stemmer goes on with")
     write("name_words.txt", lexicons.name_words(),

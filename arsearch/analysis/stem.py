@@ -73,14 +73,6 @@ def name_terms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def alef_words() -> frozenset[str]:
-    """Normalized words ending in the alef of tanween fath written without its mark (عاما, كثيرا), whose ا the
-    stemmer strips as :func:`~arsearch.analysis.normalize.normalize` does when the mark is written, from
-    ``data/alef_words.txt``."""
-    return _word_list("alef_words.txt")
-
-
-@lru_cache(maxsize=1)
 def pronoun_bases() -> dict[str, str]:
     """Normalized word with a pronoun suffix → the word without it, teh marbuta restored where the corpus says so
     (كتابهم → كتاب, حكومتها → حكومه), from ``data/pronoun_words.txt``: lines ``word base``."""
@@ -134,6 +126,4 @@ def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
     if term is not None:
         return term
     word = strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon)
-    if word in alef_words():
-        word = word[:-1]
     return strip_suffixes(pronoun_bases().get(word, word), names)
