@@ -15,13 +15,13 @@ DEFINITE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "
 #: The conjunction و, stripped only when no article prefix matched and the word is not in the و-lexicon.
 WAW = "و"
 #: ب ل ك ف written onto a word are stripped only for the words of the proclitic lexicon (بتركيا, لإيران).
+#: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
+SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 #: Clitics tried, shortest first, when a word is looked up in the name lexicon: a word is first taken as it is
 #: (لبنان), then without one or two letters (للبنان, وبلبنان), then without an article-bearing prefix (البحرين).
 NAME_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", *reversed(DEFINITE_PREFIXES))
 #: Letters a name of the lexicon must keep after its clitics are stripped.
 MIN_NAME = 3
-#: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
-SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 #: Letters a stem must keep after ال or لل is stripped (الحج → حج, but الف stays).
 MIN_STEM_AFTER_ARTICLE = 2
@@ -118,7 +118,8 @@ def strip_suffixes(word: str, names: Mapping[str, str] | None = None) -> str:
 def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
                waw_lexicon: Collection[str] | None = None) -> str:
     """Strip one clitic prefix and then suffixes from a normalized word; non-Arabic words pass through.  A word
-    of the name lexicon, with or without clitics, is its lexicon term."""
+    of the name lexicon, with or without clitics, is its lexicon term; a word of the pronoun list loses its
+    pronoun suffix (and gets its teh marbuta back) before the suffixes are stripped."""
     if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
         return word
     names = name_terms()
