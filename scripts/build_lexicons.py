@@ -1,4 +1,4 @@
-"""Build the stemmer's two corpus-derived word lists in arsearch/data/ from SaudiNewsNet.
+"""Build the stemmer's corpus-derived word lists in arsearch/data/ from SaudiNewsNet.
 
 c() is the count of a normalized word in the corpus (titles and contents); x is the word without its first letter.
 
@@ -11,6 +11,40 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
   word (بتركيا, لإيران), so the stemmer strips that letter. The default is to keep it (بيت, لبنان, كبير, فريق):
   a word is listed only if x is a common word compared with w (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w),
   c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter.
+- double_lam_words.txt: words لل + x where the first ل is the preposition and the second belongs to the word
+  (لليبيا, للاعبين), so the stemmer strips one ل and not the article لل: x = w[1:] is common compared with w
+  (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w), c(w) >= MIN_COUNT) and more common than the article reading
+  ال + w[2:] (اليبيا, الاعبين) and than x without its ل (لاستضافه is ل + استضافه: للاستضافه keeps لل).
+- name_words.txt: words whose ending looks like a suffix but is not one, each with the forms that share its
+  term (names news is about: البحرين, لبنان, فلسطين, فرنسا). One line per term, the term first. A word w (seen
+  alone or after ال, without a clitic prefix the stemmer strips, at least 4 letters, c(w) + c(ال+w) >=
+  NAME_MIN_COUNT) is listed when
+  - nisba: w ends in ان ين ون ات, which the stemmer would strip, and its nisba adjective is common with the
+    article (c(ال+w+ي) + c(ال+w+يه) + c(ال+w+يين) + c(ال+w+يون) >= NISBA_SHARE * (c(w) + c(ال+w)); with the
+    article, because w+ي alone may be "my w"): بحرين/البحريني, لبنان, قانون/القانوني, انسان/الانساني; or
+  - not a dual: w ends in ان, w without it is a word (c(s) + c(ال+s) >= NISBA_SHARE * (c(w) + c(ال+w)):
+    سلم, ظهر, طير, which the stemmer would confuse with w), and the oblique dual that every
+    real dual has is almost never seen (c(s+ين) + c(ال+s+ين) < DUAL_SHARE * (c(w) + c(ال+w))): سلمان,
+    الظهران, طيران, مهرجان, but not طرفان (طرفين); verbs (يقومان) and feminine duals (s ending in ت) are left
+    out; or
+  - a country ending in ا: w takes the article almost never (c(ال+w) <= ARTICLE_SHARE * c(w)), is seen after
+    the prepositions ب and ل (c(ب+w) + c(ل+w) >= PREPOSITION_MIN and >= PREPOSITION_SHARE * c(w), but not
+    more than w alone: لدينا is no country; اولا, firstly, is seen 7 times in 482 after them), w without its ا
+    is a rarer word than w (عدنا is عدن + نا), and its nisba n (w
+    without ا, or w with ا replaced by ي: روسيا/روسي, فرنسا/فرنسي) is common with the article as above:
+    فرنسا, روسيا, امريكا, المانيا; adverbs (رسميا, حاليا) are never seen after ب and ل; the nisba must be
+    seen in the feminine with the article too (الموتي, the dead, is no nisba of موتا).
+  Each listed word shares its term with its nisba adjective and that adjective's endings (ه ين ون ان تين تان
+  ات); NISBA_ALIASES and ALIASES add irregular adjectives (الاسيوي, النمساوي), spelling variants and plurals
+  the rules cannot see (اميركا, الامريكان, الاتراك), and keep السعودي apart from the name سعود.
+- pronoun_words.txt: words w = s + P with a pronoun suffix P (هما كما هم هن كم نا ها ه), each with the word
+  the stemmer goes on with: s, or s with its ت restored to teh marbuta (ه) when that is the more common word
+  (حكومتها → حكومه, مدرسته → مدرسه, but بيتها → بيت). A word is listed when s keeps at least 3 letters, w
+  almost never takes the article (c(ال+w) <= ARTICLE_SHARE * c(w): a suffixed word never does; المحاكم,
+  المساهم do), c(w) >= MIN_COUNT and the base is a common word (c(b) + c(ال+b) >= PROCLITIC_SHARE * c(w)):
+  كتابهم → كتاب; محاكم, فيينا stay; and the base is no stopword (علينا, بينهما stay: a query for them would
+  search the stopwords على, بين). For ها and ه, which the stemmer strips anyway, only words whose ت is
+  restored are listed.
 
 Run:  python scripts/build_lexicons.py ../shared/corpus/saudinewsnet
 """
@@ -22,6 +56,7 @@ import sys
 from pathlib import Path
 
 from arsearch.analysis.normalize import normalize
+from arsearch.analysis.stopwords import load_stopwords
 from arsearch.analysis.tokenize import tokenize
 from arsearch.documents import Document
 from arsearch.ingest.sources import discover, read_documents
@@ -31,6 +66,22 @@ DEFINITE_SHARE = 0.05
 BARE_RATIO = 0.01
 PROCLITIC_SHARE = 0.5
 PROCLITICS = "بلكف"
+NAME_MIN_COUNT = 20
+NISBA_SHARE = 0.05
+DUAL_SHARE = 0.02
+ARTICLE_SHARE = 0.05
+PREPOSITION_MIN = 2
+PREPOSITION_SHARE = 0.02
+PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه")
+NISBA_ENDINGS = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات")
+#: Irregular nisba adjectives (normalized) and the word they share a term with; their endings go with them.
+#: السعودي is listed as its own word so that the country's adjective stops meeting the first name سعود.
+NISBA_ALIASES = {"اسيوي": "اسيا", "نمساوي": "نمسا", "سعودي": "سعودي"}
+#: Written forms that mean a listed word but that no rule above finds (normalized; the listed word second).
+ALIASES = {
+    "اميركا": "امريكا", "امريكان": "امريكا", "اميركان": "امريكا", "افغان": "افغانستان", "اسبان": "اسبانيا",
+    "اتراك": "تركيا", "المان": "المانيا", "روس": "روسيا", "جيزان": "جازان", "اوربا": "اوروبا",
+}
 DATA = Path(__file__).resolve().parents[1] / "arsearch" / "data"
 
 
@@ -62,6 +113,73 @@ class Lexicons:
     def waw_words(self) -> list[str]:
         return sorted(w for w in self.counts if w.startswith("و") and len(w) >= 4 and self.keeps_first_letter(w))
 
+    def double_lam_words(self) -> list[str]:
+        return sorted(
+            w for w in self.counts
+            if w.startswith("لل") and len(w) >= 5 and self.c(w) >= MIN_COUNT
+            and self.family(w[1:]) >= max(PROCLITIC_SHARE * self.c(w), 1 + self.c("ال" + w[2:]))
+            and self.family(w[1:]) > self.family(w[2:])
+        )
+
+    def family(self, w: str) -> int:
+        return self.c(w) + self.c("ال" + w)
+
+    def nisba_with_article(self, nisba: str) -> int:
+        return sum(self.c("ال" + nisba + ending) for ending in ("", "ه", "ين", "ون"))
+
+    def ending_is_no_suffix(self, w: str) -> bool:
+        family = self.family(w)
+        if w.endswith(("ان", "ين", "ون", "ات")) and self.nisba_with_article(w + "ي") >= NISBA_SHARE * family:
+            return True
+        s = w[:-2]
+        return (w.endswith("ان") and w[0] not in "يتن" and not s.endswith("ت") and self.family(s) >= NISBA_SHARE * family
+                and self.family(s + "ين") < DUAL_SHARE * family)
+
+    def is_country_in_alef(self, w: str) -> bool:
+        nisba = w[:-1] if w.endswith("يا") else w[:-1] + "ي"
+        after = (self.c("ب" + w), self.c("ل" + w))
+        return (w.endswith("ا") and self.c("ال" + w) <= ARTICLE_SHARE * self.c(w)
+                and max(PREPOSITION_MIN, PREPOSITION_SHARE * self.c(w)) <= sum(after) <= self.c(w)
+                and (w.endswith("يا") or self.family(w[:-1]) < self.family(w)) and self.nisba_with_article(nisba) >= NISBA_SHARE * self.family(w)
+                and self.c("ال" + nisba + "ه") >= 1)
+
+    def name_words(self) -> list[str]:
+        """Lines ``term form form ...``."""
+        from arsearch.analysis.stem import strip_prefix, strip_suffixes
+
+        waw = set(self.waw_words())
+        words = {}
+        for w in sorted(set(self.counts) | {w[2:] for w in self.counts if w.startswith("ال")}):
+            if len(w) < 4 or self.family(w) < NAME_MIN_COUNT:
+                continue
+            unprefixed = strip_prefix(w, waw) == w
+            if unprefixed and strip_suffixes(w) != w and self.ending_is_no_suffix(w):
+                words[w] = w + "ي"
+            elif (unprefixed or w.startswith("ال") and self.c(w[2:]) <= ARTICLE_SHARE * self.c(w)) \
+                    and self.is_country_in_alef(w):
+                words[w] = w[:-1] if w.endswith("يا") else w[:-1] + "ي"
+        forms: dict[str, list[str]] = {w: [w] + [n + e for e in NISBA_ENDINGS] for w, n in words.items()}
+        for nisba, word in NISBA_ALIASES.items():
+            forms.setdefault(word, [word]).extend(nisba + e for e in NISBA_ENDINGS)
+        for alias, word in ALIASES.items():
+            forms.setdefault(word, [word]).extend(forms.pop(alias, [alias]))
+        return sorted(" ".join(dict.fromkeys(f)) for f in forms.values())
+
+    def pronoun_base(self, w: str) -> str | None:
+        pronoun = next((p for p in PRONOUNS if w.endswith(p)), None)
+        if pronoun is None or len(w) - len(pronoun) < 3 or w.startswith("ال") or self.c(w) < MIN_COUNT \
+                or self.c("ال" + w) > ARTICLE_SHARE * self.c(w):
+            return None
+        s = w[: -len(pronoun)]
+        base = s[:-1] + "ه" if s.endswith("ت") and self.family(s[:-1] + "ه") > self.family(s) else s
+        if pronoun in ("ها", "ه") and base == s or self.family(base) < PROCLITIC_SHARE * self.c(w) \
+                or base in load_stopwords():
+            return None
+        return base
+
+    def pronoun_words(self) -> list[str]:
+        return sorted(f"{w} {base}" for w in self.counts if (base := self.pronoun_base(w)) is not None)
+
     def proclitic_words(self) -> list[str]:
         return sorted(
             w for w in self.counts
@@ -85,6 +203,12 @@ def main() -> None:
           "Words whose initial WAW belongs to the word, so the light stemmer keeps it")
     write("proclitic_words.txt", lexicons.proclitic_words(),
           "Words that begin with a one-letter preposition or particle (BEH LAM KAF FEH) the stemmer strips")
+    write("double_lam_words.txt", lexicons.double_lam_words(),
+          "Words LAM + a word that begins with LAM, so the light stemmer strips one LAM and not the article")
+    write("pronoun_words.txt", lexicons.pronoun_words(),
+          "Words with a pronoun suffix, each with the word the light stemmer goes on with")
+    write("name_words.txt", lexicons.name_words(),
+          "Words whose ending is no suffix, each line a term and the forms that share it")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ forms already folded), so the affix tables are written in normalized letters.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -17,6 +17,11 @@ WAW = "و"
 #: ب ل ك ف written onto a word are stripped only for the words of the proclitic lexicon (بتركيا, لإيران).
 #: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+#: Clitics tried, shortest first, when a word is looked up in the name lexicon: a word is first taken as it is
+#: (لبنان), then without one or two letters (للبنان, وبلبنان), then without an article-bearing prefix (البحرين).
+NAME_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", *reversed(DEFINITE_PREFIXES))
+#: Letters a name of the lexicon must keep after its clitics are stripped.
+MIN_NAME = 3
 
 #: Letters a stem must keep after ال or لل is stripped (الحج → حج, but الف stays).
 MIN_STEM_AFTER_ARTICLE = 2
@@ -49,7 +54,44 @@ def proclitic_words() -> frozenset[str]:
     return _word_list("proclitic_words.txt")
 
 
+@lru_cache(maxsize=1)
+def double_lam_words() -> frozenset[str]:
+    """Normalized words ل + a word that begins with ل (لليبيا, للاعبين), from ``data/double_lam_words.txt``."""
+    return _word_list("double_lam_words.txt")
+
+
+@lru_cache(maxsize=1)
+def name_terms() -> dict[str, str]:
+    """Normalized word → term for the words whose ending is not a suffix and the nisba adjectives and variants
+    that share their term (البحرين, البحريني → بحرين; فرنسا, الفرنسية → فرنسا), from ``data/name_words.txt``:
+    one line per term, the term first."""
+    terms: dict[str, str] = {}
+    for line in sorted(_word_list("name_words.txt")):
+        words = line.split()
+        terms.update(dict.fromkeys(words, words[0]))
+    return terms
+
+
+@lru_cache(maxsize=1)
+def pronoun_bases() -> dict[str, str]:
+    """Normalized word with a pronoun suffix → the word without it, teh marbuta restored where the corpus says so
+    (كتابهم → كتاب, حكومتها → حكومه), from ``data/pronoun_words.txt``: lines ``word base``."""
+    return dict(line.split() for line in _word_list("pronoun_words.txt"))
+
+
+def name_term(word: str, names: Mapping[str, str]) -> str | None:
+    """The term of ``word`` if, without its clitics, it is a word of the name lexicon."""
+    for prefix in NAME_PROCLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_NAME:
+            term = names.get(word[len(prefix):])
+            if term is not None:
+                return term
+    return None
+
+
 def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
+    if word in double_lam_words():  # لليبيا, للاعبين; للمده is ل + لمده, and لمده is ل + مده
+        return strip_prefix(word[1:], waw_lexicon)
     for prefix in DEFINITE_PREFIXES:
         if word.startswith(prefix):
             minimum = MIN_STEM_AFTER_ARTICLE if len(prefix) == 2 else MIN_STEM_AFTER_COMPOUND_PREFIX
@@ -63,16 +105,26 @@ def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
     return word
 
 
-def strip_suffixes(word: str) -> str:
+def strip_suffixes(word: str, names: Mapping[str, str] | None = None) -> str:
+    """Strip the suffixes in order; a word of the name lexicon (``names``) met on the way is its term."""
     for suffix in SUFFIXES:
+        if names and word in names:
+            return names[word]
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM_AFTER_SUFFIX:
             word = word[: -len(suffix)]
-    return word
+    return names.get(word, word) if names else word
 
 
 def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
                waw_lexicon: Collection[str] | None = None) -> str:
-    """Strip one clitic prefix and then suffixes from a normalized word; non-Arabic words pass through."""
+    """Strip one clitic prefix and then suffixes from a normalized word; non-Arabic words pass through.  A word
+    of the name lexicon, with or without clitics, is its lexicon term; a word of the pronoun list loses its
+    pronoun suffix (and gets its teh marbuta back) before the suffixes are stripped."""
     if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
         return word
-    return strip_suffixes(strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon))
+    names = name_terms()
+    term = name_term(word, names)
+    if term is not None:
+        return term
+    word = strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon)
+    return strip_suffixes(pronoun_bases().get(word, word), names)

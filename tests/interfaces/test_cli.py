@@ -144,7 +144,8 @@ def test_plain_output_without_terminal_has_no_escape_codes(cli_seed_index: Path)
 
 
 @pytest.mark.parametrize("variants, expected", [
-    (["الأمريكية", "الامريكيه", "الأمريكيّة", "الأمريـــكية", "الأَمْرِيكِيَّة", "الامريكية"], {SEED_FACTIONS}),
+    # both: the other seed writes أميركية, a spelling the analyzer joins with أمريكية (issue 14)
+    (["الأمريكية", "الامريكيه", "الأمريكيّة", "الأمريـــكية", "الأَمْرِيكِيَّة", "الامريكية"], BOTH_SEEDS),
     (["إيران", "ايران", "أيران", "إيـران", "إِيرَان"], BOTH_SEEDS),
     (["العظمى", "العظمي", "العُظْمَى"], {SEED_FACTIONS}),
     (["مُدانة", "مدانة", "مدانه", "مـدانـة"], {SEED_FACTIONS}),
@@ -418,7 +419,7 @@ def test_analyze_json_shape() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {"text", "tokens"}
     assert data["text"] == text
-    assert [t["term"] for t in data["tokens"]] == ["امريك", "في", "دير", "زور"]
+    assert [t["term"] for t in data["tokens"]] == ["امريكا", "في", "دير", "زور"]
     assert [t["stopword"] for t in data["tokens"]] == [False, True, False, False]
     assert [t["position"] for t in data["tokens"]] == [0, 1, 2, 3]
     for token in data["tokens"]:
