@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from arsearch.documents import Document
-from arsearch.engine.api import EngineWriter, StoredDocument
+from arsearch.engine.api import Engine, EngineWriter, StoredDocument
 from arsearch.index.grouping import GroupTracker
 from arsearch.index.interrupts import deferred_interrupt
+from arsearch.index.locking import IndexLock
 from arsearch.index.near_duplicates import sketch, to_bytes
 
-if TYPE_CHECKING:
-    from arsearch.index.index import Index
+
+class WritableIndex(Protocol):
+    """What a writer needs of its :class:`~arsearch.index.Index`."""
+
+    engine: Engine
+    write_lock: IndexLock
+    has_groups: bool
+
+    def _group_tracker(self) -> GroupTracker: ...
+
+    def _committed(self, tracker: GroupTracker | None) -> None: ...
+
+    def _keep_group_tracker(self, tracker: GroupTracker | None) -> None: ...
 
 
 class IndexWriter:
@@ -22,7 +34,7 @@ class IndexWriter:
     is how many seconds to wait for another writer to finish before raising :class:`IndexLockedError`.
     """
 
-    def __init__(self, index: Index, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> None:
+    def __init__(self, index: WritableIndex, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> None:
         self._index = index
         index.write_lock.acquire(wait)
         try:
