@@ -20,9 +20,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from arsearch import Index, search
-from arsearch.ingest import index_paths
-from arsearch.analysis.tokenize import tokenize
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's arsearch, whatever is installed
+
+from arsearch import Index, search  # noqa: E402
+from arsearch.ingest import index_paths  # noqa: E402
+from arsearch.analysis.tokenize import tokenize  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[1] / "shared" / "corpus" / "saudinewsnet"
@@ -60,7 +62,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("/tmp/arsearch-full"))
     args = parser.parse_args()
     if not Index.exists(args.index):
-        subprocess.run([sys.executable, "-m", "arsearch.cli", "index", str(args.corpus), "--index",
+        subprocess.run([sys.executable, "-m", "arsearch", "index", str(args.corpus), "--index",
                         str(args.index)], check=True, stdout=subprocess.DEVNULL)
     lead_off = args.index.with_name(f"{args.index.name}-lead0")
     if not Index.exists(lead_off):

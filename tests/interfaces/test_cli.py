@@ -1,4 +1,4 @@
-"""End-to-end tests of the ``arsearch`` command line (typer's CliRunner on ``arsearch.cli.app``)."""
+"""End-to-end tests of the ``arsearch`` command line (typer's CliRunner on ``arsearch.interfaces.cli.app``)."""
 
 from __future__ import annotations
 

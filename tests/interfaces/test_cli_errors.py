@@ -1,5 +1,5 @@
 """Bad queries and arguments: a one-line message (JSON on stderr with --json) and the documented exit code, or
-a sensible result; never a traceback.  Runs ``arsearch.cli.main`` (the console script) in-process, plus a few
+a sensible result; never a traceback.  Runs ``arsearch.interfaces.cli.main`` (the console script) in-process, plus a few
 cases through a real subprocess."""
 
 from __future__ import annotations
