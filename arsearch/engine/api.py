@@ -159,8 +159,9 @@ class EngineStats:
 
 
 class Snapshot(Protocol):
-    """One commit of an index, searched by one thread at a time.  Deleted documents keep their numbers: every
-    operation but :meth:`column`, :meth:`stored` and :meth:`dates` leaves them out."""
+    """One commit of an index, searched by one thread at a time.  Deleted documents keep their numbers: the
+    per-document values (:meth:`column`, :meth:`dates`, :meth:`date_range`, :meth:`sources`, :meth:`stored`)
+    include them, every other operation leaves them out."""
 
     def is_current(self) -> bool:
         """Whether this is still the last commit."""

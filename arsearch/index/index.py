@@ -95,8 +95,7 @@ class Index:
         if not (path / META_FILE).is_file() or not kind.exists(path):
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no {kind.name} index)",
                                      path=str(path))
-        meta = read_meta(path)
-        kind = engine_kind(engine_name(meta))
+        meta = read_meta(path)  # the engine it names is ``kind``: _kind_of read the same file
         layout = Layout(AnalyzerSettings(**meta["analyzer"]), float(meta.get("lead_weight", 0)),
                         groups=int(meta["format"]) >= GROUPS_FORMAT)
         return cls(path, kind.open(path, layout), meta)

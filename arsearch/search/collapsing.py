@@ -2,7 +2,7 @@
 
 The ``group`` column (see :mod:`arsearch.index.grouping`) gives each document's group label.  :func:`collapsed_page`
 asks the ranking for more documents than a page needs until the page's groups are all known, keeps each group's
-best-scoring document, and :func:`duplicates_of` lists the group's other live documents from the ``group``
+best-scoring document, and :meth:`Groups.duplicates_of` lists the group's other live documents from the ``group``
 postings and the id, source and date columns.
 """
 

@@ -110,9 +110,6 @@ class WhooshEngine:
     def generation(self) -> int:
         return int(self.whoosh.latest_generation())
 
-    def segment_count(self) -> int:
-        return len(self.whoosh._segments())
-
     def close(self) -> None:
         with self._searchers_lock:
             for searcher in list(self._searchers):
