@@ -8,7 +8,7 @@ from arsearch.engine.api import EngineKind
 from arsearch.errors import IndexFormatError
 
 #: Every engine arsearch has; the first is the default.
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = ENGINES[0]
 
 
@@ -18,4 +18,8 @@ def engine_kind(name: str) -> EngineKind:
         from arsearch.engine.whoosh import KIND
 
         return KIND
+    if name == "tantivy":
+        from arsearch.engine.tantivy import KIND as TANTIVY
+
+        return TANTIVY
     raise IndexFormatError(f"unknown index engine {name!r}: this arsearch has {', '.join(ENGINES)}", upgrade=True)

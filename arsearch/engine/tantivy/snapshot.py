@@ -1,0 +1,211 @@
+"""A :class:`~arsearch.engine.api.Snapshot` on one tantivy searcher.
+
+Tantivy addresses a document by segment and number within it; arsearch's document numbers count across the
+segments in the order of tantivy's ``meta.json`` (the order of the searcher's segments), deleted documents
+included, as the contract asks.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import accumulate
+from typing import Any
+
+import tantivy
+
+from arsearch.engine.api import NO_DATE, BagOfTerms, Bm25, EngineStats, Query, Scored, Term, date_of
+from arsearch.engine.tantivy.queries import bag_query, to_tantivy
+from arsearch.engine.tantivy.schema import ANALYZED, EXACT, SOURCE_NAMES, source_names
+
+#: Stored documents a snapshot keeps decoded (a page of hits, its groups and snippets read the same few).
+_STORED_CACHE = 256
+
+
+class TantivySnapshot:
+    """One commit: a tantivy searcher and the sizes of its segments."""
+
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, fields: frozenset[str],
+                 segment_sizes: Sequence[int], is_current: Callable[[], bool]) -> None:
+        self.searcher = searcher
+        self._schema = schema
+        self._fields = fields
+        self._starts = [0, *accumulate(segment_sizes)]
+        self._is_current = is_current
+        self._stored: dict[int, dict[str, Any]] = {}
+        self._dates: list[int] | None = None
+
+    # numbering
+    def _address(self, docnum: int) -> tantivy.DocAddress:
+        if not 0 <= docnum < self._starts[-1]:
+            raise IndexError(f"document number {docnum} out of range")
+        segment = bisect_right(self._starts, docnum) - 1
+        return tantivy.DocAddress(segment, docnum - self._starts[segment])
+
+    def _number(self, address: tantivy.DocAddress) -> int:
+        return self._starts[address.segment_ord] + address.doc
+
+    def _hits(self, query: tantivy.Query, limit: int) -> tuple[Scored, int]:
+        """The best ``limit`` hits (best first, ties by document number) and the number of matches."""
+        if limit <= 0 or not self.searcher.num_docs:
+            result = self.searcher.search(query, 1, count=True)
+            return [], int(result.count or 0)
+        result = self.searcher.search(query, min(limit, self.searcher.num_docs), count=True)
+        number = self._number
+        found = [(number(address), float(score)) for score, address in result.hits]
+        found.sort(key=lambda hit: (-hit[1], hit[0]))
+        return found, int(result.count or 0)
+
+    def _every(self, query: tantivy.Query) -> Scored:
+        found, _ = self._hits(query, self.searcher.num_docs)
+        return found
+
+    # status
+    def is_current(self) -> bool:
+        return self._is_current()
+
+    def doc_count(self) -> int:
+        return int(self.searcher.num_docs)
+
+    def doc_count_all(self) -> int:
+        return self._starts[-1]
+
+    def stats(self) -> EngineStats:
+        documents = self.doc_count()
+        terms = sum(len(self.searcher.terms_with_prefix(name, "")) for name in (*ANALYZED, *EXACT, SOURCE_NAMES)
+                    if name in self._fields)
+        return EngineStats(documents=documents, deleted=self.doc_count_all() - documents, terms=terms,
+                           segments=len(self._starts) - 1)
+
+    # terms
+    def has_term(self, field: str, text: str) -> bool:
+        return self.doc_frequency(field, text) > 0
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        name = SOURCE_NAMES if field == "source" else field
+        if name not in self._fields:
+            return 0
+        return int(self.searcher.doc_freq(name, text))
+
+    def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
+        frequency = self.doc_frequency(field, text)
+        if not frequency:
+            return []
+        query = to_tantivy(Term(field, text), self._schema, self._fields)
+        found = sorted(docnum for docnum, _ in self._hits(query, frequency)[0])
+        return found if limit is None else found[:limit]
+
+    def field_terms(self, field: str) -> list[str]:
+        name = SOURCE_NAMES if field == "source" else field
+        if name not in self._fields:
+            return []
+        return sorted(term for term, _ in self.searcher.terms_with_prefix(name, ""))
+
+    # matching and scoring
+    def matching(self, query: Query) -> set[int]:
+        return {docnum for docnum, _ in self._every(to_tantivy(query, self._schema, self._fields))}
+
+    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None
+            ) -> tuple[Scored, int]:
+        return self._ranked(bag_query(bag, self._schema, self._fields), limit, allowed)
+
+    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None) -> Scored:
+        found = self._every(bag_query(bag, self._schema, self._fields))
+        return found if allowed is None else [hit for hit in found if hit[0] in allowed]
+
+    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: Collection[int] | None = None
+            ) -> tuple[Scored, int]:
+        compiled = to_tantivy(query, self._schema, self._fields)
+        if limit is None:
+            found = self._every(compiled)
+            if allowed is not None:
+                found = [hit for hit in found if hit[0] in allowed]
+            return found, len(found)
+        return self._ranked(compiled, limit, allowed)
+
+    def _ranked(self, query: tantivy.Query, limit: int, allowed: Collection[int] | None) -> tuple[Scored, int]:
+        if allowed is None:
+            return self._hits(query, limit)
+        # tantivy cannot be told which documents: rank every match, keep the allowed ones
+        found = [hit for hit in self._every(query) if hit[0] in allowed]
+        return found[:limit], len(found)
+
+    # per-document values
+    def column(self, name: str) -> Sequence[str | bytes | int | None]:
+        return _Column(self, name)
+
+    def dates(self) -> list[int]:
+        if self._dates is None:
+            addresses = [tantivy.DocAddress(segment, doc) for segment, (start, end)
+                         in enumerate(zip(self._starts, self._starts[1:])) for doc in range(end - start)]
+            values = self.searcher.fast_field_values("date", addresses) if addresses else []
+            self._dates = [NO_DATE if value is None else int(value) for value in values]
+        return self._dates
+
+    def date_range(self) -> tuple[int, int] | None:
+        dated = [value for value in self.dates() if value != NO_DATE]
+        return (min(dated), max(dated)) if dated else None
+
+    def sources(self) -> list[tuple[str, ...]]:
+        return [tuple(source_names(str(self._stored_fields(n).get("source") or "")))
+                for n in range(self.doc_count_all())]
+
+    def live_documents(self) -> Iterator[int]:
+        return iter(sorted(docnum for docnum, _ in self._every(tantivy.Query.all_query())))
+
+    def document_number(self, doc_id: str) -> int | None:
+        found = self._hits(to_tantivy(Term("id", doc_id), self._schema, self._fields), 1)[0]
+        return found[0][0] if found else None
+
+    def stored(self, docnum: int) -> dict[str, object]:
+        return dict(self._stored_fields(docnum))
+
+    def _stored_fields(self, docnum: int) -> dict[str, Any]:
+        found = self._stored.get(docnum)
+        if found is None:
+            if len(self._stored) >= _STORED_CACHE:
+                self._stored.clear()
+            raw = self.searcher.doc(self._address(docnum)).to_dict()
+            found = self._stored[docnum] = _stored_document(raw)
+        return found
+
+
+def _stored_document(raw: dict[str, list[Any]]) -> dict[str, Any]:
+    """A tantivy document's stored values as the Whoosh engine's stored fields give them: one value per field,
+    fields without a value left out, the date as a naive datetime."""
+    found: dict[str, Any] = {}
+    for name, values in raw.items():
+        if not values:
+            continue
+        value = values[0]
+        if name == "date":
+            if value != NO_DATE:
+                found[name] = date_of(int(value))
+        elif name == "sketch":
+            found[name] = bytes(value)
+        elif value != "" or name in ("id",):
+            found[name] = value
+    return found
+
+
+class _Column(Sequence[Any]):
+    """One of :data:`~arsearch.engine.api.COLUMNS` by document number, read on look-up."""
+
+    def __init__(self, snapshot: TantivySnapshot, name: str) -> None:
+        self._snapshot = snapshot
+        self._name = name
+
+    def __len__(self) -> int:
+        return self._snapshot.doc_count_all()
+
+    def __getitem__(self, docnum: int) -> Any:  # type: ignore[override]
+        if self._name == "date":
+            return self._snapshot.dates()[docnum] if self._snapshot._dates is not None else self._date(docnum)
+        value = self._snapshot._stored_fields(docnum).get(self._name)
+        if self._name == "sketch":
+            return value
+        return None if value is None else str(value)
+
+    def _date(self, docnum: int) -> int:
+        values = self._snapshot.searcher.fast_field_values("date", [self._snapshot._address(docnum)])
+        return NO_DATE if not values or values[0] is None else int(values[0])

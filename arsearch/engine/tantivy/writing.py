@@ -1,0 +1,140 @@
+"""Writing a tantivy index: documents analyzed by arsearch (in worker processes for big batches) and handed to
+tantivy's writer as JSON, in the order the changes were made."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+from collections import deque
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from typing import Union
+
+import tantivy
+
+from arsearch.engine.api import Layout, StoredDocument
+from arsearch.engine.tantivy.schema import DocumentEncoder
+from arsearch.errors import IndexLockedError
+
+#: Documents a worker process analyzes per task.
+BATCH = 128
+#: Tasks a worker runs before it is replaced: its analyzer's word cache grows with the vocabulary it has seen.
+TASKS_PER_WORKER = 2000
+#: tantivy's smallest memory budget per indexing thread.
+_MIN_THREAD_MB = 15
+
+Change = Union[StoredDocument, str]  # a document to add, or the id of one to delete
+
+
+class TantivyWriter:
+    """One commit's changes.  Deletes and adds reach tantivy in the order they were made (a delete applies to
+    the documents added before it), a batch at a time once its documents are analyzed."""
+
+    def __init__(self, ix: tantivy.Index, path: Path, layout: Layout, *, procs: int, memory_mb: int) -> None:
+        self._layout = layout
+        self._procs = procs
+        self._encoder: DocumentEncoder | None = None
+        threads = max(1, min(4, procs // 2))
+        heap = max(memory_mb, _MIN_THREAD_MB * threads) * 1_000_000
+        try:
+            self._writer: tantivy.IndexWriter | None = ix.writer(heap_size=heap, num_threads=threads)
+        except ValueError as exc:
+            raise IndexLockedError(f"index {path} is being updated by another program that holds tantivy's "
+                                   f"write lock (.tantivy-writer.lock)") from exc
+        self._changes: list[Change] = []
+        self._pending: deque[tuple[list[Change], AsyncResult[list[str]] | list[str]]] = deque()
+
+    def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
+        if replace:
+            self._changes.append(stored.document.id)
+        self._changes.append(stored)
+        if len(self._changes) >= BATCH:
+            self._submit()
+
+    def delete(self, doc_id: str) -> None:
+        self._changes.append(doc_id)
+
+    def commit(self) -> None:
+        writer = self._flush()
+        writer.commit()
+        writer.wait_merging_threads()  # merges the new segments, and releases the lock
+
+    def cancel(self) -> None:
+        self._changes.clear()
+        self._pending.clear()
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+
+    def _flush(self) -> tantivy.IndexWriter:
+        self._submit()
+        while self._pending:
+            self._apply_oldest()
+        writer = self._writer
+        assert writer is not None, "the writer was already committed or cancelled"
+        self._writer = None
+        return writer
+
+    def _submit(self) -> None:
+        if not self._changes:
+            return
+        changes, self._changes = self._changes, []
+        documents = [change for change in changes if isinstance(change, StoredDocument)]
+        pool = _pool(self._layout, self._procs) if self._procs > 1 and (self._pending or len(documents) >= BATCH) \
+            else None
+        if pool is None:
+            if self._encoder is None:
+                self._encoder = DocumentEncoder(self._layout)
+            self._pending.append((changes, [self._encoder.encode(d) for d in documents]))
+        else:
+            self._pending.append((changes, pool.apply_async(_encode, (documents,))))
+        while len(self._pending) > 2 * self._procs:
+            self._apply_oldest()
+
+    def _apply_oldest(self) -> None:
+        changes, encoded = self._pending.popleft()
+        documents = iter(encoded if isinstance(encoded, list) else encoded.get())
+        writer = self._writer
+        assert writer is not None
+        for change in changes:
+            if isinstance(change, str):
+                writer.delete_documents_by_term("id", change)
+            else:
+                writer.add_json(next(documents))
+
+
+# Worker processes -------------------------------------------------------------------------------------------------
+
+_POOLS: dict[tuple[Layout, int], Pool] = {}
+_WORKER_ENCODER: DocumentEncoder | None = None
+
+
+def _pool(layout: Layout, procs: int) -> Pool:
+    """The worker processes of this layout, kept for the next commit (starting one costs a second)."""
+    key = (layout, procs)
+    found = _POOLS.get(key)
+    if found is None:
+        for other in _POOLS.values():
+            other.terminate()
+        _POOLS.clear()
+        context = multiprocessing.get_context("spawn")  # not fork: tantivy's threads are running
+        found = _POOLS[key] = context.Pool(procs, initializer=_start_worker, initargs=(layout,),
+                                           maxtasksperchild=TASKS_PER_WORKER)
+    return found
+
+
+def _start_worker(layout: Layout) -> None:
+    global _WORKER_ENCODER
+    _WORKER_ENCODER = DocumentEncoder(layout)
+
+
+def _encode(documents: list[StoredDocument]) -> list[str]:
+    assert _WORKER_ENCODER is not None
+    return [_WORKER_ENCODER.encode(document) for document in documents]
+
+
+@atexit.register
+def _stop_pools() -> None:
+    for pool in _POOLS.values():
+        pool.terminate()
+    _POOLS.clear()
