@@ -32,6 +32,10 @@ class IndexFormatError(ArsearchError):
         self.upgrade = upgrade
 
 
+class EngineUnavailableError(IndexFormatError):
+    """The index's engine cannot be loaded here (an optional extra that is not installed)."""
+
+
 class IndexLockedError(ArsearchError):
     """Another process is writing to the index; ``waited``: the seconds this one waited for it."""
 

@@ -20,6 +20,18 @@ def engine_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture
+def every_engine(engine_name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once per engine: indexes it creates through ``Index.create`` without naming an engine, and
+    through the CLI of ``helpers.cli_env``, are of that engine.  Autouse in the contract and ingest folders."""
+    import helpers
+    import arsearch.index.index
+
+    monkeypatch.setattr(arsearch.index.index, "DEFAULT_ENGINE", engine_name)
+    monkeypatch.setattr(helpers, "CLI_ENGINE", engine_name)
+    return engine_name
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     assert SEEDS.is_dir(), f"seed articles not found in {SEEDS}"

@@ -25,9 +25,16 @@ WORDS = ("قصف قاعدة صواريخ العراق سوريا الحشد ال
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
+#: The engine ``arsearch index`` creates indexes with in the CLI runs of :func:`cli_env` (None: the default);
+#: set per test by the ``every_engine`` fixture.
+CLI_ENGINE: str | None = None
+
+
 def cli_env() -> dict[str, str]:
     """The environment for ``python -m arsearch``: this checkout first on the path, no index from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARSEARCH_")}
+    if CLI_ENGINE is not None:
+        env["ARSEARCH_ENGINE"] = CLI_ENGINE
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     env["PYTHONUNBUFFERED"] = "1"
     return env

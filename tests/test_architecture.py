@@ -1,7 +1,8 @@
 """The layers of ARCHITECTURE.md, checked on the package's own imports and strings (read as source, not run).
 
 analysis ← engine ← index ← search ← ingest ← interfaces: a layer imports only the layers before it (and the
-shared modules), only the Whoosh engine imports whoosh, nothing imports the package face, and library code
+shared modules), only each engine's package imports its library (whoosh, tantivy), no engine imports another,
+nothing imports the package face, and library code
 never names a command-line option, prints, or picks an exit code.
 """
 
@@ -22,8 +23,10 @@ SHARED = {"arsearch.errors", "arsearch.documents", "arsearch.version"}
 LAYERS = ["analysis", "engine", "index", "search", "ingest", "interfaces"]
 #: Modules outside the layers: the face and its shims, which only re-export.
 FACES = {"arsearch", "arsearch.__main__", "arsearch.server"}
-#: The only package allowed to import ``whoosh``, and the only implementation of the contract.
+#: The only package allowed to import ``whoosh``.
 WHOOSH_ENGINE = "arsearch.engine.whoosh"
+#: Each implementation of the contract, and the only library it may import.
+ENGINE_LIBRARIES = {WHOOSH_ENGINE: "whoosh", "arsearch.engine.tantivy": "tantivy"}
 #: What the library may import of the engine layer: the contract and the registry.
 ENGINE_SEAM = {"arsearch.engine", "arsearch.engine.api"}
 #: A command-line option in a string, such as ``--wait`` or ``--index``.
@@ -87,6 +90,10 @@ def test_a_layer_imports_only_the_layers_before_it(name: str) -> None:
     assert wrong == [], f"{name} ({layer}) imports {wrong}"
 
 
+def _engine_of(name: str) -> str | None:
+    return next((engine for engine in ENGINE_LIBRARIES if name == engine or name.startswith(engine + ".")), None)
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_only_the_whoosh_engine_imports_whoosh(name: str) -> None:
     imported = imports(MODULES[name], name)
@@ -97,13 +104,24 @@ def test_only_the_whoosh_engine_imports_whoosh(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
+def test_each_engine_library_is_imported_by_its_engine_only(name: str) -> None:
+    own = _engine_of(name)
+    imported = imports(MODULES[name], name)
+    for engine, library in ENGINE_LIBRARIES.items():
+        found = sorted(m for m in imported if m == library or m.startswith(library + ".")
+                       or (m == engine or m.startswith(engine + ".")) and own not in (None, engine))
+        if own != engine:
+            assert found == [], f"{name} imports {found}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
 def test_above_the_engine_only_the_contract_is_seen(name: str) -> None:
     if layer_of(name) == "engine" and name not in ENGINE_SEAM:
         return  # an implementation may import its own modules
     implementations = sorted(m for m in imports(MODULES[name], name)
                              if m.startswith("arsearch.engine.") and m not in ENGINE_SEAM)
     if name == "arsearch.engine":
-        implementations = [m for m in implementations if m != f"{WHOOSH_ENGINE}"]  # the registry picks it
+        implementations = [m for m in implementations if m not in ENGINE_LIBRARIES]  # the registry picks them
     assert implementations == [], f"{name} imports engine internals {implementations}"
 
 

@@ -5,7 +5,7 @@ the one place that picks an implementation by name; nothing above this folder im
 from __future__ import annotations
 
 from arsearch.engine.api import EngineKind
-from arsearch.errors import IndexFormatError
+from arsearch.errors import EngineUnavailableError, IndexFormatError
 
 #: Every engine arsearch has; the first is the default.
 ENGINES = ("whoosh", "tantivy")
@@ -19,7 +19,9 @@ def engine_kind(name: str) -> EngineKind:
 
         return KIND
     if name == "tantivy":
-        from arsearch.engine.tantivy import KIND as TANTIVY
-
+        try:
+            from arsearch.engine.tantivy import KIND as TANTIVY
+        except ImportError as exc:
+            raise EngineUnavailableError(f"the tantivy engine cannot be loaded: {exc}") from exc
         return TANTIVY
     raise IndexFormatError(f"unknown index engine {name!r}: this arsearch has {', '.join(ENGINES)}", upgrade=True)

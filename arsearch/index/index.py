@@ -40,6 +40,8 @@ class Index:
         self.path = path
         self.engine = engine
         self.meta = meta
+        #: The engine underneath, one of :data:`arsearch.engine.ENGINES` (fixed when the index was created).
+        self.engine_name = engine_name(meta)
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
         #: How much more a word in a document's lead weighs (see :data:`arsearch.engine.api.LEAD_WORDS`).
@@ -61,13 +63,13 @@ class Index:
     @classmethod
     def create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
                overwrite: bool = False, wait: float = 0.0, lead_weight: float = DEFAULT_LEAD_WEIGHT,
-               engine: str = DEFAULT_ENGINE) -> Index:
+               engine: str | None = None) -> Index:
         """Create an empty index; an existing one is replaced only with ``overwrite=True``, under the write lock
         (waiting up to ``wait`` seconds for another writer).  ``lead_weight``: how many times more a word counts
         in the first words of a document (0 turns it off; kept by the index).  ``engine``: one of
-        :data:`arsearch.engine.ENGINES`, kept by the index."""
+        :data:`arsearch.engine.ENGINES`, kept by the index (None: the default, Whoosh)."""
         lead_weight = check_lead_weight(lead_weight)
-        kind = engine_kind(engine)
+        kind = engine_kind(engine or DEFAULT_ENGINE)
         path = Path(path)
         _check_not_a_file(path)
         lock = IndexLock(path)
@@ -102,16 +104,21 @@ class Index:
 
     @classmethod
     def open_or_create(cls, path: str | Path, settings: AnalyzerSettings | None = None, *,
-                       wait: float = 0.0) -> Index:
-        """Open the index at ``path`` (checking ``settings`` match if given) or create it (under the write lock,
-        waiting up to ``wait`` seconds, so that two processes starting at once do not both create it)."""
+                       wait: float = 0.0, engine: str | None = None) -> Index:
+        """Open the index at ``path`` (checking ``settings`` and ``engine`` match if given) or create it (under the
+        write lock, waiting up to ``wait`` seconds, so that two processes starting at once do not both create
+        it) with ``engine`` (None: the default engine)."""
         try:
             if not cls.exists(path):
-                return cls.create(path, settings, wait=wait)
+                return cls.create(path, settings, wait=wait, engine=engine)
         except IndexFormatError:
             if not cls.exists(path):
                 raise  # created by another process in the meantime: open it below
         index = cls.open(path)
+        if engine is not None and engine != index.engine_name:
+            index.close()
+            raise IndexFormatError(f"the index at {path} is a {index.engine_name} index; it must be rebuilt to use "
+                                   f"the {engine} engine", rebuild=True)
         if settings is not None and settings != index.settings:
             raise IndexFormatError(
                 f"the index at {path} uses stemmer {index.settings.stemmer!r}; it must be rebuilt to use "
@@ -227,6 +234,7 @@ class Index:
             updated=str(self.meta.get("updated", "")),
             updating=asdict(holder) if holder else None,
             lead_weight=self.lead_weight,
+            engine=self.engine_name,
             **self._group_counts(snapshot),
         )
 

@@ -26,6 +26,8 @@ class IndexStats:
     #: Groups of near-duplicates with two or more live documents, and the documents in them (0: before format 3).
     duplicate_groups: int = 0
     grouped_documents: int = 0
+    #: The engine underneath (:data:`arsearch.engine.ENGINES`).
+    engine: str = "whoosh"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch stats --json`` and ``GET /api/stats``."""

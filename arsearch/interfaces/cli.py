@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from arsearch.analysis import STEMMERS, Analyzer, AnalyzerSettings
+from arsearch.engine import ENGINES
 from arsearch.errors import (ArsearchError, DocumentNotFoundError, IndexFormatError, IndexLockedError,
                              IndexNotFoundError, InputError, Interrupted, QueryError)
 from arsearch.index import Index
@@ -135,6 +136,8 @@ def index_command(
     index: Optional[Path] = IndexOption,
     stemmer: Optional[str] = typer.Option(None, "--stemmer", help="light or none; fixed when the index is created "
                                           "[default: light]."),
+    engine: Optional[str] = typer.Option(None, "--engine", envvar="ARSEARCH_ENGINE", help="whoosh, or tantivy (pip install 'arsearch[fast]'):"
+                                         " fixed when the index is created [default: whoosh]."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
     wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS",
@@ -149,12 +152,14 @@ def index_command(
 
     if stemmer is not None and stemmer not in STEMMERS:
         raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
+    if engine is not None and engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
     path = _index_path(index)
     settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
     if rebuild:
-        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
+        ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait, engine=engine)
     else:
-        ix = Index.open_or_create(path, settings, wait=wait)
+        ix = Index.open_or_create(path, settings, wait=wait, engine=engine)
     with ix, _progress(as_json) as progress:
         task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
 

@@ -35,7 +35,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 
 def generation(index: Path) -> int:
-    """The number of the latest commit (Whoosh's TOC generation), -1 before the index exists."""
+    """The number of the latest commit, -1 before the index exists: Whoosh's TOC generation; for tantivy, whose
+    commit number (opstamp) counts every change, the committed documents in batches."""
+    try:
+        meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except ValueError:  # being replaced: try again
+        return generation(index)
+    else:
+        return sum(s["max_doc"] - ((s.get("deletes") or {}).get("num_deleted_docs") or 0)
+                   for s in meta["segments"]) // BATCH
     try:
         names = [m.group(1) for m in map(_TOC.match, (p.name for p in index.iterdir())) if m]
     except FileNotFoundError:

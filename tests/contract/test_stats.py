@@ -21,7 +21,7 @@ from helpers import ROOT, Run, cli_env
 SEEDS = ROOT / "seeds"
 KEYS = ["path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
         "arsearch_version", "created", "updated", "updating", "lead_weight",
-        "duplicate_groups", "grouped_documents"]
+        "duplicate_groups", "grouped_documents", "engine"]
 
 
 def stats_json(arsearch: Run, index: Path) -> dict[str, object]:
@@ -30,7 +30,7 @@ def stats_json(arsearch: Run, index: Path) -> dict[str, object]:
     return json.loads(run.stdout)  # type: ignore[no-any-return]
 
 
-def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run) -> None:
+def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run, every_engine: str) -> None:
     index = tmp_path / "ix"
     started = datetime.now(timezone.utc).replace(microsecond=0)
     assert arsearch("index", SEEDS, "--index", index, "--stemmer", "none").returncode == 0
@@ -51,6 +51,7 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run) -> None:
     assert stats["updating"] is None
     assert stats["lead_weight"] == DEFAULT_LEAD_WEIGHT
     assert stats["duplicate_groups"] == stats["grouped_documents"] == 0  # two reports of one event, not copies
+    assert stats["engine"] == every_engine
 
     text = arsearch("stats", "--index", index)
     assert text.returncode == 0

@@ -466,7 +466,7 @@ def test_stats_json(cli_seed_index: Path) -> None:
     stats = json.loads(result.stdout)
     assert set(stats) == {"path", "documents", "deleted", "terms", "segments", "size_bytes", "analyzer", "format",
                           "arsearch_version", "created", "updated", "updating", "lead_weight",
-                          "duplicate_groups", "grouped_documents"}
+                          "duplicate_groups", "grouped_documents", "engine"}
     assert stats["updating"] is None
     assert stats["path"] == str(cli_seed_index)
     assert stats["documents"] == 2
