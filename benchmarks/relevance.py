@@ -54,6 +54,8 @@ CONFIGS: dict[str, Engine] = {
     "tantivy-arabic": Tantivy(),
     "arsearch": ArsearchCli("light"),
     "arsearch-stemmer-none": ArsearchCli("none"),
+    # the same analysis on the tantivy engine (`pip install 'arsearch[fast]'`)
+    "arsearch-tantivy": ArsearchCli("light", engine="tantivy"),
     "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
     "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coord": None}),
     "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.5}),

@@ -74,7 +74,11 @@ class Groups:
 
     def _live_members(self, docnum: int) -> list[int]:
         """The live documents whose group is ``docnum``'s, from the ``group`` postings."""
-        return self._snapshot.term_documents(GROUP_FIELD, self.label(docnum))
+        label = self.label(docnum)
+        # most stories have one copy: a label in one document (deleted ones counted) is ``docnum``'s alone
+        if self._snapshot.doc_frequency(GROUP_FIELD, label) == 1:
+            return [docnum]
+        return self._snapshot.term_documents(GROUP_FIELD, label)
 
     def _duplicate(self, docnum: int) -> Duplicate:
         raw_date = self._dates[docnum]

@@ -218,22 +218,26 @@ ARSEARCH_CLI = [sys.executable, "-c", "import sys; from arsearch.interfaces.cli 
 _TREC_LINE = re.compile(r"^\S+ Q0 \S+ \d+ \S+ \S+$")
 
 
-def arsearch_index_key(stemmer: str, lead_weight: float) -> str:
+def arsearch_index_key(stemmer: str, lead_weight: float, engine: str = "whoosh") -> str:
     """The format, analyzer version and lead weight are in the key: a cached index of older code is not reused."""
-    return f"arsearch-stemmer-{stemmer}-lead{lead_weight:g}-format{INDEX_FORMAT}-analyzer{ANALYZER_VERSION}"
+    key = f"arsearch-stemmer-{stemmer}-lead{lead_weight:g}-format{INDEX_FORMAT}-analyzer{ANALYZER_VERSION}"
+    return key if engine == "whoosh" else f"{key}-{engine}"
 
 
 class ArsearchCli:
     """Build with ``arsearch index`` and query with ``arsearch query --batch``: exactly what a user runs."""
 
-    def __init__(self, stemmer: str = "light") -> None:
+    def __init__(self, stemmer: str = "light", engine: str = "whoosh") -> None:
         self.stemmer = stemmer
-        self.index_key = arsearch_index_key(stemmer, DEFAULT_LEAD_WEIGHT)
-        self.how = f"`arsearch index --stemmer {stemmer}` and `arsearch query --batch` (a process per run)"
+        self.engine = engine
+        self.index_key = arsearch_index_key(stemmer, DEFAULT_LEAD_WEIGHT, engine)
+        self.how = (f"`arsearch index --stemmer {stemmer} --engine {engine}` and `arsearch query --batch` "
+                    f"(a process per run)")
 
     def build(self, articles: Sequence[Article], index_dir: Path, docs_jsonl: Path) -> None:
         subprocess.run([*ARSEARCH_CLI, "index", str(docs_jsonl), "--index", str(index_dir), "--stemmer",
-                        self.stemmer, "--json"], check=True, env=arsearch_env(), stdout=subprocess.DEVNULL)
+                        self.stemmer, "--engine", self.engine, "--json"], check=True, env=arsearch_env(),
+                       stdout=subprocess.DEVNULL)
 
     def batch(self, batch_file: Path, index_dir: Path, limit: int) -> tuple[str, float]:
         started = time.perf_counter()

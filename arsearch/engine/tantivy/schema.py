@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from base64 import b64encode
+from hashlib import blake2b
 from bisect import bisect_left
 from collections.abc import Iterable
 
@@ -25,6 +26,13 @@ ANALYZED = ("title", "content", "author")
 EXACT = ("id", "url", "path", "fingerprint", "group")
 #: ``source`` is stored as given; its lowercased comma-separated names are indexed here.
 SOURCE_NAMES = "source_names"
+#: The names of a document's source joined by commas, indexed as one term (the values of :data:`SOURCE_KEY`).
+SOURCE_SET = "source_set"
+#: A number for the set of names (:func:`source_key`), a fast field: the sources of every document are read as
+#: one column instead of document by document.
+SOURCE_KEY = "source_key"
+#: The stored fields, as :meth:`Snapshot.stored` gives them.
+STORED = ("id", "title", "content", "author", "date", "source", "url", "path", "fingerprint", "group", "sketch")
 #: Placeholder token text: tantivy's JSON needs every key of a token, offsets are unused (snippets come from
 #: arsearch's highlighter).
 _TOKEN = '{{"offset_from":0,"offset_to":0,"position_length":1,"position":{},"text":{}}}'
@@ -43,6 +51,8 @@ def build_schema(layout: Layout) -> tantivy.Schema:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=name == "group")
     builder.add_text_field("source", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(SOURCE_NAMES, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field(SOURCE_SET, stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field(SOURCE_KEY, stored=False, indexed=False, fast=True)
     builder.add_unsigned_field("date", stored=True, indexed=True, fast=True)
     if layout.groups:
         builder.add_bytes_field("sketch", stored=True)
@@ -51,8 +61,14 @@ def build_schema(layout: Layout) -> tantivy.Schema:
 
 def field_names(layout: Layout) -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
-    names = {*ANALYZED, *EXACT, "source", SOURCE_NAMES, "date", "sketch"}
+    names = {*ANALYZED, *EXACT, "source", SOURCE_NAMES, SOURCE_SET, SOURCE_KEY, "date", "sketch"}
     return frozenset(names if layout.groups else names - {"group", "sketch"})
+
+
+def source_key(names: str) -> int:
+    """The number of a set of source names (``names`` as :data:`SOURCE_SET` holds them), the same in every
+    process."""
+    return int.from_bytes(blake2b(names.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def source_names(source: str) -> list[str]:
@@ -72,9 +88,11 @@ class DocumentEncoder:
 
     def encode(self, stored: StoredDocument) -> str:
         document = stored.document
+        names = source_names(document.source)
         record: dict[str, object] = {
             "id": document.id, "url": document.url, "path": document.path, "fingerprint": document.fingerprint(),
-            "source": document.source, SOURCE_NAMES: source_names(document.source),
+            "source": document.source, SOURCE_NAMES: names, SOURCE_SET: ",".join(names),
+            SOURCE_KEY: source_key(",".join(names)),
             "date": NO_DATE if document.date is None else date_value(document.date),
         }
         if self._groups:

@@ -16,7 +16,7 @@ import tantivy
 
 from arsearch.engine.api import NO_DATE, BagOfTerms, Bm25, EngineStats, Query, Scored, Term, date_of
 from arsearch.engine.tantivy.queries import bag_query, to_tantivy
-from arsearch.engine.tantivy.schema import ANALYZED, EXACT, SOURCE_NAMES, source_names
+from arsearch.engine.tantivy.schema import ANALYZED, EXACT, SOURCE_KEY, SOURCE_NAMES, SOURCE_SET, STORED, source_key
 
 #: Stored documents a snapshot keeps decoded (a page of hits, its groups and snippets read the same few).
 _STORED_CACHE = 256
@@ -32,8 +32,10 @@ class TantivySnapshot:
         self._fields = fields
         self._starts = [0, *accumulate(segment_sizes)]
         self._is_current = is_current
-        self._stored: dict[int, dict[str, Any]] = {}
+        self._documents: dict[int, tantivy.Document] = {}
+        self._stored_names = [name for name in STORED if name in fields]
         self._dates: list[int] | None = None
+        self._sources: list[tuple[str, ...]] | None = None
 
     # numbering
     def _address(self, docnum: int) -> tantivy.DocAddress:
@@ -136,19 +138,26 @@ class TantivySnapshot:
 
     def dates(self) -> list[int]:
         if self._dates is None:
-            addresses = [tantivy.DocAddress(segment, doc) for segment, (start, end)
-                         in enumerate(zip(self._starts, self._starts[1:])) for doc in range(end - start)]
-            values = self.searcher.fast_field_values("date", addresses) if addresses else []
-            self._dates = [NO_DATE if value is None else int(value) for value in values]
+            self._dates = [NO_DATE if value is None else int(value) for value in self._column_values("date")]
         return self._dates
+
+    def _column_values(self, field: str) -> list[int | float | bool | None]:
+        """A fast field's value for every document number."""
+        addresses = [tantivy.DocAddress(segment, doc) for segment, (start, end)
+                     in enumerate(zip(self._starts, self._starts[1:])) for doc in range(end - start)]
+        return self.searcher.fast_field_values(field, addresses) if addresses else []
 
     def date_range(self) -> tuple[int, int] | None:
         dated = [value for value in self.dates() if value != NO_DATE]
         return (min(dated), max(dated)) if dated else None
 
     def sources(self) -> list[tuple[str, ...]]:
-        return [tuple(source_names(str(self._stored_fields(n).get("source") or "")))
-                for n in range(self.doc_count_all())]
+        if self._sources is None:
+            names = {source_key(joined): tuple(joined.split(",")) if joined else ()
+                     for joined, _ in self.searcher.terms_with_prefix(SOURCE_SET, "")}
+            names.setdefault(source_key(""), ())
+            self._sources = [names.get(int(key or 0), ()) for key in self._column_values(SOURCE_KEY)]
+        return self._sources
 
     def live_documents(self) -> Iterator[int]:
         return iter(sorted(docnum for docnum, _ in self._every(tantivy.Query.all_query())))
@@ -158,34 +167,29 @@ class TantivySnapshot:
         return found[0][0] if found else None
 
     def stored(self, docnum: int) -> dict[str, object]:
-        return dict(self._stored_fields(docnum))
-
-    def _stored_fields(self, docnum: int) -> dict[str, Any]:
-        found = self._stored.get(docnum)
-        if found is None:
-            if len(self._stored) >= _STORED_CACHE:
-                self._stored.clear()
-            raw = self.searcher.doc(self._address(docnum)).to_dict()
-            found = self._stored[docnum] = _stored_document(raw)
+        document = self._document(docnum)
+        found: dict[str, object] = {}
+        for name in self._stored_names:
+            value = document.get_first(name)
+            if value is None or value == "" and name != "id":
+                continue
+            if name == "date":
+                if value != NO_DATE:
+                    found[name] = date_of(int(value))
+            elif name == "sketch":
+                found[name] = bytes(value)
+            else:
+                found[name] = value
         return found
 
-
-def _stored_document(raw: dict[str, list[Any]]) -> dict[str, Any]:
-    """A tantivy document's stored values as the Whoosh engine's stored fields give them: one value per field,
-    fields without a value left out, the date as a naive datetime."""
-    found: dict[str, Any] = {}
-    for name, values in raw.items():
-        if not values:
-            continue
-        value = values[0]
-        if name == "date":
-            if value != NO_DATE:
-                found[name] = date_of(int(value))
-        elif name == "sketch":
-            found[name] = bytes(value)
-        elif value != "" or name in ("id",):
-            found[name] = value
-    return found
+    def _document(self, docnum: int) -> tantivy.Document:
+        """The stored document (its fields are converted to Python values one at a time, on demand)."""
+        found = self._documents.get(docnum)
+        if found is None:
+            if len(self._documents) >= _STORED_CACHE:
+                self._documents.clear()
+            found = self._documents[docnum] = self.searcher.doc(self._address(docnum))
+        return found
 
 
 class _Column(Sequence[Any]):
@@ -201,9 +205,9 @@ class _Column(Sequence[Any]):
     def __getitem__(self, docnum: int) -> Any:  # type: ignore[override]
         if self._name == "date":
             return self._snapshot.dates()[docnum] if self._snapshot._dates is not None else self._date(docnum)
-        value = self._snapshot._stored_fields(docnum).get(self._name)
+        value = self._snapshot._document(docnum).get_first(self._name)
         if self._name == "sketch":
-            return value
+            return None if value is None else bytes(value)
         return None if value is None else str(value)
 
     def _date(self, docnum: int) -> int:
