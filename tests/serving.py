@@ -27,11 +27,11 @@ ODD_DOCUMENTS = [
 ]
 
 
-def build_server_index(base: Path) -> Path:
+def build_server_index(base: Path, engine: str | None = None) -> Path:
     """The seed articles, the synthetic news, 30 generated articles and :data:`ODD_DOCUMENTS`."""
     path = base / "index"
     write_corpus(base / "generated", 30, 10)
-    with Index.create(path) as ix:
+    with Index.create(path, engine=engine) as ix:
         index_paths(ix, [SEEDS, write_news_corpus(base / "news"), base / "generated"])
         ix.add(ODD_DOCUMENTS)
     return path

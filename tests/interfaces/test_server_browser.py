@@ -25,8 +25,8 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(build_server_index(tmp_path_factory.mktemp("page"))) as url:
+def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Iterator[str]:
+    with running_server(build_server_index(tmp_path_factory.mktemp("page"), engine_name)) as url:
         yield url
 
 

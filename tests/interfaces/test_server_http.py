@@ -25,8 +25,9 @@ from arsearch.interfaces.server import models  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_server_index(tmp_path_factory.mktemp("server"))
+def index_path(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
+    """The server's index, on every engine."""
+    return build_server_index(tmp_path_factory.mktemp("server"), engine_name)
 
 
 @pytest.fixture(scope="module")
