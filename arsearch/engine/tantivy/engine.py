@@ -102,7 +102,9 @@ class TantivyEngine:
         status = os.stat(self.path / META_FILE)
         return status.st_ino, status.st_mtime_ns, status.st_size
 
-    def writer(self, *, procs: int = 1, memory_mb: int = 256) -> TantivyWriter:
+    def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> TantivyWriter:
+        """``durable`` cannot be turned off: tantivy fdatasyncs a commit's segment files and its ``meta.json`` (an
+        atomic replace) before the commit returns, whatever it is asked (seen with strace)."""
         return TantivyWriter(self.tantivy, self.path, self.layout, procs=procs, memory_mb=memory_mb)
 
     def generation(self) -> int:
