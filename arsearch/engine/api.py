@@ -220,9 +220,9 @@ class Snapshot(Protocol):
 
     def document_number(self, doc_id: str) -> int | None: ...
 
-    def stored(self, docnum: int) -> dict[str, object]:
+    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
         """The stored fields of a document: those of :class:`~arsearch.documents.Document`, ``fingerprint`` and,
-        with groups, ``group``."""
+        with groups, ``group``; without ``content`` when ``content`` is False (a hit without a snippet)."""
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ def make_hit(analyzer: Analyzer, snapshot: Snapshot, docnum: int, score: float, 
              snippet_width: int, groups: Groups | None, exclude: frozenset[int] = frozenset()) -> Hit:
     """A hit with its title and snippet highlighted for ``terms`` and its group's other documents (except
     ``exclude``)."""
-    stored = snapshot.stored(docnum)
+    stored = snapshot.stored(docnum, content=snippet_width > 0)
     content = str(stored.pop("content", "") or "")
     return Hit(
         rank=rank,

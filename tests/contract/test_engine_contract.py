@@ -107,6 +107,8 @@ def test_columns_dates_sources_and_stored_fields(index: Index) -> None:
         assert sources[n] == ((doc.source,) if doc.source else ())
         stored = snapshot.stored(n)
         assert (stored["id"], stored["content"], stored.get("date")) == (doc.id, doc.content, doc.date)
+        without = snapshot.stored(n, content=False)
+        assert "content" not in without and without == {k: v for k, v in stored.items() if k != "content"}
     assert snapshot.date_range() == (date_value(datetime(2015, 7, 1, 10)), date_value(datetime(2016, 1, 2)))
     assert date_of(date_value(datetime(2015, 7, 1, 10))) == datetime(2015, 7, 1, 10)
     assert set(snapshot.live_documents()) == set(number.values())

@@ -35,6 +35,7 @@ class TantivySnapshot:
         self._is_current = is_current
         self._documents: dict[int, tantivy.Document] = {}
         self._stored_names = [name for name in STORED if name in fields]
+        self._stored_names_but_content = [name for name in self._stored_names if name != "content"]
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
         self._dates: list[int] | None = None
         self._sources: list[tuple[str, ...]] | None = None
@@ -180,10 +181,10 @@ class TantivySnapshot:
         found = self._hits(self._build.term("id", doc_id), 1)[0]
         return found[0][0] if found else None
 
-    def stored(self, docnum: int) -> dict[str, object]:
+    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
         document = self._document(docnum)
         found: dict[str, object] = {}
-        for name in self._stored_names:
+        for name in self._stored_names if content else self._stored_names_but_content:
             value = document.get_first(name)
             if value is None or value == "" and name != "id":
                 continue

@@ -121,8 +121,11 @@ class WhooshSnapshot:
     def document_number(self, doc_id: str) -> int | None:
         return self.searcher.document_number(id=doc_id)
 
-    def stored(self, docnum: int) -> dict[str, object]:
-        return dict(self.searcher.stored_fields(docnum))
+    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
+        found = dict(self.searcher.stored_fields(docnum))
+        if not content:
+            found.pop("content", None)
+        return found
 
 
 class ColumnView(Sequence[Any]):
