@@ -1,0 +1,120 @@
+"""What only the tantivy engine has: its version fence, the extra it needs, its schema check, pre-tokenized terms
+equal to the Whoosh engine's, and how the CLI chooses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, SEEDS, assert_one_line_error, cli_command, cli_env
+
+from arsearch import Index
+from arsearch.documents import Document
+from arsearch.engine import engine_kind
+from arsearch.engine.api import LEAD_WORDS, Layout
+from arsearch.errors import EngineUnavailableError, IndexFormatError
+
+tantivy_engine = pytest.importorskip("arsearch.engine.tantivy", reason="the fast extra (tantivy) is not installed")
+
+
+def test_the_installed_tantivy_is_a_checked_release() -> None:
+    import tantivy
+
+    tantivy_engine.check_version(tantivy.__version__)
+    series = tantivy_engine.TANTIVY_VERSIONS
+    assert all(f'"tantivy>={s},<' in (ROOT / "pyproject.toml").read_text(encoding="utf-8") for s in series)
+
+
+@pytest.mark.parametrize("found", ["tantivy v0.26.0, index_format v6", "tantivy v0.28.1", "", "1.0"])
+def test_another_release_is_refused_with_the_install_command(found: str) -> None:
+    with pytest.raises(ImportError, match=r"pip install 'arsearch\[fast\]'"):
+        tantivy_engine.check_version(found)
+
+
+def test_without_the_extra_the_engine_is_unavailable_with_the_install_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m == "tantivy" or m.startswith(("tantivy.", "arsearch.engine.tantivy"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "tantivy", None)  # import tantivy raises ImportError
+    with pytest.raises(EngineUnavailableError, match=r"pip install 'arsearch\[fast\]'"):
+        engine_kind("tantivy")
+
+
+def test_terms_and_positions_are_the_whoosh_engines(tmp_path: Path) -> None:
+    text = "وزارة الصحة تعلن حملة تطعيم في الرياض، وزارة الصحة " * 3
+    document = Document("a", text, title="حملة الصحة")
+    for engine in ("whoosh", "tantivy"):
+        with Index.create(tmp_path / engine, engine=engine) as ix:
+            ix.add([document])
+    with Index.open(tmp_path / "whoosh") as whoosh, Index.open(tmp_path / "tantivy") as tantivy:
+        for field in ("title", "content"):
+            assert tantivy.snapshot().field_terms(field) == whoosh.snapshot().field_terms(field)
+        words = tuple(tantivy.analyzer.query_terms("الصحة تعلن"))
+        for ix in (whoosh, tantivy):  # phrases read positions
+            assert ix.snapshot().matching(_phrase("content", words)) == {0}
+            assert ix.snapshot().matching(_phrase("content", tuple(reversed(words)))) == set()
+
+
+def _phrase(field: str, words: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from arsearch.engine.api import Phrase
+
+    return Phrase(field, words)
+
+
+def test_a_lead_term_counts_one_more_time_per_lead_weight() -> None:
+    from arsearch.analysis import AnalyzerSettings
+    from arsearch.engine.api import StoredDocument
+    from arsearch.engine.tantivy.schema import DocumentEncoder
+
+    words = ["كلمة"] + ["حشو"] * (LEAD_WORDS + 5) + ["كلمة"]
+    encoder = DocumentEncoder(Layout(AnalyzerSettings(), lead_weight=4.0, groups=False))
+    record = json.loads(encoder.encode(StoredDocument(Document("a", " ".join(words)))))
+    from arsearch.analysis import Analyzer
+
+    term = Analyzer(AnalyzerSettings()).query_terms("كلمة")[0]
+    positions = [t["position"] for t in record["content"]["tokens"] if t["text"] == term]
+    assert positions == [0] * 5 + [LEAD_WORDS + 6]  # in the lead: 1 + 4 times; after it: once
+    assert record["content"]["text"] == " ".join(words)  # the original text is what is stored
+
+
+def test_a_tantivy_folder_of_other_fields_asks_for_a_rebuild(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix", engine="tantivy"):
+        pass
+    meta = tmp_path / "ix" / "meta.json"
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    data["schema"] = [f for f in data["schema"] if f["name"] != "source_key"]
+    meta.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match="source_key") as raised:
+        Index.open(tmp_path / "ix")
+    assert raised.value.rebuild
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cli_command(*args), env=cli_env(), capture_output=True, text=True, timeout=120)
+
+
+def test_the_cli_creates_either_engine_and_keeps_it(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    assert run("index", SEEDS, "--index", index, "--engine", "tantivy").returncode == 0
+    stats = json.loads(run("stats", "--index", index, "--json").stdout)
+    assert stats["engine"] == "tantivy" and stats["documents"] == 2
+    assert run("index", SEEDS, "--index", index).returncode == 0  # no --engine: the index's own
+    hits = json.loads(run("query", "كونيكو", "--index", index, "--json").stdout)
+    assert len(hits) == 2
+    other = run("index", SEEDS, "--index", index, "--engine", "whoosh")
+    assert other.returncode == 4
+    assert_one_line_error(other.stderr, "tantivy index", "--rebuild")
+    rebuilt = run("index", SEEDS, "--index", index, "--engine", "whoosh", "--rebuild")
+    assert rebuilt.returncode == 0
+    assert json.loads(run("stats", "--index", index, "--json").stdout)["engine"] == "whoosh"
+
+
+def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
+    result = run("index", SEEDS, "--index", tmp_path / "ix", "--engine", "lucene")
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, "unknown engine 'lucene'", "whoosh or tantivy")
+    assert not (tmp_path / "ix").exists()
