@@ -30,7 +30,32 @@ if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without
 
     from arsearch.ingest.run import IngestReport, Progress as IngestProgress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+
+def _what_it_takes(param: Any, ctx: Any) -> str | None:
+    """The help's type column: an option's metavar, nothing for flags and arguments (whose name is the metavar)."""
+    return None if param.param_type_name == "argument" or getattr(param, "is_flag", False) else param.metavar
+
+
+class _HelpWithoutTypeLabels:
+    """Help without Typer's type labels ("<list[str]>", "<bool>"): each option's metavar says what it takes."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            param.display_type_rich = functools.partial(_what_it_takes, param)
+        return params
+
+
+class HelpGroup(_HelpWithoutTypeLabels, typer.core.TyperGroup):
+    pass
+
+
+class HelpCommand(_HelpWithoutTypeLabels, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(cls=HelpGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Full-text search for Arabic news.")
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -45,17 +70,20 @@ EXIT_CODES: dict[type[ArsearchError], int] = {
     InputError: 6, Interrupted: 130, ArsearchError: 1,
 }
 
-IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_envvar=True,
-                           help="Index folder [default: index/ in the current folder].")
-JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
-BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
+# Help text is not Rich markup (a "[default: ...]" in it would vanish); a default that is not a plain value is
+# given as show_default. Every option has a metavar (flags an empty one): Typer's labels read "<list[str]>".
+IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_envvar=True, metavar="FOLDER",
+                           show_default="index/ in the current folder", help="Index folder.")
+JsonOption = typer.Option(False, "--json", metavar="",
+                          help="Machine-readable JSON output (errors as JSON on stderr).")
+BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI", metavar="MODE",
                           help="Reorder Arabic for terminals without bidi support: auto, on or off.")
-AllOption = typer.Option(False, "--all", help="Show every copy of a story [default: one hit per group of "
-                         "near-duplicates, with '+N similar from: ...'].")
-LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits.")
-OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging).")
-EnvelopeOption = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
-                              "elapsed_ms, suggestion, facets) instead of the array of hits.")
+AllOption = typer.Option(False, "--all", metavar="", help="Show every copy of a story (without it: one hit per "
+                         "group of near-duplicates, with '+N similar from: ...').")
+LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, metavar="N", help="Number of hits.")
+OffsetOption = typer.Option(0, "--offset", min=0, metavar="N", help="Skip this many hits (paging).")
+EnvelopeOption = typer.Option(False, "--envelope", metavar="", help="With --json: one JSON object (query, total, "
+                              "hits, elapsed_ms, suggestion, facets) instead of the array of hits.")
 _SKIPS_SHOWN = 20
 
 
@@ -128,20 +156,21 @@ def _index_path(index: Optional[Path]) -> Path:
     return index if index is not None else default_index_path()
 
 
-@app.command("index")
+@app.command("index", cls=HelpCommand)
 @fail_cleanly
 def index_command(
-    paths: list[Path] = typer.Argument(..., help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip."),
+    paths: list[Path] = typer.Argument(..., metavar="PATHS",
+                                       help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip."),
     index: Optional[Path] = IndexOption,
-    stemmer: Optional[str] = typer.Option(None, "--stemmer", help="light or none; fixed when the index is created "
-                                          "[default: light]."),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
-    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS",
-                               help="If another process is updating the index, wait up to SECONDS for it "
-                                    "[default: fail at once, exit code 5]."),
-    procs: int = typer.Option(0, "--procs", min=0, help="Worker processes for large batches [default: one per "
-                              "CPU core]."),
+    stemmer: Optional[str] = typer.Option(None, "--stemmer", metavar="NAME", show_default="light",
+                                          help="light or none; fixed when the index is created."),
+    rebuild: bool = typer.Option(False, "--rebuild", metavar="",
+                                 help="Delete the index and build it again from PATHS."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, metavar="N", help="Documents per commit."),
+    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS", show_default="fail at once, exit code 5",
+                               help="If another process is updating the index, wait up to SECONDS for it."),
+    procs: int = typer.Option(0, "--procs", min=0, metavar="N", show_default="one per CPU core",
+                              help="Worker processes for large batches."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -198,23 +227,26 @@ def _print_report(report: IngestReport, path: Path, as_json: bool) -> None:
                   f"{report.duplicate_ids[0]}")
 
 
-@app.command("query")
+@app.command("query", cls=HelpCommand)
 @fail_cleanly
 def query_command(
-    text: Optional[str] = typer.Argument(None, help='The query: words, "exact phrase", -excluded, OR, title:…, '
-                                         "source:…"),
+    text: Optional[str] = typer.Argument(None, metavar="QUERY", help='The query: words, "exact phrase", -excluded, '
+                                         "OR, title:…, source:…"),
     index: Optional[Path] = IndexOption,
     limit: int = LimitOption,
     offset: int = OffsetOption,
-    since: Optional[str] = typer.Option(None, "--since", help="Only documents dated on or after (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
-    source: Optional[list[str]] = typer.Option(None, "--source", help="Only documents of this source (repeat "
-                                               "for any of several; case-insensitive)."),
-    sort: str = typer.Option("relevance", "--sort", help="relevance, date (newest first) or recency (relevance "
-                             "with a recency boost)."),
-    facets: bool = typer.Option(False, "--facets", help="Also count all matches per source, month and day "
-                                "(with --json: implies --envelope)."),
-    batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only documents dated on or after (YYYY-MM-DD, YYYY-MM or YYYY)."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Only documents dated on or before (YYYY-MM-DD, YYYY-MM or YYYY)."),
+    source: Optional[list[str]] = typer.Option(None, "--source", metavar="NAME", help="Only documents of this "
+                                               "source (repeat for any of several; case-insensitive)."),
+    sort: str = typer.Option("relevance", "--sort", metavar="ORDER", help="relevance, date (newest first) or "
+                             "recency (relevance with a recency boost)."),
+    facets: bool = typer.Option(False, "--facets", metavar="", help="Also count all matches per source, month and "
+                                "day (with --json: implies --envelope)."),
+    batch: Optional[Path] = typer.Option(None, "--batch", metavar="FILE",
+                                         help="File of 'qid<TAB>query' lines: print a TREC run."),
     as_json: bool = JsonOption,
     envelope: bool = EnvelopeOption,
     bidi: str = BidiOption,
@@ -312,14 +344,15 @@ def _print_facets(facets: Facets) -> None:
         out.print(Text.assemble((f"{name:>6}  ", "dim"), values or "–", (more, "dim")))
 
 
-@app.command("similar")
+@app.command("similar", cls=HelpCommand)
 @fail_cleanly
 def similar_command(
-    doc_id: str = typer.Argument(..., help="The id of a document in the index (as `query --json` shows it)."),
+    doc_id: str = typer.Argument(..., metavar="DOC_ID",
+                                 help="The id of a document in the index (as `query --json` shows it)."),
     index: Optional[Path] = IndexOption,
     limit: int = LimitOption,
     offset: int = OffsetOption,
-    include_duplicates: bool = typer.Option(False, "--include-duplicates",
+    include_duplicates: bool = typer.Option(False, "--include-duplicates", metavar="",
                                             help="Also list the document's own near-duplicates."),
     as_json: bool = JsonOption,
     envelope: bool = EnvelopeOption,
@@ -334,11 +367,12 @@ def similar_command(
     _show_results(results, as_json, envelope, bidi, collapsed=not show_all, what="similar to")
 
 
-@app.command("analyze")
+@app.command("analyze", cls=HelpCommand)
 @fail_cleanly
 def analyze_command(
-    text: Optional[str] = typer.Argument(None, help="Text to analyze; without it, one text per line of stdin."),
-    stemmer: str = typer.Option("light", "--stemmer", help="light or none."),
+    text: Optional[str] = typer.Argument(None, metavar="TEXT",
+                                         help="Text to analyze; without it, one text per line of stdin."),
+    stemmer: str = typer.Option("light", "--stemmer", metavar="NAME", help="light or none."),
     as_json: bool = JsonOption,
     bidi: str = BidiOption,
 ) -> None:
@@ -356,7 +390,7 @@ def analyze_command(
             Renderer(out, use_visual_order(bidi, out)).tokens_table(item, tokens)  # type: ignore[arg-type]
 
 
-@app.command("stats")
+@app.command("stats", cls=HelpCommand)
 @fail_cleanly
 def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
     """What is in an index: documents, terms, segments, size, analyzer settings, last update."""
@@ -372,13 +406,15 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
         out.print(f"{key:>16}: {value}")
 
 
-@app.command("serve")
+@app.command("serve", cls=HelpCommand)
 @fail_cleanly
 def serve_command(
     index: Optional[Path] = IndexOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
-    allow_writes: bool = typer.Option(False, "--allow-writes", help="Enable POST and DELETE /api/documents."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS",
+                             help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT", help="Port (0: any free port)."),
+    allow_writes: bool = typer.Option(False, "--allow-writes", metavar="",
+                                      help="Enable POST and DELETE /api/documents."),
 ) -> None:
     """Serve the index over HTTP: a JSON API (/api/..., schema at /openapi.json) and a search page at /."""
     try:
