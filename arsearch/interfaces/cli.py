@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +24,7 @@ from arsearch.interfaces.terminal import Renderer, use_visual_order
 from arsearch.search import DEFAULT_RANKING, Facets, Ranking, SearchResults, search, similar
 from arsearch.search.facets import source_documents
 from arsearch.search.ordering import check_sort
+from arsearch.version import VERSION
 
 if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without them
     from rich.progress import Progress
@@ -55,10 +56,19 @@ class HelpCommand(_HelpWithoutTypeLabels, typer.core.TyperCommand):
     pass
 
 
-app = typer.Typer(cls=HelpGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(cls=HelpGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Full-text search for Arabic news.")
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits with code 1 here; the closed pipe goes to :func:`fail_cleanly` instead, which exits 0."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+out = _Console(highlight=False, soft_wrap=True, markup=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +97,20 @@ EnvelopeOption = typer.Option(False, "--envelope", metavar="", help="With --json
 _SKIPS_SHOWN = 20
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"arsearch {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", metavar="", is_eager=True, callback=_show_version,
+                                 help="Print arsearch's version and exit."),
+) -> None:
+    """Full-text search for Arabic news."""
+
+
 def fail_cleanly(command: F) -> F:
     """Turn arsearch errors, OS errors and Ctrl-C into a one-line message and an exit code, never a traceback."""
 
@@ -97,6 +121,8 @@ def fail_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except ArsearchError as exc:
             _error(str(exc) + _hint(exc), exit_code(exc), as_json)
+        except BrokenPipeError:
+            _reader_gone()
         except OSError as exc:
             _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), 1, as_json)
         except KeyboardInterrupt:
@@ -109,6 +135,16 @@ def fail_cleanly(command: F) -> F:
                    70, as_json)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _reader_gone() -> NoReturn:
+    """Whoever read our output has closed the pipe (``arsearch query … | head``): stop quietly with exit code 0,
+    as ``cat`` and sqlite-utils do."""
+    try:  # the interpreter flushes stdout at exit: point it at /dev/null so that flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (tests capture stdout)
+        pass
+    raise typer.Exit(0)
 
 
 def exit_code(exc: ArsearchError) -> int:
@@ -437,6 +473,12 @@ def main() -> None:
     argv = sys.argv[1:]
     try:
         code = app(args=argv, prog_name="arsearch", standalone_mode=False)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+    except BrokenPipeError:
+        try:
+            _reader_gone()
+        except typer.Exit:
+            sys.exit(0)
     except typer.TyperException as exc:  # raised by the argument parser before any command runs
         exit_code = int(getattr(exc, "exit_code", 2))
         if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):

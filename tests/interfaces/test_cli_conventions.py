@@ -3,7 +3,12 @@ input, progress within a file, readable stats."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +16,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from arsearch.interfaces.cli import app
+from arsearch.version import VERSION
+from helpers import ROOT, SEEDS, build_index, cli_command, cli_env
 
 runner = CliRunner()
 COMMANDS = get_command(app).commands  # type: ignore[attr-defined]
@@ -66,3 +73,69 @@ def test_help_shows_each_help_text_whole(command: str) -> None:
     for param in COMMANDS[command].params:
         if getattr(param, "help", None):
             assert " ".join(param.help.split()) in shown, param.name
+
+
+# --------------------------------------------------------------------------- --version, completion
+
+
+def test_version_prints_the_package_version(arsearch: Any) -> None:
+    run = arsearch("--version")
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"arsearch {VERSION}\n", "")
+
+
+def test_the_package_metadata_reads_the_same_version() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "arsearch.version.VERSION"}
+
+
+def test_show_completion_prints_a_script_for_the_shell(arsearch: Any) -> None:
+    run = arsearch("--show-completion", "bash")
+    assert run.returncode == 0, run.stderr
+    assert "_ARSEARCH_COMPLETE=complete_bash" in run.stdout and "complete " in run.stdout
+
+
+def test_completion_completes_commands_and_options() -> None:
+    def complete(*words: str) -> list[str]:
+        env = {**cli_env(), "_ARSEARCH_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(["arsearch", *words]),
+               "COMP_CWORD": str(len(words))}
+        run = subprocess.run(cli_command(), env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.split()
+
+    assert complete("qu") == ["query"]
+    assert complete("query", "--so") == ["--source", "--sort"]
+
+
+# --------------------------------------------------------------------------- a closed pipe
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("conventions") / "index", SEEDS)
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_a_closed_pipe_ends_quietly(seed_index: Path, extra: list[str]) -> None:
+    """``arsearch query … | head -n 0``: the reader is gone before the first write."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        run = subprocess.run(cli_command("query", "كونيكو", "--index", seed_index, *extra), env=cli_env(),
+                             stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (run.returncode, run.stderr) == (0, "")
+
+
+def test_a_closed_pipe_mid_output_ends_quietly(seed_index: Path) -> None:
+    """A reader that takes a few lines and goes (``| head -n 3``), on output longer than the pipe holds."""
+    batch = seed_index.parent / "queries.tsv"
+    batch.write_text("".join(f"q{n}\tكونيكو\n" for n in range(3_000)), encoding="utf-8")
+    proc = subprocess.Popen(cli_command("query", "--batch", batch, "--index", seed_index), env=cli_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0 and proc.stderr.read() == ""
+    assert all(re.match(r"q[01] Q0 ", line) for line in first), first

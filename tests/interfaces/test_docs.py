@@ -50,3 +50,8 @@ def test_every_option_is_documented(name: str) -> None:
     command = get_command(app).commands[name]  # type: ignore[attr-defined]
     options = [o for p in command.params for o in p.opts if o.startswith("--") and o != "--help"]
     assert options and [o for o in options if not re.search(re.escape(o) + r"(?![\w-])", README)] == []
+
+
+def test_every_option_of_arsearch_itself_is_documented() -> None:
+    options = [o for p in get_command(app).params for o in p.opts if o.startswith("--") and o != "--help"]
+    assert "--version" in options and [o for o in options if f"arsearch {o}" not in README] == []
