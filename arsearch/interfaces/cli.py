@@ -196,7 +196,8 @@ def _index_path(index: Optional[Path]) -> Path:
 @fail_cleanly
 def index_command(
     paths: list[Path] = typer.Argument(..., metavar="PATHS",
-                                       help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip."),
+                                       help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip; - reads "
+                                            "standard input (JSON Lines, or plain text as one document)."),
     index: Optional[Path] = IndexOption,
     stemmer: Optional[str] = typer.Option(None, "--stemmer", metavar="NAME", show_default="light",
                                           help="light or none; fixed when the index is created."),
@@ -220,16 +221,18 @@ def index_command(
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
     else:
         ix = Index.open_or_create(path, settings, wait=wait)
+    files = [str(p) for p in paths if str(p) != "-"]
+    stdin = sys.stdin.buffer if len(files) < len(paths) else None
     with ix, _progress(as_json) as progress:
         task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
 
         def update(p: IngestProgress) -> None:
             elapsed = progress.tasks[0].elapsed or 1e-9
-            progress.update(task, description=p.phase, total=p.bytes_total, completed=p.bytes_done,
+            progress.update(task, description=p.phase, total=p.bytes_total or None, completed=p.bytes_done,
                             docs=p.documents, rate=p.documents / elapsed)
 
-        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, procs=procs or os.cpu_count() or 1,
-                             progress=update, wait=wait)
+        report = index_paths(ix, files, batch_size=batch_size, procs=procs or os.cpu_count() or 1,
+                             progress=update, wait=wait, stream=stdin)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"
@@ -237,11 +240,13 @@ def index_command(
 
 
 def _progress(as_json: bool) -> Progress:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    """A bar over the bytes of the input (the documents written so far take), documents/s and the time left; not
+    for --json nor when stderr is not a terminal."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(),
-        TextColumn("{task.fields[docs]} docs"), TextColumn("{task.fields[rate]:.0f} docs/s"), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
+        TextColumn("{task.fields[rate]:.0f} docs/s"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=err, transient=True, disable=as_json or not err.is_terminal,
     )
 

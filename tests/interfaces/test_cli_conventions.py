@@ -139,3 +139,38 @@ def test_a_closed_pipe_mid_output_ends_quietly(seed_index: Path) -> None:
     proc.stdout.close()
     assert proc.wait(timeout=120) == 0 and proc.stderr.read() == ""
     assert all(re.match(r"q[01] Q0 ", line) for line in first), first
+
+
+# --------------------------------------------------------------------------- index - (standard input)
+
+
+def test_index_reads_json_lines_from_standard_input(arsearch: Any, tmp_path: Path) -> None:
+    records = "".join(json.dumps({"id": f"s{n}", "content": f"خبر رقم {n} عن كونيكو", "date": "2015-07-22"},
+                                 ensure_ascii=False) + "\n" for n in range(3))
+    run = arsearch("index", "-", "--index", tmp_path / "ix", "--json", stdin=records)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["added"] == 3
+    hits = json.loads(arsearch("query", "كونيكو", "--index", tmp_path / "ix", "--json").stdout)
+    assert sorted(h["id"] for h in hits) == ["s0", "s1", "s2"]
+    assert {h["date"][:10] for h in hits} == {"2015-07-22"}
+
+
+def test_index_reads_plain_text_from_standard_input_as_one_document(arsearch: Any, tmp_path: Path) -> None:
+    text = (SEEDS / "konico-iraqi-factions-rocket-attack.txt").read_text(encoding="utf-8")
+    for _ in range(2):  # the same text again is the same document, unchanged
+        run = arsearch("index", "-", "--index", tmp_path / "ix", "--json", stdin=text)
+        assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["unchanged"] == 1
+    hits = json.loads(arsearch("query", "كونيكو", "--index", tmp_path / "ix", "--json").stdout)
+    assert len(hits) == 1 and hits[0]["id"].startswith("stdin:") and hits[0]["title"]
+
+
+def test_index_reads_files_and_standard_input_together(arsearch: Any, tmp_path: Path) -> None:
+    record = json.dumps({"id": "piped", "content": "خبر عن كونيكو"}, ensure_ascii=False)
+    run = arsearch("index", SEEDS, "-", "--index", tmp_path / "ix", "--json", stdin=record)
+    assert (run.returncode, json.loads(run.stdout)["added"]) == (0, 3), run.stderr
+
+
+def test_index_of_empty_standard_input_is_a_one_line_error(arsearch: Any, tmp_path: Path) -> None:
+    run = arsearch("index", "-", "--index", tmp_path / "ix", stdin="")
+    assert run.returncode == 6 and run.stderr.startswith("error: nothing could be indexed from - (empty file)")
