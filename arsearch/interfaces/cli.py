@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from arsearch.analysis import STEMMERS, Analyzer, AnalyzerSettings
+from arsearch.engine.api import LEAD_WORDS
 from arsearch.errors import (ArsearchError, DocumentNotFoundError, IndexFormatError, IndexLockedError,
                              IndexNotFoundError, InputError, Interrupted, QueryError)
 from arsearch.index import Index
@@ -441,10 +442,45 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
     if as_json:
         print(json.dumps(shape, ensure_ascii=False, indent=2))
         return
-    for key, value in shape.items():
-        if key == "updating":
-            value = f"by process {value['pid']} on {value['host']} since {value['started']}" if value else "no"
-        out.print(f"{key:>16}: {value}")
+    for label, value in _readable_stats(shape):
+        out.print(f"{label:>16}: {value}")
+
+
+def _readable_stats(shape: dict[str, Any]) -> list[tuple[str, str]]:
+    """``stats --json``'s fields as a person reads them; fields this does not know are shown as they are."""
+    shape = dict(shape)
+    analyzer = dict(shape.pop("analyzer", {}))
+    updating = shape.pop("updating", None)
+    groups, grouped = shape.pop("duplicate_groups", 0), shape.pop("grouped_documents", 0)
+    lines = [("index", str(shape.pop("path", ""))), ("documents", str(shape.pop("documents", 0)))]
+    deleted = shape.pop("deleted", 0)
+    if deleted:
+        lines.append(("deleted", f"{deleted} (their space is reclaimed as segments merge)"))
+    lines += [("terms", f"{shape.pop('terms', 0):,}"), ("segments", str(shape.pop("segments", 0))),
+              ("size on disk", _size(int(shape.pop("size_bytes", 0))))]
+    stemmer, version = analyzer.pop("stemmer", "?"), analyzer.pop("version", "?")
+    words = [f"{stemmer} stemmer", f"version {version}", *(f"{k} {v}" for k, v in analyzer.items())]
+    lines.append(("analyzer", ", ".join(words)))
+    lead = float(shape.pop("lead_weight", 0.0))
+    lines.append(("lead weight", f"{lead:g} (a word among the first {LEAD_WORDS} counts {1 + lead:g} times)"
+                  if lead else "off"))
+    lines.append(("near-duplicates", f"{groups:,} groups of copies, {grouped:,} documents in them"))
+    lines.append(("format", f"{shape.pop('format', '?')}, written by arsearch {shape.pop('arsearch_version', '?')}"))
+    for key in ("created", "updated"):
+        lines.append((key, str(shape.pop(key, "")).replace("T", " ").replace("+00:00", " UTC")))
+    lines.append(("updating", f"by process {updating['pid']} on {updating['host']} since {updating['started']}"
+                  if updating else "no"))
+    lines += [(key.replace("_", " "), str(value)) for key, value in shape.items()]
+    return lines
+
+
+def _size(size: int) -> str:
+    value, unit = float(size), "bytes"
+    for larger in ("KiB", "MiB", "GiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, larger
+    return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
 
 
 @app.command("serve", cls=HelpCommand)

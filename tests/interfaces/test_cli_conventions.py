@@ -15,6 +15,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from arsearch.analysis.analyzer import ANALYZER_VERSION
 from arsearch.interfaces.cli import app
 from arsearch.version import VERSION
 from helpers import ROOT, SEEDS, build_index, cli_command, cli_env
@@ -174,3 +175,18 @@ def test_index_reads_files_and_standard_input_together(arsearch: Any, tmp_path: 
 def test_index_of_empty_standard_input_is_a_one_line_error(arsearch: Any, tmp_path: Path) -> None:
     run = arsearch("index", "-", "--index", tmp_path / "ix", stdin="")
     assert run.returncode == 6 and run.stderr.startswith("error: nothing could be indexed from - (empty file)")
+
+
+# --------------------------------------------------------------------------- stats
+
+
+def test_stats_reads_as_text_not_as_python(seed_index: Path) -> None:
+    result = runner.invoke(app, ["stats", "--index", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.strip().split(": ", 1) for line in result.stdout.splitlines())
+    assert lines["documents"] == "2"
+    assert lines["analyzer"] == f"light stemmer, version {ANALYZER_VERSION}"
+    assert lines["updating"] == "no"
+    assert re.fullmatch(r"\d+\.\d (KiB|MiB)", lines["size on disk"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", lines["updated"])
+    assert not any(c in result.stdout for c in "{}'")
