@@ -18,11 +18,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from arsearch.documents import Document
+from arsearch.documents import Document, document_date
 from arsearch.ingest.cleanup import clean_article
 
 __all__ = ["STREAM_NAME", "SUPPORTED_SUFFIXES", "Skipped", "SourceFile", "decode_text", "discover", "read_documents",
@@ -56,12 +56,6 @@ _ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06FF])[^\W\d_]")
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # str.splitlines() line breaks; \S alone would run a "first line" across them.
 _FIRST_LINE = re.compile(r"\S[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?)?",
-    re.ASCII,
-)
-_SLASH_DATE = re.compile(r"(\d{4})/(\d{2})/(\d{2})", re.ASCII)
 #: Where documents read by :func:`read_stream` say they come from.
 STREAM_NAME = "stdin"
 
@@ -495,30 +489,9 @@ def _field(record: dict[str, Any], key: str, *, strip: bool = True) -> str:
 
 
 def _parse_date(value: str) -> datetime | None:
-    """A naive UTC datetime from the date formats news dumps use, or None."""
-    value = value.strip()
+    """The record's date (see :func:`~arsearch.documents.document_date`); a date it cannot read leaves the record
+    undated rather than unindexed."""
     try:
-        if match := _SLASH_DATE.fullmatch(value):
-            return datetime(*map(int, match.groups()))
-        if match := _ISO_DATETIME.fullmatch(value):
-            return _iso_datetime(match)
-    except (ValueError, OverflowError):
-        pass  # out-of-range parts such as month 13
-    return None
-
-
-def _iso_datetime(match: re.Match[str]) -> datetime:
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    parts = [int(p) for p in (year, month, day, hour or 0, minute or 0, second or 0)]
-    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
-    moment = datetime(*parts, microsecond=microsecond)
-    if offset is None:
-        return moment
-    zone = timezone.utc if offset == "Z" else _utc_offset(offset)
-    return moment.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _utc_offset(text: str) -> timezone:
-    digits = text[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return timezone(-delta if text[0] == "-" else delta)
+        return document_date(value)
+    except ValueError:
+        return None
