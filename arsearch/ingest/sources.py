@@ -225,7 +225,7 @@ def read_documents(source: SourceFile, on_bytes: BytesRead | None = None) -> Ite
     elif suffix == ".zip":
         yield from _read_zip(source, tell)
     else:
-        yield from _read_plain_file(source, suffix, lambda done: tell(int(done * source.size)))
+        yield from _read_plain_file(source, suffix, _in_bytes(tell, 0, source.size))
 
 
 def read_stream(stream: IO[bytes]) -> Iterator[Document | Skipped]:
@@ -248,6 +248,11 @@ def read_stream(stream: IO[bytes]) -> Iterator[Document | Skipped]:
 
 def _ignore(_: float) -> None:
     pass
+
+
+def _in_bytes(tell: BytesRead, start: int, size: int) -> _Fraction:
+    """A fraction of a payload of ``size`` bytes, told as bytes of its file, ``start`` bytes coming before it."""
+    return lambda done: tell(int(start + done * size))
 
 
 def _read_plain_file(source: SourceFile, suffix: str, at: _Fraction) -> Iterator[Document | Skipped]:
@@ -275,8 +280,7 @@ def _read_zip(source: SourceFile, tell: BytesRead) -> Iterator[Document | Skippe
             suffix = _member_suffix(member)
             if suffix is not None:
                 yield from _read_zip_member(archive, member, suffix, source,
-                                            lambda done, start=before, size=member.compress_size:
-                                            tell(int(start + done * size)))
+                                            _in_bytes(tell, before, member.compress_size))
             before += member.compress_size
 
 
@@ -326,7 +330,7 @@ def _payload(raw: IO[bytes], suffix: str, *, compressed: bool) -> bytes | _Unusa
     return data
 
 
-def _read_limited(stream: IO[bytes]) -> bytes | None:
+def _read_limited(stream: IO[bytes] | gzip.GzipFile) -> bytes | None:
     """All of ``stream``, or None once it exceeds ``MAX_DECOMPRESSED_BYTES``."""
     limit = MAX_DECOMPRESSED_BYTES
     chunks: list[bytes] = []

@@ -217,7 +217,7 @@ def index_command(
     if stemmer is not None and stemmer not in STEMMERS:
         raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
     path = _index_path(index)
-    settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
+    settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None
     if rebuild:
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait)
     else:
@@ -421,7 +421,7 @@ def analyze_command(
     """Show how text is split into search terms: term, surface form and offsets (like Elasticsearch _analyze)."""
     if stemmer not in STEMMERS:
         raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
-    analyzer = Analyzer(AnalyzerSettings(stemmer=stemmer))  # type: ignore[arg-type]
+    analyzer = Analyzer(AnalyzerSettings(stemmer=stemmer))
     texts = [text] if text is not None else [line.rstrip("\n") for line in sys.stdin]
     from_stdin = text is None
     for item in texts:

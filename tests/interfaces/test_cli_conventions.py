@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 from arsearch.analysis.analyzer import ANALYZER_VERSION
 from arsearch.interfaces.cli import app
 from arsearch.version import VERSION
-from helpers import ROOT, SEEDS, build_index, cli_command, cli_env
+from helpers import SEEDS, build_index, cli_command, cli_env
 
 runner = CliRunner()
 COMMANDS = get_command(app).commands  # type: ignore[attr-defined]
@@ -82,12 +81,6 @@ def test_help_shows_each_help_text_whole(command: str) -> None:
 def test_version_prints_the_package_version(arsearch: Any) -> None:
     run = arsearch("--version")
     assert (run.returncode, run.stdout, run.stderr) == (0, f"arsearch {VERSION}\n", "")
-
-
-def test_the_package_metadata_reads_the_same_version() -> None:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["dynamic"] == ["version"]
-    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "arsearch.version.VERSION"}
 
 
 def test_show_completion_prints_a_script_for_the_shell(arsearch: Any) -> None:
