@@ -7,7 +7,7 @@ import json
 import os
 import random
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -204,12 +204,12 @@ def test_jsonl_default_id_counts_blank_lines(tmp_path: Path) -> None:
         ("date", "2015-07-23 19:28:17", datetime(2015, 7, 23, 19, 28, 17)),
         ("date", "2015-07-23T19:28:17", datetime(2015, 7, 23, 19, 28, 17)),
         ("date", "2015-07-23T19:28:17.5", datetime(2015, 7, 23, 19, 28, 17, 500_000)),
-        # a zone is kept, never used to move the time: the article's own clock dates it
-        ("date", "2015-07-23T19:28:17.123456789Z", datetime(2015, 7, 23, 19, 28, 17, 123_456, tzinfo=timezone.utc)),
-        ("date", "2015-07-23T19:28:17Z", datetime(2015, 7, 23, 19, 28, 17, tzinfo=timezone.utc)),
-        ("date", "2015-07-23T22:28:17+03:00", datetime(2015, 7, 23, 22, 28, 17, tzinfo=timezone(timedelta(hours=3)))),
-        ("date", "2015-07-23T01:00:00-02:30", datetime(2015, 7, 23, 1, 0, tzinfo=timezone(-timedelta(hours=2.5)))),
-        ("date", "2015-01-01T01:00:00+03:00", datetime(2015, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=3)))),
+        # a zone never moves the time: the article's own clock dates it
+        ("date", "2015-07-23T19:28:17.123456789Z", datetime(2015, 7, 23, 19, 28, 17, 123_456)),
+        ("date", "2015-07-23T19:28:17Z", datetime(2015, 7, 23, 19, 28, 17)),
+        ("date", "2015-07-23T22:28:17+03:00", datetime(2015, 7, 23, 22, 28, 17)),
+        ("date", "2015-07-23T01:00:00-02:30", datetime(2015, 7, 23, 1, 0)),
+        ("date", "2015-01-01T01:00:00+03:00", datetime(2015, 1, 1, 1, 0)),
         ("date", "2015-07-23", datetime(2015, 7, 23)),
         ("date", " 2015/07/23 ", datetime(2015, 7, 23)),
         ("date_extracted", "2015-07-23 19:28:17", datetime(2015, 7, 23, 19, 28, 17)),
@@ -226,7 +226,7 @@ def test_jsonl_default_id_counts_blank_lines(tmp_path: Path) -> None:
 def test_dates(tmp_path: Path, key: str, value: object, expected: datetime | None) -> None:
     doc = read_record(tmp_path, {"content": "نص", key: value})
     assert doc.date == expected
-    assert doc.date is None or doc.date.utcoffset() == expected.utcoffset()  # type: ignore[union-attr]
+    assert doc.date is None or doc.date.tzinfo is None
 
 
 # --------------------------------------------------------------------------- skipped content
