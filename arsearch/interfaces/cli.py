@@ -454,8 +454,7 @@ def _readable_stats(shape: dict[str, Any]) -> list[tuple[str, str]]:
     groups, grouped = shape.pop("duplicate_groups", 0), shape.pop("grouped_documents", 0)
     lines = [("index", str(shape.pop("path", ""))), ("documents", str(shape.pop("documents", 0)))]
     deleted = shape.pop("deleted", 0)
-    if deleted:
-        lines.append(("deleted", f"{deleted} (their space is reclaimed as segments merge)"))
+    lines.append(("deleted", f"{deleted} (their space is reclaimed as segments merge)" if deleted else "0"))
     lines += [("terms", f"{shape.pop('terms', 0):,}"), ("segments", str(shape.pop("segments", 0))),
               ("size on disk", _size(int(shape.pop("size_bytes", 0))))]
     stemmer, version = analyzer.pop("stemmer", "?"), analyzer.pop("version", "?")
