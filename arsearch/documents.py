@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import cached_property
-from datetime import datetime
+
+#: ``YYYY-MM-DD`` or ``YYYY/MM/DD``, then optionally a time ``HH:MM[:SS[.fraction]]`` (after ``T`` or a space) and
+#: a zone ``Z``, ``±HH``, ``±HHMM`` or ``±HH:MM``.
+_DATE = re.compile(
+    r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})"
+    r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?",
+    re.ASCII,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,10 @@ class Document:
     author: str = ""
     path: str = ""
 
+    def __post_init__(self) -> None:
+        if self.date is not None and (not isinstance(self.date, datetime) or self.date.tzinfo is not None):
+            object.__setattr__(self, "date", document_date(self.date))  # read as every way in reads it
+
     def fingerprint(self) -> str:
         """A hash of everything that is indexed, so an unchanged document can be skipped."""
         return self._fingerprint
@@ -33,3 +46,48 @@ class Document:
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
         return h.hexdigest()
+
+
+def document_date(value: str | date | datetime | None) -> datetime | None:
+    """A document's date, the one reading for every way a document comes in (files, standard input, the Python
+    API, the HTTP API).
+
+    The rule: a document is dated by its own clock.  The date and time are kept as written and filed (for
+    ``--since``, ``--until``, facets, sorting) under the day they say; a zone (``Z``, ``+03:00``, ``+0300``), when
+    given, is checked but never used to move the time into another zone, and not kept (no engine stores it), so
+    ``2015-07-22T01:00:00+03:00`` is 2015-07-22 01:00, filed under July 22 as the article's readers saw it.  Text:
+    ``YYYY-MM-DD`` or ``YYYY/MM/DD``, optionally followed by a time and a zone (see :data:`_DATE`); a ``date`` is
+    its midnight; a ``datetime`` is its own clock's time (its zone dropped the same way); None and blank text are
+    no date.  ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is not None else value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if not isinstance(value, str):
+        raise ValueError(f"a date must be text, not {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        return None
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"invalid date {value!r}: use YYYY-MM-DD or YYYY/MM/DD, optionally with a time and zone "
+                         f"(2015-07-22T01:00:00+03:00)")
+    year, _, month, day, hour, minute, second, fraction, zone = match.groups()
+    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        _check_zone(zone)
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                        microsecond)
+    except ValueError as exc:  # a part out of range: "day is out of range for month"
+        raise ValueError(f"invalid date {value!r}: {exc}") from None
+
+
+def _check_zone(text: str | None) -> None:
+    if text is None or text in "Zz":
+        return
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours >= 24 or minutes >= 60:
+        raise ValueError(f"zone {text} is not a UTC offset")

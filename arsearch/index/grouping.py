@@ -81,7 +81,7 @@ class GroupTracker:
         self._sizes[member.label] -= 1
         if not self._sizes[member.label]:
             del self._sizes[member.label]
-        for key in member.keys():
+        for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
             holders = self._keys.get(key)
             if holders is not None:
                 holders.remove(doc_id)
@@ -91,7 +91,7 @@ class GroupTracker:
     def _register(self, doc_id: str, member: _Member) -> None:
         self._members[doc_id] = member
         self._sizes[member.label] += 1
-        for key in member.keys():
+        for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
             self._keys.setdefault(key, []).append(doc_id)
 
     def _best_match(self, sketch: tuple[int, ...]) -> str | None:

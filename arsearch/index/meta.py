@@ -49,7 +49,7 @@ def read_meta(path: Path) -> dict[str, Any]:
     than this arsearch, or of other analyzer settings."""
     meta_path = path / META_FILE
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
         fmt = int(meta["format"])
         analyzer = dict(meta["analyzer"])
         check_lead_weight(meta.get("lead_weight", 0))

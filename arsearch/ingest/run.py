@@ -12,16 +12,17 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from arsearch.documents import Document
 from arsearch.errors import Interrupted
 from arsearch.index import Index
 from arsearch.index.atomic import write_json_atomically
 from arsearch.index.interrupts import deferred_interrupt
-from arsearch.ingest.sources import Skipped, SourceFile, discover, read_documents
+from arsearch.ingest.sources import Skipped, SourceFile, discover, read_documents, read_stream
 
 MANIFEST_FILE = "arsearch-files.json"
 DEFAULT_BATCH_SIZE = 5000
@@ -57,7 +58,8 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a run is: ``documents`` counts documents written or found unchanged; ``phase`` is "reading",
+    """Where a run is: ``documents`` counts documents written or found unchanged, ``bytes_done`` the bytes of the
+    input files they take (by their place in their file), out of ``bytes_total``; ``phase`` is "reading",
     "writing" or "committing"."""
 
     files_done: int
@@ -117,6 +119,10 @@ class _Ingest:
         self.files_total = len(sources)
         self.bytes_total = sum(s.size for s in sources)
         self.files_done = self.bytes_done = self.documents = 0
+        #: Bytes of the files before the current one, and up to the record just read.
+        self.file_start = self.read_position = 0
+        #: Where each document of the batch ends in the input (for ``bytes_done`` once it is written).
+        self.positions: dict[str, int] = {}
         self.report = report
         self.batch_size = batch_size
         self.procs = procs
@@ -137,9 +143,22 @@ class _Ingest:
         known = self.manifest.unchanged(source)
         if known is not None and self.unchanged_file(source, *known):
             return
+        ids, problems = self.documents_of(read_documents(source, self.reading))
+        self.report.skipped.extend(problems)
+        if not ids and problems:
+            self.keep_previous(str(source.path))
+        else:
+            self.manifest.record(source, ids, problems)
+
+    def stream(self, stream: IO[bytes]) -> None:
+        """Read the documents of a stream (standard input) into the current batch."""
+        _, problems = self.documents_of(read_stream(stream))
+        self.report.skipped.extend(problems)
+
+    def documents_of(self, items: Iterable[Document | Skipped]) -> tuple[list[str], list[Skipped]]:
         ids: list[str] = []
         problems: list[Skipped] = []
-        for item in read_documents(source):
+        for item in items:
             if isinstance(item, Skipped):
                 problems.append(item)
             else:
@@ -147,11 +166,19 @@ class _Ingest:
                 ids.append(item.id)
                 if len(self.batch) >= self.batch_size:
                     self.flush()
-        self.report.skipped.extend(problems)
-        if not ids and problems:
-            self.keep_previous(str(source.path))
-        else:
-            self.manifest.record(source, ids, problems)
+        return ids, problems
+
+    def reading(self, done: int) -> None:
+        """Told by the reader where in the current file the next document ends."""
+        self.read_position = self.file_start + done
+
+    def next_file(self, source: SourceFile) -> None:
+        self.files_done += 1
+        self.file_start += source.size
+        self.read_position = self.file_start
+        if not self.batch:  # all its documents are written (or were unchanged)
+            self.bytes_done = self.file_start
+        self.tell("reading")
 
     def unchanged_file(self, source: SourceFile, ids: list[str], problems: list[Skipped]) -> bool:
         """Count a file the manifest knows as unchanged, without reading it, if its documents are all still
@@ -174,6 +201,7 @@ class _Ingest:
         if doc.id in self.seen:
             self.report.duplicate_ids.append(doc.id)
             self.batch.pop(doc.id, None)
+            self.positions.pop(doc.id, None)
         elif before is not None and before[0] != doc.path and before[0] not in self.run_paths \
                 and os.path.exists(before[0]):
             self.report.duplicate_ids.append(doc.id)  # a file outside this run has this id too: last wins
@@ -181,8 +209,13 @@ class _Ingest:
         self.outcome[doc.id] = "added" if before is None else "unchanged" if before == state else "updated"
         if self.stored.get(doc.id) != state:
             self.batch[doc.id] = doc
+            self.positions[doc.id] = self.read_position
         else:
             self.documents += 1
+            if not self.batch:
+                self.bytes_done = max(self.bytes_done, self.read_position)
+            if self.documents % PROGRESS_EVERY == 0:
+                self.tell("reading")
 
     def tell(self, phase: str) -> None:
         if self.progress:
@@ -212,6 +245,7 @@ class _Ingest:
             for n, doc in enumerate(self.batch.values(), start=1):
                 writer.add(doc, replace=doc.id in self.stored)
                 self.documents += 1
+                self.bytes_done = max(self.bytes_done, self.positions[doc.id])
                 if n % PROGRESS_EVERY == 0:
                     self.tell("writing")
             for doc_id in deletions:
@@ -226,6 +260,8 @@ class _Ingest:
                 self.stored[doc.id] = (doc.path, doc.fingerprint())
             self.committed += len(self.batch) + len(deletions)
             self.batch.clear()
+            self.positions.clear()
+            self.bytes_done = max(self.bytes_done, self.read_position)
             self.uncommitted_deletions = 0
             self.manifest.commit()
 
@@ -247,7 +283,8 @@ class _Ingest:
 
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0) -> IngestReport:
+                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0,
+                stream: IO[bytes] | None = None) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
 
     Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
@@ -256,17 +293,18 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     how many documents were committed and discarded.
 
     ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
-    segments).
+    segments).  ``stream``: documents to read after the files, such as standard input (see
+    :func:`~arsearch.ingest.sources.read_stream`); they are not removed by a later run.
     """
     index.write_lock.acquire(wait)
     try:
-        return _index_paths(index, paths, batch_size, procs, progress)
+        return _index_paths(index, paths, batch_size, procs, progress, stream)
     finally:
         index.write_lock.release()
 
 
 def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
-                 progress: ProgressCallback | None) -> IngestReport:
+                 progress: ProgressCallback | None, stream: IO[bytes] | None) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
@@ -278,9 +316,9 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
     try:
         for source in sources:
             run.source(source)
-            run.files_done += 1
-            run.bytes_done += source.size
-            run.tell("reading")
+            run.next_file(source)
+        if stream is not None:
+            run.stream(stream)
         roots = [os.path.abspath(p) for p in paths if os.path.exists(p)]
         gone = run.removals(roots)
         report.removed = len(gone)

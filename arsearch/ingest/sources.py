@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import errno
 import gzip
+import hashlib
 import json
 import os
 import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from arsearch.documents import Document
+from arsearch.documents import Document, document_date
 from arsearch.ingest.cleanup import clean_article
 
-__all__ = ["SUPPORTED_SUFFIXES", "SourceFile", "Skipped", "decode_text", "discover", "read_documents"]
+__all__ = ["STREAM_NAME", "SUPPORTED_SUFFIXES", "Skipped", "SourceFile", "decode_text", "discover", "read_documents",
+           "read_stream"]
 
 _TEXT_SUFFIXES = (".txt", ".md")
 _JSON_SUFFIXES = (".json",)
@@ -54,12 +56,13 @@ _ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06FF])[^\W\d_]")
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # str.splitlines() line breaks; \S alone would run a "first line" across them.
 _FIRST_LINE = re.compile(r"\S[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?)?",
-    re.ASCII,
-)
-_SLASH_DATE = re.compile(r"(\d{4})/(\d{2})/(\d{2})", re.ASCII)
+#: Where documents read by :func:`read_stream` say they come from.
+STREAM_NAME = "stdin"
+
+#: Told how far into a file reading has come, in bytes of the file as stored.
+BytesRead = Callable[[int], None]
+#: Told how far into one payload reading has come, as a fraction.
+_Fraction = Callable[[float], None]
 
 
 @dataclass(frozen=True)
@@ -210,28 +213,59 @@ class _Unusable:
     reason: str
 
 
-def read_documents(source: SourceFile) -> Iterator[Document | Skipped]:
-    """Every document in ``source``, with a ``Skipped`` for each file or record that can't be used."""
+def read_documents(source: SourceFile, on_bytes: BytesRead | None = None) -> Iterator[Document | Skipped]:
+    """Every document in ``source``, with a ``Skipped`` for each file or record that can't be used.
+
+    ``on_bytes`` is told before each document how many bytes of the file it and those before it take (by their
+    place in the file; a zip member counts its compressed size)."""
+    tell = on_bytes or _ignore
     suffix = _suffix_of(source.path.name)
     if suffix is None:
         yield Skipped(source.display, "unsupported file type")
     elif suffix == ".zip":
-        yield from _read_zip(source)
+        yield from _read_zip(source, tell)
     else:
-        yield from _read_plain_file(source, suffix)
+        yield from _read_plain_file(source, suffix, _in_bytes(tell, 0, source.size))
 
 
-def _read_plain_file(source: SourceFile, suffix: str) -> Iterator[Document | Skipped]:
+def read_stream(stream: IO[bytes]) -> Iterator[Document | Skipped]:
+    """The documents of a byte stream such as standard input: JSON Lines when it starts with ``{``, a JSON array
+    when it starts with ``[``, else one plain-text document (its id ``stdin:`` and a hash of its text, so the same
+    text read again is the same document)."""
+    payload = _payload(stream, "", compressed=False)
+    text = _text_of(payload) if isinstance(payload, bytes) else payload
+    if isinstance(text, _Unusable):
+        yield Skipped(STREAM_NAME, text.reason)
+    elif text.lstrip().startswith("{"):
+        yield from _jsonl_documents(text, STREAM_NAME, "", _ignore)
+    elif text.lstrip().startswith("["):
+        yield from _json_documents(text, STREAM_NAME, "", _ignore)
+    else:
+        content = clean_article(text)
+        digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        yield Document(id=f"{STREAM_NAME}:{digest}", content=content, title=_title_of(content))
+
+
+def _ignore(_: float) -> None:
+    pass
+
+
+def _in_bytes(tell: BytesRead, start: int, size: int) -> _Fraction:
+    """A fraction of a payload of ``size`` bytes, told as bytes of its file, ``start`` bytes coming before it."""
+    return lambda done: tell(int(start + done * size))
+
+
+def _read_plain_file(source: SourceFile, suffix: str, at: _Fraction) -> Iterator[Document | Skipped]:
     try:
         with open(source.path, "rb") as raw:
             payload = _payload(raw, suffix, compressed=False)
     except OSError as exc:
         yield Skipped(source.display, _os_error_reason(exc))
         return
-    yield from _parse(payload, suffix, source.display, str(source.path))
+    yield from _parse(payload, suffix, source.display, str(source.path), at)
 
 
-def _read_zip(source: SourceFile) -> Iterator[Document | Skipped]:
+def _read_zip(source: SourceFile, tell: BytesRead) -> Iterator[Document | Skipped]:
     try:
         archive = zipfile.ZipFile(source.path)
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
@@ -241,10 +275,13 @@ def _read_zip(source: SourceFile) -> Iterator[Document | Skipped]:
         yield Skipped(source.display, _os_error_reason(exc))
         return
     with archive:
+        before = 0  # compressed bytes of the members read so far
         for member in sorted(archive.infolist(), key=lambda m: m.filename):
             suffix = _member_suffix(member)
             if suffix is not None:
-                yield from _read_zip_member(archive, member, suffix, source)
+                yield from _read_zip_member(archive, member, suffix, source,
+                                            _in_bytes(tell, before, member.compress_size))
+            before += member.compress_size
 
 
 def _member_suffix(member: zipfile.ZipInfo) -> str | None:
@@ -256,7 +293,7 @@ def _member_suffix(member: zipfile.ZipInfo) -> str | None:
 
 
 def _read_zip_member(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, suffix: str, source: SourceFile
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, suffix: str, source: SourceFile, at: _Fraction
 ) -> Iterator[Document | Skipped]:
     display = f"{source.display}/{member.filename}"
     if member.flag_bits & 0x1:
@@ -274,7 +311,7 @@ def _read_zip_member(
     except OSError as exc:
         yield Skipped(display, _os_error_reason(exc))
         return
-    yield from _parse(payload, suffix, display, str(source.path))
+    yield from _parse(payload, suffix, display, str(source.path), at)
 
 
 def _payload(raw: IO[bytes], suffix: str, *, compressed: bool) -> bytes | _Unusable:
@@ -293,7 +330,7 @@ def _payload(raw: IO[bytes], suffix: str, *, compressed: bool) -> bytes | _Unusa
     return data
 
 
-def _read_limited(stream: IO[bytes]) -> bytes | None:
+def _read_limited(stream: IO[bytes] | gzip.GzipFile) -> bytes | None:
     """All of ``stream``, or None once it exceeds ``MAX_DECOMPRESSED_BYTES``."""
     limit = MAX_DECOMPRESSED_BYTES
     chunks: list[bytes] = []
@@ -306,7 +343,8 @@ def _read_limited(stream: IO[bytes]) -> bytes | None:
     return b"".join(chunks)
 
 
-def _parse(payload: bytes | _Unusable, suffix: str, display: str, path: str) -> Iterator[Document | Skipped]:
+def _parse(payload: bytes | _Unusable, suffix: str, display: str, path: str,
+           at: _Fraction) -> Iterator[Document | Skipped]:
     if isinstance(payload, _Unusable):
         yield Skipped(display, payload.reason)
         return
@@ -317,11 +355,12 @@ def _parse(payload: bytes | _Unusable, suffix: str, display: str, path: str) -> 
     kind = suffix.removesuffix(".gz")
     if kind in _TEXT_SUFFIXES:
         content = clean_article(text)
+        at(1.0)
         yield Document(id=display, content=content, title=_title_of(content), path=path)
     elif kind in _JSON_SUFFIXES:
-        yield from _json_documents(text, display, path)
+        yield from _json_documents(text, display, path, at)
     else:
-        yield from _jsonl_documents(text, display, path)
+        yield from _jsonl_documents(text, display, path, at)
 
 
 def _text_of(data: bytes) -> str | _Unusable:
@@ -372,7 +411,7 @@ def _shorten(line: str) -> str:
 # --------------------------------------------------------------------------- JSON records
 
 
-def _json_documents(text: str, display: str, path: str) -> Iterator[Document | Skipped]:
+def _json_documents(text: str, display: str, path: str, at: _Fraction) -> Iterator[Document | Skipped]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -382,23 +421,26 @@ def _json_documents(text: str, display: str, path: str) -> Iterator[Document | S
         yield Skipped(display, f"invalid JSON: {exc}")
         return
     if isinstance(data, dict):
-        records: Iterable[tuple[int, Any]] = [(1, data)]
-    elif isinstance(data, list):
-        records = enumerate(data, start=1)
-    else:
+        data = [data]
+    elif not isinstance(data, list):
         yield Skipped(display, "JSON is neither an object nor an array of objects")
         return
+    records: Iterable[tuple[int, Any]] = enumerate(data, start=1)
     produced = False
     for n, record in records:
         produced = True
+        at(n / len(data))
         yield _record_document(record, f"{display}#{n}", f"{display}#{n}", path)
     if not produced:
         yield Skipped(display, "no records")
 
 
-def _jsonl_documents(text: str, display: str, path: str) -> Iterator[Document | Skipped]:
+def _jsonl_documents(text: str, display: str, path: str, at: _Fraction) -> Iterator[Document | Skipped]:
+    end = 0  # characters of text up to the end of this line
     # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would break on.
     for lineno, line in enumerate(text.split("\n"), start=1):
+        end += len(line) + 1
+        at(min(1.0, end / len(text)))
         if not line.strip():
             continue
         where = f"{display}:{lineno}"
@@ -451,30 +493,9 @@ def _field(record: dict[str, Any], key: str, *, strip: bool = True) -> str:
 
 
 def _parse_date(value: str) -> datetime | None:
-    """A naive UTC datetime from the date formats news dumps use, or None."""
-    value = value.strip()
+    """The record's date (see :func:`~arsearch.documents.document_date`); a date it cannot read leaves the record
+    undated rather than unindexed."""
     try:
-        if match := _SLASH_DATE.fullmatch(value):
-            return datetime(*map(int, match.groups()))
-        if match := _ISO_DATETIME.fullmatch(value):
-            return _iso_datetime(match)
-    except (ValueError, OverflowError):
-        pass  # out-of-range parts such as month 13
-    return None
-
-
-def _iso_datetime(match: re.Match[str]) -> datetime:
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    parts = [int(p) for p in (year, month, day, hour or 0, minute or 0, second or 0)]
-    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
-    moment = datetime(*parts, microsecond=microsecond)
-    if offset is None:
-        return moment
-    zone = timezone.utc if offset == "Z" else _utc_offset(offset)
-    return moment.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _utc_offset(text: str) -> timezone:
-    digits = text[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return timezone(-delta if text[0] == "-" else delta)
+        return document_date(value)
+    except ValueError:
+        return None

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.text import Text
 
 from arsearch.analysis import STEMMERS, Analyzer, AnalyzerSettings
 from arsearch.engine import ENGINES
+from arsearch.engine.api import LEAD_WORDS
 from arsearch.errors import (ArsearchError, DocumentNotFoundError, IndexFormatError, IndexLockedError,
                              IndexNotFoundError, InputError, Interrupted, QueryError)
 from arsearch.index import Index
@@ -25,16 +26,51 @@ from arsearch.interfaces.terminal import Renderer, use_visual_order
 from arsearch.search import DEFAULT_RANKING, Facets, Ranking, SearchResults, search, similar
 from arsearch.search.facets import source_documents
 from arsearch.search.ordering import check_sort
+from arsearch.version import VERSION
 
 if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without them
     from rich.progress import Progress
 
     from arsearch.ingest.run import IngestReport, Progress as IngestProgress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+
+def _what_it_takes(param: Any, ctx: Any) -> str | None:
+    """The help's type column: an option's metavar, nothing for flags and arguments (whose name is the metavar)."""
+    return None if param.param_type_name == "argument" or getattr(param, "is_flag", False) else param.metavar
+
+
+class _HelpWithoutTypeLabels:
+    """Help without Typer's type labels ("<list[str]>", "<bool>"): each option's metavar says what it takes."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            param.display_type_rich = functools.partial(_what_it_takes, param)
+        return params
+
+
+class HelpGroup(_HelpWithoutTypeLabels, typer.core.TyperGroup):
+    pass
+
+
+class HelpCommand(_HelpWithoutTypeLabels, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(cls=HelpGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Full-text search for Arabic news.")
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits with code 1 here; the closed pipe goes to :func:`fail_cleanly` instead, which exits 0."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+out = _Console(highlight=False, soft_wrap=True, markup=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,18 +82,35 @@ EXIT_CODES: dict[type[ArsearchError], int] = {
     InputError: 6, Interrupted: 130, ArsearchError: 1,
 }
 
-IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_envvar=True,
-                           help="Index folder [default: index/ in the current folder].")
-JsonOption = typer.Option(False, "--json", help="Machine-readable JSON output (errors as JSON on stderr).")
-BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI",
+# Help text is not Rich markup (a "[default: ...]" in it would vanish); a default that is not a plain value is
+# given as show_default. Every option has a metavar (flags an empty one): Typer's labels read "<list[str]>".
+IndexOption = typer.Option(None, "--index", "-i", envvar=INDEX_ENV_VAR, show_envvar=True, metavar="FOLDER",
+                           show_default="index/ in the current folder", help="Index folder.")
+JsonOption = typer.Option(False, "--json", metavar="",
+                          help="Machine-readable JSON output (errors as JSON on stderr).")
+BidiOption = typer.Option("auto", "--bidi", envvar="ARSEARCH_BIDI", metavar="MODE",
                           help="Reorder Arabic for terminals without bidi support: auto, on or off.")
-AllOption = typer.Option(False, "--all", help="Show every copy of a story [default: one hit per group of "
-                         "near-duplicates, with '+N similar from: ...'].")
-LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, help="Number of hits.")
-OffsetOption = typer.Option(0, "--offset", min=0, help="Skip this many hits (paging).")
-EnvelopeOption = typer.Option(False, "--envelope", help="With --json: one JSON object (query, total, hits, "
-                              "elapsed_ms, suggestion, facets) instead of the array of hits.")
+AllOption = typer.Option(False, "--all", metavar="", help="Show every copy of a story (without it: one hit per "
+                         "group of near-duplicates, with '+N similar from: ...').")
+LimitOption = typer.Option(10, "--limit", "-n", min=1, max=10_000, metavar="N", help="Number of hits.")
+OffsetOption = typer.Option(0, "--offset", min=0, metavar="N", help="Skip this many hits (paging).")
+EnvelopeOption = typer.Option(False, "--envelope", metavar="", help="With --json: one JSON object (query, total, "
+                              "hits, elapsed_ms, suggestion, facets) instead of the array of hits.")
 _SKIPS_SHOWN = 20
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"arsearch {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", metavar="", is_eager=True, callback=_show_version,
+                                 help="Print arsearch's version and exit."),
+) -> None:
+    """Full-text search for Arabic news."""
 
 
 def fail_cleanly(command: F) -> F:
@@ -70,6 +123,8 @@ def fail_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except ArsearchError as exc:
             _error(str(exc) + _hint(exc), exit_code(exc), as_json)
+        except BrokenPipeError:
+            _reader_gone()
         except OSError as exc:
             _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), 1, as_json)
         except KeyboardInterrupt:
@@ -82,6 +137,16 @@ def fail_cleanly(command: F) -> F:
                    70, as_json)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _reader_gone() -> NoReturn:
+    """Whoever read our output has closed the pipe (``arsearch query … | head``): stop quietly with exit code 0,
+    as ``cat`` and sqlite-utils do."""
+    try:  # the interpreter flushes stdout at exit: point it at /dev/null so that flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (tests capture stdout)
+        pass
+    raise typer.Exit(0)
 
 
 def exit_code(exc: ArsearchError) -> int:
@@ -129,22 +194,26 @@ def _index_path(index: Optional[Path]) -> Path:
     return index if index is not None else default_index_path()
 
 
-@app.command("index")
+@app.command("index", cls=HelpCommand)
 @fail_cleanly
 def index_command(
-    paths: list[Path] = typer.Argument(..., help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip."),
+    paths: list[Path] = typer.Argument(..., metavar="PATHS",
+                                       help="Files or folders: .txt .md .json .jsonl .ndjson, .gz, .zip; - reads "
+                                            "standard input (JSON Lines, or plain text as one document)."),
     index: Optional[Path] = IndexOption,
-    stemmer: Optional[str] = typer.Option(None, "--stemmer", help="light or none; fixed when the index is created "
-                                          "[default: light]."),
-    engine: Optional[str] = typer.Option(None, "--engine", envvar="ARSEARCH_ENGINE", help="whoosh, or tantivy (pip install 'arsearch[fast]'):"
-                                         " fixed when the index is created [default: whoosh]."),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it again from PATHS."),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per commit."),
-    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS",
-                               help="If another process is updating the index, wait up to SECONDS for it "
-                                    "[default: fail at once, exit code 5]."),
-    procs: int = typer.Option(0, "--procs", min=0, help="Worker processes for large batches [default: one per "
-                              "CPU core]."),
+    stemmer: Optional[str] = typer.Option(None, "--stemmer", metavar="NAME", show_default="light",
+                                          help="light or none; fixed when the index is created."),
+    engine: Optional[str] = typer.Option(None, "--engine", envvar="ARSEARCH_ENGINE", metavar="NAME",
+                                         show_default="whoosh",
+                                         help="whoosh, or tantivy (needs the fast extra); fixed when the "
+                                              "index is created."),
+    rebuild: bool = typer.Option(False, "--rebuild", metavar="",
+                                 help="Delete the index and build it again from PATHS."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, metavar="N", help="Documents per commit."),
+    wait: float = typer.Option(0.0, "--wait", min=0.0, metavar="SECONDS", show_default="fail at once, exit code 5",
+                               help="If another process is updating the index, wait up to SECONDS for it."),
+    procs: int = typer.Option(0, "--procs", min=0, metavar="N", show_default="one per CPU core",
+                              help="Worker processes for large batches."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -155,21 +224,23 @@ def index_command(
     if engine is not None and engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
     path = _index_path(index)
-    settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None  # type: ignore[arg-type]
+    settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None
     if rebuild:
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait, engine=engine)
     else:
         ix = Index.open_or_create(path, settings, wait=wait, engine=engine)
+    files = [str(p) for p in paths if str(p) != "-"]
+    stdin = sys.stdin.buffer if len(files) < len(paths) else None
     with ix, _progress(as_json) as progress:
         task = progress.add_task("indexing", total=None, docs=0, rate=0.0)
 
         def update(p: IngestProgress) -> None:
             elapsed = progress.tasks[0].elapsed or 1e-9
-            progress.update(task, description=p.phase, total=p.bytes_total, completed=p.bytes_done,
+            progress.update(task, description=p.phase, total=p.bytes_total or None, completed=p.bytes_done,
                             docs=p.documents, rate=p.documents / elapsed)
 
-        report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, procs=procs or os.cpu_count() or 1,
-                             progress=update, wait=wait)
+        report = index_paths(ix, files, batch_size=batch_size, procs=procs or os.cpu_count() or 1,
+                             progress=update, wait=wait, stream=stdin)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"
@@ -177,11 +248,13 @@ def index_command(
 
 
 def _progress(as_json: bool) -> Progress:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    """A bar over the bytes of the input (the documents written so far take), documents/s and the time left; not
+    for --json nor when stderr is not a terminal."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(),
-        TextColumn("{task.fields[docs]} docs"), TextColumn("{task.fields[rate]:.0f} docs/s"), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
+        TextColumn("{task.fields[rate]:.0f} docs/s"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=err, transient=True, disable=as_json or not err.is_terminal,
     )
 
@@ -203,23 +276,26 @@ def _print_report(report: IngestReport, path: Path, as_json: bool) -> None:
                   f"{report.duplicate_ids[0]}")
 
 
-@app.command("query")
+@app.command("query", cls=HelpCommand)
 @fail_cleanly
 def query_command(
-    text: Optional[str] = typer.Argument(None, help='The query: words, "exact phrase", -excluded, OR, title:…, '
-                                         "source:…"),
+    text: Optional[str] = typer.Argument(None, metavar="QUERY", help='The query: words, "exact phrase", -excluded, '
+                                         "OR, title:…, source:…"),
     index: Optional[Path] = IndexOption,
     limit: int = LimitOption,
     offset: int = OffsetOption,
-    since: Optional[str] = typer.Option(None, "--since", help="Only documents dated on or after (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Only documents dated on or before (YYYY-MM-DD)."),
-    source: Optional[list[str]] = typer.Option(None, "--source", help="Only documents of this source (repeat "
-                                               "for any of several; case-insensitive)."),
-    sort: str = typer.Option("relevance", "--sort", help="relevance, date (newest first) or recency (relevance "
-                             "with a recency boost)."),
-    facets: bool = typer.Option(False, "--facets", help="Also count all matches per source, month and day "
-                                "(with --json: implies --envelope)."),
-    batch: Optional[Path] = typer.Option(None, "--batch", help="File of 'qid<TAB>query' lines: print a TREC run."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only documents dated on or after (YYYY-MM-DD, YYYY-MM or YYYY)."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Only documents dated on or before (YYYY-MM-DD, YYYY-MM or YYYY)."),
+    source: Optional[list[str]] = typer.Option(None, "--source", metavar="NAME", help="Only documents of this "
+                                               "source (repeat for any of several; case-insensitive)."),
+    sort: str = typer.Option("relevance", "--sort", metavar="ORDER", help="relevance, date (newest first) or "
+                             "recency (relevance with a recency boost)."),
+    facets: bool = typer.Option(False, "--facets", metavar="", help="Also count all matches per source, month and "
+                                "day (with --json: implies --envelope)."),
+    batch: Optional[Path] = typer.Option(None, "--batch", metavar="FILE",
+                                         help="File of 'qid<TAB>query' lines: print a TREC run."),
     as_json: bool = JsonOption,
     envelope: bool = EnvelopeOption,
     bidi: str = BidiOption,
@@ -317,14 +393,15 @@ def _print_facets(facets: Facets) -> None:
         out.print(Text.assemble((f"{name:>6}  ", "dim"), values or "–", (more, "dim")))
 
 
-@app.command("similar")
+@app.command("similar", cls=HelpCommand)
 @fail_cleanly
 def similar_command(
-    doc_id: str = typer.Argument(..., help="The id of a document in the index (as `query --json` shows it)."),
+    doc_id: str = typer.Argument(..., metavar="DOC_ID",
+                                 help="The id of a document in the index (as `query --json` shows it)."),
     index: Optional[Path] = IndexOption,
     limit: int = LimitOption,
     offset: int = OffsetOption,
-    include_duplicates: bool = typer.Option(False, "--include-duplicates",
+    include_duplicates: bool = typer.Option(False, "--include-duplicates", metavar="",
                                             help="Also list the document's own near-duplicates."),
     as_json: bool = JsonOption,
     envelope: bool = EnvelopeOption,
@@ -339,18 +416,19 @@ def similar_command(
     _show_results(results, as_json, envelope, bidi, collapsed=not show_all, what="similar to")
 
 
-@app.command("analyze")
+@app.command("analyze", cls=HelpCommand)
 @fail_cleanly
 def analyze_command(
-    text: Optional[str] = typer.Argument(None, help="Text to analyze; without it, one text per line of stdin."),
-    stemmer: str = typer.Option("light", "--stemmer", help="light or none."),
+    text: Optional[str] = typer.Argument(None, metavar="TEXT",
+                                         help="Text to analyze; without it, one text per line of stdin."),
+    stemmer: str = typer.Option("light", "--stemmer", metavar="NAME", help="light or none."),
     as_json: bool = JsonOption,
     bidi: str = BidiOption,
 ) -> None:
     """Show how text is split into search terms: term, surface form and offsets (like Elasticsearch _analyze)."""
     if stemmer not in STEMMERS:
         raise QueryError(f"unknown stemmer {stemmer!r}: use light or none")
-    analyzer = Analyzer(AnalyzerSettings(stemmer=stemmer))  # type: ignore[arg-type]
+    analyzer = Analyzer(AnalyzerSettings(stemmer=stemmer))
     texts = [text] if text is not None else [line.rstrip("\n") for line in sys.stdin]
     from_stdin = text is None
     for item in texts:
@@ -361,7 +439,7 @@ def analyze_command(
             Renderer(out, use_visual_order(bidi, out)).tokens_table(item, tokens)  # type: ignore[arg-type]
 
 
-@app.command("stats")
+@app.command("stats", cls=HelpCommand)
 @fail_cleanly
 def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
     """What is in an index: documents, terms, segments, size, analyzer settings, last update."""
@@ -371,19 +449,56 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
     if as_json:
         print(json.dumps(shape, ensure_ascii=False, indent=2))
         return
-    for key, value in shape.items():
-        if key == "updating":
-            value = f"by process {value['pid']} on {value['host']} since {value['started']}" if value else "no"
-        out.print(f"{key:>16}: {value}")
+    for label, value in _readable_stats(shape):
+        out.print(f"{label:>16}: {value}")
 
 
-@app.command("serve")
+def _readable_stats(shape: dict[str, Any]) -> list[tuple[str, str]]:
+    """``stats --json``'s fields as a person reads them; fields this does not know are shown as they are."""
+    shape = dict(shape)
+    analyzer = dict(shape.pop("analyzer", {}))
+    updating = shape.pop("updating", None)
+    groups, grouped = shape.pop("duplicate_groups", 0), shape.pop("grouped_documents", 0)
+    lines = [("index", str(shape.pop("path", ""))), ("engine", str(shape.pop("engine", "whoosh"))),
+             ("documents", str(shape.pop("documents", 0)))]
+    deleted = shape.pop("deleted", 0)
+    lines.append(("deleted", f"{deleted} (their space is reclaimed as segments merge)" if deleted else "0"))
+    lines += [("terms", f"{shape.pop('terms', 0):,}"), ("segments", str(shape.pop("segments", 0))),
+              ("size on disk", _size(int(shape.pop("size_bytes", 0))))]
+    stemmer, version = analyzer.pop("stemmer", "?"), analyzer.pop("version", "?")
+    words = [f"{stemmer} stemmer", f"version {version}", *(f"{k} {v}" for k, v in analyzer.items())]
+    lines.append(("analyzer", ", ".join(words)))
+    lead = float(shape.pop("lead_weight", 0.0))
+    lines.append(("lead weight", f"{lead:g} (a word among the first {LEAD_WORDS} counts {1 + lead:g} times)"
+                  if lead else "off"))
+    lines.append(("near-duplicates", f"{groups:,} groups of copies, {grouped:,} documents in them"))
+    lines.append(("format", f"{shape.pop('format', '?')}, written by arsearch {shape.pop('arsearch_version', '?')}"))
+    for key in ("created", "updated"):
+        lines.append((key, str(shape.pop(key, "")).replace("T", " ").replace("+00:00", " UTC")))
+    lines.append(("updating", f"by process {updating['pid']} on {updating['host']} since {updating['started']}"
+                  if updating else "no"))
+    lines += [(key.replace("_", " "), str(value)) for key, value in shape.items()]
+    return lines
+
+
+def _size(size: int) -> str:
+    value, unit = float(size), "bytes"
+    for larger in ("KiB", "MiB", "GiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, larger
+    return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+
+
+@app.command("serve", cls=HelpCommand)
 @fail_cleanly
 def serve_command(
     index: Optional[Path] = IndexOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
-    allow_writes: bool = typer.Option(False, "--allow-writes", help="Enable POST and DELETE /api/documents."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS",
+                             help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT", help="Port (0: any free port)."),
+    allow_writes: bool = typer.Option(False, "--allow-writes", metavar="",
+                                      help="Enable POST and DELETE /api/documents."),
 ) -> None:
     """Serve the index over HTTP: a JSON API (/api/..., schema at /openapi.json) and a search page at /."""
     try:
@@ -406,6 +521,12 @@ def main() -> None:
     argv = sys.argv[1:]
     try:
         code = app(args=argv, prog_name="arsearch", standalone_mode=False)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+    except BrokenPipeError:
+        try:
+            _reader_gone()
+        except typer.Exit:
+            sys.exit(0)
     except typer.TyperException as exc:  # raised by the argument parser before any command runs
         exit_code = int(getattr(exc, "exit_code", 2))
         if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):

@@ -12,7 +12,8 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
 def parse_date(value: str | None, option: str, end: bool = False) -> date | None:
-    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a month or year means its first day (``--since``) or last (``--until``)."""
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a month or year means its first day (``--since``) or last
+    (``--until``)."""
     if not value:
         return None
     m = _DATE_RE.match(value.strip())

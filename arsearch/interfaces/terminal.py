@@ -85,14 +85,14 @@ class Renderer:
         """Print styled text; in visual order, wrapped and reordered line by line."""
         pad = " " * indent
         if not self.visual_order:
-            text = Text(pad, style=style)
+            text = Text(pad, style=style or "")
             for piece, piece_style in segments:
                 text.append(piece, style=piece_style)
             self.console.print(text)
             return
         width = max(20, self.console.width - indent)
         for line in _wrap(segments, width):
-            out = Text(style=style)
+            out = Text(style=style or "")
             for piece, piece_style in visual(line):
                 out.append(piece, style=piece_style)
             if _is_rtl(line):

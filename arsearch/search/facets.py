@@ -93,4 +93,4 @@ def count_facets(snapshot: Snapshot, unfiltered: Iterable[int], matched: Iterabl
 
 def _with_missing(counts: Iterable[tuple[str, int]], missing: int) -> tuple[FacetCount, ...]:
     found = [FacetCount(value, count) for value, count in counts]
-    return tuple(found + [FacetCount(None, missing)] if missing else found)
+    return tuple([*found, FacetCount(None, missing)] if missing else found)

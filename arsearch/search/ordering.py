@@ -18,7 +18,7 @@ DEFAULT_HALF_LIFE_DAYS = 90.0
 def check_sort(sort: str) -> Sort:
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}: use relevance, date or recency")
-    return sort  # type: ignore[return-value]
+    return sort
 
 
 def by_relevance(matches: Scored, count: int) -> Scored:
@@ -35,14 +35,15 @@ def recency_boosted(matches: Scored, dates: Sequence[int], half_life_days: float
                     extremes: tuple[int, int] | None) -> Scored:
     """Each score times ``0.5 ** (age / half_life_days)``, the age in days counted back from the newest dated
     document of the index (an undated document counts as old as the oldest); ``extremes`` are the oldest and the
-    newest date (:meth:`arsearch.engine.api.Snapshot.date_range`).  Only the scores, not their order, depend on that reference
-    point: moving it multiplies every score by the same number."""
+    newest date (:meth:`arsearch.engine.api.Snapshot.date_range`).  Only the scores, not their order, depend on that
+    reference point: moving it multiplies every score by the same number."""
     if extremes is None or half_life_days <= 0:
         return list(matches)
     oldest, newest = extremes
     per_microsecond = 1 / (half_life_days * DAY_MICROSECONDS)
 
     def boost(value: int) -> float:
-        return 0.5 ** ((newest - (oldest if value == NO_DATE else value)) * per_microsecond)
+        factor: float = 0.5 ** ((newest - (oldest if value == NO_DATE else value)) * per_microsecond)
+        return factor
 
     return [(docnum, score * boost(dates[docnum])) for docnum, score in matches]

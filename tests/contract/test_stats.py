@@ -56,9 +56,10 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run, every_engine:
     text = arsearch("stats", "--index", index)
     assert text.returncode == 0
     lines = dict(line.strip().split(": ", 1) for line in text.stdout.splitlines())
-    assert list(lines) == KEYS
-    assert lines["documents"] == "2" and lines["updating"] == "no"
-    assert lines["analyzer"] == f"{{'stemmer': 'none', 'version': {ANALYZER_VERSION}}}"
+    assert list(lines) == ["index", "engine", "documents", "deleted", "terms", "segments", "size on disk", "analyzer",
+                           "lead weight", "near-duplicates", "format", "created", "updated", "updating"]
+    assert lines["documents"] == "2" and lines["updating"] == "no" and lines["engine"] == every_engine
+    assert lines["analyzer"] == f"none stemmer, version {ANALYZER_VERSION}"
 
 
 def test_stats_follow_updates_and_deletions(tmp_path: Path, arsearch: Run) -> None:

@@ -50,3 +50,14 @@ def test_every_option_is_documented(name: str) -> None:
     command = get_command(app).commands[name]  # type: ignore[attr-defined]
     options = [o for p in command.params for o in p.opts if o.startswith("--") and o != "--help"]
     assert options and [o for o in options if not re.search(re.escape(o) + r"(?![\w-])", README)] == []
+
+
+def test_every_option_of_arsearch_itself_is_documented() -> None:
+    options = [o for p in get_command(app).params for o in p.opts if o.startswith("--") and o != "--help"]
+    assert "--version" in options and [o for o in options if f"arsearch {o}" not in README] == []
+
+
+def test_every_file_the_readme_points_to_is_there() -> None:
+    named = set(re.findall(r"`((?:benchmarks|tests|arsearch)/[\w./-]+|[A-Z]+\.md|LICENSE)`", README))
+    assert "DESIGN.md" in named and "benchmarks/SPEED.md" in named
+    assert sorted(n for n in named if not (ROOT / n).exists()) == []

@@ -21,7 +21,7 @@ CALLS = {
     arsearch.search: ["index", "text", "limit", "offset", "since", "until", "collapse", "sources", "sort", "facets",
                       "suggest"],
     arsearch.similar: ["index", "doc_id", "limit", "offset", "include_duplicates", "collapse"],
-    arsearch.index_paths: ["index", "paths", "batch_size", "wait"],
+    arsearch.index_paths: ["index", "paths", "batch_size", "wait", "stream", "progress"],
 }
 ATTRIBUTES = {
     arsearch.Index: ["stats", "snapshot", "analyze", "document_count", "close", "__enter__", "__exit__"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ class TantivyEngine:
     def _fresh_snapshot(self) -> TantivySnapshot:
         """A searcher on the last commit, with the sizes of its segments from the same ``meta.json``: read before
         and after the reload, they must agree (a commit in between starts again)."""
-        for attempt in range(_OPEN_ATTEMPTS):
+        for _ in range(_OPEN_ATTEMPTS):
             before = self._stamp()
             segments = _segments(self._meta())
             with self._reload_lock:
@@ -88,7 +89,7 @@ class TantivyEngine:
             if self._stamp() == before and searcher.num_segments == len(segments) \
                     and searcher.num_docs == sum(size - deleted for size, deleted in segments):
                 return TantivySnapshot(searcher, self.schema, self.fields, [size for size, _ in segments],
-                                       lambda stamp=before: self._stamp() == stamp)
+                                       partial(self._is_stamp, before))
         raise IndexFormatError(f"the index at {self.path} kept changing while it was opened "
                                f"({_OPEN_ATTEMPTS} tries); try again")
 
@@ -96,6 +97,9 @@ class TantivyEngine:
         with open(self.path / META_FILE, encoding="utf-8") as handle:
             found: dict[str, Any] = json.load(handle)
         return found
+
+    def _is_stamp(self, stamp: tuple[int, int, int]) -> bool:
+        return self._stamp() == stamp
 
     def _stamp(self) -> tuple[int, int, int]:
         """What changes when a commit replaces ``meta.json``."""

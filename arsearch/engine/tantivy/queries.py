@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import tantivy
 
-from arsearch.engine.api import AllOf, AndMaybe, AndNot, AnyOf, BagOfTerms, Phrase, Query, Term
+from arsearch.engine.api import AllOf, AndMaybe, AnyOf, BagOfTerms, Phrase, Query, Term
 from arsearch.engine.tantivy.schema import ANALYZED, SOURCE_NAMES
 
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot

@@ -54,12 +54,12 @@ class TantivySnapshot:
         """The best ``limit`` hits (best first, ties by document number) and the number of matches."""
         if limit <= 0 or not self.searcher.num_docs:
             result = self.searcher.search(query, 1, count=True)
-            return [], int(result.count or 0)
+            return [], _count(result)
         result = self.searcher.search(query, min(limit, self.searcher.num_docs), count=True)
         number = self._number
         found = [(number(address), float(score)) for score, address in result.hits]
         found.sort(key=lambda hit: (-hit[1], hit[0]))
-        return found, int(result.count or 0)
+        return found, _count(result)
 
     def _every(self, query: tantivy.Query) -> Scored:
         found, _ = self._hits(query, self.searcher.num_docs)
@@ -186,7 +186,7 @@ class TantivySnapshot:
         found: dict[str, object] = {}
         for name in self._stored_names if content else self._stored_names_but_content:
             value = document.get_first(name)
-            if value is None or value == "" and name != "id":
+            if value is None or (value == "" and name != "id"):
                 continue
             if name == "date":
                 if value != NO_DATE:
@@ -205,6 +205,11 @@ class TantivySnapshot:
                 self._documents.clear()
             found = self._documents[docnum] = self.searcher.doc(self._address(docnum))
         return found
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    """The number of matches of a search run with ``count=True`` (the type stubs of tantivy 0.27 omit it)."""
+    return int(getattr(result, "count", 0) or 0)
 
 
 class _Column(Sequence[Any]):

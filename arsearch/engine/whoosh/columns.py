@@ -24,7 +24,7 @@ class SegmentValues:
         self.norms: dict[tuple[str, float, float, float], list[float]] = {}
         self._columns: dict[str, list[Any] | None] = {}
         self._dates: array[int] | None = None
-        self._date_range: tuple[int, int] | None | bool = False
+        self._date_range: tuple[int, int] | bool | None = False
         self._sources: list[tuple[str, ...]] | None = None
 
     def column(self, name: str) -> list[Any] | None:

@@ -171,7 +171,8 @@ def open_column_files(searcher: Searcher, files: list[str]) -> None:
         if perdoc is None or not hasattr(perdoc, "_colfiles") or leaf.segment().is_compound():
             continue  # an empty index, or a segment in one compound file (opened with the reader)
         prefix = leaf.segment().make_filename(".")
-        columns = {name[len(prefix):-len(".col")] for name in files if name.startswith(prefix) and name.endswith(".col")}
+        columns = {name[len(prefix):-len(".col")] for name in files
+                   if name.startswith(prefix) and name.endswith(".col")}
         for column in columns - set(perdoc._colfiles):  # what W3PerDocReader.column_reader does on first use
             perdoc._colfiles[column] = perdoc._get_column_file(column)
         # W3PerDocReader.has_column asks whether the file exists *now*; the answer must stay that of this commit

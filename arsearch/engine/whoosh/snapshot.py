@@ -136,7 +136,7 @@ class ColumnView(Sequence[Any]):
     def __init__(self, name: str, leaves: list[Any], offsets: list[int], length: int) -> None:
         self._name = name
         self._leaves = leaves
-        self._segments: list[Sequence[Any] | None | bool] = [False] * len(leaves)  # False: not read yet
+        self._segments: list[Sequence[Any] | bool | None] = [False] * len(leaves)  # False: not read yet
         self._offsets = offsets
         self._length = length
         self._text = name != "sketch"

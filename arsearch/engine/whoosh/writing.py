@@ -101,7 +101,7 @@ class FastSegmentWriter(SegmentWriter):
                         size += _POSTING_OVERHEAD + len(vbytes)
                     if length:
                         self._lengths.setdefault(fieldname, {})[docnum] = byte_to_length(length_to_byte(length))
-                customval = fields.get("_stored_%s" % fieldname, value)
+                customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
                 column = field.column_type
                 if column and customval is not None:

@@ -80,7 +80,8 @@ class DocumentIn(BaseModel):
     id: str = Field(min_length=1)
     content: str
     title: str = ""
-    date: Optional[str] = Field(None, description="ISO 8601 date or date and time.")
+    date: Optional[str] = Field(None, description="YYYY-MM-DD or YYYY/MM/DD, optionally with a time and zone "
+                                "(2015-07-22T01:00:00+03:00): filed under the day it says.")
     source: str = ""
     url: str = ""
     author: str = ""
