@@ -37,7 +37,7 @@ class Budget:
 
     #: Terms and phrases looked up (each word is looked up in the title and in the content); optional ones past
     #: this many (in the order of the query) are dropped without being looked up.
-    terms: int = 100
+    terms: int = 64
     #: Postings the ranking may read (the sum of the document frequencies of the terms it scores).
     postings: int = 100_000
     #: Wall-clock seconds of the whole search after which optional work (did you mean) is skipped.
