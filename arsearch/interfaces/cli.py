@@ -407,7 +407,8 @@ def serve_command(
             raise
         raise ArsearchError(f"arsearch serve needs {exc.name}: pip install 'arsearch[server]'") from None
     if allow_writes and not token:
-        _print_error("--allow-writes needs an API token for the writes: --token TOKEN or ARSEARCH_TOKEN=TOKEN", 2, False)
+        _print_error("--allow-writes needs an API token for the writes: --token TOKEN or ARSEARCH_TOKEN=TOKEN", 2,
+                     False)
         sys.exit(2)
     limits = Limits(max_body_bytes=int(max_body_mb * 1024 * 1024), request_seconds=request_timeout,
                     client_concurrency=client_concurrency)

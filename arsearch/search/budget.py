@@ -14,7 +14,8 @@ query that costs more than its :class:`Budget` is answered in part, never refuse
   nothing is left.
 
 Required and excluded words and phrases are never dropped: a partial answer never matches a document the query
-excludes or lacks a word it requires (so ``+في +من +على`` still reads every posting of its stopwords).  What was cut is listed in :attr:`Spent.cuts`; ``SearchResults.partial`` is then true.
+excludes or lacks a word it requires (so ``+في +من +على`` still reads every posting of its stopwords).  What was
+cut is listed in :attr:`Spent.cuts`; ``SearchResults.partial`` is then true.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from arsearch.search.spelling import Suggestion, suggest_query
 
 @dataclass(frozen=True)
 class Budget:
-    """The most one search may spend; defaults keep the worst query on the 30,677-article corpus under 0.5 s
-    (``benchmarks/hostile_queries.py``, figures in ``benchmarks/HARDENING.md``)."""
+    """The most one search may spend.  The defaults were chosen so that queries the budget cuts take about 0.5 s
+    at most on the 30,677-article corpus (``benchmarks/hostile_queries.py``; the figures, and what is not
+    reached, in ``benchmarks/HARDENING.md``)."""
 
     #: Terms and phrases looked up (each word is looked up in the title and in the content); optional ones past
     #: this many (in the order of the query) are dropped without being looked up.

@@ -177,3 +177,21 @@ def test_several_workers_serve_one_index(tmp_path: Path, index: Index) -> None:
         # whichever worker answers, it follows the commit another made
         totals = {api.get("/api/search", params={"q": "الطاقة"}).json()["total"] for _ in range(20)}
         assert totals == {6}
+
+
+def test_a_search_stuck_in_its_thread_gets_its_503_at_the_time_limit() -> None:
+    import time
+
+    from fastapi import FastAPI
+
+    slow = FastAPI()
+
+    @slow.get("/api/search")
+    def stuck() -> dict[str, str]:  # a sync endpoint: it runs in the thread pool and cannot be cancelled
+        time.sleep(1.5)
+        return {}
+
+    slow.add_middleware(RequestTimeLimit, seconds=0.1)
+    started = time.perf_counter()
+    response = TestClient(slow).get("/api/search")
+    assert response.status_code == 503 and time.perf_counter() - started < 1.2

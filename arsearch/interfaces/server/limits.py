@@ -94,8 +94,9 @@ class BodyLimit:
 
 
 class RequestTimeLimit:
-    """Answers 503 when a read takes longer than ``seconds``.  Writes are not cut: their commit would go on in its
-    thread while the client was told it failed; a write is bounded by its body size and the lock wait instead."""
+    """Answers 503 when a read takes longer than ``seconds``, at once: a search runs in a thread that cannot be
+    stopped (its budget ends it), so the late answer is dropped.  Writes are not cut: their commit would go on
+    while the client was told it failed; a write is bounded by its body size and the lock wait instead."""
 
     def __init__(self, app: App, seconds: float) -> None:
         self.app = app
@@ -105,18 +106,23 @@ class RequestTimeLimit:
         if not self.seconds or not _limited(scope) or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        started = False
+        started = late = False
 
-        async def tracked(message: Message) -> None:
+        async def guarded(message: Message) -> None:
             nonlocal started
-            started = True
-            await send(message)
+            if not late:
+                started = True
+                await send(message)
 
-        try:
-            await asyncio.wait_for(self.app(scope, receive, tracked), self.seconds)
-        except asyncio.TimeoutError:
-            if not started:
-                await send_error(send, 503, f"the request took longer than {self.seconds:g} s: try a shorter query")
+        task = asyncio.ensure_future(self.app(scope, receive, guarded))
+        done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        if done:
+            task.result()  # its exception, if any, for the error handlers
+            return
+        late = True
+        task.cancel()
+        if not started:
+            await send_error(send, 503, f"the request took longer than {self.seconds:g} s: try a shorter query")
 
 
 class ClientConcurrency:
