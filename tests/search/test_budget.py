@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,6 +98,16 @@ def test_a_very_long_query_is_refused_at_once(index: Index) -> None:
         search(index, many)
 
 
-def test_a_query_of_repeated_words_up_to_the_length_limit_is_answered(index: Index, tmp_path: Path) -> None:
+def test_a_query_of_repeated_words_up_to_the_length_limit_is_answered(index: Index) -> None:
     text = ("شائعة " * (MAX_QUERY_CHARS // 6))[:MAX_QUERY_CHARS]
     assert search(index, text).total == 40
+
+
+def test_the_cli_says_when_an_answer_is_partial(index: Index, arsearch: Any) -> None:
+    many = "شائعة " + " ".join(f"كلمة{n}" for n in range(40))  # 82 look-ups: past the budget's 64
+    shown = arsearch("query", "--index", index.path, "--", many)
+    assert shown.returncode == 0 and "Partial answer" in shown.stdout and "look-ups dropped" in shown.stdout
+    envelope = json.loads(arsearch("query", "--index", index.path, "--json", "--envelope", "--", many).stdout)
+    assert envelope["partial"] is True and envelope["total"] == 40
+    whole = json.loads(arsearch("query", "--index", index.path, "--json", "--envelope", "--", "نادرة").stdout)
+    assert whole["partial"] is False
