@@ -6,7 +6,7 @@ from arsearch.version import VERSION as __version__
 from arsearch.analysis import Analyzer, AnalyzerSettings, Token, normalize
 from arsearch.documents import Document
 from arsearch.index import Index, IndexStats, IndexWriter
-from arsearch.search import (Duplicate, FacetCount, Facets, Hit, Ranking, SearchResults, Snippet, Suggestion,
+from arsearch.search import (Budget, Duplicate, FacetCount, Facets, Hit, Ranking, SearchResults, Snippet, Suggestion,
                              search, similar)
 
 
@@ -22,6 +22,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Analyzer",
     "AnalyzerSettings",
+    "Budget",
     "Document",
     "Duplicate",
     "FacetCount",

@@ -17,6 +17,14 @@ another process updates the index, against the same searches run in-process thro
      ends (or at the bounds).
    Each phase starts with 30 unmeasured warm-up requests.
 4. Prints requests/s, p50/p95/p99 latency, errors and HTTP/library ratios as a Markdown table.
+
+With ``--hostile`` (issue 16) it measures instead the server under one hostile client, on two checkouts in the
+same run: ``--before CHECKOUT`` (``arsearch serve`` as it was) and this one, in one process and with
+``--workers WORKERS`` (default 2); the load generator is one client address, so ``--client-concurrency`` is
+raised to 64.  For 1, 8 and 32 clients of headline searches (``--seconds`` each), one more client
+sends the hostile queries of ``benchmarks/hostile_queries.py`` one after another (those an HTTP client can
+send: the 1 MB one cannot be a URL); prints requests/s, p50 and p95 of the headline searches, their errors,
+and the hostile requests answered, with their statuses and slowest time.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -153,9 +162,10 @@ def arsearch_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "arsearch", *map(str, args)]
 
 
-def start_server(index: Path) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(arsearch_command("serve", "--index", index, "--port", "0"), stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+def start_server(index: Path, checkout: Path = REPO_ROOT, *args: str) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(arsearch_command("serve", "--index", index, "--port", "0", *args),
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(checkout)},
+                              cwd=checkout)
     line = server.stderr.readline() if server.stderr else ""
     found = re.search(r"http://[\d.:]+", line)
     if not found:
@@ -179,6 +189,100 @@ def during_update(index: Path, folder: Path, load: Callable[[Bounds], None], arg
     return elapsed
 
 
+@dataclass
+class Hostile:
+    """The hostile client's requests: how many were answered, with which statuses, and the slowest."""
+
+    statuses: Counter[int] = field(default_factory=Counter)
+    slowest: float = 0.0
+
+
+def run_under_attack(url: str, queries: list[str], hostile: list[str], clients: int, seconds: float,
+                     phase: Phase, attack: Hostile) -> None:
+    """``clients`` connections of headline searches for ``seconds`` while one more sends ``hostile`` in turn."""
+    async def main() -> None:
+        position = iter(range(10**9))
+        deadline = time.monotonic() + seconds
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client, \
+                httpx.AsyncClient(base_url=url, timeout=120) as attacker:
+            async def worker() -> None:
+                while time.monotonic() < deadline:
+                    q = queries[next(position) % len(queries)]
+                    started = time.perf_counter()
+                    try:
+                        response = await client.get("/api/search", params={"q": q, "limit": 10})
+                        problem = "" if response.status_code == 200 else f"{response.status_code} {response.text}"
+                    except httpx.HTTPError as exc:
+                        problem = f"{type(exc).__name__}: {exc}"
+                    if problem:
+                        phase.errors.append(f"{q!r}: {problem[:200]}")
+                    else:
+                        phase.latencies.append(time.perf_counter() - started)
+
+            async def attack_loop() -> None:
+                turn = 0
+                while time.monotonic() < deadline:
+                    started = time.perf_counter()
+                    try:
+                        response = await attacker.get("/api/search", params={"q": hostile[turn % len(hostile)]})
+                        attack.statuses[response.status_code] += 1
+                    except httpx.HTTPError:
+                        attack.statuses[0] += 1
+                    attack.slowest = max(attack.slowest, time.perf_counter() - started)
+                    turn += 1
+
+            started = time.perf_counter()
+            attacking = asyncio.ensure_future(attack_loop())
+            await asyncio.gather(*(worker() for _ in range(clients)))
+            phase.seconds = time.perf_counter() - started  # the headline searches' time, not the last attack's
+            await attacking
+
+    asyncio.run(main())
+
+
+def hostile_main(args: argparse.Namespace, queries: list[str]) -> None:
+    from benchmarks.hostile_queries import cases
+
+    hostile = [q for q in cases(args.corpus, args.index).values() if len(str(httpx.QueryParams({"q": q}))) < 60_000]
+    # one load generator is one client address: the per-client limit would refuse most of 32 clients
+    variants = [("before", args.before, ()),
+                ("after, 1 process", REPO_ROOT, ("--client-concurrency", "64")),
+                ("after", REPO_ROOT, ("--workers", str(args.workers), "--client-concurrency", "64"))]
+    rows: list[tuple[str, int, dict[str, float], Hostile]] = []
+    load_before = os.getloadavg()
+    for label, checkout, extra in variants:
+        server, url = start_server(args.index, checkout, *extra)
+        try:
+            run_http(url, queries[:WARMUP], 4, Bounds(WARMUP * 2, 60), Phase("warm-up"))
+            for clients in (1, 8, 32):
+                phase, attack = Phase(f"{label} {clients}"), Hostile()
+                run_under_attack(url, queries[WARMUP:], hostile, clients, args.seconds, phase, attack)
+                rows.append((label, clients, phase.row(), attack))
+                for problem in phase.errors[:3]:
+                    print(f"  {label} {clients} error: {problem}", file=sys.stderr)
+                print(f"  {label} {clients}: {phase.row()} hostile {dict(attack.statuses)}", file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    load_after = os.getloadavg()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; {args.seconds:.0f} s per row; "
+          f"{len(hostile)} hostile queries in turn; after: --workers {args.workers}\n")
+    print("| server | clients | requests | errors | requests/s | p50 ms | p95 ms | hostile answered | hostile statuses "
+          "| hostile slowest s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    for label, clients, r, attack in rows:
+        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(attack.statuses.items()))
+        print(f"| {label} | {clients} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['p50']:.1f} | "
+              f"{r['p95']:.1f} | {sum(attack.statuses.values())} | {statuses} | {attack.slowest:.2f} |")
+    by = {(label, clients): r for label, clients, r, _ in rows}
+    for clients in (1, 8, 32):
+        b, one, a = by[("before", clients)], by[("after, 1 process", clients)], by[("after", clients)]
+        print(f"\n{clients} clients, after / before: requests/s ×{a['rps'] / b['rps']:.2f}, "
+              f"p95 ×{a['p95'] / b['p95']:.2f} (1 process: ×{one['rps'] / b['rps']:.2f}, ×{one['p95'] / b['p95']:.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -188,12 +292,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--update", type=int, default=5000)
+    parser.add_argument("--hostile", action="store_true", help="one hostile client, before and after (issue 16)")
+    parser.add_argument("--before", type=Path, help="with --hostile: the checkout to compare with")
+    parser.add_argument("--workers", type=int, default=2, help="with --hostile: server processes after")
     args = parser.parse_args()
 
     if not Index.exists(args.index):
         subprocess.run(arsearch_command("index", args.corpus, "--index", args.index), check=True)
     articles, _ = deduplicate(read_records(args.corpus))
     queries = headline_queries(articles, args.requests + WARMUP)
+    if args.hostile:
+        if args.before is None:
+            raise SystemExit("--hostile needs --before CHECKOUT")
+        hostile_main(args, queries)
+        return
     copy = args.workdir / "index"
     shutil.rmtree(args.workdir, ignore_errors=True)
     shutil.copytree(args.index, copy)

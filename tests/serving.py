@@ -57,14 +57,15 @@ def running_server(index: Path, *args: str) -> Iterator[str]:
             process.wait()
 
 
-def wait_until_up(url: str, seconds: float = 20) -> None:
+def wait_until_up(url: str, seconds: float = 40) -> None:
+    """Until the server answers; worker processes (``--workers``) accept connections only once they have started."""
     deadline = time.monotonic() + seconds
     while True:
         try:
             with urllib.request.urlopen(url + "/api/stats", timeout=5) as response:
                 json.load(response)
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)

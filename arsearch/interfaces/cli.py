@@ -376,6 +376,9 @@ def _print_results(results: SearchResults, render: Renderer, collapsed: bool = T
         render.block([("Did you mean: ", "bold")] + [(p, "bold yellow" if m else None)
                                                      for p, m in fixed.marked.segments()]
                      + [("?", "bold"), (f" ({fixed.total} hits)", "dim")])
+    if results.partial:
+        render.block([("Partial answer", "bold"), (f" (the search reached its budget): {'; '.join(results.cuts)}",
+                                                   "dim")])
 
 
 #: Facet values shown per line of ``query --facets`` (all of them are in ``--json``).
@@ -498,21 +501,48 @@ def serve_command(
                              help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT", help="Port (0: any free port)."),
     allow_writes: bool = typer.Option(False, "--allow-writes", metavar="",
-                                      help="Enable POST and DELETE /api/documents."),
+                                      help="Enable POST and DELETE /api/documents (they need --token)."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="ARSEARCH_TOKEN", show_envvar=True, metavar="TOKEN",
+                                        help="API token every write must send (Authorization: Bearer TOKEN)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, metavar="N",
+                                help="Server processes, each with its own view of the index: a slow search "
+                                     "holds up only its own (about one per core)."),
+    max_body_mb: float = typer.Option(4.0, "--max-body-mb", min=0.0, metavar="MB",
+                                      help="Largest write request body in MB (413 beyond; 0: no limit)."),
+    request_timeout: float = typer.Option(10.0, "--request-timeout", min=0.0, metavar="SECONDS",
+                                          help="A read taking longer gets a 503 (0: no limit)."),
+    client_concurrency: int = typer.Option(8, "--client-concurrency", min=0, metavar="N",
+                                           help="Requests one client address may have in flight per worker "
+                                                "(429 beyond; 0: no limit)."),
+    cors_origins: list[str] = typer.Option([], "--cors-origin", metavar="ORIGIN", show_default="none",
+                                           help="A web origin whose pages may call the API (repeatable; *: any)."),
 ) -> None:
     """Serve the index over HTTP: a JSON API (/api/..., schema at /openapi.json) and a search page at /."""
     try:
         from arsearch.interfaces.server import app as server
+        from arsearch.interfaces.server.limits import Limits
     except ImportError as exc:
         if exc.name not in ("fastapi", "uvicorn", "starlette", "pydantic"):
             raise
         raise ArsearchError(f"arsearch serve needs {exc.name}: pip install 'arsearch[server]'") from None
+    if allow_writes and not token:
+        _print_error("--allow-writes needs an API token for the writes: --token TOKEN or ARSEARCH_TOKEN=TOKEN", 2,
+                     False)
+        sys.exit(2)
+    limits = Limits(max_body_bytes=int(max_body_mb * 1024 * 1024), request_seconds=request_timeout,
+                    client_concurrency=client_concurrency)
     with Index.open(_index_path(index)) as ix:
+        served = server.Served(ix.path, allow_writes=allow_writes, token=token, limits=limits,
+                               cors_origins=tuple(cors_origins))
         sock = server.bind(host, port)
         address = f"[{host}]" if ":" in host else host
+        processes = f", {workers} processes" if workers > 1 else ""
         err.print(f"serving {ix.path} ({ix.document_count()} documents) on http://{address}:{sock.getsockname()[1]}/"
-                  f" — writes {'on' if allow_writes else 'off'}; Ctrl-C stops")
-        server.serve(ix, sock, allow_writes=allow_writes)
+                  f" — writes {'on' if allow_writes else 'off'}{processes}; Ctrl-C stops")
+        if workers == 1:
+            server.serve(served, sock, index=ix)
+            return
+    server.serve(served, sock, workers=workers)  # each worker opens the index itself
 
 
 def main() -> None:

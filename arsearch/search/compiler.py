@@ -17,6 +17,9 @@ from arsearch.search.syntax import Phrase as PhraseNode
 #: Most term lookups one query may need (after repeated words are merged), like Lucene's max clause count: the
 #: cost of a query grows with its lookups, and a pasted article can need thousands.
 MAX_QUERY_TERMS = 1024
+#: Longest query string, in characters: parsing and analysis cost grow with the length before the term limit
+#: can be checked (1 MB took 5 s to refuse).
+MAX_QUERY_CHARS = 32_768
 _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
 
 
@@ -24,6 +27,11 @@ _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
 class _Compiled:
     query: Query | None
     terms: set[str]
+
+
+def _too_many(count: int, more: bool = False) -> QueryError:
+    return QueryError(f"query too long ({count}{' or more' if more else ''} terms to look up, the limit is "
+                      f"{MAX_QUERY_TERMS}): shorten it")
 
 
 class QueryCompiler:
@@ -35,12 +43,15 @@ class QueryCompiler:
 
     def compile(self, text: str) -> tuple[Query, frozenset[str]]:
         """The query and the analyzed terms that highlight its matches."""
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"query too long ({len(text)} characters, the limit is {MAX_QUERY_CHARS}): shorten it")
         clauses = parse_query(text)
         unknown = fields_named(clauses) - set(QUERY_FIELDS)
         if unknown:
             raise QueryError(f"unknown field {sorted(unknown)[0]!r}: use one of {', '.join(QUERY_FIELDS)} "
                              f"(or put the text in quotes to search for it)")
         self._keep_stopwords = not self._has_content_word(clauses)
+        self._distinct: set[Query] = set()
         compiled = self._sequence(clauses, None)
         if compiled.query is None:
             if text.strip() and set(text) <= _WILDCARDS_ONLY:
@@ -49,8 +60,7 @@ class QueryCompiler:
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
         count = sum(1 for _ in leaves(compiled.query))  # a phrase is one look-up of its positions
         if count > MAX_QUERY_TERMS:
-            raise QueryError(f"query too long ({count} terms to look up, the limit is {MAX_QUERY_TERMS}): "
-                             "shorten it")
+            raise _too_many(count)
         return compiled.query, frozenset(compiled.terms)
 
     def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
@@ -125,7 +135,11 @@ class QueryCompiler:
         if not words:
             return _Compiled(None, set())
         fields = [fieldname] if fieldname else list(TEXT_FIELDS)
-        return _Compiled(self._text_query(fields, words), set(words))
+        query = self._text_query(fields, words)
+        self._distinct.update(leaves(query))
+        if len(self._distinct) > MAX_QUERY_TERMS:  # no need to analyze the rest: the query has more than that
+            raise _too_many(len(self._distinct), more=True)
+        return _Compiled(query, set(words))
 
     def _text_query(self, fields: list[str], words: list[str]) -> Query:
         per_field: list[Query] = []

@@ -71,6 +71,14 @@ class SearchResults:
     facets: Facets | None = None
     #: A corrected query when a word of this one is unknown to the index (``search(suggest=True)``).
     suggestion: Suggestion | None = None
+    #: What the search's budget cut (:mod:`arsearch.search.budget`), in words; empty for a whole answer.
+    cuts: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        """Whether the budget cut the search: hits and total are those of a reduced query, or there was no time
+        for did-you-mean."""
+        return bool(self.cuts)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch query --json --envelope`` (and of the HTTP API): the hits with what is
@@ -81,6 +89,7 @@ class SearchResults:
             "elapsed_ms": round(self.elapsed_ms, 3),
             "hits": [hit.to_dict() for hit in self.hits],
             "suggestion": self.suggestion.to_dict() if self.suggestion else None,
+            "partial": self.partial,
         }
         if self.facets is not None:
             shape["facets"] = self.facets.to_dict()

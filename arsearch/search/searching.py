@@ -12,6 +12,7 @@ from typing import Literal
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import SCORED_FIELDS, BagOfTerms, Query, Scored, Snapshot
 from arsearch.index import Index
+from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, suggest_within
 from arsearch.search.collapsing import Groups, collapsed_page
 from arsearch.search.compiler import QueryCompiler
 from arsearch.search.facets import Facets, count_facets, dated_documents, source_documents
@@ -20,7 +21,7 @@ from arsearch.search.ordering import Sort, by_date, by_relevance, check_sort, re
 from arsearch.search.plan import bag_of_terms
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
-from arsearch.search.spelling import has_unknown_term, suggest_query
+from arsearch.search.spelling import has_unknown_term
 
 #: ``"auto"``: the bag-of-terms scorer where it applies; ``"whoosh"``: always the engine's own matchers
 #: (:meth:`Snapshot.run`), to the same scores.  The name is kept from when Whoosh was the only engine.
@@ -142,7 +143,8 @@ def filters_for(snapshot: Snapshot, since: date | None, until: date | None,
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
            engine: Engine = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
-           facets: bool = False, suggest: bool = True, collapse: bool = True) -> SearchResults:
+           facets: bool = False, suggest: bool = True, collapse: bool = True,
+           budget: Budget = DEFAULT_BUDGET) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
@@ -157,12 +159,15 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     ``suggest=True`` adds a did-you-mean correction when a query word is unknown to the index
     (:mod:`arsearch.search.spelling`).  ``collapse``: one hit per near-duplicate group, its best-scoring document
     (``offset`` and ``limit`` count groups); ``total`` counts matching documents, copies included.
+    ``budget``: the most the search may spend (:mod:`arsearch.search.budget`); a query that would spend more is
+    cut down to fit and its results are ``partial`` (:attr:`SearchResults.cuts` says what was cut).
     """
-    started = time.perf_counter()
+    spent = Spent(budget)
     compiler = QueryCompiler(index.analyzer, ranking)
     query, terms = compiler.compile(text)
     sort = check_sort(sort)
     snapshot = index.snapshot()
+    query = fit_query(query, snapshot, spent)
     filters = filters_for(snapshot, since, until, sources)
     run = Search(snapshot, query, filters, ranking, engine)
     # near-duplicate collapsing (arsearch.search.collapsing): a separate step over the ranking
@@ -177,12 +182,12 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     # the speller corrects only words unknown to the index: when every term is known it has nothing to do
     if suggest and has_unknown_term(snapshot, terms):
         def count(fixed: str) -> int:
-            fixed_query, _ = compiler.compile(fixed)
+            fixed_query = fit_query(compiler.compile(fixed)[0], snapshot, spent)
             return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
 
-        suggestion = suggest_query(snapshot, index.analyzer, text, count)
-    return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets,
-                         suggestion)
+        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
+    return SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
+                         suggestion, cuts=tuple(spent.cuts))
 
 
 def make_hit(analyzer: Analyzer, snapshot: Snapshot, docnum: int, score: float, rank: int, terms: frozenset[str],

@@ -37,12 +37,18 @@ def api(index_path: Path) -> Iterator[httpx.Client]:
         yield client
 
 
+#: The API token of the writable server.
+TOKEN = "test-token"
+
+
 @pytest.fixture
 def writable(tmp_path: Path, index_path: Path) -> Iterator[tuple[httpx.Client, Path]]:
-    """A client of a server started with --allow-writes on a copy of the index, and the copy's path."""
+    """A client (sending the API token) of a server started with --allow-writes on a copy of the index, and the
+    copy's path."""
     copy = tmp_path / "index"
     shutil.copytree(index_path, copy)
-    with running_server(copy, "--allow-writes") as url, httpx.Client(base_url=url, timeout=60) as client:
+    with running_server(copy, "--allow-writes", "--token", TOKEN) as url, \
+            httpx.Client(base_url=url, timeout=60, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         yield client, copy
 
 
@@ -190,7 +196,7 @@ def test_openapi_schema_lists_every_endpoint(api: httpx.Client) -> None:
     assert {path: sorted(ops) for path, ops in spec["paths"].items()} == {
         "/api/search": ["get"], "/api/analyze": ["get"], "/api/stats": ["get"],
         "/api/documents/{doc_id}": ["delete", "get"], "/api/documents": ["post"],
-        "/api/documents/{doc_id}/similar": ["get"]}
+        "/api/documents/{doc_id}/similar": ["get"], "/health": ["get"]}
     search_params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert list(search_params) == ["q", "limit", "offset", "since", "until", "source", "sort", "facets", "all"]
     assert search_params["q"]["required"]

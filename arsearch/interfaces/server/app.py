@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -16,9 +19,11 @@ from starlette.exceptions import HTTPException
 from arsearch.errors import ArsearchError, DocumentNotFoundError, IndexLockedError, IndexNotFoundError, QueryError
 from arsearch.index import Index, IndexStats, document_from_dict
 from arsearch.interfaces.dates import parse_date
-from arsearch.interfaces.server.models import (AnalyzeOut, DeletedOut, DocumentIn, DocumentOut, ErrorOut, IndexedOut,
-                                    SearchOut)
+from arsearch.interfaces.server.limits import BodyLimit, ClientConcurrency, Limits, RequestTimeLimit
+from arsearch.interfaces.server.models import (AnalyzeOut, DeletedOut, DocumentIn, DocumentOut, ErrorOut, HealthOut,
+                                               IndexedOut, SearchOut)
 from arsearch.search import search, similar
+from arsearch.search.compiler import MAX_QUERY_CHARS
 from arsearch.version import VERSION
 
 STATIC = Path(__file__).parent / "static"
@@ -30,27 +35,43 @@ _STATUS_OF: dict[type[ArsearchError], int] = {QueryError: 400, DocumentNotFoundE
                                               IndexLockedError: 409}
 _ERRORS: dict[Union[int, str], dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in (
-        (400, "Bad query or parameter"), (403, "Writes are off (start the server with --allow-writes)"),
-        (404, "No such document"), (409, "Another process is updating the index"))}
+        (400, "Bad query or parameter"), (401, "A write without the API token (Authorization: Bearer TOKEN)"),
+        (403, "Writes are off (start the server with --allow-writes)"), (404, "No such document"),
+        (409, "Another process is updating the index"), (413, "Request body too large"),
+        (429, "Too many requests in flight from this client"), (503, "The request took too long"))}
+#: The environment variable ``arsearch serve`` reads the API token for writes from.
+TOKEN_VARIABLE = "ARSEARCH_TOKEN"
 
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
 
-def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = WRITE_WAIT_SECONDS) -> FastAPI:
-    """The app serving ``index``: searches run in the server's thread pool, one engine snapshot per thread."""
+def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = WRITE_WAIT_SECONDS,
+               token: str | None = None, limits: Limits = Limits(), cors_origins: Sequence[str] = ()) -> FastAPI:
+    """The app serving ``index``: searches run in the server's thread pool, one engine snapshot per thread.
+
+    Writes need ``allow_writes`` and a ``token``, which every write must send as ``Authorization: Bearer TOKEN``.
+    ``limits``: body size, time per read, requests in flight per client.  ``cors_origins``: web origins whose
+    pages may call the API (``["*"]``: any).
+    """
     app = FastAPI(title="arsearch", version=VERSION, docs_url=None, redoc_url=None,
                   description="Full-text search for Arabic news. Errors are `{\"error\": ..., \"status\": N}`.")
     _add_error_handlers(app)
 
-    def check_writes() -> None:
+    def check_writes(request: Request) -> None:
         if not allow_writes:
             raise HTTPException(403, "writes are off: start the server with `arsearch serve --allow-writes`")
+        if not token:
+            raise HTTPException(403, f"writes need an API token: start the server with --token or {TOKEN_VARIABLE}")
+        sent = request.headers.get("authorization", "")
+        if not hmac.compare_digest(sent.encode("utf-8"), f"Bearer {token}".encode()):
+            raise HTTPException(401, "this write needs the API token: send the header Authorization: Bearer TOKEN")
 
     @app.get("/api/search", response_model=SearchOut, responses={400: _ERRORS[400]}, tags=["search"])
     def search_endpoint(
-        q: str = Query(..., min_length=1, description="The query, in arsearch's query syntax."),
+        q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS,
+                       description="The query, in arsearch's query syntax."),
         limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits per page."),
         offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Hits to skip (paging)."),
         since: Optional[str] = Query(None, description="Documents dated on or after: YYYY-MM-DD, YYYY-MM or YYYY."),
@@ -85,10 +106,16 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         return JSONResponse(results.to_dict())
 
     @app.get("/api/analyze", response_model=AnalyzeOut, tags=["search"])
-    def analyze_endpoint(text: str = Query(..., description="Text to analyze with the index's analyzer.")
+    def analyze_endpoint(text: str = Query(..., max_length=MAX_QUERY_CHARS,
+                                           description="Text to analyze with the index's analyzer.")
                          ) -> JSONResponse:
         """The terms a text is indexed and searched under, with offsets of each word as written."""
         return JSONResponse({"text": text, "tokens": [t.to_dict() for t in index.analyze(text)]})
+
+    @app.get("/health", response_model=HealthOut, tags=["index"])
+    def health_endpoint() -> JSONResponse:
+        """Whether the server answers, and how many documents it serves (no limits apply: for load balancers)."""
+        return JSONResponse({"status": "ok", "documents": index.document_count()})
 
     @app.get("/api/stats", response_model=IndexStats, tags=["index"])
     def stats_endpoint() -> JSONResponse:
@@ -101,7 +128,8 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         """One document's stored fields (an id may contain slashes: `seeds/x.txt`)."""
         return JSONResponse(_document_json(_stored(index, doc_id)))
 
-    @app.post("/api/documents", response_model=IndexedOut, responses={k: _ERRORS[k] for k in (400, 403, 409)},
+    @app.post("/api/documents", response_model=IndexedOut,
+              responses={k: _ERRORS[k] for k in (400, 401, 403, 409, 413)},
               tags=["documents"], dependencies=[Depends(check_writes)])
     def add_endpoint(documents: Union[DocumentIn, list[DocumentIn]] = Body(...)) -> JSONResponse:
         """Add or replace documents (one object or an array), in one commit."""
@@ -116,7 +144,7 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         return JSONResponse({"indexed": len(parsed)})
 
     @app.delete("/api/documents/{doc_id:path}", response_model=DeletedOut,
-                responses={k: _ERRORS[k] for k in (403, 404, 409)}, tags=["documents"],
+                responses={k: _ERRORS[k] for k in (401, 403, 404, 409)}, tags=["documents"],
                 dependencies=[Depends(check_writes)])
     def delete_endpoint(doc_id: str) -> JSONResponse:
         """Delete one document."""
@@ -130,6 +158,13 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         return FileResponse(STATIC / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # added last runs first: CORS answers preflights, then the per-client count, the time, the body
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(RequestTimeLimit, seconds=limits.request_seconds)
+    app.add_middleware(ClientConcurrency, limit=limits.client_concurrency)
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
     return app
 
 
@@ -198,9 +233,41 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(index: Index, sock: socket.socket, *, allow_writes: bool = False) -> None:
-    """Run the app on ``sock`` until Ctrl-C or SIGTERM (uvicorn logs warnings and errors to stderr)."""
+@dataclass(frozen=True)
+class Served:
+    """What every server process serves: an index folder, opened by each process, and the app's settings."""
+
+    path: Path
+    allow_writes: bool = False
+    token: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    cors_origins: tuple[str, ...] = field(default=())
+
+    def app(self, index: Index) -> FastAPI:
+        return create_app(index, allow_writes=self.allow_writes, token=self.token, limits=self.limits,
+                          cors_origins=self.cors_origins)
+
+    def __call__(self) -> FastAPI:
+        """The app of one worker process, over its own :class:`Index` (uvicorn calls this in each worker)."""
+        return self.app(Index.open(self.path))
+
+
+def serve(served: Served, sock: socket.socket, *, workers: int = 1, index: Index | None = None) -> None:
+    """Run the app on ``sock`` until Ctrl-C or SIGTERM (uvicorn logs warnings and errors to stderr): in this process
+    over ``index`` (opened here when None), or in ``workers`` processes, each with its own :class:`Index`, that take
+    connections from the same socket, so one slow search holds up only its own process."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(index, allow_writes=allow_writes), log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers <= 1:
+        app = served.app(index if index is not None else Index.open(served.path))
+        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(served, factory=True, workers=workers, log_level="warning", access_log=False)
+    try:
+        supervisor = Multiprocess(config, sockets=[sock])
+    except TypeError:  # older uvicorn takes the target each worker runs
+        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])  # type: ignore[call-arg]
+    supervisor.run()

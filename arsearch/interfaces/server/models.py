@@ -58,6 +58,9 @@ class SearchOut(BaseModel):
         None, description="With facets=true: counts of all matches per source, month and day.")
     suggestion: Optional[SuggestionOut] = Field(
         None, description="Did you mean: a corrected query when a query word is unknown to the index, else null.")
+    partial: bool = Field(False, description="true when the search reached its budget: the hits and total are "
+                                             "those of the query without its commonest optional words, or there "
+                                             "was no time for did-you-mean.")
 
 
 class TokenOut(BaseModel):
@@ -104,6 +107,11 @@ class IndexedOut(BaseModel):
 
 class DeletedOut(BaseModel):
     deleted: str
+
+
+class HealthOut(BaseModel):
+    status: str = Field(description="\"ok\".")
+    documents: int
 
 
 class ErrorOut(BaseModel):
