@@ -4,21 +4,21 @@ tantivy's writer as JSON, in the order the changes were made."""
 from __future__ import annotations
 
 import atexit
-import multiprocessing
+import queue
 from collections import deque
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import tantivy
 
 from arsearch.engine.api import Layout, StoredDocument
+from arsearch.engine.processes import prepare_workers
 from arsearch.engine.tantivy.schema import DocumentEncoder
 from arsearch.errors import IndexLockedError
 
 #: Documents a worker process analyzes per task.
 BATCH = 128
-#: Tasks a worker runs before it is replaced: its analyzer's word cache grows with the vocabulary it has seen.
+#: Batches a worker analyzes before it starts again with an empty word cache.
 TASKS_PER_WORKER = 2000
 #: tantivy's smallest memory budget per indexing thread.
 _MIN_THREAD_MB = 15
@@ -42,7 +42,7 @@ class TantivyWriter:
             raise IndexLockedError(f"index {path} is being updated by another program that holds tantivy's "
                                    f"write lock (.tantivy-writer.lock)") from exc
         self._changes: list[Change] = []
-        self._pending: deque[tuple[list[Change], AsyncResult[list[str]] | list[str]]] = deque()
+        self._pending: deque[tuple[list[Change], int | list[str]]] = deque()
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
         if replace:
@@ -61,6 +61,9 @@ class TantivyWriter:
 
     def cancel(self) -> None:
         self._changes.clear()
+        for _, encoded in self._pending:
+            if not isinstance(encoded, list):
+                _pool(self._layout, self._procs).forget(encoded)
         self._pending.clear()
         if self._writer is not None:
             self._writer.rollback()
@@ -87,13 +90,13 @@ class TantivyWriter:
                 self._encoder = DocumentEncoder(self._layout)
             self._pending.append((changes, [self._encoder.encode(d) for d in documents]))
         else:
-            self._pending.append((changes, pool.apply_async(_encode, (documents,))))
+            self._pending.append((changes, pool.submit(documents)))
         while len(self._pending) > 2 * self._procs:
             self._apply_oldest()
 
     def _apply_oldest(self) -> None:
         changes, encoded = self._pending.popleft()
-        documents = iter(encoded if isinstance(encoded, list) else encoded.get())
+        documents = iter(encoded if isinstance(encoded, list) else _pool(self._layout, self._procs).result(encoded))
         writer = self._writer
         assert writer is not None
         for change in changes:
@@ -105,36 +108,88 @@ class TantivyWriter:
 
 # Worker processes -------------------------------------------------------------------------------------------------
 
-_POOLS: dict[tuple[Layout, int], Pool] = {}
-_WORKER_ENCODER: DocumentEncoder | None = None
+class _Encoders:
+    """Worker processes that analyze batches of documents, answering each batch by its number."""
+
+    def __init__(self, layout: Layout, procs: int) -> None:
+        context = prepare_workers("arsearch.engine.tantivy.writing")
+        self._jobs: Any = context.Queue()
+        self._results: Any = context.Queue()
+        self._done: dict[int, list[str] | str] = {}
+        self._forgotten: set[int] = set()
+        self._next = 0
+        self._workers = [context.Process(target=_serve, args=(layout, self._jobs, self._results),  # type: ignore[attr-defined]
+                                         name="arsearch-encoder", daemon=True) for _ in range(procs)]
+        for worker in self._workers:
+            worker.start()
+
+    def submit(self, documents: list[StoredDocument]) -> int:
+        number, self._next = self._next, self._next + 1
+        self._jobs.put((number, documents))
+        return number
+
+    def result(self, number: int) -> list[str]:
+        while number not in self._done:
+            if not all(worker.is_alive() for worker in self._workers):
+                raise RuntimeError("a worker process analyzing documents for tantivy died")
+            try:
+                found, encoded = self._results.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            if found in self._forgotten:
+                self._forgotten.discard(found)
+            else:
+                self._done[found] = encoded
+        answer = self._done.pop(number)
+        if isinstance(answer, str):
+            raise RuntimeError(f"a worker process could not analyze a batch: {answer}")
+        return answer
+
+    def forget(self, number: int) -> None:
+        """The batch ``number`` of a cancelled writer: its answer is dropped when it comes."""
+        if self._done.pop(number, None) is None:
+            self._forgotten.add(number)
+
+    def healthy(self) -> bool:
+        return all(worker.is_alive() for worker in self._workers)
+
+    def stop(self) -> None:
+        for worker in self._workers:
+            worker.kill()
+        for worker in self._workers:
+            worker.join(timeout=5)
 
 
-def _pool(layout: Layout, procs: int) -> Pool:
-    """The worker processes of this layout, kept for the next commit (starting one costs a second)."""
+def _serve(layout: Layout, jobs: Any, results: Any) -> None:
+    """A worker: analyze batches until told to stop, with a fresh analyzer every :data:`TASKS_PER_WORKER` batches
+    (its word cache grows with the vocabulary it has seen)."""
+    encoder, done = DocumentEncoder(layout), 0
+    while True:
+        number, documents = jobs.get()
+        try:
+            results.put((number, [encoder.encode(document) for document in documents]))
+        except Exception as exc:  # sent back whole: the writer raises it in the indexing process
+            results.put((number, f"{type(exc).__name__}: {exc}"))
+        done += 1
+        if done % TASKS_PER_WORKER == 0:
+            encoder = DocumentEncoder(layout)
+
+
+_POOLS: dict[tuple[Layout, int], _Encoders] = {}
+
+
+def _pool(layout: Layout, procs: int) -> _Encoders:
+    """The worker processes of this layout, kept for the next commit (starting them costs a second)."""
     key = (layout, procs)
     found = _POOLS.get(key)
-    if found is None:
-        for other in _POOLS.values():
-            other.terminate()
-        _POOLS.clear()
-        context = multiprocessing.get_context("spawn")  # not fork: tantivy's threads are running
-        found = _POOLS[key] = context.Pool(procs, initializer=_start_worker, initargs=(layout,),
-                                           maxtasksperchild=TASKS_PER_WORKER)
+    if found is None or not found.healthy():
+        _stop_pools()
+        found = _POOLS[key] = _Encoders(layout, procs)
     return found
-
-
-def _start_worker(layout: Layout) -> None:
-    global _WORKER_ENCODER
-    _WORKER_ENCODER = DocumentEncoder(layout)
-
-
-def _encode(documents: list[StoredDocument]) -> list[str]:
-    assert _WORKER_ENCODER is not None
-    return [_WORKER_ENCODER.encode(document) for document in documents]
 
 
 @atexit.register
 def _stop_pools() -> None:
     for pool in _POOLS.values():
-        pool.terminate()
+        pool.stop()
     _POOLS.clear()
