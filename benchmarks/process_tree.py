@@ -22,7 +22,7 @@ CURVE_POINTS = 200
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> tuple[dict[int, list[int]], dict[int, float]]:
+def processes() -> tuple[dict[int, list[int]], dict[int, float]]:
     """The children of every process, and every process's user + system CPU seconds so far."""
     tree: dict[int, list[int]] = {}
     cpu: dict[int, float] = {}
@@ -51,7 +51,7 @@ def _rss_bytes(pid: int) -> int:
 def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, int]:
     """The sum of VmRSS over ``root`` and its descendants, and the largest of them; ``cpu_seen`` gets the CPU
     seconds of each."""
-    tree, cpu = _processes()
+    tree, cpu = processes()
     total = largest = 0
     todo = [root]
     while todo:
