@@ -196,12 +196,17 @@ _PICKLED_NAMES = {"arsearch.schema": "arsearch.engine.whoosh.schema",
 
 
 #: Worker processes start from a fork server, a small process that has imported this module and nothing of the
-#: parent's state: forked from the parent instead, each worker would carry the parent's whole heap (the id of every
-#: document, the near-duplicate sketches, ...), which grows with the index (at 300,000 articles each worker
-#: started with 1.5 GB it never used, counted in its RSS and copied page by page as Python touched it).
-_CONTEXT = multiprocessing.get_context("forkserver")
+#: parent's state: forked from the parent instead, each worker carried the parent's whole heap (the id of every
+#: document, the near-duplicate sketches, ...), which grows with the index, counted in its RSS and copied page by
+#: page as Python touched it (measured: 202 MB for the first pair of workers of a SaudiNewsNet build, 317 MB for
+#: the sixth; about 700 MB at 60,000 articles; see benchmarks/SCALE.md).
+_CONTEXT = multiprocessing.get_context(
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
 #: The name of every worker process: the preparation data sent to them leaves out the parent's ``__main__``.
 _WORKER_NAME = "arsearch-segment-writer"
+
+
+_stdlib_preparation_data = spawn.get_preparation_data
 
 
 def _preparation_data(name: str) -> dict[str, Any]:
@@ -212,9 +217,6 @@ def _preparation_data(name: str) -> dict[str, Any]:
         data.pop("init_main_from_name", None)
         data.pop("init_main_from_path", None)
     return data
-
-
-_stdlib_preparation_data = spawn.get_preparation_data
 
 
 def _use_fork_server() -> None:
