@@ -345,7 +345,31 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
     fig.tight_layout()
     fig.savefig(png, dpi=90)
     plt.close(fig)
-    return f"![growth curves]({png.name})"
+    curves = png.with_name(png.stem + "-memory" + png.suffix)
+    draw_memory_curves(plt, rows, curves)
+    return f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+
+
+def draw_memory_curves(plt: Any, rows: list[dict[str, Any]], png: Path) -> None:
+    """RSS of the process tree and of its largest process over each build, one panel per size."""
+    sizes = sorted({r["documents"] for r in rows if r.get("memory_curve")})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(5.5 * len(sizes), 4), squeeze=False)
+    for ax, size in zip(axes.flat, sizes):
+        for r in sorted((r for r in rows if r["documents"] == size and r.get("memory_curve")),
+                        key=lambda r: r["system"]):
+            t, total, largest = zip(*r["memory_curve"])
+            share = [x / r["build_s"] for x in t]
+            line, = ax.plot(share, [v / 2**30 for v in total], label=f"{r['system']}, tree")
+            ax.plot(share, [v / 2**30 for v in largest], linestyle="--", color=line.get_color(),
+                    label=f"{r['system']}, largest process")
+        ax.set_title(f"{size:,} articles")
+        ax.set_xlabel("share of the build")
+        ax.set_ylabel("RSS, GB")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
 
 
 def write_report(results: dict[str, Any], markdown: Path, png: Path, notes: list[str]) -> str:
@@ -404,7 +428,12 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "benchmarks" / "scale_results.json")
     parser.add_argument("--markdown", type=Path, default=REPO_ROOT / "benchmarks" / "SCALE.md")
     parser.add_argument("--png", type=Path, default=REPO_ROOT / "benchmarks" / "scale.png")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write the markdown and PNGs again from --results")
     args = parser.parse_args()
+    if args.report_only:
+        print(write_report(load_results(args.results), args.markdown, args.png, []))
+        return
 
     from arsearch.engine import ENGINES
 
