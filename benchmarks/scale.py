@@ -233,6 +233,13 @@ def load_results(path: Path) -> dict[str, Any]:
     return {"rows": []}
 
 
+def save_results(results: dict[str, Any], path: Path) -> None:
+    """One row a line, so a later run's rows show as changed lines."""
+    rows = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results["rows"])
+    path.write_text(f'{{"machine": {json.dumps(results.get("machine", ""))},\n"rows": [\n{rows}\n]}}\n',
+                    encoding="utf-8")
+
+
 def merge_rows(results: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     fresh = {(r["system"], r["documents"]) for r in rows}
     results["rows"] = [r for r in results["rows"] if (r["system"], r["documents"]) not in fresh] + rows
@@ -466,7 +473,7 @@ def main() -> None:
         rows = [{"system": s, "run": run_id, "queries": len(queries) - WARMUP_QUERIES, **builds[s], **latency[s]}
                 for s in systems]
         merge_rows(results, rows)
-        args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        save_results(results, args.results)
         print("\n".join(table(rows)))
     text = write_report(results, args.markdown, args.png, notes)
     print(text)

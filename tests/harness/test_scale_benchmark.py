@@ -68,11 +68,14 @@ def _row(system: str, documents: int, p50: float, run: str = "r1") -> dict:
             "p50_ids_ms": p50 / 2, "p95_ids_ms": p50, "load_before": "1", "load_after": "1"}
 
 
-def test_rows_of_later_runs_replace_those_of_the_same_system_and_size() -> None:
-    results = {"rows": [_row("fts5", 100, 5.0), _row("arsearch-whoosh", 100, 50.0)]}
+def test_rows_of_later_runs_replace_those_of_the_same_system_and_size(tmp_path: Path) -> None:
+    results = {"machine": "m", "rows": [_row("fts5", 100, 5.0), _row("arsearch-whoosh", 100, 50.0)]}
     scale.merge_rows(results, [_row("arsearch-whoosh", 100, 40.0, "r2"), _row("arsearch-whoosh", 300, 80.0, "r2")])
     assert [(r["system"], r["documents"], r["p50_snippets_ms"]) for r in results["rows"]] == [
         ("arsearch-whoosh", 100, 40.0), ("fts5", 100, 5.0), ("arsearch-whoosh", 300, 80.0)]
+    scale.save_results(results, tmp_path / "r.json")
+    assert scale.load_results(tmp_path / "r.json") == results
+    assert len((tmp_path / "r.json").read_text(encoding="utf-8").splitlines()) == 2 + 3 + 1  # a row a line
 
 
 def test_targets_are_checked_against_the_peer_and_its_growth() -> None:
