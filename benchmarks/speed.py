@@ -37,9 +37,7 @@ import re
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -50,6 +48,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks import fts5_peer  # noqa: E402
+from benchmarks.process_tree import Run, dir_size, run_measured  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = Path("/tmp/arsearch-speed")
@@ -58,77 +57,6 @@ SEED = 4
 COLD_RUNS = 7
 WARMUP_QUERIES = 20
 _WORD = re.compile(r"\w{3,}")
-
-
-# --------------------------------------------------------------------------- measuring a process tree
-
-
-def _children_of() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-        tree.setdefault(ppid, []).append(int(name))
-    return tree
-
-
-def _rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return 0
-
-
-def _tree_rss(root: int) -> int:
-    tree = _children_of()
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += _rss_bytes(pid)
-        todo.extend(tree.get(pid, ()))
-    return total
-
-
-@dataclass
-class Run:
-    seconds: float
-    peak_rss: int
-    stdout: str
-
-
-def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run ``cmd`` to completion; wall time and peak RSS of its process tree."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            stop.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - started
-    stop.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return Run(seconds, peak, out)
-
-
-def dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 # --------------------------------------------------------------------------- corpus and queries

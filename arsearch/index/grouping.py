@@ -29,7 +29,7 @@ SKETCH_FIELD = "sketch"
 MAX_KEY_HOLDERS = 100
 
 
-@dataclass
+@dataclass(slots=True)
 class _Member:
     label: str
     #: The sketch as stored in the column (4 bytes a value: a quarter of the memory of a tuple of ints).
@@ -45,7 +45,9 @@ class GroupTracker:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
         self._members: dict[str, _Member] = {}
-        self._keys: dict[int, list[str]] = {}
+        #: key -> the ids holding it, in the order they came; most keys have one holder, kept as the bare id (a
+        #: list each would be two thirds of the tracker's memory: 16 keys a document).
+        self._keys: dict[int, str | list[str]] = {}
         self._sizes: Counter[str] = Counter()
 
     @classmethod
@@ -56,7 +58,9 @@ class GroupTracker:
         for docnum in snapshot.live_documents():
             label, sketch = labels[docnum], sketches[docnum]
             if label is not None:
-                tracker._register(str(ids[docnum]), _Member(str(label), sketch if isinstance(sketch, bytes) else b""))
+                doc_id, label = str(ids[docnum]), str(label)
+                label = doc_id if label == doc_id else label  # one string, not two equal ones
+                tracker._register(doc_id, _Member(label, sketch if isinstance(sketch, bytes) else b""))
         return tracker
 
     def __len__(self) -> int:
@@ -81,18 +85,31 @@ class GroupTracker:
         self._sizes[member.label] -= 1
         if not self._sizes[member.label]:
             del self._sizes[member.label]
+        keys = self._keys
         for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
-            holders = self._keys.get(key)
-            if holders is not None:
-                holders.remove(doc_id)
-                if not holders:
-                    del self._keys[key]
+            holders = keys.get(key)
+            if holders is None:
+                continue
+            if isinstance(holders, str):
+                if holders == doc_id:
+                    del keys[key]
+                continue
+            holders.remove(doc_id)
+            if len(holders) == 1:
+                keys[key] = holders[0]
 
     def _register(self, doc_id: str, member: _Member) -> None:
         self._members[doc_id] = member
         self._sizes[member.label] += 1
+        keys = self._keys
         for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
-            self._keys.setdefault(key, []).append(doc_id)
+            holders = keys.get(key)
+            if holders is None:
+                keys[key] = doc_id
+            elif isinstance(holders, str):
+                keys[key] = [holders, doc_id]
+            else:
+                holders.append(doc_id)
 
     def _best_match(self, sketch: tuple[int, ...]) -> str | None:
         """The label of the most similar document at or above the threshold (the earlier one on a tie)."""
@@ -101,7 +118,11 @@ class GroupTracker:
         shared: Counter[str] = Counter()
         for key in sketch[:LSH_KEYS]:
             holders = self._keys.get(key)
-            if holders and len(holders) <= MAX_KEY_HOLDERS:
+            if holders is None:
+                continue
+            if isinstance(holders, str):
+                shared[holders] += 1
+            elif len(holders) <= MAX_KEY_HOLDERS:
                 shared.update(holders)
         best_label, best_score = None, self.threshold
         for other, count in shared.items():

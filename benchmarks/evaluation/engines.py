@@ -144,6 +144,14 @@ class WhooshStandard:
         return RunResult(run, elapsed * 1000 / len(topics))
 
 
+def snowball_analyzer() -> Any:
+    """tantivy's simple tokenizer, long tokens removed, lowercase, its Arabic Snowball stemmer."""
+    import tantivy
+
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("arabic")).build())
+
+
 class Tantivy:
     """Optional peer (``pip install tantivy``): tantivy's simple tokenizer, lowercase and its Arabic Snowball
     stemmer, BM25 (k1 1.2, b 0.75), a Should clause per analyzed title term."""
@@ -153,10 +161,7 @@ class Tantivy:
 
     @staticmethod
     def _analyzer() -> Any:
-        import tantivy
-
-        return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
-                .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("arabic")).build())
+        return snowball_analyzer()
 
     def _open(self, index_dir: Path) -> Any:
         import tantivy

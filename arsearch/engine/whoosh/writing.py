@@ -28,6 +28,8 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from arsearch.engine.processes import CONTEXT, prepare_workers
+
 #: Smallest posting block (approximate bytes of its values and ids) worth a zlib call: below it, zlib's fixed
 #: cost per call (about 20 µs) buys a few bytes at most.  Whoosh means to skip compression under 20 bytes of
 #: pickle, but a bug in ``W3PostingsWriter._write_block`` compresses every block.
@@ -193,8 +195,28 @@ _PICKLED_NAMES = {"arsearch.schema": "arsearch.engine.whoosh.schema",
                   "arsearch.analysis.whoosh_adapter": "arsearch.engine.whoosh.analyzer"}
 
 
+#: Worker processes start from a fork server, a small process that has imported this module and nothing of the
+#: parent's state: forked from the parent instead, each worker carried the parent's whole heap (the id of every
+#: document, the near-duplicate sketches, ...), which grows with the index, counted in its RSS and copied page by
+#: page as Python touched it (measured: 202 MB for the first pair of workers of a SaudiNewsNet build, 317 MB for
+#: the sixth; about 700 MB at 60,000 articles; see benchmarks/SCALE.md).  :mod:`arsearch.engine.processes`.
+_CONTEXT = CONTEXT
+#: The name of every worker process: it starts without the parent's ``__main__``.
+_WORKER_NAME = "arsearch-segment-writer"  # one of processes.WORKER_NAMES
+
+
+def _use_fork_server() -> None:
+    """Before the first worker starts: the fork server imports this module, and the workers skip ``__main__``."""
+    prepare_workers(__name__)
+
+
 class _SubWriterTask(SubWriterTask):
-    """Whoosh's multiprocessing sub-writer, writing its segment with FastSegmentWriter."""
+    """Whoosh's multiprocessing sub-writer, writing its segment with FastSegmentWriter, started by the fork
+    server."""
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        return _CONTEXT.Process._Popen(process_obj)  # type: ignore[attr-defined]
 
     def run(self) -> None:
         multiproc.SegmentWriter = FastSegmentWriter  # a name looked up by SubWriterTask.run, in this child only
@@ -206,11 +228,19 @@ class _SubWriterTask(SubWriterTask):
 
 
 class FastMpWriter(MpWriter):
-    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter`."""
+    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter` and start from the fork server."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        _use_fork_server()
+        # queues the fork server's children can use (those of the fork context cannot be sent to them)
+        self.jobqueue = _CONTEXT.Queue(self.procs * 4)
+        self.resultqueue = _CONTEXT.Queue()
 
     def _new_task(self) -> SubWriterTask:
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                               self.multisegment)
+        task.name = _WORKER_NAME
         self.tasks.append(task)
         task.start()
         return task

@@ -1,0 +1,484 @@
+"""How arsearch grows with the archive: synthetic archives of 100k, 300k and 1M articles (issue 13).
+
+    pip install '.[bench]'      # matplotlib for the PNG, tantivy for the peer
+    PYTHONPATH=. python benchmarks/scale.py [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
+        [--peers tantivy-snowball,fts5] [--queries 200] [--workdir /tmp/arsearch-scale] [--resume]
+
+For each size, in this order:
+
+1. The archive: ``benchmarks/synthetic.py`` writes it (seeded, from SaudiNewsNet's sentences, real titles and
+   sources) to ``WORKDIR/archives/SIZE/docs`` unless a finished one is there.
+2. One full build per system, each from scratch in a subprocess: ``python -m arsearch index DOCS --index DIR``
+   (with ``--engine NAME`` for an engine other than the default) for each arsearch engine, and the peers'
+   ``benchmarks/tantivy_peer.py index`` (tantivy with its own Snowball Arabic analyzer) and
+   ``benchmarks/fts5_peer.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
+   largest process (``benchmarks/process_tree.py``); index size on disk.  ``--resume`` keeps a build finished
+   by an earlier run (its figures are those of that run).
+3. Query latency in this process with every index open, the systems taking turns query by query so background
+   load hits all alike: ``--queries`` real headlines of the corpus (seeded, made bags of words by
+   ``plain_query``), top 10 with snippets (``arsearch.search(ix, q, limit=10)``; the peers' own snippet
+   functions) and ids only (``snippet_width=0, suggest=False, collapse=False``, what ``query --batch`` does;
+   the peers read the id of each hit).  20 warm-up queries are not measured.
+
+Each size's rows are merged into ``--results`` (JSON, by system and size), and the table of every row there is
+written to ``--markdown`` with the growth curves drawn into ``--png``; so sizes and engines can be run one at a
+time, by different people, into one report.  An arsearch engine not in ``arsearch.engine.ENGINES`` (or whose
+library is missing) is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks import fts5_peer, synthetic  # noqa: E402
+from benchmarks.evaluation.sample import plain_query  # noqa: E402
+from benchmarks.process_tree import dir_size, run_measured  # noqa: E402
+from benchmarks.speed import cli_env, cpu_model, loadavg  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+DEFAULT_WORKDIR = Path("/tmp/arsearch-scale")
+DEFAULT_SIZES = "100000,300000,1000000"
+PEERS = ("tantivy-snowball", "fts5")
+#: The peer every ratio is taken against.
+REFERENCE = "tantivy-snowball"
+WARMUP_QUERIES = 20
+LIMIT = 10
+#: The issue's targets for the tantivy engine at 1M articles.
+TARGET_SIZE = 1_000_000
+TARGET_BUILD_S = 15 * 60
+TARGET_PEAK_BYTES = 2 * 2**30
+TARGET_INDEX_RATIO = 1.5
+TARGET_P50_MS = 20.0
+
+FTS5_IDS_SQL = "SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10"
+
+
+# --------------------------------------------------------------------------- the systems
+
+
+def available_engines(requested: list[str]) -> tuple[list[str], list[str]]:
+    """The arsearch engines of ``requested`` this checkout can run, and a note for each one it cannot."""
+    from arsearch.engine import ENGINES, engine_kind
+    from arsearch.errors import EngineUnavailableError
+
+    usable, notes = [], []
+    for name in requested:
+        if name not in ENGINES:
+            notes.append(f"engine {name!r} skipped: not in arsearch.engine.ENGINES {ENGINES} of this checkout")
+            continue
+        try:
+            engine_kind(name)
+        except (ImportError, EngineUnavailableError) as exc:
+            notes.append(f"engine {name!r} skipped: {exc}")
+            continue
+        usable.append(name)
+    return usable, notes
+
+
+def peers_available(requested: list[str]) -> tuple[list[str], list[str]]:
+    usable, notes = [], []
+    for name in requested:
+        if name not in PEERS:
+            raise SystemExit(f"unknown peer {name!r}: use {', '.join(PEERS)}")
+        if name == "tantivy-snowball":
+            try:
+                import tantivy  # noqa: F401
+            except ImportError:
+                notes.append("peer tantivy-snowball skipped: the tantivy package is not installed "
+                             "(pip install '.[bench]')")
+                continue
+        usable.append(name)
+    return usable, notes
+
+
+def system_name(engine: str) -> str:
+    return f"arsearch-{engine}"
+
+
+def build_command(system: str, docs: Path, target: Path) -> list[str]:
+    if system.startswith("arsearch-"):
+        from arsearch.engine import DEFAULT_ENGINE
+
+        engine = system.removeprefix("arsearch-")
+        flag = [] if engine == DEFAULT_ENGINE else ["--engine", engine]
+        return [sys.executable, "-m", "arsearch", "index", str(docs), "--index", str(target), *flag, "--json"]
+    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "fts5_peer.py"}[system]
+    return [sys.executable, str(REPO_ROOT / "benchmarks" / script), "index", str(target), str(docs)]
+
+
+def index_path(workdir: Path, size: int, system: str) -> Path:
+    folder = workdir / "indexes" / str(size)
+    return folder / ("fts5.db" if system == "fts5" else system)
+
+
+def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dict[str, Any]:
+    """Build ``system``'s index of ``docs`` from scratch (or keep a finished one with ``resume``)."""
+    record = target.with_name(target.name + ".build.json")
+    if resume and record.is_file() and target.exists():
+        done = json.loads(record.read_text(encoding="utf-8"))
+        if done.get("documents") == size:
+            print(f"  {system}: kept the build of {done['date']}", file=sys.stderr)
+            return done
+    record.unlink(missing_ok=True)
+    if target.is_dir():
+        shutil.rmtree(target)
+    target.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"  {system}: building…", file=sys.stderr)
+    load = loadavg()
+    run = run_measured(build_command(system, docs, target), env=cli_env())
+    added = json.loads(run.stdout.strip().splitlines()[-1]).get("added")
+    if added != size:
+        raise SystemExit(f"{system} indexed {added} of {size} articles: {run.stdout[-500:]}")
+    done = {
+        "documents": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_s": round(run.seconds, 1), "build_cpu_s": round(run.cpu_seconds, 1), "peak_rss": run.peak_rss, "peak_process_rss": run.peak_process_rss,
+        "index_bytes": dir_size(target), "load_before": load, "load_after": loadavg(),
+        "memory_curve": [[round(t, 1), total, largest] for t, total, largest in run.curve],
+    }
+    record.write_text(json.dumps(done), encoding="utf-8")
+    print(f"  {system}: {run.seconds:.0f} s, peak {run.peak_rss / 2**30:.2f} GB", file=sys.stderr)
+    return done
+
+
+# --------------------------------------------------------------------------- querying
+
+
+Query = Callable[[str], object]
+
+
+def open_searchers(system: str, target: Path) -> tuple[Query, Query, Callable[[], None]]:
+    """``(with snippets, ids only, close)`` for one built index."""
+    if system.startswith("arsearch-"):
+        from arsearch import Index, search
+
+        ix = Index.open(target)
+        ix.snapshot()
+
+        def snippets(q: str) -> object:
+            return [(h.id, h.snippet) for h in search(ix, q, limit=LIMIT).hits]
+
+        def ids(q: str) -> object:
+            return [h.id for h in search(ix, q, limit=LIMIT, snippet_width=0, suggest=False, collapse=False).hits]
+
+        return snippets, ids, ix.close
+    if system == "tantivy-snowball":
+        from benchmarks.tantivy_peer import Searcher
+
+        peer = Searcher(target)
+        return peer.with_snippets, peer.ids, lambda: None
+    db = sqlite3.connect(target)
+
+    def fts5_ids(q: str) -> object:
+        expr = fts5_peer.match_expression(q)
+        return db.execute(FTS5_IDS_SQL, (expr,)).fetchall() if expr else []
+
+    return (lambda q: fts5_peer.search(db, q)), fts5_ids, db.close
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49], q[94]
+
+
+def query_latency(systems: dict[str, Path], queries: list[str]) -> dict[str, dict[str, float]]:
+    """p50 and p95 in ms per system, with snippets and ids only, the systems taking turns."""
+    opened = {name: open_searchers(name, target) for name, target in systems.items()}
+    times: dict[str, dict[str, list[float]]] = {name: {"snippets": [], "ids": []} for name in systems}
+    names = list(systems)
+    try:
+        for q in queries[:WARMUP_QUERIES]:
+            for name in names:
+                opened[name][0](q)
+                opened[name][1](q)
+        for n, q in enumerate(queries[WARMUP_QUERIES:]):
+            turn = names[n % len(names):] + names[:n % len(names)]
+            for name in turn:
+                for mode, run in (("snippets", opened[name][0]), ("ids", opened[name][1])):
+                    t0 = time.perf_counter()
+                    run(q)
+                    times[name][mode].append((time.perf_counter() - t0) * 1000)
+    finally:
+        for _snippets, _ids, close in opened.values():
+            close()
+    out: dict[str, dict[str, float]] = {}
+    for name, modes in times.items():
+        p50s, p95s = percentiles(modes["snippets"])
+        p50i, p95i = percentiles(modes["ids"])
+        out[name] = {"p50_snippets_ms": round(p50s, 2), "p95_snippets_ms": round(p95s, 2),
+                     "p50_ids_ms": round(p50i, 2), "p95_ids_ms": round(p95i, 2)}
+    return out
+
+
+# --------------------------------------------------------------------------- results and report
+
+
+def load_results(path: Path) -> dict[str, Any]:
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return {"rows": []}
+
+
+def save_results(results: dict[str, Any], path: Path) -> None:
+    """One row a line, so a later run's rows show as changed lines."""
+    rows = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results["rows"])
+    path.write_text(f'{{"machine": {json.dumps(results.get("machine", ""))},\n"rows": [\n{rows}\n]}}\n',
+                    encoding="utf-8")
+
+
+def merge_rows(results: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    fresh = {(r["system"], r["documents"]) for r in rows}
+    results["rows"] = [r for r in results["rows"] if (r["system"], r["documents"]) not in fresh] + rows
+    results["rows"].sort(key=lambda r: (r["documents"], r["system"]))
+
+
+def gb(n: float) -> str:
+    return f"{n / 2**30:.2f} GB"
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a is not None and b else "–"
+
+
+def table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| documents | system | build | docs/s | peak RSS, tree | largest process | index | "
+        "p50 / p95, snippets | p50 / p95, ids only | build, RSS, index, p50 vs tantivy-snowball | run |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    reference = {r["documents"]: r for r in rows if r["system"] == REFERENCE}
+    for r in rows:
+        ref = reference.get(r["documents"])
+        ratios = "–" if ref is None or r is ref else " / ".join((
+            ratio(r["build_s"], ref["build_s"]), ratio(r["peak_rss"], ref["peak_rss"]),
+            ratio(r["index_bytes"], ref["index_bytes"]), ratio(r["p50_snippets_ms"], ref["p50_snippets_ms"])))
+        if ref is not None and r is not ref and ref["run"] != r["run"]:
+            ratios += " (peer of another run)"
+        lines.append(
+            f"| {r['documents']:,} | {r['system']} | {r['build_s']:.0f} s | {r['documents'] / r['build_s']:.0f} | "
+            f"{gb(r['peak_rss'])} | {gb(r['peak_process_rss'])} | {mb(r['index_bytes'])} | "
+            f"{r['p50_snippets_ms']:.1f} / {r['p95_snippets_ms']:.1f} ms | {r['p50_ids_ms']:.1f} / "
+            f"{r['p95_ids_ms']:.1f} ms | {ratios} | {r['run']}, load {r['load_before']} → {r['load_after']} |")
+    return lines
+
+
+def growth(rows: list[dict[str, Any]]) -> list[str]:
+    """Query p50 (with snippets) at the largest size measured over the smallest, per system."""
+    by_system: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_system.setdefault(r["system"], []).append(r)
+    lines = []
+    for system, found in sorted(by_system.items()):
+        found.sort(key=lambda r: r["documents"])
+        if len(found) < 2:
+            continue
+        first, last = found[0], found[-1]
+        lines.append(f"- {system}: p50 with snippets ×{last['p50_snippets_ms'] / first['p50_snippets_ms']:.2f} from "
+                     f"{first['documents']:,} to {last['documents']:,} articles (×{last['documents'] / first['documents']:.0f}"
+                     f" the documents); build ×{last['build_s'] / first['build_s']:.2f}, peak RSS "
+                     f"×{last['peak_rss'] / first['peak_rss']:.2f}")
+    return lines or ["- (one size only so far)"]
+
+
+def targets(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets for the tantivy engine at 1M articles, checked on the rows there are."""
+    mine = {r["documents"]: r for r in rows if r["system"] == "arsearch-tantivy"}
+    peer = {r["documents"]: r for r in rows if r["system"] == REFERENCE}
+    big = mine.get(TARGET_SIZE)
+    if big is None:
+        return [f"- not checked: no arsearch-tantivy row at {TARGET_SIZE:,} articles yet"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        f"- build {big['build_s'] / 60:.1f} min (≤ 15 min): {verdict(big['build_s'] <= TARGET_BUILD_S)}",
+        f"- peak memory {gb(big['peak_rss'])} (≤ 2 GB): {verdict(big['peak_rss'] <= TARGET_PEAK_BYTES)}",
+        f"- query p50 with snippets {big['p50_snippets_ms']:.1f} ms (≤ 20 ms): "
+        f"{verdict(big['p50_snippets_ms'] <= TARGET_P50_MS)}",
+    ]
+    if TARGET_SIZE in peer:
+        share = big["index_bytes"] / peer[TARGET_SIZE]["index_bytes"]
+        lines.append(f"- index {share:.2f}× tantivy-snowball's (≤ 1.5×): {verdict(share <= TARGET_INDEX_RATIO)}")
+    small = min(set(mine) & set(peer), default=None)
+    if small is not None and small != TARGET_SIZE and TARGET_SIZE in peer:
+        ours = big["p50_snippets_ms"] / mine[small]["p50_snippets_ms"]
+        theirs = peer[TARGET_SIZE]["p50_snippets_ms"] / peer[small]["p50_snippets_ms"]
+        lines.append(f"- query time growth {small:,} → {TARGET_SIZE:,}: ×{ours:.2f} against tantivy-snowball's "
+                     f"×{theirs:.2f}: {verdict(ours <= theirs)}")
+    return lines
+
+
+def draw(rows: list[dict[str, Any]], png: Path) -> str:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "PNG not drawn: matplotlib is not installed (pip install '.[bench]')"
+    panels = (("build_s", "build, s", 1), ("peak_rss", "peak RSS of the process tree, GB", 2**30),
+              ("index_bytes", "index size, MB", 2**20), ("p50_snippets_ms", "query p50 with snippets, ms", 1))
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    systems = sorted({r["system"] for r in rows})
+    for ax, (key, title, unit) in zip(axes.flat, panels):
+        for system in systems:
+            found = sorted((r for r in rows if r["system"] == system), key=lambda r: r["documents"])
+            ax.plot([r["documents"] for r in found], [r[key] / unit for r in found], marker="o", label=system)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("articles")
+        ax.grid(True, which="both", alpha=0.3)
+    axes.flat[0].legend()
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    curves = png.with_name(png.stem + "-memory" + png.suffix)
+    draw_memory_curves(plt, rows, curves)
+    return f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+
+
+def draw_memory_curves(plt: Any, rows: list[dict[str, Any]], png: Path) -> None:
+    """RSS of the process tree and of its largest process over each build, one panel per size."""
+    sizes = sorted({r["documents"] for r in rows if r.get("memory_curve")})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(5.5 * len(sizes), 4), squeeze=False)
+    for ax, size in zip(axes.flat, sizes):
+        for r in sorted((r for r in rows if r["documents"] == size and r.get("memory_curve")),
+                        key=lambda r: r["system"]):
+            t, total, largest = zip(*r["memory_curve"])
+            share = [x / r["build_s"] for x in t]
+            line, = ax.plot(share, [v / 2**30 for v in total], label=f"{r['system']}, tree")
+            ax.plot(share, [v / 2**30 for v in largest], linestyle="--", color=line.get_color(),
+                    label=f"{r['system']}, largest process")
+        ax.set_title(f"{size:,} articles")
+        ax.set_xlabel("share of the build")
+        ax.set_ylabel("RSS, GB")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+
+
+def write_report(results: dict[str, Any], markdown: Path, png: Path, notes: list[str]) -> str:
+    rows = results["rows"]
+    picture = draw(rows, png) if rows else ""
+    machine = results.get("machine", "")
+    lines = [
+        f"machine: {machine}",
+        *(f"note: {n}" for n in notes),
+        "",
+        *table(rows),
+        "",
+        "Growth with the archive:",
+        "",
+        *growth(rows),
+        "",
+        "The issue's targets for the tantivy engine at 1M articles:",
+        "",
+        *targets(rows),
+        "",
+        picture,
+    ]
+    text = "\n".join(lines) + "\n"
+    if markdown.is_file():
+        text = splice(markdown.read_text(encoding="utf-8"), text)
+    markdown.write_text(text, encoding="utf-8")
+    return text
+
+
+BEGIN, END = "<!-- scale.py: begin -->", "<!-- scale.py: end -->"
+
+
+def splice(document: str, generated: str) -> str:
+    """``document`` with the part between the markers replaced by ``generated`` (appended if it has none)."""
+    block = f"{BEGIN}\n{generated}{END}"
+    if BEGIN in document and END in document:
+        head, rest = document.split(BEGIN, 1)
+        return head + block + rest.split(END, 1)[1]
+    return document.rstrip("\n") + "\n\n" + block + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                        help="archives and indexes go here (never the repository)")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated article counts")
+    parser.add_argument("--engines", default=None, help="arsearch engines [default: every one of "
+                        "arsearch.engine.ENGINES]; 'none' for the peers alone")
+    parser.add_argument("--peers", default=",".join(PEERS), help="of tantivy-snowball,fts5; 'none' for none")
+    parser.add_argument("--queries", type=int, default=200, help="headlines queried (the first 20 warm up)")
+    parser.add_argument("--resume", action="store_true", help="keep builds an earlier run finished in the workdir")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "benchmarks" / "scale_results.json")
+    parser.add_argument("--markdown", type=Path, default=REPO_ROOT / "benchmarks" / "SCALE.md")
+    parser.add_argument("--png", type=Path, default=REPO_ROOT / "benchmarks" / "scale.png")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write the markdown and PNGs again from --results")
+    args = parser.parse_args()
+    if args.report_only:
+        print(write_report(load_results(args.results), args.markdown, args.png, []))
+        return
+
+    from arsearch.engine import ENGINES
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    wanted = list(ENGINES) if args.engines is None else [e for e in args.engines.split(",") if e and e != "none"]
+    engines, notes = available_engines(wanted)
+    peers, peer_notes = peers_available([p for p in args.peers.split(",") if p and p != "none"])
+    notes += peer_notes
+    systems = [system_name(e) for e in engines] + peers
+    if not systems:
+        raise SystemExit("nothing to measure: " + "; ".join(notes))
+    if args.workdir.resolve().is_relative_to(REPO_ROOT):
+        raise SystemExit(f"--workdir {args.workdir} is inside the repository: use a folder outside it")
+    for n in notes:
+        print(n, file=sys.stderr)
+
+    results = load_results(args.results)
+    results["machine"] = (f"{os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}, "
+                          f"SQLite {sqlite3.sqlite_version}, shared with other agents' work (see each row's load)")
+    run_id = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print("loading the corpus…", file=sys.stderr)
+    material = synthetic.load_material(args.corpus)
+    queries = [plain_query(q) for q in synthetic.headlines(material, args.queries)]
+    for size in sizes:
+        print(f"{size:,} articles: writing the archive…", file=sys.stderr)
+        docs = synthetic.write_archive(material, args.workdir / "archives" / str(size), size)
+        builds = {s: build(s, docs, index_path(args.workdir, size, s), size, args.resume) for s in systems}
+        print(f"{size:,} articles: {len(queries)} queries…", file=sys.stderr)
+        latency = query_latency({s: index_path(args.workdir, size, s) for s in systems}, queries)
+        rows = [{"system": s, "run": run_id, "queries": len(queries) - WARMUP_QUERIES, **builds[s], **latency[s]}
+                for s in systems]
+        merge_rows(results, rows)
+        save_results(results, args.results)
+        print("\n".join(table(rows)))
+    text = write_report(results, args.markdown, args.png, notes)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
