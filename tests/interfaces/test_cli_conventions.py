@@ -83,8 +83,11 @@ def test_version_prints_the_package_version(arsearch: Any) -> None:
     assert (run.returncode, run.stdout, run.stderr) == (0, f"arsearch {VERSION}\n", "")
 
 
-def test_show_completion_prints_a_script_for_the_shell(arsearch: Any) -> None:
-    run = arsearch("--show-completion", "bash")
+def test_show_completion_prints_a_script_for_the_shell() -> None:
+    # the shell named, not detected from the parent processes (there may be no shell among them, as under nohup)
+    env = {**cli_env(), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    run = subprocess.run(cli_command("--show-completion", "bash"), env=env, capture_output=True, text=True,
+                         timeout=60)
     assert run.returncode == 0, run.stderr
     assert "_ARSEARCH_COMPLETE=complete_bash" in run.stdout and "complete " in run.stdout
 
