@@ -1,0 +1,123 @@
+"""The two arsearch engines on the whole SaudiNewsNet corpus, against tantivy with its own Snowball Arabic
+analyzer and SQLite FTS5 in the same run (issue 13's full-corpus targets).
+
+    pip install '.[bench]'
+    PYTHONPATH=. python benchmarks/engines.py [--corpus DIR] [--workdir DIR] [--queries N] [--markdown FILE]
+
+1. The corpus as ``benchmarks/speed.py`` prepares it (blank contents dropped, one record per url, 1,000 held
+   out), one JSONL file a day in ``WORKDIR/docs``.
+2. One full build per system from scratch, each in a subprocess measured like ``benchmarks/scale.py`` does:
+   ``arsearch index DOCS --engine whoosh|tantivy``, ``benchmarks/tantivy_peer.py index``,
+   ``benchmarks/fts5_peer.py index``: wall and CPU time, peak memory of the process tree, size on disk.
+3. Query latency in this process with every index open, the systems taking turns query by query:
+   ``--queries`` titles of indexed articles (``speed.sample_queries``), top 10 with snippets and ids only (what
+   ``arsearch query --batch`` does: ``snippet_width=0, suggest=False, collapse=False``).
+4. A cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs per engine and of
+   ``python benchmarks/tantivy_peer.py query DIR TEXT``, start-up to ten hits printed.
+
+The issue's targets for the tantivy engine: a build at most 1.5 times tantivy's own, p50 at most 2 ms with
+snippets and 0.5 ms ids only, a cold ``arsearch query`` at most 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.evaluation.sample import plain_query  # noqa: E402
+from benchmarks.process_tree import run_measured  # noqa: E402
+from benchmarks.scale import build, query_latency  # noqa: E402
+from benchmarks.speed import DEFAULT_CORPUS, cli_env, cpu_model, loadavg, prepare, sample_queries  # noqa: E402
+
+SYSTEMS = ("arsearch-whoosh", "arsearch-tantivy", "tantivy-snowball", "fts5")
+REFERENCE = "tantivy-snowball"
+COLD_RUNS = 7
+COLD_QUERY = "وزير الصحة يفتتح مستشفى"
+
+
+def cold_seconds(command: list[str]) -> float:
+    return statistics.median(run_measured(command, env=cli_env()).seconds for _ in range(COLD_RUNS))
+
+
+def cold_command(system: str, target: Path) -> list[str] | None:
+    if system.startswith("arsearch-"):
+        return [sys.executable, "-m", "arsearch", "query", COLD_QUERY, "--index", str(target)]
+    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "fts5_peer.py"}[system]
+    return [sys.executable, str(REPO_ROOT / "benchmarks" / script), "query", str(target), COLD_QUERY]
+
+
+def ratio(value: float, reference: float) -> str:
+    return f"{value / reference:.2f}×" if reference else "–"
+
+
+def report(builds: dict[str, dict[str, Any]], latency: dict[str, dict[str, float]], cold: dict[str, float],
+           documents: int, queries: int, started: str, loads: tuple[str, str]) -> str:
+    ref_build, ref = builds[REFERENCE], latency[REFERENCE]
+    lines = [
+        f"Run {started} on {cpu_model()}, {platform.python_implementation()} {platform.python_version()}; "
+        f"load average {loads[0]} before, {loads[1]} after (the machine was shared with other work).",
+        f"{documents:,} SaudiNewsNet articles; {queries} title queries, top 10; ratios against {REFERENCE}.", "",
+        "| system | build | ratio | CPU | peak RSS, tree | index | p50 / p95 snippets | ratio p50 | "
+        "p50 / p95 ids only | ratio p50 | cold query process |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for system in SYSTEMS:
+        b, q = builds[system], latency[system]
+        lines.append(
+            f"| {system} | {b['build_s']:.1f} s | {ratio(b['build_s'], ref_build['build_s'])} | "
+            f"{b['build_cpu_s']:.1f} s | {b['peak_rss'] / 2**20:.0f} MB | {b['index_bytes'] / 2**20:.0f} MB | "
+            f"{q['p50_snippets_ms']:.2f} / {q['p95_snippets_ms']:.2f} ms | "
+            f"{ratio(q['p50_snippets_ms'], ref['p50_snippets_ms'])} | "
+            f"{q['p50_ids_ms']:.2f} / {q['p95_ids_ms']:.2f} ms | {ratio(q['p50_ids_ms'], ref['p50_ids_ms'])} | "
+            f"{cold[system]:.3f} s |")
+    t, tb = latency["arsearch-tantivy"], builds["arsearch-tantivy"]
+    checks = [
+        ("build ≤ 1.5× tantivy's own", tb["build_s"] <= 1.5 * ref_build["build_s"],
+         f"{tb['build_s'] / ref_build['build_s']:.2f}×"),
+        ("p50 with snippets ≤ 2 ms", t["p50_snippets_ms"] <= 2, f"{t['p50_snippets_ms']:.2f} ms"),
+        ("p50 ids only ≤ 0.5 ms", t["p50_ids_ms"] <= 0.5, f"{t['p50_ids_ms']:.2f} ms"),
+        ("cold arsearch query ≤ 0.3 s", cold["arsearch-tantivy"] <= 0.3, f"{cold['arsearch-tantivy']:.3f} s"),
+    ]
+    lines += ["", "The tantivy engine against the issue's targets:", ""]
+    lines += [f"- {name}: {value}, {'met' if ok else 'not met'}" for name, ok, value in checks]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/arsearch-engines"))
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--resume", action="store_true", help="keep builds an earlier run finished")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    args = parser.parse_args()
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = loadavg()
+    corpus = prepare(args.corpus, args.workdir)
+    documents = len(corpus.indexed)
+    targets = {s: args.workdir / "indexes" / ("fts5.db" if s == "fts5" else s) for s in SYSTEMS}
+    builds = {s: build(s, corpus.docs_dir, targets[s], documents, args.resume) for s in SYSTEMS}
+    titles, _urls, _pairs = sample_queries(corpus.indexed, args.queries)
+    print("querying…", file=sys.stderr)
+    latency = query_latency(targets, [plain_query(t) for t in titles])
+    print("cold processes…", file=sys.stderr)
+    cold = {s: cold_seconds(cold_command(s, targets[s]) or []) for s in SYSTEMS}
+    text = report(builds, latency, cold, documents, len(titles) - 20, started, (load_before, loadavg()))
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    (args.workdir / "engines.json").write_text(json.dumps({"builds": builds, "latency": latency, "cold": cold}),
+                                               encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
