@@ -180,7 +180,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
             fixed_query, _ = compiler.compile(fixed)
             return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
 
-        suggestion = suggest_query(snapshot, index.analyzer, text, count)
+        suggestion = suggest_query(snapshot, index.analyzer, text, count, words=index.words())
     return SearchResults(text, hits, total, (time.perf_counter() - started) * 1000, terms, found_facets,
                          suggestion)
 
