@@ -21,7 +21,7 @@ from arsearch.index.meta import (GROUPS_FORMAT, META_FILE, check_lead_weight, en
                                  touch, write_meta)
 from arsearch.index.records import document_from_dict
 from arsearch.index.stats import IndexStats
-from arsearch.index.words import READ_LIMIT, WordCounts, WordsChange, WrittenWords
+from arsearch.index.words import READ_LIMIT, WordCounts, WordsChange, WrittenWords, is_current
 from arsearch.index.writer import IndexWriter
 
 #: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
@@ -199,6 +199,20 @@ class Index:
         generation = self.engine.generation()
         self._written = counts.save(self.path, generation)
         self._words_state = (generation, counts)
+
+    def refresh_words(self, wait: float = 0.0) -> None:
+        """Write the words file of the latest commit from the stored text when it has none (an index of an older
+        arsearch, or a crash between a commit and its words file), under the write lock (waiting up to ``wait``
+        seconds for another writer).  About a second per thousand documents; nothing when the file is current."""
+        self.write_lock.acquire(wait)
+        try:
+            generation = self.engine.generation()
+            if not is_current(self.path, generation):
+                counts = WordCounts.of_snapshot(self.engine.snapshot())
+                self._written = counts.save(self.path, generation)
+                self._words_state = (generation, counts)
+        finally:
+            self.write_lock.release()
 
     # reading ---------------------------------------------------------------------------------------------
 

@@ -143,6 +143,16 @@ class WordCounts:
         return None if loaded is None else cls(loaded[1])
 
 
+def is_current(folder: Path, generation: int) -> bool:
+    """Whether ``folder`` has a words file of ``generation`` (its first line only is read)."""
+    try:
+        with (folder / WORDS_FILE).open(encoding="utf-8") as file:
+            fields = file.readline().removeprefix(_HEADER).split()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return len(fields) == 2 and fields[0] == str(generation)
+
+
 def _read(folder: Path, generation: int, *, with_counts: bool
           ) -> tuple[dict[str, tuple[str, int]], dict[str, int]] | None:
     try:

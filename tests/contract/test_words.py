@@ -70,3 +70,14 @@ def test_a_damaged_words_file_is_ignored(tmp_path: Path) -> None:
     assert WrittenWords.load(index.path, 999999) is None
     words = Index.open(tmp_path / "ix").words()
     assert words is not None and words.spelling("وزاره") == ("وزارة", 1)
+
+
+def test_an_index_without_a_words_file_gets_one_from_its_stored_text(tmp_path: Path) -> None:
+    index = Index.create(tmp_path / "ix")
+    index.add([Document("a", "وزارة الصحة")])
+    (tmp_path / "ix" / WORDS_FILE).unlink()  # as an index of an older arsearch
+    index.refresh_words()
+    assert kept_counts(index) == {"وزارة": 1, "الصحة": 1}
+    before = (tmp_path / "ix" / WORDS_FILE).stat().st_mtime_ns
+    index.refresh_words()  # current: left alone
+    assert (tmp_path / "ix" / WORDS_FILE).stat().st_mtime_ns == before
