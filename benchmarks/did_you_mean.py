@@ -307,6 +307,8 @@ def main() -> int:
     parser.add_argument("--whoosh-cases", type=int, default=150,
                         help="typo cases (seeded sample) for Whoosh's corrector, about 1 s each; 0 skips it")
     parser.add_argument("--cases-out", type=Path, default=CASES_FILE)
+    parser.add_argument("--policies", nargs="*", default=[], metavar="U,J",
+                        help="also run Policy(unwritten_ratio=U, join_ratio=J) for each U,J")
     parser.add_argument("--symspell-distance", type=int, default=2, help="symspellpy's max edit distance; 0 skips it")
     args = parser.parse_args()
     if not Index.exists(args.index):
@@ -334,9 +336,14 @@ def main() -> int:
         spellers: dict[str, Callable[[], Speller]] = {
             "arsearch": lambda: Speller(index.analyzer, vocabulary),
             "edit distance 1 by frequency": lambda: Speller(index.analyzer, vocabulary, costs=UNIFORM_COSTS),
-            "arsearch, rare words too (df<=2, x200)": lambda: Speller(
-                index.analyzer, vocabulary, policy=Policy(rare_frequency=2)),
+            "arsearch, only unknown terms": lambda: Speller(
+                index.analyzer, vocabulary, policy=Policy(unwritten_ratio=0, join_ratio=0)),
         }
+        for variant in args.policies:
+            unwritten, joins = (float(x) for x in variant.split(","))
+            spellers[f"arsearch, unwritten x{unwritten:g}, joins x{joins:g}"] = (
+                lambda u=unwritten, j=joins: Speller(index.analyzer, vocabulary,
+                                                     policy=Policy(unwritten_ratio=u, join_ratio=j)))
         real = real_words(Speller(index.analyzer, vocabulary), cases)
         results = {}
         for name, make in spellers.items():

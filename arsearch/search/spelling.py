@@ -81,7 +81,7 @@ class Costs:
     cost_weight: float = 4.0
 
 
-#: Every edit costs 1: plain edit distance, ranked by frequency (the peer in benchmarks/did_you_mean.py).
+#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/did_you_mean.py).
 UNIFORM_COSTS = Costs(substitute_near=1.0, delete_near=1.0, insert_vowel=1.0, transpose=1.0, split=1.0, join=1.0)
 
 
@@ -114,11 +114,17 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Policy:
-    """When a word is worth correcting: unknown to the index, or known to at most ``rare_frequency`` documents
-    while a correction is in ``rare_ratio`` times as many."""
+    """When a word is worth correcting: unknown to the index; or known to at most ``rare_frequency`` documents
+    while a correction is in ``rare_ratio`` times as many; or never written so by the indexed text (its term is
+    known: another form of a word, or a typo that is a stem of the index) while a correction is in
+    ``unwritten_ratio`` times as many documents as its term (0: such words are left alone).  Two words the text
+    writes are joined when it writes them as one word in ``join_ratio`` times as many documents as either (0: only
+    a half that needs correcting is joined)."""
 
     rare_frequency: int = 0
     rare_ratio: float = 200.0
+    unwritten_ratio: float = 2.0
+    join_ratio: float = 4.0
 
 
 DEFAULT_POLICY = Policy()
@@ -257,12 +263,26 @@ class Speller:
         """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`) or when
         ``allowance`` runs out first."""
         known = self.word_frequency(word)
-        if known is None or known > self.policy.rare_frequency:
+        if known is None or not self.needs_correcting(word):
             return []
         found = self.candidates(word, limit, allowance)
         if known:
-            found = [c for c in found if c.frequency >= self.policy.rare_ratio * known]
+            ratio = self.policy.rare_ratio if known <= self.policy.rare_frequency else self.policy.unwritten_ratio
+            found = [c for c in found if c.frequency >= ratio * known]
         return found
+
+    def is_written(self, word: str) -> bool:
+        """Whether the indexed text writes ``word`` (after normalization)."""
+        return self.vocabulary.spelling(normalize(word.translate(_STRIP))) is not None
+
+    def needs_correcting(self, word: str) -> bool:
+        """Whether ``word`` is a content word the :class:`Policy` asks to correct."""
+        known = self.word_frequency(word)
+        if known is None:
+            return False
+        if known <= self.policy.rare_frequency:
+            return True
+        return self.policy.unwritten_ratio > 0 and not self.is_written(word)
 
     def candidates(self, word: str, limit: int = 3, allowance: _Allowance | None = None) -> list[Correction]:
         """Words of the indexed text one edit from ``word`` (or two words, for a missing space) whose term is
@@ -299,6 +319,18 @@ class Speller:
             return None
         text, frequency = found
         return Correction(text, self.costs.join, frequency, self._score(self.costs.join, frequency))
+
+    def join_written(self, first: str, second: str) -> Correction | None:
+        """:meth:`join` of two words the text writes, when the joined word is in :attr:`Policy.join_ratio` times as
+        many documents as either of them (يتق لد → يتقلد)."""
+        if not self.policy.join_ratio:
+            return None
+        joined = self.join(first, second)
+        if joined is None:
+            return None
+        halves = [self.vocabulary.spelling(normalize(w.translate(_STRIP))) for w in (first, second)]
+        most = max(half[1] if half is not None else 0 for half in halves)
+        return joined if joined.frequency >= self.policy.join_ratio * most else None
 
     def spelled(self, correction: str) -> str:
         """``correction`` as the indexed text writes it: each word replaced by the commonest word of the text with
@@ -372,9 +404,15 @@ def correct_text(speller: Speller, text: str, budget: Budget = DEFAULT_BUDGET) -
     i = 0
     while i < len(words):
         word, following = words[i], words[i + 1] if i + 1 < len(words) else None
-        frequency = speller.word_frequency(word.group())
-        needs_correcting = frequency is not None and frequency <= speller.policy.rare_frequency
-        if not needs_correcting and (following is None or speller.word_frequency(following.group()) != 0):
+        suspect = speller.needs_correcting(word.group())
+        next_suspect = following is not None and speller.needs_correcting(following.group())
+        if not suspect and not next_suspect:
+            spaced = following is not None and text[word.end():following.start()] == " "
+            joined = speller.join_written(word.group(), following.group()) if spaced and following else None
+            if joined is not None and following is not None:
+                replacements.append((word.start(), following.end(), joined.text))
+                i += 2
+                continue
             i += 1  # a known word, not the first half of a word split by an extra space: nothing to do
             continue
         if not allowance.word():
@@ -383,8 +421,7 @@ def correct_text(speller: Speller, text: str, budget: Budget = DEFAULT_BUDGET) -
         if allowance.exhausted:
             break
         joined = None
-        if following is not None and text[word.end():following.start()] == " " and 0 in (
-                frequency, speller.word_frequency(following.group())):
+        if following is not None and text[word.end():following.start()] == " " and (suspect or next_suspect):
             joined = speller.join(word.group(), following.group())
         if joined is not None and following is not None and (
                 not corrections or joined.score <= corrections[0].score):

@@ -155,6 +155,21 @@ def test_suggestions_are_words_of_the_text_not_strings_that_analyze_to_its_terms
             assert set(candidate.text.split()) <= written, (typo, candidate)
 
 
+def test_a_form_the_text_never_writes_is_corrected_to_a_commoner_written_word() -> None:
+    # وزيرة analyzes to the term of وزير (20 documents) but no text writes it; وزارة is in twice as many
+    assert fixed("وزيرة") == "وزارة"
+    assert fixed("وزيرة", policy=Policy(unwritten_ratio=0)) is None
+    assert fixed("وزيرة", vocabulary(وزارة=40, وزير=20, وزيرة=1)) is None  # written: left alone
+    assert fixed("وزيرة", vocabulary(وزارة=30, وزير=20)) is None  # not twice as common
+
+
+def test_two_written_words_are_joined_only_when_the_text_mostly_writes_them_as_one() -> None:
+    words = vocabulary(يتقلد=10, يتق=1, لد=2)
+    assert fixed("يتق لد", words) == "يتقلد"
+    assert fixed("يتق لد", vocabulary(يتقلد=5, يتق=1, لد=2)) is None  # not 4 times as common as لد
+    assert fixed("يتق لد", words, policy=Policy(join_ratio=0)) is None
+
+
 def test_the_budget_bounds_the_work_and_says_when_it_cut_it_short() -> None:
     six = ["ضروف", "زهب", "سلاثة", "تريق", "كطر", "هملة"]
     meant = ["ظروف", "ذهب", "ثلاثة", "طريق", "قطر", "حملة"]
