@@ -205,7 +205,8 @@ def judge_whoosh(index: Index, corrector: object, case: Case) -> tuple[Outcome, 
 
 def judge_symspell(index: Index, symspell: object, distance: int, case: Case) -> tuple[Outcome, float]:
     """symspellpy's suggestion for ``case``: ``lookup`` (closest, then commonest) for one word, ``lookup_compound``
-    (splits and joins too) for the space typos."""
+    (splits and joins too) for the space typos.  A typo that already has the meant terms is found when symspellpy
+    keeps it or respells it to the same terms (a respelling is harmless there)."""
     from symspellpy import Verbosity  # type: ignore[import-untyped]
 
     want = terms(index, case.intended)
@@ -216,9 +217,10 @@ def judge_symspell(index: Index, symspell: object, distance: int, case: Case) ->
     else:
         found = [item.term for item in symspell.lookup(case.typo, Verbosity.CLOSEST, distance)[:3]]  # type: ignore
     elapsed = time.perf_counter() - started
+    if terms(index, case.typo) == want:  # as for arsearch: no suggestion needed, and none that changes the terms
+        unchanged = not found or terms(index, found[0]) == want
+        return ("found" if unchanged and same_documents(index, case.typo, case.intended) else "wrong"), elapsed
     if not found or found[0] == case.typo:
-        if terms(index, case.typo) == want:
-            return "found", elapsed
         return "none", elapsed
     if terms(index, found[0]) == want:
         return "first", elapsed
