@@ -21,7 +21,8 @@ from arsearch.index.meta import (GROUPS_FORMAT, META_FILE, check_lead_weight, en
                                  touch, write_meta)
 from arsearch.index.records import document_from_dict
 from arsearch.index.stats import IndexStats
-from arsearch.index.words import READ_LIMIT, WordCounts, WordsChange, WrittenWords, is_current
+from arsearch.index.words import (READ_LIMIT, WordCounts, WordsChange, WrittenWords, is_current,
+                                  unwritten_on_disk)
 from arsearch.index.writer import IndexWriter
 
 #: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
@@ -215,6 +216,20 @@ class Index:
             self.write_lock.release()
 
     # reading ---------------------------------------------------------------------------------------------
+
+    def writes_all(self, keys: list[str]) -> bool:
+        """Whether the indexed text writes every one of ``keys`` (normalized words), looked up in the words file
+        without reading it all when :meth:`words` has not read it yet; True when the index has no words."""
+        generation = self.engine.generation()
+        cached = self._written
+        if cached is None or cached.generation != generation:
+            unwritten = unwritten_on_disk(self.path, generation, keys)
+            if unwritten is not None:
+                return not unwritten
+            cached = self.words()
+            if cached is None:
+                return True
+        return all(cached.spelling(key) is not None for key in keys)
 
     def words(self) -> WrittenWords | None:
         """The words of the indexed text as written (what did-you-mean suggests), for the latest commit; None when

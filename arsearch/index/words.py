@@ -20,6 +20,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from arsearch.analysis import normalize
 from arsearch.analysis.chars import DELETED
@@ -128,12 +129,11 @@ class WordCounts:
     def save(self, folder: Path, generation: int) -> WrittenWords:
         """Write the words file for ``generation`` (a temporary file renamed over the old one)."""
         spellings = self.spellings()
-        lines: list[str] = [f"{_HEADER} {generation} {len(spellings)}"]
-        lines.extend(f"{key}\t{word}\t{total}" for key, (word, total) in sorted(spellings.items()))
-        lines.extend(f"{word}\t{count}" for word, count in sorted(self.counts.items()))
+        keys = "".join(f"{key}\t{word}\t{total}\n" for key, (word, total) in sorted(spellings.items())).encode()
+        words = "".join(f"{word}\t{count}\n" for word, count in sorted(self.counts.items())).encode()
         path = folder / WORDS_FILE
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.write_bytes(f"{_HEADER} {generation} {len(spellings)} {len(keys)}\n".encode() + keys + words)
         os.replace(tmp, path)
         return WrittenWords(spellings, generation)
 
@@ -150,7 +150,44 @@ def is_current(folder: Path, generation: int) -> bool:
             fields = file.readline().removeprefix(_HEADER).split()
     except (OSError, UnicodeDecodeError):
         return False
-    return len(fields) == 2 and fields[0] == str(generation)
+    return len(fields) == 3 and fields[0] == str(generation)
+
+
+def unwritten_on_disk(folder: Path, generation: int, keys: Iterable[str]) -> bool | None:
+    """Whether one of ``keys`` is no key of the words file of ``generation``, by binary search in the file (its
+    keys are sorted, and UTF-8 keeps their order), without reading it all; None when there is no such file."""
+    try:
+        with (folder / WORDS_FILE).open("rb") as file:
+            fields = file.readline().decode("utf-8").removeprefix(_HEADER).split()
+            if len(fields) != 3 or fields[0] != str(generation):
+                return None
+            start, end = file.tell(), file.tell() + int(fields[2])
+            return any(not _on_disk(file, start, end, key.encode()) for key in keys)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _on_disk(file: BinaryIO, start: int, end: int, key: bytes) -> bool:
+    low, high = start, end  # the key can only be on a line that starts in [low, high)
+    while low < high:
+        middle = (low + high) // 2
+        if middle > start:
+            file.seek(middle - 1)
+            file.readline()  # to the first line that starts at or after ``middle``
+        else:
+            file.seek(middle)
+        line_start = file.tell()
+        if line_start >= high:
+            high = middle
+            continue
+        found = file.readline().split(b"\t", 1)[0]
+        if found == key:
+            return True
+        if found < key:
+            low = file.tell()
+        else:
+            high = middle
+    return False
 
 
 def _read(folder: Path, generation: int, *, with_counts: bool
@@ -161,7 +198,7 @@ def _read(folder: Path, generation: int, *, with_counts: bool
         return None
     header, _, body = text.partition("\n")
     fields = header.removeprefix(_HEADER).split()
-    if not header.startswith(_HEADER) or len(fields) != 2 or fields[0] != str(generation):
+    if not header.startswith(_HEADER) or len(fields) != 3 or fields[0] != str(generation):
         return None
     try:
         keys = int(fields[1])

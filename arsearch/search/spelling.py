@@ -196,6 +196,12 @@ def has_unknown_term(snapshot: Snapshot, terms: Iterable[str]) -> bool:
     return any(not any(snapshot.has_term(fieldname, term) for fieldname in VOCABULARY_FIELDS) for term in terms)
 
 
+def query_keys(text: str) -> list[str]:
+    """The normalized Arabic words of a query, as :meth:`arsearch.Index.writes_all` takes them."""
+    return [normalize(m.group().translate(_STRIP)) for m in TOKEN_RE.finditer(text)
+            if _ARABIC_WORD.fullmatch(m.group().translate(_STRIP))]
+
+
 class IndexVocabulary:
     """The terms of an index's ``title`` and ``content`` fields, read through one snapshot, and the words of its
     text (``words``: :meth:`arsearch.Index.words`; None: read from the snapshot's stored text when first needed)."""

@@ -81,3 +81,16 @@ def test_an_index_without_a_words_file_gets_one_from_its_stored_text(tmp_path: P
     before = (tmp_path / "ix" / WORDS_FILE).stat().st_mtime_ns
     index.refresh_words()  # current: left alone
     assert (tmp_path / "ix" / WORDS_FILE).stat().st_mtime_ns == before
+
+
+def test_writes_all_looks_words_up_in_the_file_without_reading_it(tmp_path: Path) -> None:
+    index = Index.create(tmp_path / "ix")
+    index.add([Document(str(n), text) for n, text in enumerate(["وزارة الصحة", "في الرياض", "أ ب ت ث ج ح"])])
+    reopened = Index.open(tmp_path / "ix")
+    written = ["وزاره", "الصحه", "في", "الرياض", "ا", "ب", "ت", "ث", "ج", "ح"]
+    for key in written:
+        assert reopened.writes_all([key]), key
+    for key in ["وزار", "الرياضض", "ء", "ي", "خ", "ززز", "ا ب"]:
+        assert not reopened.writes_all([key]), key
+    assert reopened._written is None  # answered from the file
+    assert reopened.writes_all(written) and not reopened.writes_all([*written, "خ"])
