@@ -1,7 +1,13 @@
 """Did you mean: how often arsearch suggests the right word first for realistic Arabic typos, against plain edit
-distance ranked by frequency and Whoosh's own corrector, in the same run on the same index and cases.
+distance ranked by frequency, symspellpy (symmetric-delete edit distance over the same written words, ranked
+by distance then frequency) and Whoosh's own corrector, in the same run on the same index and cases.
 
     PYTHONPATH=. python benchmarks/did_you_mean.py --index /tmp/arsearch-speed/arsearch-index [--seed 42]
+
+symspellpy is the peer of ``pip install symspellpy``; its dictionary is the index's words as written with their
+document counts (:mod:`arsearch.index.words`), the words arsearch suggests from. One-word typos go to
+``lookup(typo, Verbosity.CLOSEST, 2)``, typos with a space or a missing one to ``lookup_compound(typo, 2)``
+(``--symspell-distance``: another maximum distance).
 
 Words: 200 distinct headline words of the index (4-12 letters after normalization, Arabic letters only, no
 stopwords), stratified by document frequency: 50 each from 1-9, 10-99, 100-999 and 1000+ documents (seeded).
@@ -20,6 +26,7 @@ words and on the 200 headlines they come from.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -33,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from arsearch import Index, search  # noqa: E402
 from arsearch.analysis import normalize  # noqa: E402
 from arsearch.analysis.tokenize import TOKEN_RE  # noqa: E402
+from arsearch.index.words import WordCounts  # noqa: E402
 from arsearch.search.spelling import (  # noqa: E402
-    UNIFORM_COSTS, IndexVocabulary, Policy, Speller, correct_query, keyboard_neighbours,
+    UNIFORM_COSTS, IndexVocabulary, Policy, Speller, correct_query, correct_text, keyboard_neighbours,
 )
 
 CASES_FILE = Path(__file__).resolve().parent / "did_you_mean_cases.tsv"
@@ -195,6 +203,37 @@ def judge_whoosh(index: Index, corrector: object, case: Case) -> tuple[Outcome, 
             "none" if not found else "wrong"), elapsed
 
 
+def judge_symspell(index: Index, symspell: object, distance: int, case: Case) -> tuple[Outcome, float]:
+    """symspellpy's suggestion for ``case``: ``lookup`` (closest, then commonest) for one word, ``lookup_compound``
+    (splits and joins too) for the space typos.  A typo that already has the meant terms is found when symspellpy
+    keeps it or respells it to the same terms (a respelling is harmless there)."""
+    from symspellpy import Verbosity  # type: ignore[import-untyped]
+
+    want = terms(index, case.intended)
+    compound = " " in case.typo or case.kind == "missing space"
+    started = time.perf_counter()
+    if compound:
+        found = [item.term for item in symspell.lookup_compound(case.typo, distance)[:1]]  # type: ignore[attr-defined]
+    else:
+        found = [item.term for item in symspell.lookup(case.typo, Verbosity.CLOSEST, distance)[:3]]  # type: ignore
+    elapsed = time.perf_counter() - started
+    if terms(index, case.typo) == want:  # as for arsearch: no suggestion needed, and none that changes the terms
+        unchanged = not found or terms(index, found[0]) == want
+        return ("found" if unchanged and same_documents(index, case.typo, case.intended) else "wrong"), elapsed
+    if not found or found[0] == case.typo:
+        return "none", elapsed
+    if terms(index, found[0]) == want:
+        return "first", elapsed
+    return ("top3" if any(terms(index, f) == want for f in found[1:]) else "wrong"), elapsed
+
+
+def twenty_typo_queries(cases: list[Case], real: set[Case], count: int, seed: int) -> list[str]:
+    """``count`` queries of 20 one-word typos that are not indexed words (seeded)."""
+    pool = [c.typo for c in cases if c.kind in TYPOS and c not in real and " " not in c.typo]
+    rnd = random.Random(seed)
+    return [" ".join(rnd.sample(pool, 20)) for _ in range(count)]
+
+
 #: The row of the typos that are not indexed words: the ones a did-you-mean for unknown words is for.
 NOT_REAL = "typos not indexed words"
 
@@ -244,6 +283,25 @@ def false_suggestions(speller: Speller, texts: list[str]) -> int:
     return sum(correct_query(speller, text) is not None for text in texts)
 
 
+def make_symspell(index: Index, distance: int) -> object | None:
+    """symspellpy over the index's written words and their document counts; None when it is not installed."""
+    if distance <= 0:
+        return None
+    try:
+        from symspellpy import SymSpell  # type: ignore[import-untyped]
+    except ImportError:
+        print("symspellpy is not installed: its column is left out", file=sys.stderr)
+        return None
+    counts = WordCounts.load(index.path, index.engine.generation())
+    assert counts is not None
+    started = time.perf_counter()
+    symspell = SymSpell(max_dictionary_edit_distance=distance)
+    for word, count in counts.counts.items():
+        symspell.create_dictionary_entry(word, count)
+    print(f"symspellpy: {len(counts.counts)} words, dictionary built in {time.perf_counter() - started:.1f} s")
+    return symspell
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=Path("/tmp/arsearch-speed/arsearch-index"))
@@ -251,6 +309,9 @@ def main() -> int:
     parser.add_argument("--whoosh-cases", type=int, default=150,
                         help="typo cases (seeded sample) for Whoosh's corrector, about 1 s each; 0 skips it")
     parser.add_argument("--cases-out", type=Path, default=CASES_FILE)
+    parser.add_argument("--policies", nargs="*", default=[], metavar="U,J",
+                        help="also run Policy(unwritten_ratio=U, join_ratio=J) for each U,J")
+    parser.add_argument("--symspell-distance", type=int, default=2, help="symspellpy's max edit distance; 0 skips it")
     args = parser.parse_args()
     if not Index.exists(args.index):
         print(f"no arsearch index at {args.index}: run `arsearch index ../shared/corpus/saudinewsnet/` first",
@@ -258,20 +319,33 @@ def main() -> int:
         return 2
     with Index.open(args.index) as index:
         snapshot = index.snapshot()
-        vocabulary = IndexVocabulary(snapshot, index.analyzer)
+        started = time.perf_counter()
+        written = index.words()
+        load_seconds = time.perf_counter() - started
+        if written is None:
+            print(f"{args.index} has no current words file: index it with this arsearch first", file=sys.stderr)
+            return 2
+        vocabulary = IndexVocabulary(snapshot, index.analyzer, written)
         words = sample_words(index, vocabulary, args.seed)
         cases = make_cases(words, args.seed)
         args.cases_out.write_text("".join(f"{c.word.surface}\t{c.word.frequency}\t{c.kind}\t{c.typo}\n"
                                           for c in cases), encoding="utf-8")
         print(f"{args.index}: {index.document_count()} documents; {len(words)} words (seed {args.seed}), "
               f"{len(cases)} cases written to {args.cases_out}")
+        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.2f}; "
+              f"index.words(): {len(written)} written forms read in {load_seconds:.2f} s")
 
         spellers: dict[str, Callable[[], Speller]] = {
             "arsearch": lambda: Speller(index.analyzer, vocabulary),
             "edit distance 1 by frequency": lambda: Speller(index.analyzer, vocabulary, costs=UNIFORM_COSTS),
-            "arsearch, rare words too (df<=2, x200)": lambda: Speller(
-                index.analyzer, vocabulary, policy=Policy(rare_frequency=2)),
+            "arsearch, only unknown terms": lambda: Speller(
+                index.analyzer, vocabulary, policy=Policy(unwritten_ratio=0, join_ratio=0)),
         }
+        for variant in args.policies:
+            unwritten, joins = (float(x) for x in variant.split(","))
+            spellers[f"arsearch, unwritten x{unwritten:g}, joins x{joins:g}"] = (
+                lambda u=unwritten, j=joins: Speller(index.analyzer, vocabulary,
+                                                     policy=Policy(unwritten_ratio=u, join_ratio=j)))
         real = real_words(Speller(index.analyzer, vocabulary), cases)
         results = {}
         for name, make in spellers.items():
@@ -279,6 +353,15 @@ def main() -> int:
             untouched = false_suggestions(make(), [w.surface for w in words])
             headlines = false_suggestions(make(), sorted({w.headline for w in words}))
             results[name] = (summarize(outcomes, real), times, untouched, headlines)
+        symspell = make_symspell(index, args.symspell_distance)
+        if symspell is not None:
+            distance = args.symspell_distance
+            peer = [judge_symspell(index, symspell, distance, c) for c in cases]
+            changed = [symspell.lookup_compound(t, distance)[0].term != t  # type: ignore[attr-defined]
+                       for t in [w.surface for w in words] + sorted({w.headline for w in words})]
+            results[f"symspellpy (distance {args.symspell_distance})"] = (
+                summarize([(c, o) for c, (o, _) in zip(cases, peer)], real), [t for _, t in peer],
+                sum(changed[:len(words)]), sum(changed[len(words):]))
 
         print("\ntop-1 = the right word suggested first; top-3 = among the first three; found = the typo needs no "
               "suggestion (same terms, same total and top 10)")
@@ -319,6 +402,17 @@ def main() -> int:
                 row = summarize(outcomes, real)["all typos"]
                 print(f"{label:38} {pct(row[1], row[0]):>6} {pct(row[2], row[0]):>6} {pct(row[3], row[0]):>6} "
                       f"{1000 * percentile(times, .5):8.1f} {1000 * percentile(times, .95):8.1f}")
+
+        queries = twenty_typo_queries(cases, real, 20, args.seed)
+        fixes, took = [], []
+        for query in queries:
+            started = time.perf_counter()
+            fixes.append(correct_text(Speller(index.analyzer, vocabulary), query))
+            took.append(1000 * (time.perf_counter() - started))
+        print(f"\n{len(queries)} queries of 20 misspelled words (typos that are not indexed words), default budget: "
+              f"correct_text p50 / max {percentile(took, .5):.1f} / {max(took):.1f} ms, "
+              f"{sum(f.partial for f in fixes)} partial, "
+              f"{sum(len(f.changed) for f in fixes) / len(fixes):.1f} words corrected on average")
 
         typos = [c.typo for c in cases if c.kind in TYPOS][:300]
         for query in typos[:20]:

@@ -21,6 +21,8 @@ from arsearch.index.meta import (GROUPS_FORMAT, META_FILE, check_lead_weight, en
                                  touch, write_meta)
 from arsearch.index.records import document_from_dict
 from arsearch.index.stats import IndexStats
+from arsearch.index.words import (READ_LIMIT, WordCounts, WordsChange, WrittenWords, is_current,
+                                  unwritten_on_disk)
 from arsearch.index.writer import IndexWriter
 
 #: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
@@ -52,6 +54,10 @@ class Index:
         self.has_groups = int(meta["format"]) >= GROUPS_FORMAT
         #: (generation, tracker) of the last commit of this process's writers, reused by the next writer.
         self._groups_state: tuple[int, GroupTracker] | None = None
+        #: (generation, counts) of the words of the last commit of this process's writers, and what :meth:`words`
+        #: last read.
+        self._words_state: tuple[int, WordCounts] | None = None
+        self._written: WrittenWords | None = None
 
     # lifecycle -------------------------------------------------------------------------------------------
 
@@ -82,6 +88,7 @@ class Index:
             settings = settings or AnalyzerSettings()
             meta = new_meta(settings, lead_weight, kind.name)
             created = kind.create(path, Layout(settings, lead_weight, groups=True))
+            WordCounts().save(path, created.generation())
             write_meta(path, meta)
             return cls(path, created, meta)
         finally:
@@ -187,7 +194,66 @@ class Index:
         """``tracker`` is the state of the latest generation (None: forget it, e.g. on cancel)."""
         self._groups_state = (self.engine.generation(), tracker) if tracker is not None else None
 
+    def _words_committed(self, change: WordsChange, removed: list[set[str]], before: int) -> None:
+        """After a writer's commit: the words file of the new generation, from the counts of ``before`` (the
+        generation the writer started from) changed by the writer, or read again from the stored text."""
+        state, self._words_state = self._words_state, None
+        counts = state[1] if state is not None and state[0] == before else WordCounts.load(self.path, before)
+        after = self.engine.snapshot()
+        if counts is None:
+            counts = WordCounts.of_snapshot(after)
+        else:
+            change.apply(counts, removed, after)
+        generation = self.engine.generation()
+        self._written = counts.save(self.path, generation)
+        self._words_state = (generation, counts)
+
+    def refresh_words(self, wait: float = 0.0) -> None:
+        """Write the words file of the latest commit from the stored text when it has none (an index of an older
+        arsearch, or a crash between a commit and its words file), under the write lock (waiting up to ``wait``
+        seconds for another writer).  About a second per thousand documents; nothing when the file is current."""
+        self.write_lock.acquire(wait)
+        try:
+            generation = self.engine.generation()
+            if not is_current(self.path, generation):
+                counts = WordCounts.of_snapshot(self.engine.snapshot())
+                self._written = counts.save(self.path, generation)
+                self._words_state = (generation, counts)
+        finally:
+            self.write_lock.release()
+
     # reading ---------------------------------------------------------------------------------------------
+
+    def writes_all(self, keys: list[str]) -> bool:
+        """Whether the indexed text writes every one of ``keys`` (normalized words), looked up in the words file
+        without reading it all when :meth:`words` has not read it yet; True when the index has no words."""
+        generation = self.engine.generation()
+        cached = self._written
+        if cached is None or cached.generation != generation:
+            unwritten = unwritten_on_disk(self.path, generation, keys)
+            if unwritten is not None:
+                return not unwritten
+            cached = self.words()
+            if cached is None:
+                return True
+        return all(cached.spelling(key) is not None for key in keys)
+
+    def words(self) -> WrittenWords | None:
+        """The words of the indexed text as written (what did-you-mean suggests), for the latest commit; None when
+        its words file is missing or of another commit and the index is too big to read it now (more than
+        :data:`~arsearch.index.words.READ_LIMIT` documents): the next commit writes it."""
+        generation = self.engine.generation()
+        cached = self._written
+        if cached is not None and cached.generation == generation:
+            return cached
+        found = WrittenWords.load(self.path, generation)
+        if found is None:
+            snapshot = self.snapshot()
+            if snapshot.doc_count() > READ_LIMIT:
+                return None
+            found = WrittenWords.of_counts(WordCounts.of_snapshot(snapshot), generation)
+        self._written = found
+        return found
 
     def snapshot(self) -> Snapshot:
         """The latest commit, for the calling thread (one per thread, refreshed when the index has changed)."""

@@ -11,6 +11,7 @@ from arsearch.index.grouping import GroupTracker
 from arsearch.index.interrupts import deferred_interrupt
 from arsearch.index.locking import IndexLock
 from arsearch.index.near_duplicates import sketch, to_bytes
+from arsearch.index.words import WordsChange
 
 
 class WritableIndex(Protocol):
@@ -25,6 +26,8 @@ class WritableIndex(Protocol):
     def _committed(self, tracker: GroupTracker | None) -> None: ...
 
     def _keep_group_tracker(self, tracker: GroupTracker | None) -> None: ...
+
+    def _words_committed(self, change: WordsChange, removed: list[set[str]], before: int) -> None: ...
 
 
 class IndexWriter:
@@ -45,6 +48,8 @@ class IndexWriter:
         self._open = True
         #: Near-duplicate state, loaded on the first add or delete (None: the index has no groups).
         self._groups: GroupTracker | None = None
+        #: The words of what this writer adds and deletes (see :mod:`arsearch.index.words`).
+        self._words = WordsChange()
 
     def _tracker(self) -> GroupTracker | None:
         if self._groups is None and self._index.has_groups:
@@ -60,9 +65,11 @@ class IndexWriter:
             signature = sketch(document.content)
             stored = StoredDocument(document, groups.assign(document.id, signature), to_bytes(signature))
         self._writer.add(stored, replace=replace)
+        self._words.add(document.id, (document.title, document.content), replace=replace)
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete(doc_id)
+        self._words.delete(doc_id)
         groups = self._tracker()
         if groups is not None:
             groups.remove(doc_id)
@@ -73,8 +80,11 @@ class IndexWriter:
             self._open = False
             try:
                 with deferred_interrupt():
+                    before = self._index.engine.generation()
+                    removed = self._words.removed(self._index.engine.snapshot())
                     self._writer.commit()
                     self._index._committed(self._groups)
+                    self._index._words_committed(self._words, removed, before)
             finally:
                 self._index.write_lock.release()
 

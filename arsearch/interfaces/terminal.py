@@ -1,7 +1,8 @@
 """Rendering results for a terminal with Rich (used only by the CLI).
 
-Arabic in terminals without bidi support: in ``visual`` mode every line is wrapped in logical order first, then
-shaped and reordered by :mod:`arsearch.display`, and printed right-aligned when it reads right to left.
+Arabic in terminals without bidi support: in ``visual`` mode every paragraph is wrapped in logical order first,
+then each line shaped and reordered by :mod:`arsearch.interfaces.display` (UAX #9, levels resolved on the whole
+paragraph), and printed right-aligned when the paragraph reads right to left.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from arsearch.analysis import Token
-from arsearch.interfaces.display import Segment, visual
+from arsearch.interfaces.display import Segment, visual_lines, visual_text
 from arsearch.search.highlight import Snippet
 
 BidiMode = Literal["auto", "on", "off"]
@@ -42,40 +43,6 @@ def use_visual_order(mode: BidiMode, console: Console) -> bool:
     return console.is_terminal and sys.stdout.isatty() and not terminal_does_bidi()
 
 
-def _wrap(segments: Sequence[Segment], width: int) -> list[list[Segment]]:
-    """Wrap styled text at spaces into lines of at most ``width`` characters (logical order)."""
-    lines: list[list[Segment]] = [[]]
-    used = 0
-    words: list[list[Segment]] = [[]]
-    for text, style in segments:
-        for i, part in enumerate(text.split(" ")):
-            if i:
-                words.append([])
-            if part:
-                words[-1].append((part, style))
-    for word in words:
-        size = sum(len(t) for t, _ in word)
-        if not size:
-            continue
-        if used and used + 1 + size > width:
-            lines.append([])
-            used = 0
-        if used:
-            lines[-1].append((" ", None))
-            used += 1
-        lines[-1].extend(word)
-        used += size
-    return lines
-
-
-def _is_rtl(segments: Sequence[Segment]) -> bool:
-    for text, _ in segments:
-        for ch in text:
-            if ch.isalpha():
-                return "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc"
-    return False
-
-
 class Renderer:
     def __init__(self, console: Console, visual_order: bool) -> None:
         self.console = console
@@ -91,11 +58,12 @@ class Renderer:
             self.console.print(text)
             return
         width = max(20, self.console.width - indent)
-        for line in _wrap(segments, width):
+        right_to_left, lines = visual_lines(segments, width)
+        for line in lines:
             out = Text(style=style or "")
-            for piece, piece_style in visual(line):
+            for piece, piece_style in line:
                 out.append(piece, style=piece_style)
-            if _is_rtl(line):
+            if right_to_left:
                 out.pad_left(max(0, width - out.cell_len))
             self.console.print(Text(pad) + out)
 
@@ -109,8 +77,7 @@ class Renderer:
         for token in tokens:
             term, surface = token.term, token.surface
             if self.visual_order:
-                term, surface = (''.join(p for p, _ in visual([(term, None)])),
-                                 ''.join(p for p, _ in visual([(surface, None)])))
+                term, surface = visual_text(term), visual_text(surface)
             table.add_row(str(token.position), term, surface, str(token.start), str(token.end),
                           "yes" if token.stopword else "")
         self.console.print(table)

@@ -23,12 +23,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass, field, replace
 
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import SCORED_FIELDS, AndMaybe, AndNot, AnyOf, Phrase, Query, Snapshot, Term, leaves
-from arsearch.search.spelling import Suggestion, suggest_query
+from arsearch.index.words import WrittenWords
+from arsearch.search.spelling import DEFAULT_BUDGET as DEFAULT_SPELLING_BUDGET
+from arsearch.search.spelling import Suggestion, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -171,38 +172,16 @@ def _prune(query: Query, kept: set[tuple[str, object]], optional: bool = False) 
     return query  # an AllOf: required, kept whole
 
 
-class _OutOfTime(Exception):
-    pass
-
-
-class _TimedSnapshot:
-    """A snapshot for the speller that stops it at ``deadline``: every term look-up checks the clock (the speller
-    looks up each candidate word)."""
-
-    def __init__(self, snapshot: Snapshot, deadline: float) -> None:
-        self._snapshot = snapshot
-        self._deadline = deadline
-
-    def has_term(self, fieldname: str, text: str) -> bool:
-        if time.perf_counter() > self._deadline:
-            raise _OutOfTime
-        return self._snapshot.has_term(fieldname, text)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._snapshot, name)
-
-
 def suggest_within(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int],
-                   spent: Spent) -> Suggestion | None:
-    """:func:`~arsearch.search.spelling.suggest_query` in the time ``spent`` leaves it: None, and a cut noted,
-    when the speller has no time left or runs out of it."""
+                   spent: Spent, words: WrittenWords | None = None) -> Suggestion | None:
+    """:func:`~arsearch.search.spelling.did_you_mean` in the time ``spent`` leaves it: None, and a cut noted, when
+    the speller has no time left; a cut noted when it stopped short (its own budget, or no word list at hand)."""
     seconds = spent.spelling_seconds()
     if seconds <= 0:
         spent.cut("no did-you-mean: no time left")
         return None
-    timed = cast(Snapshot, _TimedSnapshot(snapshot, time.perf_counter() + seconds))
-    try:
-        return suggest_query(timed, analyzer, text, count)
-    except _OutOfTime:
-        spent.cut("no did-you-mean: the speller ran out of time")
-        return None
+    found = did_you_mean(snapshot, analyzer, text, count, words=words,
+                         budget=replace(DEFAULT_SPELLING_BUDGET, seconds=min(seconds, DEFAULT_SPELLING_BUDGET.seconds)))
+    if found.partial:
+        spent.cut("did-you-mean stopped short of trying every word")
+    return found.suggestion

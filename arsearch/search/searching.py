@@ -21,7 +21,7 @@ from arsearch.search.ordering import Sort, by_date, by_relevance, check_sort, re
 from arsearch.search.plan import bag_of_terms
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
-from arsearch.search.spelling import has_unknown_term
+from arsearch.search.spelling import has_unknown_term, query_keys
 
 #: ``"auto"``: the bag-of-terms scorer where it applies; ``"whoosh"``: always the engine's own matchers
 #: (:meth:`Snapshot.run`), to the same scores.  The name is kept from when Whoosh was the only engine.
@@ -179,13 +179,13 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     hits = [make_hit(index.analyzer, snapshot, docnum, score, rank, terms, snippet_width, groups)
             for rank, (docnum, score) in enumerate(page, start=offset + 1)]
     suggestion = None
-    # the speller corrects only words unknown to the index: when every term is known it has nothing to do
-    if suggest and has_unknown_term(snapshot, terms):
+    # the speller corrects only words unknown to the index or never written: otherwise it has nothing to do
+    if suggest and (has_unknown_term(snapshot, terms) or not index.writes_all(query_keys(text))):
         def count(fixed: str) -> int:
             fixed_query = fit_query(compiler.compile(fixed)[0], snapshot, spent)
             return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
 
-        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
+        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent, index.words())
     return SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
                          suggestion, cuts=tuple(spent.cuts))
 

@@ -1,20 +1,23 @@
-"""Did you mean: corrections of misspelled query words, drawn from the index vocabulary.
+"""Did you mean: corrections of misspelled query words, drawn from the words of the indexed text.
 
 A word is checked by analyzing it: if its term is in the index, the analyzer already absorbed the usual
 Arabic variations (ة/ه, ى/ي, hamza on alef, ال and clitics) and nothing needs correcting.  An unknown word
 (and, if a Policy asks, a very rare one) gets candidate words one edit away — deletion,
 insertion, substitution, transposition, a missing or an extra space — each with a cost that is lower for the
 mistakes Arabic typists make (neighbouring keys, letters that sound or look alike, a dropped long vowel).
-Each candidate is analyzed with the index's analyzer and looked up in the term dictionary; candidates are
-ranked by ``cost * cost_weight - ln(document frequency)``, a noisy-channel score.  Suggestions are the
-user's word with the edit applied (a surface word, not a stem), spelled as the indexed text spells it.
+Edits are made on the normalized word and looked up among the normalized words the indexed text writes
+(:mod:`arsearch.index.words`), so a suggestion is always a word of the text, spelled as the text spells it;
+candidates are ranked by ``cost * cost_weight - ln(documents with the word)``, a noisy-channel score.
+
+The work is bounded (:class:`Budget`): so many words per query, so many look-ups, so many seconds; a correction
+cut short by it is marked ``partial`` (:func:`did_you_mean`, :func:`correct_text`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -25,6 +28,7 @@ from arsearch.analysis.stem import DEFINITE_PREFIXES
 from arsearch.analysis.tokenize import TOKEN_RE
 from arsearch.engine.api import Snapshot
 from arsearch.errors import QueryError
+from arsearch.index.words import READ_LIMIT, WordCounts, WrittenWords
 from arsearch.search.highlight import Snippet
 
 #: Letters inserted or substituted by candidate edits: the Arabic alphabet after normalization (the folded
@@ -77,7 +81,7 @@ class Costs:
     cost_weight: float = 4.0
 
 
-#: Every edit costs 1: plain edit distance, ranked by frequency (the peer in benchmarks/did_you_mean.py).
+#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/did_you_mean.py).
 UNIFORM_COSTS = Costs(substitute_near=1.0, delete_near=1.0, insert_vowel=1.0, transpose=1.0, split=1.0, join=1.0)
 
 
@@ -110,11 +114,17 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Policy:
-    """When a word is worth correcting: unknown to the index, or known to at most ``rare_frequency`` documents
-    while a correction is in ``rare_ratio`` times as many."""
+    """When a word is worth correcting: unknown to the index; or known to at most ``rare_frequency`` documents
+    while a correction is in ``rare_ratio`` times as many; or never written so by the indexed text (its term is
+    known: another form of a word, or a typo that is a stem of the index) while a correction is in
+    ``unwritten_ratio`` times as many documents as its term (0: such words are left alone).  Two words the text
+    writes are joined when it writes them as one word in ``join_ratio`` times as many documents as either (0: only
+    a half that needs correcting is joined)."""
 
     rare_frequency: int = 0
     rare_ratio: float = 200.0
+    unwritten_ratio: float = 2.0
+    join_ratio: float = 4.0
 
 
 DEFAULT_POLICY = Policy()
@@ -128,6 +138,46 @@ class Vocabulary(Protocol):
 
     def surfaces(self, term: str) -> Iterable[str]:
         """Some words of the indexed text whose term is ``term``."""
+
+    def spelling(self, key: str) -> tuple[str, int] | None:
+        """How the indexed text writes the words whose :func:`normalize` is ``key`` (the commonest way) and how many
+        documents have one of them; None when it never does."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much one query's correction may cost; what is left undone when it runs out is reported as partial."""
+
+    words: int = 20                 # query words corrected (a word the index has costs nothing)
+    candidates: int = 20_000        # candidate spellings looked up, all words together (about 500 a word)
+    seconds: float = 0.2
+
+
+DEFAULT_BUDGET = Budget()
+
+
+class _Allowance:
+    """What is left of a :class:`Budget` while one query is corrected."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.words = 0
+        self.candidates = 0
+        self.deadline = time.perf_counter() + budget.seconds
+        self.exhausted = False
+
+    def word(self) -> bool:
+        """Take one word; False (and exhausted) when no word is left."""
+        self.words += 1
+        if self.words > self.budget.words:
+            self.exhausted = True
+        return not self.exhausted
+
+    def spend(self, candidates: int) -> bool:
+        self.candidates += candidates
+        if self.candidates > self.budget.candidates or time.perf_counter() > self.deadline:
+            self.exhausted = True
+        return not self.exhausted
 
 
 #: Documents whose text :meth:`IndexVocabulary.surfaces` reads for the words of a term.
@@ -146,12 +196,25 @@ def has_unknown_term(snapshot: Snapshot, terms: Iterable[str]) -> bool:
     return any(not any(snapshot.has_term(fieldname, term) for fieldname in VOCABULARY_FIELDS) for term in terms)
 
 
-class IndexVocabulary:
-    """The terms of an index's ``title`` and ``content`` fields, read through one snapshot."""
+def query_keys(text: str) -> list[str]:
+    """The normalized Arabic words of a query, as :meth:`arsearch.Index.writes_all` takes them."""
+    return [normalize(m.group().translate(_STRIP)) for m in TOKEN_RE.finditer(text)
+            if _ARABIC_WORD.fullmatch(m.group().translate(_STRIP))]
 
-    def __init__(self, snapshot: Snapshot, analyzer: Analyzer) -> None:
+
+class IndexVocabulary:
+    """The terms of an index's ``title`` and ``content`` fields, read through one snapshot, and the words of its
+    text (``words``: :meth:`arsearch.Index.words`; None: read from the snapshot's stored text when first needed)."""
+
+    def __init__(self, snapshot: Snapshot, analyzer: Analyzer, words: WrittenWords | None = None) -> None:
         self._snapshot = snapshot
         self._analyzer = analyzer
+        self._words = words
+
+    def spelling(self, key: str) -> tuple[str, int] | None:
+        if self._words is None:
+            self._words = WrittenWords.of_counts(WordCounts.of_snapshot(self._snapshot), 0)
+        return self._words.spelling(key)
 
     def frequency(self, term: str) -> int:
         """Documents with ``term`` in their content (in their title, for a term of titles only)."""
@@ -174,7 +237,7 @@ class IndexVocabulary:
 
 
 class Speller:
-    """Corrects words against the terms of one index."""
+    """Corrects words against the words of one index."""
 
     def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary, *, costs: Costs = Costs(),
                  policy: Policy = DEFAULT_POLICY) -> None:
@@ -202,66 +265,94 @@ class Speller:
         term = self.term(word)
         return None if term is None else self.frequency(term)
 
-    def correct(self, word: str, limit: int = 3) -> list[Correction]:
-        """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`)."""
+    def correct(self, word: str, limit: int = 3, allowance: _Allowance | None = None) -> list[Correction]:
+        """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`) or when
+        ``allowance`` runs out first."""
         known = self.word_frequency(word)
-        if known is None or known > self.policy.rare_frequency:
+        if known is None or not self.needs_correcting(word):
             return []
-        found = self.candidates(word, limit)
+        found = self.candidates(word, limit, allowance)
         if known:
-            found = [c for c in found if c.frequency >= self.policy.rare_ratio * known]
+            ratio = self.policy.rare_ratio if known <= self.policy.rare_frequency else self.policy.unwritten_ratio
+            found = [c for c in found if c.frequency >= ratio * known]
         return found
 
-    def candidates(self, word: str, limit: int = 3) -> list[Correction]:
-        """Words one edit from ``word`` (or two words, for a missing space) whose terms are in the index."""
-        letters = word.translate(_STRIP)
+    def is_written(self, word: str) -> bool:
+        """Whether the indexed text writes ``word`` (after normalization)."""
+        return self.vocabulary.spelling(normalize(word.translate(_STRIP))) is not None
+
+    def needs_correcting(self, word: str) -> bool:
+        """Whether ``word`` is a content word the :class:`Policy` asks to correct."""
+        known = self.word_frequency(word)
+        if known is None:
+            return False
+        if known <= self.policy.rare_frequency:
+            return True
+        return self.policy.unwritten_ratio > 0 and not self.is_written(word)
+
+    def candidates(self, word: str, limit: int = 3, allowance: _Allowance | None = None) -> list[Correction]:
+        """Words of the indexed text one edit from ``word`` (or two words, for a missing space) whose term is
+        another one; ``frequency``: the documents with the word (the rarer one of two)."""
+        letters = normalize(word.translate(_STRIP))
         own = self.term(letters)
+        spelling = self.vocabulary.spelling
         best: dict[str, Correction] = {}
-        for text, cost in self._edits(letters):
-            term = self.term(text)
-            if term is None or term == own:
+        looked_up = 0
+        for key, cost in self._edits(letters):
+            looked_up += 1
+            if looked_up % 256 == 0 and allowance is not None and not allowance.spend(256):
+                return []
+            found = spelling(key)
+            if found is None:
                 continue
-            frequency = self.frequency(term)
-            if frequency:
+            text, frequency = found
+            term = self.term(text)
+            if term is not None and term != own:
                 self._keep(best, term, text, cost, frequency)
         for left, right in self._splits(letters):
-            frequencies = [self._any_frequency(part) for part in (left, right)]
-            if min(frequencies):
-                self._keep(best, f"{left} {right}", f"{left} {right}", self.costs.split, min(frequencies))
+            parts = [self._written_part(part) for part in (left, right)]
+            if parts[0] is not None and parts[1] is not None:
+                text = f"{parts[0][0]} {parts[1][0]}"
+                self._keep(best, text, text, self.costs.split, min(parts[0][1], parts[1][1]))
+        if allowance is not None and not allowance.spend(looked_up % 256 + len(letters)):
+            return []
         return sorted(best.values(), key=lambda c: (c.score, c.cost, c.text))[:limit]
 
     def join(self, first: str, second: str) -> Correction | None:
-        """``first`` and ``second`` written as one word, if that is a known word (an extra space)."""
-        joined = (first + second).translate(_STRIP)
-        frequency = self.word_frequency(joined)
-        if not frequency:
+        """``first`` and ``second`` written as one word, if the indexed text writes it (an extra space)."""
+        found = self.vocabulary.spelling(normalize((first + second).translate(_STRIP)))
+        if found is None or self.term(found[0]) is None:
             return None
-        return Correction(joined, self.costs.join, frequency, self._score(self.costs.join, frequency))
+        text, frequency = found
+        return Correction(text, self.costs.join, frequency, self._score(self.costs.join, frequency))
+
+    def join_written(self, first: str, second: str) -> Correction | None:
+        """:meth:`join` of two words the text writes, when the joined word is in :attr:`Policy.join_ratio` times as
+        many documents as either of them (يتق لد → يتقلد)."""
+        if not self.policy.join_ratio:
+            return None
+        joined = self.join(first, second)
+        if joined is None:
+            return None
+        halves = [self.vocabulary.spelling(normalize(w.translate(_STRIP))) for w in (first, second)]
+        most = max(half[1] if half is not None else 0 for half in halves)
+        return joined if joined.frequency >= self.policy.join_ratio * most else None
 
     def spelled(self, correction: str) -> str:
-        """``correction`` as the indexed text writes it: each word kept if the indexed text has it as it is, else
-        the commonest indexed word with its term at most :data:`MAX_RESPELLING` letters away after normalization
-        (المملكي → المملكة, مسءول → مسؤول), else kept."""
+        """``correction`` as the indexed text writes it: each word replaced by the commonest word of the text with
+        the same normalized letters (المملكه → المملكة, الاسلامية → الإسلامية), or kept when the text has none."""
         return " ".join(self._spelled_word(word) for word in correction.split(" "))
 
     def _spelled_word(self, word: str) -> str:
-        term = self.term(word)
-        if term is None:
-            return word
-        counts = Counter(surface.translate(_STRIP) for surface in self.vocabulary.surfaces(term))
-        if word in counts:
-            return word
-        target = normalize(word)
-        ranked = sorted((edit_distance(normalize(plain), target), -count, plain) for plain, count in counts.items())
-        return ranked[0][2] if ranked and ranked[0][0] <= MAX_RESPELLING else word
+        found = self.vocabulary.spelling(normalize(word.translate(_STRIP)))
+        return word if found is None else found[0]
 
-    def _any_frequency(self, word: str) -> int:
-        """Documents with ``word``, a stopword included (في، من …); 0 for unknown words, single letters and a
-        bare article (ال، لل، وال …)."""
-        terms = self.analyzer.terms_of(word)
-        if len(word) < 2 or len(terms) != 1 or normalize(word) in DEFINITE_PREFIXES:
-            return 0
-        return self.frequency(terms[0][0])
+    def _written_part(self, key: str) -> tuple[str, int] | None:
+        """How the text writes one half of a split word, a stopword included (في، من …); None for words it does not
+        write, single letters and a bare article (ال، لل، وال …)."""
+        if len(key) < 2 or key in DEFINITE_PREFIXES:
+            return None
+        return self.vocabulary.spelling(key)
 
     def _score(self, cost: float, frequency: int) -> float:
         return cost * self.costs.cost_weight - math.log(frequency)
@@ -272,23 +363,24 @@ class Speller:
             best[key] = Correction(text, cost, frequency, score)
 
     def _edits(self, w: str) -> Iterator[tuple[str, float]]:
+        """Every string one edit from ``w`` (normalized letters) with the edit's cost."""
         c = self.costs
         n = len(w)
-        folded = normalize(w) if len(normalize(w)) == n else w  # letter by letter, for the neighbour tables
         for i in range(n):
-            here = folded[i]
-            near = (i > 0 and (folded[i - 1] == here or here in KEY_NEIGHBOURS.get(folded[i - 1], ()))) or (
-                i + 1 < n and (folded[i + 1] == here or here in KEY_NEIGHBOURS.get(folded[i + 1], ())))
+            here = w[i]
+            near = (i > 0 and (w[i - 1] == here or here in KEY_NEIGHBOURS.get(w[i - 1], ()))) or (
+                i + 1 < n and (w[i + 1] == here or here in KEY_NEIGHBOURS.get(w[i + 1], ())))
             yield w[:i] + w[i + 1:], c.delete_near if near else c.delete
-            if i + 1 < n and here != folded[i + 1]:
+            if i + 1 < n and here != w[i + 1]:
                 yield w[:i] + w[i + 1] + w[i] + w[i + 2:], c.transpose
+            neighbours, confusable = KEY_NEIGHBOURS.get(here, ()), CONFUSABLE.get(here, ())
             for letter in ALPHABET:
                 if letter != here:
-                    close = letter in KEY_NEIGHBOURS.get(here, ()) or letter in CONFUSABLE.get(here, ())
+                    close = letter in neighbours or letter in confusable
                     yield w[:i] + letter + w[i + 1:], c.substitute_near if close else c.substitute
         for i in range(n + 1):
             for letter in ALPHABET:
-                doubled = (i > 0 and folded[i - 1] == letter) or (i < n and folded[i] == letter)
+                doubled = (i > 0 and w[i - 1] == letter) or (i < n and w[i] == letter)
                 yield w[:i] + letter + w[i:], c.insert_vowel if doubled or letter in LONG_VOWELS else c.insert
 
     @staticmethod
@@ -297,31 +389,56 @@ class Speller:
             yield w[:i], w[i:]
 
 
-def correct_query(speller: Speller, text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
-    """``text`` with its misspelled Arabic words replaced by their best corrections, and the spans of the
-    replacements in the new text; None when nothing needs correcting.  Excluded words (``-word``), field names
-    and values in Latin letters are left alone."""
+@dataclass(frozen=True)
+class Corrected:
+    """What :func:`correct_text` made of a query: the corrected ``query`` (None: nothing to correct, or nothing
+    found), the ``changed`` spans in it, and whether the :class:`Budget` ran out before every word was tried."""
+
+    query: str | None
+    changed: tuple[tuple[int, int], ...] = ()
+    partial: bool = False
+
+
+def correct_text(speller: Speller, text: str, budget: Budget = DEFAULT_BUDGET) -> Corrected:
+    """``text`` with its misspelled Arabic words replaced by their best corrections, within ``budget``: the words
+    corrected before it ran out are kept (``partial``).  Excluded words (``-word``), field names and values in
+    Latin letters are left alone."""
+    allowance = _Allowance(budget)
     words = [m for m in TOKEN_RE.finditer(text) if _ARABIC_WORD.fullmatch(m.group().translate(_STRIP))
              and not text[:m.start()].endswith("-")]
     replacements: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
         word, following = words[i], words[i + 1] if i + 1 < len(words) else None
-        corrections = speller.correct(word.group(), limit=1)
+        suspect = speller.needs_correcting(word.group())
+        next_suspect = following is not None and speller.needs_correcting(following.group())
+        if not suspect and not next_suspect:
+            spaced = following is not None and text[word.end():following.start()] == " "
+            joined = speller.join_written(word.group(), following.group()) if spaced and following else None
+            if joined is not None and following is not None:
+                replacements.append((word.start(), following.end(), joined.text))
+                i += 2
+                continue
+            i += 1  # a known word, not the first half of a word split by an extra space: nothing to do
+            continue
+        if not allowance.word():
+            break
+        corrections = speller.correct(word.group(), limit=1, allowance=allowance)
+        if allowance.exhausted:
+            break
         joined = None
-        if following is not None and text[word.end():following.start()] == " " and 0 in (
-                speller.word_frequency(word.group()), speller.word_frequency(following.group())):
+        if following is not None and text[word.end():following.start()] == " " and (suspect or next_suspect):
             joined = speller.join(word.group(), following.group())
         if joined is not None and following is not None and (
                 not corrections or joined.score <= corrections[0].score):
-            replacements.append((word.start(), following.end(), speller.spelled(joined.text)))
+            replacements.append((word.start(), following.end(), joined.text))
             i += 2
             continue
         if corrections:
-            replacements.append((word.start(), word.end(), speller.spelled(corrections[0].text)))
+            replacements.append((word.start(), word.end(), corrections[0].text))
         i += 1
     if not replacements:
-        return None
+        return Corrected(None, (), allowance.exhausted)
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -332,7 +449,14 @@ def correct_query(speller: Speller, text: str) -> tuple[str, tuple[tuple[int, in
         pieces.append(replacement)
         pos = end
     pieces.append(text[pos:])
-    return "".join(pieces), tuple(spans)
+    return Corrected("".join(pieces), tuple(spans), allowance.exhausted)
+
+
+def correct_query(speller: Speller, text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """:func:`correct_text` with the default budget: the corrected text and the spans of the replacements in it,
+    or None when nothing needs correcting."""
+    fixed = correct_text(speller, text)
+    return None if fixed.query is None else (fixed.query, fixed.changed)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -346,17 +470,38 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def suggest_query(snapshot: Snapshot, analyzer: Analyzer, text: str,
-                  count: Callable[[str], int]) -> Suggestion | None:
-    """The corrected query for ``text`` with its hit count (``count(query)``), or None when no word needs
-    correcting or the correction finds nothing."""
-    speller = Speller(analyzer, IndexVocabulary(snapshot, analyzer))
-    fixed = correct_query(speller, text)
-    if fixed is None:
-        return None
-    query, changed = fixed
+@dataclass(frozen=True)
+class DidYouMean:
+    """A query's did-you-mean: the ``suggestion`` (None: none) and whether the work stopped short of trying every
+    word (:class:`Budget`, or no word list of the index at hand), so that a better one may exist."""
+
+    suggestion: Suggestion | None
+    partial: bool = False
+
+
+def did_you_mean(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
+                 words: WrittenWords | None = None, budget: Budget = DEFAULT_BUDGET) -> DidYouMean:
+    """The corrected query for ``text`` with its hit count (``count(query)``), made within ``budget``.
+
+    ``words``: the index's written words (:meth:`arsearch.Index.words`); None reads them from the stored text of
+    a snapshot of at most :data:`~arsearch.index.words.READ_LIMIT` documents, and gives up (partial) on a bigger
+    one.  No suggestion when no word needs correcting or the correction finds nothing."""
+    if words is None:
+        if snapshot.doc_count() > READ_LIMIT:
+            return DidYouMean(None, partial=True)
+        words = WrittenWords.of_counts(WordCounts.of_snapshot(snapshot), 0)
+    speller = Speller(analyzer, IndexVocabulary(snapshot, analyzer, words))
+    fixed = correct_text(speller, text, budget)
+    if fixed.query is None:
+        return DidYouMean(None, fixed.partial)
     try:
-        total = count(query)
+        total = count(fixed.query)
     except QueryError:
-        return None
-    return Suggestion(query, total, changed) if total else None
+        return DidYouMean(None, fixed.partial)
+    return DidYouMean(Suggestion(fixed.query, total, fixed.changed) if total else None, fixed.partial)
+
+
+def suggest_query(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
+                  words: WrittenWords | None = None, budget: Budget = DEFAULT_BUDGET) -> Suggestion | None:
+    """:func:`did_you_mean`'s suggestion alone."""
+    return did_you_mean(snapshot, analyzer, text, count, words=words, budget=budget).suggestion

@@ -12,7 +12,8 @@ from helpers import Run
 
 from arsearch import Index, search
 from arsearch.analysis import Analyzer
-from arsearch.search.spelling import Costs, Policy, Speller, Suggestion, correct_query
+from arsearch.index.words import WordCounts, WrittenWords, document_words
+from arsearch.search.spelling import Budget, Costs, Policy, Speller, Suggestion, correct_query, correct_text
 
 ANALYZER = Analyzer()
 
@@ -23,11 +24,17 @@ class ListVocabulary:
     def __init__(self, documents: list[str]) -> None:
         self.frequencies: Counter[str] = Counter()
         self.words: dict[str, list[str]] = defaultdict(list)
+        counts = WordCounts()
         for document in documents:
             tokens = ANALYZER.tokens(document)
             self.frequencies.update({t.term for t in tokens})
             for t in tokens:
                 self.words[t.term].append(t.surface)
+            counts.add(document_words([document]))
+        self.written = WrittenWords.of_counts(counts, 0)
+
+    def spelling(self, key: str) -> tuple[str, int] | None:
+        return self.written.spelling(key)
 
     def frequency(self, term: str) -> int:
         return self.frequencies[term]
@@ -130,12 +137,52 @@ def test_spans_mark_the_changed_words() -> None:
 
 
 def test_a_suggestion_is_spelled_as_the_indexed_text_writes_it() -> None:
-    # المملكي has the term of المملكة, but the documents write المملكة
     words = vocabulary(المملكة=50)
-    assert speller(words).spelled("المملكي") == "المملكة"
     assert speller(words).spelled("المملكه") == "المملكة"
+    assert fixed("المملكو", words) == "المملكة"
     assert speller(vocabulary(مسؤول=3, مسئول=1)).spelled("مسءول") == "مسؤول"  # the commonest indexed form
-    assert speller(words).spelled("مملكتها") == "مملكتها"  # not a neighbour of any indexed word: left alone
+    assert speller(words).spelled("مملكتها") == "مملكتها"  # not a word of the text: left alone
+
+
+def test_suggestions_are_words_of_the_text_not_strings_that_analyze_to_its_terms() -> None:
+    # إصلهات analyzes to the term of الأصل (a common word) one cheap edit away (ح/ه), but no text writes it
+    words = vocabulary(الأصل=300, أصل=200, إصلاحات=5)
+    assert ANALYZER.query_terms("إصلهات") == ANALYZER.query_terms("الأصل")
+    assert fixed("إصلحات", words) == "إصلاحات"
+    written = {w for document in ("الأصل", "أصل", "إصلاحات") for w in document.split()}
+    for typo in ("إصلحات", "اصلاحت", "الاصك", "أصلل", "إصلاحاتأصل"):
+        for candidate in speller(words).candidates(typo, limit=20):
+            assert set(candidate.text.split()) <= written, (typo, candidate)
+
+
+def test_a_form_the_text_never_writes_is_corrected_to_a_commoner_written_word() -> None:
+    # وزيرة analyzes to the term of وزير (20 documents) but no text writes it; وزارة is in twice as many
+    assert fixed("وزيرة") == "وزارة"
+    assert fixed("وزيرة", policy=Policy(unwritten_ratio=0)) is None
+    assert fixed("وزيرة", vocabulary(وزارة=40, وزير=20, وزيرة=1)) is None  # written: left alone
+    assert fixed("وزيرة", vocabulary(وزارة=30, وزير=20)) is None  # not twice as common
+
+
+def test_two_written_words_are_joined_only_when_the_text_mostly_writes_them_as_one() -> None:
+    words = vocabulary(يتقلد=10, يتق=1, لد=2)
+    assert fixed("يتق لد", words) == "يتقلد"
+    assert fixed("يتق لد", vocabulary(يتقلد=5, يتق=1, لد=2)) is None  # not 4 times as common as لد
+    assert fixed("يتق لد", words, policy=Policy(join_ratio=0)) is None
+
+
+def test_the_budget_bounds_the_work_and_says_when_it_cut_it_short() -> None:
+    six = ["ضروف", "زهب", "سلاثة", "تريق", "كطر", "هملة"]
+    meant = ["ظروف", "ذهب", "ثلاثة", "طريق", "قطر", "حملة"]
+    whole = correct_text(speller(), " ".join(six * 2))
+    assert not whole.partial and whole.query is not None and whole.query.split() == meant * 2
+    many = correct_text(speller(), " ".join(six * 4))  # 24 misspelled words: more than Budget().words
+    assert many.partial and many.query is not None
+    assert many.query.split()[:Budget().words] == (meant * 4)[:Budget().words]
+    few = correct_text(speller(), " ".join(six), Budget(words=3))
+    assert few.partial and few.query is not None and few.query.split() == meant[:3] + six[3:]
+    assert correct_text(speller(), " ".join(six), Budget(candidates=100)).partial
+    assert correct_text(speller(), " ".join(six), Budget(seconds=0.0)).partial
+    assert not correct_text(speller(), "وزارة الصحة", Budget(words=0)).partial  # known words cost nothing
 
 
 # through the index, the API and the CLI -------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from helpers import CORPUS
 
 from arsearch import Index, index_paths, search
+from arsearch.index.words import stored_words
 
 DAY = CORPUS / "2015-07-23.zip"
 
@@ -43,3 +44,16 @@ def test_headlines_get_no_suggestion(day_index: Index) -> None:
                   if (r.get("title") or "").strip() and (r.get("content") or "").strip()]
     for title in titles[::10][:40]:
         assert search(day_index, title).suggestion is None, title
+
+
+def test_suggestions_are_words_the_articles_write(day_index: Index) -> None:
+    snapshot = day_index.snapshot()
+    written = set().union(*(stored_words(snapshot, n) for n in snapshot.live_documents()))
+    typos = ["إصلحات", "الطاةلة", "السعودبة", "الممكلة", "وزارةالصحة", "الرياظ", "المملكو", "مجلسالشورى",
+             "الحكومه الاقتسادية", "التعليع", "الأمنيو", "المشروغ"]
+    suggested = [search(day_index, typo).suggestion for typo in typos]
+    assert sum(s is not None for s in suggested) >= len(typos) // 2
+    for typo, suggestion in zip(typos, suggested):
+        if suggestion is not None:  # the words it changed; the others are the user's
+            changed = {w for start, end in suggestion.changed for w in suggestion.query[start:end].split()}
+            assert changed and changed <= written, (typo, suggestion.query)

@@ -1,0 +1,269 @@
+"""The words of an index as its text writes them, with how many documents have each: what did-you-mean suggests.
+
+A term is a stem, and a one-letter edit of a typo that analyzes to an indexed term is often no word at all
+(إصلحات → إصلهات); did-you-mean therefore suggests only words written in the indexed text.  The writer keeps
+``words.tsv`` beside the engine's files, engine-neutral, updated at each commit from the documents it adds and
+deletes, and replaced atomically.  Its first line names the engine generation it describes: a file of another
+generation (a crash between the engine's commit and this file, an index of an older arsearch) is not used, and
+the next commit rebuilds it from the stored text.
+
+Words are Arabic letters only, harakat, tatweel and invisible marks removed; their *key* is
+:func:`~arsearch.analysis.normalize` of them (hamza on alef, ة/ه, ى/ي folded), the form a speller edits.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from arsearch.analysis import normalize
+from arsearch.analysis.chars import DELETED
+from arsearch.engine.api import Snapshot
+
+WORDS_FILE = "words.tsv"
+_HEADER = "# arsearch words 1 generation"
+_ARABIC_RUN = re.compile(f"[\u0621-\u064a{re.escape(DELETED)}]+")
+_STRIP = str.maketrans({c: None for c in DELETED})
+_LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+#: Fields whose words are counted.
+WORD_FIELDS = ("title", "content")
+#: An index without a current words file and at most this many documents gets one read from its stored text
+#: when it is asked for (about 1 s); a bigger one waits for its next commit.
+READ_LIMIT = 2_000
+
+
+def document_words(texts: Iterable[str]) -> set[str]:
+    """The distinct Arabic words of a document's texts, harakat and tatweel removed."""
+    found: set[str] = set()
+    for text in texts:
+        for run in _ARABIC_RUN.findall(text):
+            word = run.translate(_STRIP)
+            if word and _LETTERS.fullmatch(word):
+                found.add(word)
+    return found
+
+
+def stored_words(snapshot: Snapshot, docnum: int) -> set[str]:
+    stored = snapshot.stored(docnum)
+    return document_words(str(stored.get(field) or "") for field in WORD_FIELDS)
+
+
+class WrittenWords:
+    """Key → the commonest word with that key and the documents with any word of that key (for the speller)."""
+
+    def __init__(self, spellings: dict[str, tuple[str, int]], generation: int) -> None:
+        self._spellings = spellings
+        self.generation = generation
+
+    def spelling(self, key: str) -> tuple[str, int] | None:
+        """How the indexed text writes the words whose :func:`normalize` is ``key`` (its commonest way) and in how
+        many documents; None when it never does."""
+        return self._spellings.get(key)
+
+    def __len__(self) -> int:
+        return len(self._spellings)
+
+    @classmethod
+    def of_counts(cls, counts: WordCounts, generation: int) -> WrittenWords:
+        return cls(counts.spellings(), generation)
+
+    @classmethod
+    def load(cls, folder: Path, generation: int) -> WrittenWords | None:
+        """The words file of ``folder`` if it describes ``generation``, else None."""
+        loaded = _read(folder, generation, with_counts=False)
+        return None if loaded is None else cls(loaded[0], generation)
+
+
+class WordCounts:
+    """Word → documents with it, changed document by document (the writer's side of :class:`WrittenWords`)."""
+
+    def __init__(self, counts: dict[str, int] | None = None) -> None:
+        self.counts: Counter[str] = Counter(counts or {})
+        self._keys: dict[str, str] = {}
+
+    @classmethod
+    def of_snapshot(cls, snapshot: Snapshot) -> WordCounts:
+        counts = cls()
+        for docnum in snapshot.live_documents():
+            counts.add(stored_words(snapshot, docnum))
+        return counts
+
+    def add(self, words: Iterable[str]) -> None:
+        self.counts.update(words)
+
+    def remove(self, words: Iterable[str]) -> None:
+        counts = self.counts
+        for word in words:
+            left = counts.get(word, 0) - 1
+            if left > 0:
+                counts[word] = left
+            else:
+                counts.pop(word, None)
+
+    def key(self, word: str) -> str:
+        key = self._keys.get(word)
+        if key is None:
+            key = self._keys[word] = normalize(word)
+        return key
+
+    def spellings(self) -> dict[str, tuple[str, int]]:
+        best: dict[str, tuple[str, int, int]] = {}
+        for word, count in self.counts.items():
+            key = self.key(word)
+            found = best.get(key)
+            if found is None:
+                best[key] = (word, count, count)
+            else:
+                top, top_count, total = found
+                if (count, word) > (top_count, top):
+                    top, top_count = word, count
+                best[key] = (top, top_count, total + count)
+        return {key: (word, total) for key, (word, _, total) in best.items()}
+
+    def save(self, folder: Path, generation: int) -> WrittenWords:
+        """Write the words file for ``generation`` (a temporary file renamed over the old one)."""
+        spellings = self.spellings()
+        keys = "".join(f"{key}\t{word}\t{total}\n" for key, (word, total) in sorted(spellings.items())).encode()
+        words = "".join(f"{word}\t{count}\n" for word, count in sorted(self.counts.items())).encode()
+        path = folder / WORDS_FILE
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(f"{_HEADER} {generation} {len(spellings)} {len(keys)}\n".encode() + keys + words)
+        os.replace(tmp, path)
+        return WrittenWords(spellings, generation)
+
+    @classmethod
+    def load(cls, folder: Path, generation: int) -> WordCounts | None:
+        loaded = _read(folder, generation, with_counts=True)
+        return None if loaded is None else cls(loaded[1])
+
+
+def is_current(folder: Path, generation: int) -> bool:
+    """Whether ``folder`` has a words file of ``generation`` (its first line only is read)."""
+    try:
+        with (folder / WORDS_FILE).open(encoding="utf-8") as file:
+            fields = file.readline().removeprefix(_HEADER).split()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return len(fields) == 3 and fields[0] == str(generation)
+
+
+def unwritten_on_disk(folder: Path, generation: int, keys: Iterable[str]) -> bool | None:
+    """Whether one of ``keys`` is no key of the words file of ``generation``, by binary search in the file (its
+    keys are sorted, and UTF-8 keeps their order), without reading it all; None when there is no such file."""
+    try:
+        with (folder / WORDS_FILE).open("rb") as file:
+            fields = file.readline().decode("utf-8").removeprefix(_HEADER).split()
+            if len(fields) != 3 or fields[0] != str(generation):
+                return None
+            start, end = file.tell(), file.tell() + int(fields[2])
+            return any(not _on_disk(file, start, end, key.encode()) for key in keys)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _on_disk(file: BinaryIO, start: int, end: int, key: bytes) -> bool:
+    low, high = start, end  # the key can only be on a line that starts in [low, high)
+    while low < high:
+        middle = (low + high) // 2
+        if middle > start:
+            file.seek(middle - 1)
+            file.readline()  # to the first line that starts at or after ``middle``
+        else:
+            file.seek(middle)
+        line_start = file.tell()
+        if line_start >= high:
+            high = middle
+            continue
+        found = file.readline().split(b"\t", 1)[0]
+        if found == key:
+            return True
+        if found < key:
+            low = file.tell()
+        else:
+            high = middle
+    return False
+
+
+def _read(folder: Path, generation: int, *, with_counts: bool
+          ) -> tuple[dict[str, tuple[str, int]], dict[str, int]] | None:
+    try:
+        text = (folder / WORDS_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    header, _, body = text.partition("\n")
+    fields = header.removeprefix(_HEADER).split()
+    if not header.startswith(_HEADER) or len(fields) != 3 or fields[0] != str(generation):
+        return None
+    try:
+        keys = int(fields[1])
+        lines = body.split("\n")
+        spelling_cells = "\t".join(lines[:keys]).split("\t")
+        enabled = gc.isenabled()
+        gc.disable()  # a quarter of a million small tuples: the collector would rescan them all several times
+        try:
+            spellings = dict(zip(spelling_cells[0::3], zip(spelling_cells[1::3], map(int, spelling_cells[2::3]))))
+            counts: dict[str, int] = {}
+            if with_counts:
+                count_cells = "\t".join(line for line in lines[keys:] if line).split("\t")
+                counts = dict(zip(count_cells[0::2], map(int, count_cells[1::2])))
+        finally:
+            if enabled:
+                gc.enable()
+    except ValueError:
+        return None
+    if len(spellings) != keys:
+        return None
+    return spellings, counts
+
+
+
+class WordsChange:
+    """The words of the documents one writer adds, replaces and deletes, for the counts of its commit."""
+
+    def __init__(self) -> None:
+        self.added: dict[str, set[str]] = {}
+        #: Ids whose committed document, if any, goes: deleted, or replaced by an add.
+        self.gone: set[str] = set()
+        #: Ids added more than once or added and then deleted by this writer: whether the engine keeps a document
+        #: of theirs is read after the commit.
+        self.uncertain: set[str] = set()
+
+    def add(self, doc_id: str, texts: Iterable[str], *, replace: bool) -> None:
+        if doc_id in self.added or doc_id in self.uncertain:
+            self.uncertain.add(doc_id)
+            self.added.pop(doc_id, None)
+            return
+        if replace:
+            self.gone.add(doc_id)
+        self.added[doc_id] = document_words(texts)
+
+    def delete(self, doc_id: str) -> None:
+        if self.added.pop(doc_id, None) is not None:
+            self.uncertain.add(doc_id)
+        self.gone.add(doc_id)
+
+    def removed(self, snapshot: Snapshot) -> list[set[str]]:
+        """The words of the committed documents that go (read before the commit, while they are there)."""
+        found = []
+        for doc_id in self.gone:
+            docnum = snapshot.document_number(doc_id)
+            if docnum is not None:
+                found.append(stored_words(snapshot, docnum))
+        return found
+
+    def apply(self, counts: WordCounts, removed: list[set[str]], after: Snapshot) -> None:
+        """Change ``counts`` of the generation before the commit into those of ``after``, the commit's snapshot."""
+        for words in removed:
+            counts.remove(words)
+        for words in self.added.values():
+            counts.add(words)
+        for doc_id in self.uncertain:
+            docnum = after.document_number(doc_id)
+            if docnum is not None:
+                counts.add(stored_words(after, docnum))
