@@ -74,8 +74,9 @@ ProgressCallback = Callable[[Progress], None]
 class _Manifest:
     """``{abs path: {"size", "mtime_ns", "ids"}}`` for files whose documents are all committed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, durable: bool = True) -> None:
         self.path = path
+        self.durable = durable
         try:
             self.files: dict[str, dict[str, object]] = json.loads(path.read_text(encoding="utf-8"))["files"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -101,7 +102,7 @@ class _Manifest:
     def commit(self) -> None:
         self.files.update(self.pending)
         self.pending.clear()
-        write_json_atomically(self.path, {"files": self.files})
+        write_json_atomically(self.path, {"files": self.files}, durable=self.durable)
 
     def forget(self, paths: set[str]) -> None:
         for p in paths:
@@ -110,7 +111,7 @@ class _Manifest:
 
 class _Ingest:
     def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int,
-                 sources: Sequence[SourceFile], progress: ProgressCallback | None) -> None:
+                 sources: Sequence[SourceFile], progress: ProgressCallback | None, durable: bool) -> None:
         self.index = index
         self.progress = progress
         self.run_paths = {str(s.path) for s in sources}
@@ -120,7 +121,8 @@ class _Ingest:
         self.report = report
         self.batch_size = batch_size
         self.procs = procs
-        self.manifest = _Manifest(index.path / MANIFEST_FILE)
+        self.durable = durable
+        self.manifest = _Manifest(index.path / MANIFEST_FILE, durable=durable)
         #: ``{id: (path, fingerprint)}`` as committed: at the start, then updated by each commit.
         self.stored = index.stored_states()
         self.at_start = dict(self.stored)
@@ -207,7 +209,7 @@ class _Ingest:
             return
         self.uncommitted_deletions = len(deletions)
         procs = self.procs if len(self.batch) >= MIN_DOCS_PER_PROCESS * self.procs else 1
-        writer = self.index.writer(procs=procs)
+        writer = self.index.writer(procs=procs, durable=self.durable)
         try:
             for n, doc in enumerate(self.batch.values(), start=1):
                 writer.add(doc, replace=doc.id in self.stored)
@@ -247,7 +249,8 @@ class _Ingest:
 
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0) -> IngestReport:
+                procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0,
+                durable: bool = True) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
 
     Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
@@ -256,17 +259,18 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     how many documents were committed and discarded.
 
     ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
-    segments).
+    segments).  ``durable`` (the default): each batch's commit survives a power loss or an OS crash once made
+    (fsync'ed); False skips the fsyncs, for a bulk load that can be run again.
     """
     index.write_lock.acquire(wait)
     try:
-        return _index_paths(index, paths, batch_size, procs, progress)
+        return _index_paths(index, paths, batch_size, procs, progress, durable)
     finally:
         index.write_lock.release()
 
 
 def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
-                 progress: ProgressCallback | None) -> IngestReport:
+                 progress: ProgressCallback | None, durable: bool) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
@@ -274,7 +278,7 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
     sources = [s for s in sources if not os.path.realpath(s.path).startswith(own)]
     report.skipped.extend(skipped)
     report.files = len(sources)
-    run = _Ingest(index, report, batch_size, procs, sources, progress)
+    run = _Ingest(index, report, batch_size, procs, sources, progress, durable)
     try:
         for source in sources:
             run.source(source)

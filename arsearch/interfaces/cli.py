@@ -142,6 +142,8 @@ def index_command(
                                     "[default: fail at once, exit code 5]."),
     procs: int = typer.Option(0, "--procs", min=0, help="Worker processes for large batches [default: one per "
                               "CPU core]."),
+    no_fsync: bool = typer.Option(False, "--no-fsync", help="Do not fsync commits: a faster bulk load, but a power "
+                                  "loss or an OS crash may damage the last commits (run it again with --rebuild)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -164,7 +166,7 @@ def index_command(
                             docs=p.documents, rate=p.documents / elapsed)
 
         report = index_paths(ix, [str(p) for p in paths], batch_size=batch_size, procs=procs or os.cpu_count() or 1,
-                             progress=update, wait=wait)
+                             progress=update, wait=wait, durable=not no_fsync)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"
