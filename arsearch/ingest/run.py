@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arsearch.documents import Document
-from arsearch.errors import Interrupted
+from arsearch.errors import IndexWriteError, Interrupted
 from arsearch.index import Index
 from arsearch.index.atomic import write_json_atomically
 from arsearch.index.interrupts import deferred_interrupt
@@ -232,14 +232,19 @@ class _Ingest:
             self.manifest.commit()
 
     def interrupted(self) -> Interrupted:
+        return Interrupted(f"interrupted: {self.what_was_kept()}; run the same command again to finish")
+
+    def write_failed(self, exc: OSError) -> IndexWriteError:
+        return IndexWriteError(f"cannot write to the index at {self.index.path} ({exc.strerror or exc}): "
+                               f"{self.what_was_kept()}")
+
+    def what_was_kept(self) -> str:
         kept = f"{self.committed} documents committed by this run are kept"
         if self.batch or self.uncommitted_deletions:
             deletions = f", {self.uncommitted_deletions} deletions" if self.uncommitted_deletions else ""
-            what = (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
+            return (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
                     f"was discarded; {kept}")
-        else:
-            what = f"stopped between batches, nothing was discarded; {kept}"
-        return Interrupted(f"interrupted: {what}; run the same command again to finish")
+        return f"stopped between batches, nothing was discarded; {kept}"
 
     def removals(self, roots: list[str]) -> list[str]:
         def under_root(path: str) -> bool:
@@ -256,7 +261,8 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
     (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
     earlier batches stay committed; on Ctrl-C the same happens and :class:`~arsearch.errors.Interrupted` says
-    how many documents were committed and discarded.
+    how many documents were committed and discarded (:class:`~arsearch.errors.IndexWriteError` when the index
+    cannot be written, a full disk say).
 
     ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
     segments).  ``durable`` (the default): each batch's commit survives a power loss or an OS crash once made
@@ -293,5 +299,7 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
         run.count()
     except KeyboardInterrupt:
         raise run.interrupted() from None
+    except OSError as exc:  # the input's errors are Skipped items: this one is the index's (a full disk, say)
+        raise run.write_failed(exc) from exc
     report.seconds = time.perf_counter() - started
     return report

@@ -20,7 +20,7 @@ from arsearch.engine.whoosh.durable import create_index, open_index, writing_vie
 from arsearch.engine.whoosh.merging import merge_bounded
 from arsearch.engine.whoosh.schema import build_schema
 from arsearch.engine.whoosh.snapshot import WhooshSnapshot
-from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter
+from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter, abandon
 from arsearch.errors import IndexFormatError, IndexLockedError
 
 #: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
@@ -158,10 +158,14 @@ class WhooshWriter:
         self._writer.delete_by_term("id", doc_id)
 
     def commit(self) -> None:
-        self._writer.commit(mergetype=merge_bounded)
+        try:
+            self._writer.commit(mergetype=merge_bounded)
+        except BaseException:
+            abandon(self._writer)
+            raise
 
     def cancel(self) -> None:
-        self._writer.cancel()
+        abandon(self._writer)  # like SegmentWriter.cancel, but it still releases the lock when a file cannot close
 
 
 def open_column_files(searcher: Searcher, files: list[str]) -> None:

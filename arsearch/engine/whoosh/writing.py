@@ -18,8 +18,10 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import queue
 import sys
 from array import array
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import multiproc
@@ -193,8 +195,25 @@ _PICKLED_NAMES = {"arsearch.schema": "arsearch.engine.whoosh.schema",
                   "arsearch.analysis.whoosh_adapter": "arsearch.engine.whoosh.analyzer"}
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """What a worker process sends its parent instead of its segment when it fails."""
+
+    kind: str
+    message: str
+    errno: int | None = None
+    strerror: str | None = None
+    filename: str | None = None
+
+    def error(self) -> Exception:
+        if self.errno is not None:
+            return OSError(self.errno, self.strerror or self.message, self.filename)
+        return RuntimeError(f"an index worker process failed ({self.kind}: {self.message})")
+
+
 class _SubWriterTask(SubWriterTask):
-    """Whoosh's multiprocessing sub-writer, writing its segment with FastSegmentWriter."""
+    """Whoosh's multiprocessing sub-writer, writing its segment with FastSegmentWriter; a failure (a full disk,
+    say) goes to the parent as a :class:`_Failure`, not as a traceback on stderr."""
 
     def run(self) -> None:
         multiproc.SegmentWriter = FastSegmentWriter  # a name looked up by SubWriterTask.run, in this child only
@@ -202,15 +221,101 @@ class _SubWriterTask(SubWriterTask):
         # last committed before the engine had its own folder names the old modules.
         for old, new in _PICKLED_NAMES.items():
             sys.modules.setdefault(old, importlib.import_module(new))
-        super().run()
+        try:
+            super().run()
+        except Exception as exc:
+            self.resultqueue.put(_Failure(type(exc).__name__, str(exc), getattr(exc, "errno", None),
+                                          getattr(exc, "strerror", None), getattr(exc, "filename", None)), timeout=5)
+            sys.exit(1)
 
 
 class FastMpWriter(MpWriter):
-    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter`."""
+    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter`, and which fails when one of them does.
+
+    Whoosh's ``MpWriter`` commits without the segment of a worker that died (it waits one second for each result
+    and goes on without it: those documents were silently lost), blocks for ever on its job queue once the
+    workers are gone, and its ``cancel`` cannot stop them (it sets a flag on its own copy of the process object),
+    so the program then hung at exit waiting for them.
+    """
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self._jobs, self._results = self.jobqueue, self.resultqueue  # what the workers are given
+        self.jobqueue, self.resultqueue = _Jobs(self), _Results(self)  # what MpWriter's own code calls
 
     def _new_task(self) -> SubWriterTask:
-        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+        task = _SubWriterTask(self.storage, self.indexname, self._jobs, self._results, self.subargs,
                               self.multisegment)
         self.tasks.append(task)
         task.start()
         return task
+
+    def failure(self) -> Exception | None:
+        """The error of a worker that has failed, if any."""
+        if not any(task.exitcode not in (None, 0) for task in self.tasks):
+            return None
+        try:
+            reported = self._results.get(timeout=1)
+        except queue.Empty:
+            reported = None
+        if isinstance(reported, _Failure):
+            return reported.error()
+        codes = [task.exitcode for task in self.tasks if task.exitcode not in (None, 0)]
+        return RuntimeError(f"an index worker process ended with exit code {codes[0]}")
+
+    def stop_workers(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+
+    def cancel(self) -> None:
+        self.stop_workers()
+        SegmentWriter.cancel(self)
+
+
+class _Jobs:
+    """The job queue as the parent writer sees it: a put that fails when a worker has failed, instead of
+    waiting for ever for room."""
+
+    def __init__(self, writer: FastMpWriter) -> None:
+        self._writer = writer
+
+    def put(self, job: Any) -> None:
+        while True:
+            try:
+                self._writer._jobs.put(job, timeout=0.5)
+                return
+            except queue.Full:
+                if (failure := self._writer.failure()) is not None:
+                    raise failure from None
+
+
+class _Results:
+    """The result queue as the parent writer sees it: a worker's failure, or a missing result, is raised."""
+
+    def __init__(self, writer: FastMpWriter) -> None:
+        self._writer = writer
+
+    def get(self, timeout: float) -> Any:
+        try:
+            result = self._writer._results.get(timeout=timeout)
+        except queue.Empty:
+            raise self._writer.failure() or RuntimeError("an index worker process sent no segment") from None
+        if isinstance(result, _Failure):
+            raise result.error()
+        return result
+
+
+def abandon(writer: SegmentWriter) -> None:
+    """After a failed commit: stop the worker processes and release Whoosh's write lock, so that the next writer
+    of this process can start; the files written are orphans, removed by the next commit."""
+    if isinstance(writer, FastMpWriter):
+        writer.stop_workers()
+    if writer.is_closed:
+        return
+    try:
+        writer._close_segment()
+    except Exception:  # noqa: BLE001 - closing files on a full disk fails again; the caller raises the first error
+        pass
+    writer._finish()
