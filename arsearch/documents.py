@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from functools import cached_property
 from datetime import datetime
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """``text`` with every lone surrogate (JSON's ``"\\ud800"`` decodes to one; UTF-8 cannot hold it) replaced by
+    U+FFFD, so that it can be indexed and looked up."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,12 @@ class Document:
     url: str = ""
     author: str = ""
     path: str = ""
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                object.__setattr__(self, field.name, writable(value))
 
     def fingerprint(self) -> str:
         """A hash of everything that is indexed, so an unchanged document can be skipped."""

@@ -15,6 +15,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
 from arsearch.engine.whoosh.durable import create_index, open_index, writing_view
 from arsearch.engine.whoosh.merging import merge_bounded
@@ -155,7 +156,7 @@ class WhooshWriter:
         )
 
     def delete(self, doc_id: str) -> None:
-        self._writer.delete_by_term("id", doc_id)
+        self._writer.delete_by_term("id", writable(doc_id))
 
     def commit(self) -> None:
         try:

@@ -19,14 +19,16 @@ import gc
 import importlib
 import os
 import queue
+import secrets
 import sys
 from array import array
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -39,11 +41,26 @@ COMPRESS_MIN_BYTES = int(os.environ.get("ARSEARCH_COMPRESS_MIN", 64))
 _POSTING_OVERHEAD = 120
 
 
+class FreshNamesCodec(W3Codec):
+    """Whoosh's codec, naming new segments from the OS's randomness.
+
+    Whoosh names a segment with the ``random`` module, whose state the program may have set: after
+    ``random.seed(n)`` two writers (two runs of a script, or two requests of a server under Hypothesis, which
+    seeds ``random`` for each example) picked the same name, and the second one truncated the files of the
+    first one's committed segment (found by fuzzing the HTTP API: "Unknown file header" on every later search).
+    The segment itself keeps a plain :class:`W3Codec`, which is what its TOC entry pickles."""
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        segid = "".join(secrets.choice(IDCHARS) for _ in range(16))
+        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname, segid=segid)
+
+
 class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", FreshNamesCodec())
         super().__init__(ix, **kwargs)
         schema = self.schema
-        self._fast = type(self.codec) is W3Codec and not any(
+        self._fast = type(self.codec) is FreshNamesCodec and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
         #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order
         self._postings: dict[str, dict[Any, list[tuple[int, float, bytes]]]] = {}
@@ -239,6 +256,7 @@ class FastMpWriter(MpWriter):
     """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", FreshNamesCodec())  # for this writer's own segment and its workers'
         super().__init__(ix, **kwargs)
         self._jobs, self._results = self.jobqueue, self.resultqueue  # what the workers are given
         self.jobqueue, self.resultqueue = _Jobs(self), _Results(self)  # what MpWriter's own code calls
