@@ -63,6 +63,7 @@ def main() -> None:
             for mode, flags in MODES.items():
                 took, documents = build(args.corpus, index, flags, size)
                 seconds[size, mode].append(took)
+                print(f"{size} {mode}: {took:.1f} s (load {loadavg()})", file=sys.stderr, flush=True)
     load_after = loadavg()
     shutil.rmtree(index, ignore_errors=True)
     print(f"Full-corpus build, {documents} documents, {args.rounds} rounds alternating; "

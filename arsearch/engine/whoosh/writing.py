@@ -243,7 +243,6 @@ class _SubWriterTask(SubWriterTask):
         except Exception as exc:
             self.resultqueue.put(_Failure(type(exc).__name__, str(exc), getattr(exc, "errno", None),
                                           getattr(exc, "strerror", None), getattr(exc, "filename", None)), timeout=5)
-            sys.exit(1)
 
 
 class FastMpWriter(MpWriter):
@@ -269,8 +268,8 @@ class FastMpWriter(MpWriter):
         return task
 
     def failure(self) -> Exception | None:
-        """The error of a worker that has failed, if any."""
-        if not any(task.exitcode not in (None, 0) for task in self.tasks):
+        """The error of a worker that has ended before it was told to finish (so it failed), if any."""
+        if not any(task.exitcode is not None for task in self.tasks):
             return None
         try:
             reported = self._results.get(timeout=1)
@@ -278,8 +277,8 @@ class FastMpWriter(MpWriter):
             reported = None
         if isinstance(reported, _Failure):
             return reported.error()
-        codes = [task.exitcode for task in self.tasks if task.exitcode not in (None, 0)]
-        return RuntimeError(f"an index worker process ended with exit code {codes[0]}")
+        codes = [task.exitcode for task in self.tasks if task.exitcode is not None]
+        return RuntimeError(f"an index worker process ended early (exit code {codes[0]})")
 
     def stop_workers(self) -> None:
         for task in self.tasks:
