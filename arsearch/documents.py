@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from functools import cached_property
 
@@ -15,6 +15,14 @@ _DATE = re.compile(
     r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?",
     re.ASCII,
 )
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """``text`` with every lone surrogate (JSON's ``"\\ud800"`` decodes to one; UTF-8 cannot hold it) replaced by
+    U+FFFD, so that it can be indexed and looked up."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,10 @@ class Document:
     def __post_init__(self) -> None:
         if self.date is not None and (not isinstance(self.date, datetime) or self.date.tzinfo is not None):
             object.__setattr__(self, "date", document_date(self.date))  # read as every way in reads it
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                object.__setattr__(self, field.name, writable(value))
 
     def fingerprint(self) -> str:
         """A hash of everything that is indexed, so an unchanged document can be skipped."""

@@ -58,3 +58,8 @@ class Interrupted(ArsearchError):
 
 class DocumentNotFoundError(QueryError):
     """No document has the id given (``similar``)."""
+
+
+class IndexWriteError(ArsearchError):
+    """The index folder could not be written (a full disk, say): the batch being written was discarded, earlier
+    commits are kept; the message says how many."""

@@ -17,8 +17,8 @@ import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "arsearch"
-#: Modules every layer may import: dependency-free shapes and the version.
-SHARED = {"arsearch.errors", "arsearch.documents", "arsearch.version"}
+#: Modules every layer may import: dependency-free shapes, the version and the fsync helpers.
+SHARED = {"arsearch.errors", "arsearch.documents", "arsearch.version", "arsearch.durability"}
 #: Each layer, in order; a layer may import itself, the shared modules and the layers before it.
 LAYERS = ["analysis", "engine", "index", "search", "ingest", "interfaces"]
 #: Modules outside the layers: the face and its shims, which only re-export.

@@ -253,7 +253,10 @@ class Engine(Protocol):
     def snapshot(self) -> Snapshot:
         """The last commit, for the calling thread (engines may keep one per thread and refresh it)."""
 
-    def writer(self, *, procs: int = 1, memory_mb: int = 256) -> EngineWriter: ...
+    def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> EngineWriter:
+        """``durable``: the commit survives a power loss or an OS crash once ``commit`` returns (the engine's new
+        files and the record of the commit are fsync'ed before it is published, the folder after); False for bulk
+        loads that can be run again."""
 
     def generation(self) -> int:
         """A number that changes with every commit."""

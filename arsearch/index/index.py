@@ -157,12 +157,14 @@ class Index:
 
     # writing ---------------------------------------------------------------------------------------------
 
-    def writer(self, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> IndexWriter:
+    def writer(self, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0, durable: bool = True) -> IndexWriter:
         """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception.
 
         One writer at a time per index, across processes and threads: another one raises
-        :class:`IndexLockedError` unless it finishes within ``wait`` seconds."""
-        return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait)
+        :class:`IndexLockedError` unless it finishes within ``wait`` seconds.  ``durable`` (the default): once
+        the commit returns it survives a power loss or an OS crash (its files are fsync'ed); False skips the
+        fsyncs, for bulk loads that can be run again."""
+        return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait, durable=durable)
 
     def add(self, documents: Iterable[Document | dict[str, Any]]) -> int:
         """Add (or replace) documents and commit; dicts use :class:`Document`'s field names."""
@@ -185,9 +187,9 @@ class Index:
             return state[1]
         return GroupTracker.load(self.engine.snapshot())
 
-    def _committed(self, tracker: GroupTracker | None) -> None:
+    def _committed(self, tracker: GroupTracker | None, *, durable: bool = True) -> None:
         """After a writer's commit: record the update; ``tracker`` is the state of the new generation."""
-        touch(self.path, self.meta)
+        touch(self.path, self.meta, durable=durable)
         self._keep_group_tracker(tracker)
 
     def _keep_group_tracker(self, tracker: GroupTracker | None) -> None:

@@ -115,9 +115,9 @@ class IndexLock:
         note = {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         try:
-            write_json_atomically(self.folder / HOLDER_FILE, note)
+            write_json_atomically(self.folder / HOLDER_FILE, note, durable=False)
         except OSError:
-            pass  # the note is only a label; the OS lock is what counts
+            pass  # the note is only a label, not worth an fsync; the OS lock is what counts
 
     def _busy_message(self, wait: float) -> str:
         holder = self.holder()

@@ -65,15 +65,15 @@ def read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
-def write_meta(path: Path, meta: dict[str, Any]) -> None:
-    write_json_atomically(path / META_FILE, meta)
+def write_meta(path: Path, meta: dict[str, Any], *, durable: bool = True) -> None:
+    write_json_atomically(path / META_FILE, meta, durable=durable)
 
 
-def touch(path: Path, meta: dict[str, Any]) -> None:
-    """Record an update (after a commit)."""
+def touch(path: Path, meta: dict[str, Any], *, durable: bool = True) -> None:
+    """Record an update (after a commit; ``durable``: fsync'ed like the commit)."""
     meta["updated"] = now()
     meta["arsearch_version"] = VERSION
-    write_meta(path, meta)
+    write_meta(path, meta, durable=durable)
 
 
 def check_lead_weight(value: object) -> float:

@@ -23,7 +23,7 @@ class WritableIndex(Protocol):
 
     def _group_tracker(self) -> GroupTracker: ...
 
-    def _committed(self, tracker: GroupTracker | None) -> None: ...
+    def _committed(self, tracker: GroupTracker | None, *, durable: bool = True) -> None: ...
 
     def _keep_group_tracker(self, tracker: GroupTracker | None) -> None: ...
 
@@ -34,14 +34,17 @@ class IndexWriter:
     """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception.
 
     Holds the index's write lock (see :mod:`arsearch.index.locking`) from creation to commit or cancel; ``wait``
-    is how many seconds to wait for another writer to finish before raising :class:`IndexLockedError`.
+    is how many seconds to wait for another writer to finish before raising :class:`IndexLockedError`;
+    ``durable``: the commit is fsync'ed (see :meth:`arsearch.index.Index.writer`).
     """
 
-    def __init__(self, index: WritableIndex, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0) -> None:
+    def __init__(self, index: WritableIndex, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0,
+                 durable: bool = True) -> None:
         self._index = index
+        self._durable = durable
         index.write_lock.acquire(wait)
         try:
-            self._writer: EngineWriter = index.engine.writer(procs=procs, memory_mb=limitmb)
+            self._writer: EngineWriter = index.engine.writer(procs=procs, memory_mb=limitmb, durable=durable)
         except BaseException:
             index.write_lock.release()
             raise
@@ -83,7 +86,7 @@ class IndexWriter:
                     before = self._index.engine.generation()
                     removed = self._words.removed(self._index.engine.snapshot())
                     self._writer.commit()
-                    self._index._committed(self._groups)
+                    self._index._committed(self._groups, durable=self._durable)
                     self._index._words_committed(self._words, removed, before)
             finally:
                 self._index.write_lock.release()

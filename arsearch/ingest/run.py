@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from arsearch.documents import Document
-from arsearch.errors import Interrupted
+from arsearch.errors import IndexWriteError, Interrupted
 from arsearch.index import Index
 from arsearch.index.atomic import write_json_atomically
 from arsearch.index.interrupts import deferred_interrupt
@@ -76,8 +76,9 @@ ProgressCallback = Callable[[Progress], None]
 class _Manifest:
     """``{abs path: {"size", "mtime_ns", "ids"}}`` for files whose documents are all committed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, durable: bool = True) -> None:
         self.path = path
+        self.durable = durable
         try:
             self.files: dict[str, dict[str, object]] = json.loads(path.read_text(encoding="utf-8"))["files"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -103,7 +104,7 @@ class _Manifest:
     def commit(self) -> None:
         self.files.update(self.pending)
         self.pending.clear()
-        write_json_atomically(self.path, {"files": self.files})
+        write_json_atomically(self.path, {"files": self.files}, durable=self.durable)
 
     def forget(self, paths: set[str]) -> None:
         for p in paths:
@@ -112,7 +113,7 @@ class _Manifest:
 
 class _Ingest:
     def __init__(self, index: Index, report: IngestReport, batch_size: int, procs: int,
-                 sources: Sequence[SourceFile], progress: ProgressCallback | None) -> None:
+                 sources: Sequence[SourceFile], progress: ProgressCallback | None, durable: bool) -> None:
         self.index = index
         self.progress = progress
         self.run_paths = {str(s.path) for s in sources}
@@ -126,7 +127,8 @@ class _Ingest:
         self.report = report
         self.batch_size = batch_size
         self.procs = procs
-        self.manifest = _Manifest(index.path / MANIFEST_FILE)
+        self.durable = durable
+        self.manifest = _Manifest(index.path / MANIFEST_FILE, durable=durable)
         #: ``{id: (path, fingerprint)}`` as committed: at the start, then updated by each commit.
         self.stored = index.stored_states()
         self.at_start = dict(self.stored)
@@ -240,7 +242,7 @@ class _Ingest:
             return
         self.uncommitted_deletions = len(deletions)
         procs = self.procs if len(self.batch) >= MIN_DOCS_PER_PROCESS * self.procs else 1
-        writer = self.index.writer(procs=procs)
+        writer = self.index.writer(procs=procs, durable=self.durable)
         try:
             for n, doc in enumerate(self.batch.values(), start=1):
                 writer.add(doc, replace=doc.id in self.stored)
@@ -266,14 +268,19 @@ class _Ingest:
             self.manifest.commit()
 
     def interrupted(self) -> Interrupted:
+        return Interrupted(f"interrupted: {self.what_was_kept()}; run the same command again to finish")
+
+    def write_failed(self, exc: OSError) -> IndexWriteError:
+        return IndexWriteError(f"cannot write to the index at {self.index.path} ({exc.strerror or exc}): "
+                               f"{self.what_was_kept()}")
+
+    def what_was_kept(self) -> str:
         kept = f"{self.committed} documents committed by this run are kept"
         if self.batch or self.uncommitted_deletions:
             deletions = f", {self.uncommitted_deletions} deletions" if self.uncommitted_deletions else ""
-            what = (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
+            return (f"the current batch ({len(self.batch)} documents read since the last commit{deletions}) "
                     f"was discarded; {kept}")
-        else:
-            what = f"stopped between batches, nothing was discarded; {kept}"
-        return Interrupted(f"interrupted: {what}; run the same command again to finish")
+        return f"stopped between batches, nothing was discarded; {kept}"
 
     def removals(self, roots: list[str]) -> list[str]:
         def under_root(path: str) -> bool:
@@ -284,27 +291,31 @@ class _Ingest:
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
                 procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0,
-                stream: IO[bytes] | None = None) -> IngestReport:
+                stream: IO[bytes] | None = None, durable: bool = True) -> IngestReport:
     """Bring ``index`` up to date with the files under ``paths``.
 
     Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
     (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
     earlier batches stay committed; on Ctrl-C the same happens and :class:`~arsearch.errors.Interrupted` says
-    how many documents were committed and discarded.
+    how many documents were committed and discarded (:class:`~arsearch.errors.IndexWriteError` when the index
+    cannot be written, a full disk say).
 
     ``procs`` > 1 writes each large batch with that many worker processes (each batch then adds ``procs``
     segments).  ``stream``: documents to read after the files, such as standard input (see
-    :func:`~arsearch.ingest.sources.read_stream`); they are not removed by a later run.
+    :func:`~arsearch.ingest.sources.read_stream`); they are not removed by a later run.  ``durable`` (the default):
+    each batch's commit survives a power loss or an OS crash once made (fsync'ed); False skips the fsyncs, for a
+    bulk load that can be run again.
     """
     index.write_lock.acquire(wait)
     try:
-        return _index_paths(index, paths, batch_size, procs, progress, stream)
+        return _index_paths(index, paths, batch_size, procs, progress, stream, durable)
     finally:
         index.write_lock.release()
 
 
 def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
-                 progress: ProgressCallback | None, stream: IO[bytes] | None) -> IngestReport:
+                 progress: ProgressCallback | None, stream: IO[bytes] | None,
+                 durable: bool) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     sources, skipped = discover(paths)
@@ -312,7 +323,7 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
     sources = [s for s in sources if not os.path.realpath(s.path).startswith(own)]
     report.skipped.extend(skipped)
     report.files = len(sources)
-    run = _Ingest(index, report, batch_size, procs, sources, progress)
+    run = _Ingest(index, report, batch_size, procs, sources, progress, durable)
     try:
         for source in sources:
             run.source(source)
@@ -328,5 +339,7 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
         index.refresh_words()  # an index of an older arsearch gets the words did-you-mean suggests from
     except KeyboardInterrupt:
         raise run.interrupted() from None
+    except OSError as exc:  # the input's errors are Skipped items: this one is the index's (a full disk, say)
+        raise run.write_failed(exc) from exc
     report.seconds = time.perf_counter() - started
     return report

@@ -299,6 +299,9 @@ def _read_zip_member(
     if member.flag_bits & 0x1:
         yield Skipped(display, "encrypted zip member")
         return
+    if member.file_size > MAX_DECOMPRESSED_BYTES:  # refused before inflating it; a size that lies is caught below
+        yield Skipped(display, "file too large after decompression")
+        return
     try:
         with archive.open(member) as raw:
             payload = _payload(raw, suffix, compressed=True)

@@ -214,6 +214,9 @@ def index_command(
                                help="If another process is updating the index, wait up to SECONDS for it."),
     procs: int = typer.Option(0, "--procs", min=0, metavar="N", show_default="one per CPU core",
                               help="Worker processes for large batches."),
+    no_fsync: bool = typer.Option(False, "--no-fsync", metavar="",
+                                  help="Do not fsync commits: a faster bulk load, but a power loss or an OS crash "
+                                       "may damage the last commits (run it again with --rebuild)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
@@ -240,7 +243,8 @@ def index_command(
                             docs=p.documents, rate=p.documents / elapsed)
 
         report = index_paths(ix, files, batch_size=batch_size, procs=procs or os.cpu_count() or 1,
-                             progress=update, wait=wait, stream=stdin)
+                             progress=update, wait=wait, stream=stdin,
+                             durable=not no_fsync)
     _print_report(report, path, as_json)
     if report.indexed == 0 and report.removed == 0:
         reason = report.skipped[0].reason if report.skipped else "no supported files found"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import tantivy
 
+from arsearch.documents import writable
 from arsearch.engine.api import AllOf, AndMaybe, AnyOf, BagOfTerms, Phrase, Query, Term
 from arsearch.engine.tantivy.schema import ANALYZED, SOURCE_NAMES
 
@@ -50,6 +51,7 @@ class QueryBuilder:
         name = SOURCE_NAMES if field == "source" else field
         if name not in self._fields:
             return tantivy.Query.empty_query()
+        text = writable(text)  # what a document's values were made into (tantivy takes no lone surrogate)
         if self._weight is not None and field in ANALYZED:
             boost *= self._weight(field, text)
         return _boosted(tantivy.Query.term_query(self._schema, name, text), boost)

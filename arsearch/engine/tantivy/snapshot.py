@@ -15,6 +15,7 @@ from typing import Any
 
 import tantivy
 
+from arsearch.documents import writable
 from arsearch.engine.api import NO_DATE, BagOfTerms, Bm25, EngineStats, Query, Scored, date_of
 from arsearch.engine.tantivy.queries import QueryBuilder
 from arsearch.engine.tantivy.schema import ANALYZED, EXACT, SOURCE_KEY, SOURCE_NAMES, SOURCE_SET, STORED, source_key
@@ -102,7 +103,7 @@ class TantivySnapshot:
         name = SOURCE_NAMES if field == "source" else field
         if name not in self._fields:
             return 0
-        return int(self.searcher.doc_freq(name, text))
+        return int(self.searcher.doc_freq(name, writable(text)))
 
     def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
         frequency = self.doc_frequency(field, text)

@@ -11,6 +11,7 @@ from typing import Any, Union
 
 import tantivy
 
+from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
 from arsearch.engine.processes import prepare_workers
 from arsearch.engine.tantivy.schema import DocumentEncoder
@@ -101,7 +102,7 @@ class TantivyWriter:
         assert writer is not None
         for change in changes:
             if isinstance(change, str):
-                writer.delete_documents_by_term("id", change)
+                writer.delete_documents_by_term("id", writable(change))
             else:
                 writer.add_json(next(documents))
 

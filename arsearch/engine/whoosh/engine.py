@@ -15,11 +15,13 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
+from arsearch.engine.whoosh.durable import create_index, open_index, writing_view
 from arsearch.engine.whoosh.merging import merge_bounded
 from arsearch.engine.whoosh.schema import build_schema
 from arsearch.engine.whoosh.snapshot import WhooshSnapshot
-from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter
+from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter, abandon
 from arsearch.errors import IndexFormatError, IndexLockedError
 
 #: Whoosh writes ``_MAIN_<gen>.toc.<time>`` and renames it; a writer killed in between leaves it behind.
@@ -43,11 +45,11 @@ class WhooshKind:
             return False
 
     def create(self, path: Path, layout: Layout) -> WhooshEngine:
-        return WhooshEngine(path, whoosh.index.create_in(str(path), build_schema(layout)))
+        return WhooshEngine(path, create_index(path, build_schema(layout)))
 
     def open(self, path: Path, layout: Layout) -> WhooshEngine:
         try:
-            engine = WhooshEngine(path, whoosh.index.open_dir(str(path), schema=build_schema(layout)))
+            engine = WhooshEngine(path, open_index(path, build_schema(layout)))
             engine.snapshot()  # reads the TOC and opens the segments, so damage shows here, not mid-query
         except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
             raise IndexFormatError(f"cannot open the index at {path}, it is damaged ({type(exc).__name__}: {exc})",
@@ -104,8 +106,8 @@ class WhooshEngine:
             searcher.close()
         return self.whoosh.searcher()
 
-    def writer(self, *, procs: int = 1, memory_mb: int = 256) -> WhooshWriter:
-        return WhooshWriter(self, procs=procs, memory_mb=memory_mb)
+    def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> WhooshWriter:
+        return WhooshWriter(self, procs=procs, memory_mb=memory_mb, durable=durable)
 
     def generation(self) -> int:
         return int(self.whoosh.latest_generation())
@@ -120,7 +122,7 @@ class WhooshEngine:
 
 
 class WhooshWriter:
-    def __init__(self, engine: WhooshEngine, *, procs: int, memory_mb: int) -> None:
+    def __init__(self, engine: WhooshEngine, *, procs: int, memory_mb: int, durable: bool) -> None:
         for child in engine.path.iterdir():  # temporary TOC files of a killed writer (Whoosh removes its segments)
             if _TOC_TEMP_RE.match(child.name):
                 child.unlink(missing_ok=True)
@@ -131,7 +133,7 @@ class WhooshWriter:
             kwargs.update(procs=procs, multisegment=True)
         writer_class = FastMpWriter if procs > 1 else FastSegmentWriter
         try:
-            self._writer: SegmentWriter = writer_class(engine.whoosh, **kwargs)
+            self._writer: SegmentWriter = writer_class(writing_view(engine.whoosh, sync=durable), **kwargs)
         except LockError as exc:
             raise IndexLockedError(f"index {engine.path} is being updated by another program that holds Whoosh's "
                                    f"write lock (MAIN_WRITELOCK)") from exc
@@ -154,13 +156,17 @@ class WhooshWriter:
         )
 
     def delete(self, doc_id: str) -> None:
-        self._writer.delete_by_term("id", doc_id)
+        self._writer.delete_by_term("id", writable(doc_id))
 
     def commit(self) -> None:
-        self._writer.commit(mergetype=merge_bounded)
+        try:
+            self._writer.commit(mergetype=merge_bounded)
+        except BaseException:
+            abandon(self._writer)
+            raise
 
     def cancel(self) -> None:
-        self._writer.cancel()
+        abandon(self._writer)  # like SegmentWriter.cancel, but it still releases the lock when a file cannot close
 
 
 def open_column_files(searcher: Searcher, files: list[str]) -> None:

@@ -11,6 +11,7 @@ import whoosh.index
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from arsearch.documents import writable
 from arsearch.engine.api import BagOfTerms, Bm25, EngineStats, Query, Scored
 from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.queries import to_whoosh
@@ -119,7 +120,7 @@ class WhooshSnapshot:
         return iter(self._reader.all_doc_ids())
 
     def document_number(self, doc_id: str) -> int | None:
-        return self.searcher.document_number(id=doc_id)
+        return self.searcher.document_number(id=writable(doc_id))
 
     def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
         found = dict(self.searcher.stored_fields(docnum))

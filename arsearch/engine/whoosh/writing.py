@@ -18,13 +18,17 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import queue
+import secrets
 import sys
 from array import array
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -39,11 +43,26 @@ COMPRESS_MIN_BYTES = int(os.environ.get("ARSEARCH_COMPRESS_MIN", 64))
 _POSTING_OVERHEAD = 120
 
 
+class FreshNamesCodec(W3Codec):
+    """Whoosh's codec, naming new segments from the OS's randomness.
+
+    Whoosh names a segment with the ``random`` module, whose state the program may have set: after
+    ``random.seed(n)`` two writers (two runs of a script, or two requests of a server under Hypothesis, which
+    seeds ``random`` for each example) picked the same name, and the second one truncated the files of the
+    first one's committed segment (found by fuzzing the HTTP API: "Unknown file header" on every later search).
+    The segment itself keeps a plain :class:`W3Codec`, which is what its TOC entry pickles."""
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        segid = "".join(secrets.choice(IDCHARS) for _ in range(16))
+        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname, segid=segid)
+
+
 class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", FreshNamesCodec())
         super().__init__(ix, **kwargs)
         schema = self.schema
-        self._fast = type(self.codec) is W3Codec and not any(
+        self._fast = type(self.codec) is FreshNamesCodec and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
         #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order
         self._postings: dict[str, dict[Any, list[tuple[int, float, bytes]]]] = {}
@@ -210,9 +229,26 @@ def _use_fork_server() -> None:
     prepare_workers(__name__)
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """What a worker process sends its parent instead of its segment when it fails."""
+
+    kind: str
+    message: str
+    errno: int | None = None
+    strerror: str | None = None
+    filename: str | None = None
+
+    def error(self) -> Exception:
+        if self.errno is not None:
+            return OSError(self.errno, self.strerror or self.message, self.filename)
+        return RuntimeError(f"an index worker process failed ({self.kind}: {self.message})")
+
+
 class _SubWriterTask(SubWriterTask):
     """Whoosh's multiprocessing sub-writer, writing its segment with FastSegmentWriter, started by the fork
-    server."""
+    server; a failure (a full disk, say) goes to the parent as a :class:`_Failure`, not as a traceback on
+    stderr."""
 
     @staticmethod
     def _Popen(process_obj: Any) -> Any:
@@ -224,23 +260,105 @@ class _SubWriterTask(SubWriterTask):
         # last committed before the engine had its own folder names the old modules.
         for old, new in _PICKLED_NAMES.items():
             sys.modules.setdefault(old, importlib.import_module(new))
-        super().run()
+        try:
+            super().run()
+        except Exception as exc:
+            self.resultqueue.put(_Failure(type(exc).__name__, str(exc), getattr(exc, "errno", None),
+                                          getattr(exc, "strerror", None), getattr(exc, "filename", None)), timeout=5)
 
 
 class FastMpWriter(MpWriter):
-    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter` and start from the fork server."""
+    """``MpWriter`` whose worker processes use :class:`FastSegmentWriter`, start from the fork server, and fail the
+    writer when one of them does.
+
+    Whoosh's ``MpWriter`` commits without the segment of a worker that died (it waits one second for each result
+    and goes on without it: those documents were silently lost), blocks for ever on its job queue once the
+    workers are gone, and its ``cancel`` cannot stop them (it sets a flag on its own copy of the process object),
+    so the program then hung at exit waiting for them.
+    """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", FreshNamesCodec())  # for this writer's own segment and its workers'
         super().__init__(ix, **kwargs)
         _use_fork_server()
-        # queues the fork server's children can use (those of the fork context cannot be sent to them)
-        self.jobqueue = _CONTEXT.Queue(self.procs * 4)
-        self.resultqueue = _CONTEXT.Queue()
+        # what the workers are given: queues the fork server's children can use (not those of the fork context)
+        self._jobs, self._results = _CONTEXT.Queue(self.procs * 4), _CONTEXT.Queue()
+        self.jobqueue, self.resultqueue = _Jobs(self), _Results(self)  # what MpWriter's own code calls
 
     def _new_task(self) -> SubWriterTask:
-        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+        task = _SubWriterTask(self.storage, self.indexname, self._jobs, self._results, self.subargs,
                               self.multisegment)
         task.name = _WORKER_NAME
         self.tasks.append(task)
         task.start()
         return task
+
+    def failure(self) -> Exception | None:
+        """The error of a worker that has ended before it was told to finish (so it failed), if any."""
+        if not any(task.exitcode is not None for task in self.tasks):
+            return None
+        try:
+            reported = self._results.get(timeout=1)
+        except queue.Empty:
+            reported = None
+        if isinstance(reported, _Failure):
+            return reported.error()
+        codes = [task.exitcode for task in self.tasks if task.exitcode is not None]
+        return RuntimeError(f"an index worker process ended early (exit code {codes[0]})")
+
+    def stop_workers(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+
+    def cancel(self) -> None:
+        self.stop_workers()
+        SegmentWriter.cancel(self)
+
+
+class _Jobs:
+    """The job queue as the parent writer sees it: a put that fails when a worker has failed, instead of
+    waiting for ever for room."""
+
+    def __init__(self, writer: FastMpWriter) -> None:
+        self._writer = writer
+
+    def put(self, job: Any) -> None:
+        while True:
+            try:
+                self._writer._jobs.put(job, timeout=0.5)
+                return
+            except queue.Full:
+                if (failure := self._writer.failure()) is not None:
+                    raise failure from None
+
+
+class _Results:
+    """The result queue as the parent writer sees it: a worker's failure, or a missing result, is raised."""
+
+    def __init__(self, writer: FastMpWriter) -> None:
+        self._writer = writer
+
+    def get(self, timeout: float) -> Any:
+        try:
+            result = self._writer._results.get(timeout=timeout)
+        except queue.Empty:
+            raise self._writer.failure() or RuntimeError("an index worker process sent no segment") from None
+        if isinstance(result, _Failure):
+            raise result.error()
+        return result
+
+
+def abandon(writer: SegmentWriter) -> None:
+    """After a failed commit: stop the worker processes and release Whoosh's write lock, so that the next writer
+    of this process can start; the files written are orphans, removed by the next commit."""
+    if isinstance(writer, FastMpWriter):
+        writer.stop_workers()
+    if writer.is_closed:
+        return
+    try:
+        writer._close_segment()
+    except Exception:  # closing files on a full disk fails again; the caller raises the first error
+        pass
+    writer._finish()

@@ -91,7 +91,8 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         return JSONResponse(search(index, q, **options).to_dict())
 
     # before get_endpoint, whose {doc_id:path} would take ".../similar" for an id
-    @app.get("/api/documents/{doc_id:path}/similar", response_model=SearchOut, responses={404: _ERRORS[404]},
+    @app.get("/api/documents/{doc_id:path}/similar", response_model=SearchOut,
+             responses={k: _ERRORS[k] for k in (400, 404)},
              tags=["documents"])
     def similar_endpoint(
         doc_id: str,
@@ -105,7 +106,7 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
                           collapse=not all_)
         return JSONResponse(results.to_dict())
 
-    @app.get("/api/analyze", response_model=AnalyzeOut, tags=["search"])
+    @app.get("/api/analyze", response_model=AnalyzeOut, responses={400: _ERRORS[400]}, tags=["search"])
     def analyze_endpoint(text: str = Query(..., max_length=MAX_QUERY_CHARS,
                                            description="Text to analyze with the index's analyzer.")
                          ) -> JSONResponse:
