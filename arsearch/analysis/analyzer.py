@@ -120,6 +120,18 @@ class Analyzer:
                 position += 1
         return positions
 
+    def index_terms(self, text: str) -> list[str]:
+        """Every term of ``text`` in position order, stopwords included: the terms of :meth:`term_positions`, the
+        term at position ``n`` at index ``n``."""
+        found: list[str] = []
+        append, extend = found.append, found.extend
+        for term in map(self._index_cache.__getitem__, TOKEN_RE.findall(text)):
+            if term.__class__ is str:
+                append(term)
+            else:
+                extend(term)
+        return found
+
     def matches(self, text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of every token of ``text`` whose term is in ``terms``: :meth:`iter_terms`
         filtered, without building a tuple for every token (snippets scan whole documents)."""

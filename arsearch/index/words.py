@@ -28,8 +28,8 @@ from arsearch.engine.api import Snapshot
 
 WORDS_FILE = "words.tsv"
 _HEADER = "# arsearch words 1 generation"
-_ARABIC_RUN = re.compile(f"[\u0621-\u064a{re.escape(DELETED)}]+")
-_STRIP = str.maketrans({c: None for c in DELETED})
+_LETTER_RUN = re.compile("[\u0621-\u064a]+")
+_MARKS = re.compile(f"[{re.escape(DELETED)}]+")  # a regex scans a long text faster than str.translate
 _LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a]+")
 #: Fields whose words are counted.
 WORD_FIELDS = ("title", "content")
@@ -40,13 +40,12 @@ READ_LIMIT = 2_000
 
 def document_words(texts: Iterable[str]) -> set[str]:
     """The distinct Arabic words of a document's texts, harakat and tatweel removed."""
-    found: set[str] = set()
+    # Removing the marks from the whole text first gives the same words as from each run: a mark is part of the
+    # run it stands in, never a separator between two.
+    runs: set[str] = set()
     for text in texts:
-        for run in _ARABIC_RUN.findall(text):
-            word = run.translate(_STRIP)
-            if word and _LETTERS.fullmatch(word):
-                found.add(word)
-    return found
+        runs.update(_LETTER_RUN.findall(_MARKS.sub("", text)))
+    return {word for word in runs if _LETTERS.fullmatch(word)}
 
 
 def stored_words(snapshot: Snapshot, docnum: int) -> set[str]:

@@ -1,10 +1,16 @@
 """The tantivy schema of an arsearch index, and documents as the JSON tantivy's writer parses.
 
-Text fields are pre-tokenized by arsearch's analyzer: tantivy stores the original text and indexes the tokens
-it is given, positions included.  The lead weight is given the way the Whoosh engine gives it (a term's frequency
-is its count plus ``lead_weight`` times its count among the first :data:`LEAD_WORDS` positions): a token of the
-lead is repeated ``lead_weight`` more times at its position, so tantivy's term frequency is the same number.
-Tantivy also counts the repeats in the field's length, which the Whoosh engine does not.
+Each text field is indexed from arsearch's analysis of it: its terms in position order, joined by spaces, which
+tantivy's whitespace tokenizer splits again (its n-th token is the term at position n, so phrases match as on
+the Whoosh engine); the original text is stored beside it, in a field that indexes nothing.  (Pre-tokenized
+JSON, a token object per term, did the same at 1 ms of parsing per document in the indexing process.)
+
+The lead weight is given the way the Whoosh engine gives it (a term's frequency is its count plus
+``lead_weight`` times its count among the first :data:`LEAD_WORDS` positions): each term of the lead is written
+``1 + lead_weight`` times in a row, so tantivy's term frequency is the same number.  Two neighbouring words of
+the lead stay neighbours (the last copy of one precedes the first of the next); tantivy counts the copies in the
+field's length, which the Whoosh engine does not, and a phrase of one word twice ("a a") matches where the lead
+has that word once.
 """
 
 from __future__ import annotations
@@ -12,8 +18,6 @@ from __future__ import annotations
 import json
 from base64 import b64encode
 from hashlib import blake2b
-from bisect import bisect_left
-from collections.abc import Iterable
 
 import tantivy
 
@@ -31,20 +35,19 @@ SOURCE_SET = "source_set"
 #: A number for the set of names (:func:`source_key`), a fast field: the sources of every document are read as
 #: one column instead of document by document.
 SOURCE_KEY = "source_key"
+#: The field that holds the original text of each analyzed field, stored and not indexed.
+ORIGINAL = {name: f"{name}_text" for name in ANALYZED}
+#: A tokenizer that makes no token: the stored-only fields use it.
+NOTHING = "arsearch_nothing"
 #: The stored fields, as :meth:`Snapshot.stored` gives them.
 STORED = ("id", "title", "content", "author", "date", "source", "url", "path", "fingerprint", "group", "sketch")
-#: Placeholder token text: tantivy's JSON needs every key of a token, offsets are unused (snippets come from
-#: arsearch's highlighter).
-_TOKEN = '{{"offset_from":0,"offset_to":0,"position_length":1,"position":{},"text":{}}}'
-
-#: Terms whose JSON spelling an encoder remembers (a million-article archive has millions of distinct terms).
-_QUOTED_TERMS = 200_000
 
 
 def build_schema(layout: Layout) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ANALYZED:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="position")
+        builder.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field(ORIGINAL[name], stored=True, tokenizer_name=NOTHING, index_option="basic")
     for name in EXACT:
         if name == "group" and not layout.groups:
             continue
@@ -59,9 +62,14 @@ def build_schema(layout: Layout) -> tantivy.Schema:
     return builder.build()
 
 
+def register_tokenizers(ix: tantivy.Index) -> None:
+    """What a writer of the schema needs beside tantivy's own tokenizers (each open index is told again)."""
+    ix.register_tokenizer(NOTHING, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\b\B")).build())
+
+
 def field_names(layout: Layout) -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
-    names = {*ANALYZED, *EXACT, "source", SOURCE_NAMES, SOURCE_SET, SOURCE_KEY, "date", "sketch"}
+    names = {*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, SOURCE_SET, SOURCE_KEY, "date", "sketch"}
     return frozenset(names if layout.groups else names - {"group", "sketch"})
 
 
@@ -84,7 +92,6 @@ class DocumentEncoder:
         self._analyzer = Analyzer(layout.settings)
         self._lead = int(layout.lead_weight)
         self._groups = layout.groups
-        self._quoted: dict[str, str] = {}
 
     def encode(self, stored: StoredDocument) -> str:
         document = stored.document
@@ -98,27 +105,16 @@ class DocumentEncoder:
         if self._groups:
             record["group"] = stored.group or ""
             record["sketch"] = b64encode(stored.sketch or b"").decode("ascii")
-        parts = [json.dumps(record, ensure_ascii=False)[:-1]]
         for name, text, lead in (("title", document.title, 0), ("content", document.content, self._lead),
                                  ("author", document.author, 0)):
-            parts.append(f',"{name}":{{"text":{json.dumps(text, ensure_ascii=False)},"tokens":[')
-            parts.append(",".join(self._tokens(text, lead)))
-            parts.append("]}")
-        parts.append("}")
-        return "".join(parts)
+            record[name] = self._indexed_text(text, lead)
+            record[ORIGINAL[name]] = text
+        return json.dumps(record, ensure_ascii=False)
 
-    def _tokens(self, text: str, lead: int) -> Iterable[str]:
-        quoted = self._quoted
-        if len(quoted) > _QUOTED_TERMS:
-            quoted.clear()
-        for term, positions in self._analyzer.term_positions(text).items():
-            word = quoted.get(term)
-            if word is None:
-                word = quoted[term] = json.dumps(term, ensure_ascii=False)
-            if lead and positions[0] < LEAD_WORDS:
-                leading = bisect_left(positions, LEAD_WORDS)
-                for position in positions[:leading]:
-                    yield from [_TOKEN.format(position, word)] * (1 + lead)
-                positions = positions[leading:]
-            for position in positions:
-                yield _TOKEN.format(position, word)
+    def _indexed_text(self, text: str, lead: int) -> str:
+        terms = self._analyzer.index_terms(text)
+        if not lead or not terms:
+            return " ".join(terms)
+        copies = 1 + lead
+        leading = " ".join(" ".join([term] * copies) for term in terms[:LEAD_WORDS])
+        return f"{leading} {' '.join(terms[LEAD_WORDS:])}" if len(terms) > LEAD_WORDS else leading

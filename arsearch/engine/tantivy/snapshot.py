@@ -18,7 +18,8 @@ import tantivy
 from arsearch.documents import writable
 from arsearch.engine.api import NO_DATE, BagOfTerms, Bm25, EngineStats, Query, Scored, date_of
 from arsearch.engine.tantivy.queries import QueryBuilder
-from arsearch.engine.tantivy.schema import ANALYZED, EXACT, SOURCE_KEY, SOURCE_NAMES, SOURCE_SET, STORED, source_key
+from arsearch.engine.tantivy.schema import (ANALYZED, EXACT, ORIGINAL, SOURCE_KEY, SOURCE_NAMES, SOURCE_SET, STORED,
+                                            source_key)
 
 #: Stored documents a snapshot keeps decoded (a page of hits, its groups and snippets read the same few).
 _STORED_CACHE = 256
@@ -186,7 +187,7 @@ class TantivySnapshot:
         document = self._document(docnum)
         found: dict[str, object] = {}
         for name in self._stored_names if content else self._stored_names_but_content:
-            value = document.get_first(name)
+            value = document.get_first(ORIGINAL.get(name, name))
             if value is None or (value == "" and name != "id"):
                 continue
             if name == "date":
