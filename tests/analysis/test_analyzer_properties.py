@@ -82,3 +82,15 @@ def test_a_term_analyzes_to_itself(text: str) -> None:
     analyzer = ANALYZERS["none"]
     for token in analyzer.tokens(text):
         assert [t.term for t in analyzer.tokens(token.term)] == [token.term]
+
+
+@SETTINGS
+@given(text=TEXTS)
+def test_index_terms_are_the_terms_of_iter_terms_in_position_order(text: str) -> None:
+    """What the tantivy engine indexes (a term per position) is what the Whoosh engine indexes."""
+    analyzer = Analyzer(AnalyzerSettings())
+    by_position = [term for term, _stop, _start, _end, _pos in analyzer.iter_terms(text)]
+    assert analyzer.index_terms(text) == by_position
+    assert not any(len(term.split()) != 1 for term in by_position)  # tantivy's whitespace tokenizer splits them
+    positions = analyzer.term_positions(text)
+    assert sorted((p, t) for t, ps in positions.items() for p in ps) == list(enumerate(by_position))
