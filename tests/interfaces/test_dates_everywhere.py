@@ -83,7 +83,8 @@ def http_post(index: Index, tmp_path: Path) -> None:
         warnings.simplefilter("ignore")  # starlette asks for httpx2; httpx is what the test extra has
         from starlette.testclient import TestClient
 
-        response = TestClient(create_app(index, allow_writes=True)).post("/api/documents", json=records())
+        client = TestClient(create_app(index, allow_writes=True, token="secret"))
+        response = client.post("/api/documents", json=records(), headers={"Authorization": "Bearer secret"})
     assert response.status_code == 200, response.text
 
 

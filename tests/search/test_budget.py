@@ -85,9 +85,17 @@ def test_no_time_left_means_no_did_you_mean_and_a_partial_answer(index: Index) -
 def test_a_speller_out_of_time_stops(index: Index) -> None:
     typos = " ".join(f"كلمةغريبة{chr(0x0628 + n)}ظظ" for n in range(20))
     started = time.perf_counter()
-    results = search(index, typos, budget=Budget(spelling_seconds=0.01))
-    assert time.perf_counter() - started < 5  # unbounded, 20 unknown words take seconds
+    results = search(index, typos, budget=Budget(spelling_seconds=0.0))
+    assert time.perf_counter() - started < 5  # unbounded, 20 unknown words took seconds
     assert results.suggestion is None and results.partial
+    assert any("did-you-mean" in cut for cut in results.cuts)
+
+
+def test_a_speller_past_its_own_budget_says_so(index: Index) -> None:
+    """More unknown words than the speller corrects (its own budget, 20 words): the answer is partial."""
+    typos = " ".join(f"كلمةغريبة{letter}ظظ" for letter in "بتثجحخدذرزسشصضطظعغفقكلمنهو")  # 26 words
+    results = search(index, typos)
+    assert results.partial and any("did-you-mean stopped short" in cut for cut in results.cuts)
 
 
 def test_a_very_long_query_is_refused_at_once(index: Index) -> None:
