@@ -116,6 +116,20 @@ def run_library(ix: Index, queries: list[str], clients: int, bounds: Bounds, pha
     phase.seconds = time.perf_counter() - started
 
 
+async def timed_search(client: httpx.AsyncClient, q: str, phase: Phase, shown: int | None = None) -> None:
+    """One search over HTTP: its latency into ``phase``, or what went wrong (the first ``shown`` characters)."""
+    started = time.perf_counter()
+    try:
+        response = await client.get("/api/search", params={"q": q, "limit": 10})
+        problem = "" if response.status_code == 200 else f"{response.status_code} {response.text}"
+    except httpx.HTTPError as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    if problem:
+        phase.errors.append(f"{q!r}: {problem[:shown]}")
+    else:
+        phase.latencies.append(time.perf_counter() - started)
+
+
 def run_http(url: str, queries: list[str], clients: int, bounds: Bounds, phase: Phase) -> None:
     async def main() -> None:
         position = iter(range(10**9))
@@ -123,17 +137,7 @@ def run_http(url: str, queries: list[str], clients: int, bounds: Bounds, phase: 
         async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
             async def worker() -> None:
                 while bounds.take():
-                    q = queries[next(position) % len(queries)]
-                    started = time.perf_counter()
-                    try:
-                        response = await client.get("/api/search", params={"q": q, "limit": 10})
-                        problem = "" if response.status_code == 200 else f"{response.status_code} {response.text}"
-                    except httpx.HTTPError as exc:
-                        problem = f"{type(exc).__name__}: {exc}"
-                    if problem:
-                        phase.errors.append(f"{q!r}: {problem}")
-                    else:
-                        phase.latencies.append(time.perf_counter() - started)
+                    await timed_search(client, queries[next(position) % len(queries)], phase)
 
             started = time.perf_counter()
             await asyncio.gather(*(worker() for _ in range(clients)))
@@ -208,17 +212,7 @@ def run_under_attack(url: str, queries: list[str], hostile: list[str], clients: 
                 httpx.AsyncClient(base_url=url, timeout=120) as attacker:
             async def worker() -> None:
                 while time.monotonic() < deadline:
-                    q = queries[next(position) % len(queries)]
-                    started = time.perf_counter()
-                    try:
-                        response = await client.get("/api/search", params={"q": q, "limit": 10})
-                        problem = "" if response.status_code == 200 else f"{response.status_code} {response.text}"
-                    except httpx.HTTPError as exc:
-                        problem = f"{type(exc).__name__}: {exc}"
-                    if problem:
-                        phase.errors.append(f"{q!r}: {problem[:200]}")
-                    else:
-                        phase.latencies.append(time.perf_counter() - started)
+                    await timed_search(client, queries[next(position) % len(queries)], phase, shown=200)
 
             async def attack_loop() -> None:
                 turn = 0
