@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from bisect import bisect_right
 from itertools import islice, repeat
 from operator import lshift, xor
 
@@ -96,11 +97,12 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """Estimated Jaccard similarity of the shingle sets behind two sketches (exact when both are complete)."""
     if not a or not b:
         return 0.0
-    set_a, set_b = set(a), set(b)
+    set_a = set(a)
     # a full sketch knows its set only up to its largest value; a shorter one is the whole set
     limit = min((s[-1] for s in (a, b) if len(s) >= SKETCH_SIZE), default=_HASH_LIMIT)
-    union = sorted(value for value in set_a | set_b if value <= limit)[:SKETCH_SIZE]
-    return sum(1 for value in union if value in set_a and value in set_b) / len(union)
+    union = sorted(set_a.union(b))
+    union = union[:min(bisect_right(union, limit), SKETCH_SIZE)]
+    return len(set_a.intersection(b).intersection(union)) / len(union)
 
 
 def to_bytes(values: tuple[int, ...]) -> bytes:
