@@ -17,8 +17,8 @@ import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "arsearch"
-#: Modules every layer may import: dependency-free shapes, the version and the fsync helpers.
-SHARED = {"arsearch.errors", "arsearch.documents", "arsearch.version", "arsearch.durability"}
+#: Modules every layer may import: dependency-free shapes, the version, the fsync helpers and the worker processes.
+SHARED = {"arsearch.errors", "arsearch.documents", "arsearch.version", "arsearch.durability", "arsearch.processes"}
 #: Each layer, in order; a layer may import itself, the shared modules and the layers before it.
 LAYERS = ["analysis", "engine", "index", "search", "ingest", "interfaces"]
 #: Modules outside the layers: the face and its shims, which only re-export.

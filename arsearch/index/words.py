@@ -18,7 +18,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -80,21 +80,40 @@ class WrittenWords:
 
 
 class WordCounts:
-    """Word → documents with it, changed document by document (the writer's side of :class:`WrittenWords`)."""
+    """Word → documents with it, changed document by document (the writer's side of :class:`WrittenWords`).
+
+    Change ``counts`` through :meth:`add` and :meth:`remove` only: the lines of the last file written are kept, in
+    order, and the next file is written from them and the words changed since, so that a commit of a few thousand
+    documents costs in proportion to them, not to the vocabulary of the whole index.
+    """
 
     def __init__(self, counts: dict[str, int] | None = None) -> None:
         self.counts: Counter[str] = Counter(counts or {})
         self._keys: dict[str, str] = {}
+        #: Words whose count changed since the lines below were brought up to date.
+        self._changed: set[str] = set(self.counts)
+        #: key -> the words with that key (one word as itself, more as a set), of the words counted.
+        self._words_of: dict[str, str | set[str]] = {}
+        self._spellings: dict[str, tuple[str, int]] = {}
+        self._key_lines: dict[str, str] = {}
+        self._word_lines: dict[str, str] = {}
+        self._sorted_keys: list[str] = []
+        self._sorted_words: list[str] = []
 
     @classmethod
     def of_snapshot(cls, snapshot: Snapshot) -> WordCounts:
         counts = cls()
         for docnum in snapshot.live_documents():
-            counts.add(stored_words(snapshot, docnum))
+            counts.add_distinct(stored_words(snapshot, docnum))
         return counts
 
     def add(self, words: Iterable[str]) -> None:
+        self.add_distinct(set(words))
+
+    def add_distinct(self, words: Collection[str]) -> None:
+        """:meth:`add` of words known to be distinct."""
         self.counts.update(words)
+        self._changed.update(words)
 
     def remove(self, words: Iterable[str]) -> None:
         counts = self.counts
@@ -104,6 +123,7 @@ class WordCounts:
                 counts[word] = left
             else:
                 counts.pop(word, None)
+            self._changed.add(word)
 
     def key(self, word: str) -> str:
         key = self._keys.get(word)
@@ -112,34 +132,89 @@ class WordCounts:
         return key
 
     def spellings(self) -> dict[str, tuple[str, int]]:
-        best: dict[str, tuple[str, int, int]] = {}
-        for word, count in self.counts.items():
-            key = self.key(word)
-            found = best.get(key)
-            if found is None:
-                best[key] = (word, count, count)
-            else:
-                top, top_count, total = found
-                if (count, word) > (top_count, top):
-                    top, top_count = word, count
-                best[key] = (top, top_count, total + count)
-        return {key: (word, total) for key, (word, _, total) in best.items()}
+        """Key → (the commonest word with that key, the ties going to the greatest word; the documents of all
+        its words)."""
+        self._bring_up_to_date()
+        return dict(self._spellings)
 
     def save(self, folder: Path, generation: int) -> WrittenWords:
         """Write the words file for ``generation`` (a temporary file renamed over the old one)."""
-        spellings = self.spellings()
-        keys = "".join(f"{key}\t{word}\t{total}\n" for key, (word, total) in sorted(spellings.items())).encode()
-        words = "".join(f"{word}\t{count}\n" for word, count in sorted(self.counts.items())).encode()
+        self._bring_up_to_date()
+        keys = "".join(map(self._key_lines.__getitem__, self._sorted_keys)).encode()
+        words = "".join(map(self._word_lines.__getitem__, self._sorted_words)).encode()
         path = folder / WORDS_FILE
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(f"{_HEADER} {generation} {len(spellings)} {len(keys)}\n".encode() + keys + words)
+        tmp.write_bytes(f"{_HEADER} {generation} {len(self._spellings)} {len(keys)}\n".encode() + keys + words)
         os.replace(tmp, path)
-        return WrittenWords(spellings, generation)
+        return WrittenWords(dict(self._spellings), generation)
+
+    def _bring_up_to_date(self) -> None:
+        changed, self._changed = self._changed, set()
+        counts, words_of, word_lines = self.counts, self._words_of, self._word_lines
+        new_words, gone_words, keys = [], set(), set()
+        for word in changed:
+            key = self.key(word)
+            keys.add(key)
+            count = counts.get(word, 0)
+            if count:
+                if word not in word_lines:
+                    new_words.append(word)
+                    _put(words_of, key, word)
+                word_lines[word] = f"{word}\t{count}\n"
+            elif word in word_lines:
+                del word_lines[word]
+                gone_words.add(word)
+                _take(words_of, key, word)
+        new_keys, gone_keys = [], set()
+        for key in keys:
+            holders = words_of.get(key)
+            if holders is None:
+                if self._spellings.pop(key, None) is not None:
+                    del self._key_lines[key]
+                    gone_keys.add(key)
+                continue
+            if isinstance(holders, str):
+                top, total = holders, counts[holders]
+            else:
+                top = max(holders, key=lambda word: (counts[word], word))
+                total = sum(map(counts.__getitem__, holders))
+            if key not in self._spellings:
+                new_keys.append(key)
+            self._spellings[key] = (top, total)
+            self._key_lines[key] = f"{key}\t{top}\t{total}\n"
+        self._sorted_words = _changed_order(self._sorted_words, new_words, gone_words)
+        self._sorted_keys = _changed_order(self._sorted_keys, new_keys, gone_keys)
 
     @classmethod
     def load(cls, folder: Path, generation: int) -> WordCounts | None:
         loaded = _read(folder, generation, with_counts=True)
         return None if loaded is None else cls(loaded[1])
+
+
+def _put(words_of: dict[str, str | set[str]], key: str, word: str) -> None:
+    holders = words_of.get(key)
+    if holders is None:
+        words_of[key] = word
+    elif isinstance(holders, str):
+        words_of[key] = {holders, word}
+    else:
+        holders.add(word)
+
+
+def _take(words_of: dict[str, str | set[str]], key: str, word: str) -> None:
+    holders = words_of.get(key)
+    if isinstance(holders, str):
+        del words_of[key]
+    elif holders is not None:
+        holders.discard(word)
+        if len(holders) == 1:
+            words_of[key] = next(iter(holders))
+
+
+def _changed_order(ordered: list[str], new: list[str], gone: set[str]) -> list[str]:
+    """``ordered`` (sorted) without ``gone`` and with ``new``, sorted (two sorted runs: a linear merge)."""
+    kept = [item for item in ordered if item not in gone] if gone else ordered
+    return sorted(kept + sorted(new)) if new else kept
 
 
 def is_current(folder: Path, generation: int) -> bool:
@@ -226,21 +301,22 @@ class WordsChange:
     """The words of the documents one writer adds, replaces and deletes, for the counts of its commit."""
 
     def __init__(self) -> None:
-        self.added: dict[str, set[str]] = {}
+        self.added: dict[str, str] = {}
         #: Ids whose committed document, if any, goes: deleted, or replaced by an add.
         self.gone: set[str] = set()
         #: Ids added more than once or added and then deleted by this writer: whether the engine keeps a document
         #: of theirs is read after the commit.
         self.uncertain: set[str] = set()
 
-    def add(self, doc_id: str, texts: Iterable[str], *, replace: bool) -> None:
+    def add(self, doc_id: str, words: str, *, replace: bool) -> None:
+        """Document ``doc_id`` is added with ``words`` (its :func:`document_words`, joined by spaces)."""
         if doc_id in self.added or doc_id in self.uncertain:
             self.uncertain.add(doc_id)
             self.added.pop(doc_id, None)
             return
         if replace:
             self.gone.add(doc_id)
-        self.added[doc_id] = document_words(texts)
+        self.added[doc_id] = words
 
     def delete(self, doc_id: str) -> None:
         if self.added.pop(doc_id, None) is not None:
@@ -260,8 +336,8 @@ class WordsChange:
         """Change ``counts`` of the generation before the commit into those of ``after``, the commit's snapshot."""
         for words in removed:
             counts.remove(words)
-        for words in self.added.values():
-            counts.add(words)
+        for joined in self.added.values():
+            counts.add_distinct(joined.split())
         for doc_id in self.uncertain:
             docnum = after.document_number(doc_id)
             if docnum is not None:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arsearch import Index
+from arsearch.analysis import normalize
 from arsearch.documents import Document
 from arsearch.index.words import WORDS_FILE, WordCounts, WrittenWords, document_words
 
@@ -94,3 +99,38 @@ def test_writes_all_looks_words_up_in_the_file_without_reading_it(tmp_path: Path
         assert not reopened.writes_all([key]), key
     assert reopened._written is None  # answered from the file
     assert reopened.writes_all(written) and not reopened.writes_all([*written, "خ"])
+
+
+def written_afresh(counts: dict[str, int]) -> bytes:
+    """The words file's lines as a full pass over ``counts`` writes them: what each commit wrote before the file
+    was kept up to date from the words a commit changes."""
+    best: dict[str, tuple[str, int, int]] = {}
+    for word, count in counts.items():
+        key = normalize(word)
+        top, top_count, total = best.get(key, (word, count, 0))
+        if (count, word) > (top_count, top):
+            top, top_count = word, count
+        best[key] = (top, top_count, total + count)
+    keys = "".join(f"{key}\t{word}\t{total}\n" for key, (word, _, total) in sorted(best.items()))
+    words = "".join(f"{word}\t{count}\n" for word, count in sorted(counts.items()))
+    return f"{len(best)} {len(keys.encode())}\n{keys}{words}".encode()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sets(st.sampled_from(
+    ["وزارة", "وزاره", "الوزارة", "أمريكا", "امريكا", "أمريكى", "جدة", "جده", "مكة"]), max_size=5)), max_size=30))
+def test_a_words_file_kept_up_to_date_is_the_one_written_afresh(tmp_path_factory: Any,
+                                                                changes: list[tuple[bool, set[str]]]) -> None:
+    folder = tmp_path_factory.mktemp("words")
+    counts, added = WordCounts(), []
+    for generation, (add, words) in enumerate(changes):
+        if add or not added:
+            counts.add(words)
+            added.append(words)
+        else:
+            counts.remove(added.pop(len(added) // 2))
+        if generation % 3 == 0:
+            counts.save(folder, generation)
+    counts.save(folder, 999)
+    header, _, body = (folder / WORDS_FILE).read_bytes().partition(b"\n")
+    assert b" ".join(header.split()[-2:]) + b"\n" + body == written_afresh(dict(counts.counts))

@@ -3,17 +3,18 @@ tantivy's writer as JSON, in the order the changes were made."""
 
 from __future__ import annotations
 
-import atexit
-import queue
 from collections import deque
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, Union
+from typing import Union
 
 import tantivy
 
 from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
-from arsearch.engine.processes import prepare_workers
+from arsearch import processes
+from arsearch.processes import WorkerPool
 from arsearch.engine.tantivy.schema import DocumentEncoder
 from arsearch.errors import IndexLockedError
 
@@ -109,88 +110,14 @@ class TantivyWriter:
 
 # Worker processes -------------------------------------------------------------------------------------------------
 
-class _Encoders:
-    """Worker processes that analyze batches of documents, answering each batch by its number."""
-
-    def __init__(self, layout: Layout, procs: int) -> None:
-        context = prepare_workers("arsearch.engine.tantivy.writing")
-        self._jobs: Any = context.Queue()
-        self._results: Any = context.Queue()
-        self._done: dict[int, list[str] | str] = {}
-        self._forgotten: set[int] = set()
-        self._next = 0
-        self._workers = [context.Process(target=_serve, args=(layout, self._jobs, self._results),  # type: ignore[attr-defined]
-                                         name="arsearch-encoder", daemon=True) for _ in range(procs)]
-        for worker in self._workers:
-            worker.start()
-
-    def submit(self, documents: list[StoredDocument]) -> int:
-        number, self._next = self._next, self._next + 1
-        self._jobs.put((number, documents))
-        return number
-
-    def result(self, number: int) -> list[str]:
-        while number not in self._done:
-            if not all(worker.is_alive() for worker in self._workers):
-                raise RuntimeError("a worker process analyzing documents for tantivy died")
-            try:
-                found, encoded = self._results.get(timeout=1.0)
-            except queue.Empty:
-                continue
-            if found in self._forgotten:
-                self._forgotten.discard(found)
-            else:
-                self._done[found] = encoded
-        answer = self._done.pop(number)
-        if isinstance(answer, str):
-            raise RuntimeError(f"a worker process could not analyze a batch: {answer}")
-        return answer
-
-    def forget(self, number: int) -> None:
-        """The batch ``number`` of a cancelled writer: its answer is dropped when it comes."""
-        if self._done.pop(number, None) is None:
-            self._forgotten.add(number)
-
-    def healthy(self) -> bool:
-        return all(worker.is_alive() for worker in self._workers)
-
-    def stop(self) -> None:
-        for worker in self._workers:
-            worker.kill()
-        for worker in self._workers:
-            worker.join(timeout=5)
+def _pool(layout: Layout, procs: int) -> WorkerPool:
+    """The worker processes that analyze batches of this layout's documents."""
+    return processes.pool(("arsearch-encoder", layout, procs), lambda: WorkerPool(
+        "arsearch-encoder", partial(_encoding, layout), procs, renew_every=TASKS_PER_WORKER,
+        preload=("arsearch.engine.tantivy.writing",)))
 
 
-def _serve(layout: Layout, jobs: Any, results: Any) -> None:
-    """A worker: analyze batches until told to stop, with a fresh analyzer every :data:`TASKS_PER_WORKER` batches
-    (its word cache grows with the vocabulary it has seen)."""
-    encoder, done = DocumentEncoder(layout), 0
-    while True:
-        number, documents = jobs.get()
-        try:
-            results.put((number, [encoder.encode(document) for document in documents]))
-        except Exception as exc:  # sent back whole: the writer raises it in the indexing process
-            results.put((number, f"{type(exc).__name__}: {exc}"))
-        done += 1
-        if done % TASKS_PER_WORKER == 0:
-            encoder = DocumentEncoder(layout)
-
-
-_POOLS: dict[tuple[Layout, int], _Encoders] = {}
-
-
-def _pool(layout: Layout, procs: int) -> _Encoders:
-    """The worker processes of this layout, kept for the next commit (starting them costs a second)."""
-    key = (layout, procs)
-    found = _POOLS.get(key)
-    if found is None or not found.healthy():
-        _stop_pools()
-        found = _POOLS[key] = _Encoders(layout, procs)
-    return found
-
-
-@atexit.register
-def _stop_pools() -> None:
-    for pool in _POOLS.values():
-        pool.stop()
-    _POOLS.clear()
+def _encoding(layout: Layout) -> Callable[[StoredDocument], str]:
+    """A worker's function (a fresh analyzer every :data:`TASKS_PER_WORKER` batches: its word cache grows with the
+    vocabulary it has seen)."""
+    return DocumentEncoder(layout).encode

@@ -32,7 +32,7 @@ from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from arsearch.engine.processes import CONTEXT, prepare_workers
+from arsearch.processes import CONTEXT, prepare_workers
 
 #: Smallest posting block (approximate bytes of its values and ids) worth a zlib call: below it, zlib's fixed
 #: cost per call (about 20 µs) buys a few bytes at most.  Whoosh means to skip compression under 20 bytes of
