@@ -14,12 +14,12 @@ find each other, and the index keeps it after a commit, so the next batch of the
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from dataclasses import dataclass
 
 from arsearch.engine.api import Snapshot
-from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, from_bytes, similarity,
-                                      to_bytes)
+from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, SKETCH_SIZE, from_bytes,
+                                           similarity, to_bytes)
 
 #: Fields of the schema that hold the groups (index format 3).
 GROUP_FIELD = "group"
@@ -27,27 +27,102 @@ SKETCH_FIELD = "sketch"
 #: A look-up key held by more documents than this is a boilerplate shingle (a paper's "share on Twitter" line
 #: starts 2,800 of its articles): it finds no candidates.  Copies of one story share many other keys.
 MAX_KEY_HOLDERS = 100
+_SKETCH_BYTES = 4 * SKETCH_SIZE
 
 
-@dataclass(slots=True)
-class _Member:
-    label: str
-    #: The sketch as stored in the column (4 bytes a value: a quarter of the memory of a tuple of ints).
-    sketch: bytes
+class _KeyTable:
+    """Look-up key → the documents holding it (as numbers), in the order they came: open addressing over two
+    arrays of 32-bit values, about 16 bytes a key against about 70 for a dict of Python ints (16 keys a document).
 
-    def keys(self) -> tuple[int, ...]:
-        return from_bytes(self.sketch[:4 * LSH_KEYS])
+    A key already held by more than :data:`MAX_KEY_HOLDERS` documents takes no more: look-ups ignore it anyway.
+    (Unlike a list of every holder, it stays ignored when deletions bring its holders back under the limit.)
+    """
+
+    _EMPTY = 0xFFFFFFFF
+    _GONE = 0xFFFFFFFE  # a holder removed: the slot keeps the probe sequence going
+
+    def __init__(self, capacity: int = 1 << 10) -> None:
+        self._empty(capacity)
+
+    def _empty(self, capacity: int) -> None:
+        self._keys = array("I", bytes(4 * capacity))
+        self._holders = array("I", [self._EMPTY]) * capacity
+        self._shift = 32 - (capacity.bit_length() - 1)
+        self._mask = capacity - 1
+        self._filled = 0  # slots not empty (holders and removed ones)
+
+    def _home(self, key: int) -> int:
+        return ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
+
+    def holders(self, key: int) -> list[int]:
+        keys, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
+        found, slot = [], self._home(key)
+        while (holder := holders[slot]) != empty:
+            if keys[slot] == key and holder != gone:
+                found.append(holder)
+            slot = (slot + 1) & mask
+        return found
+
+    def add(self, key: int, holder: int) -> None:
+        if 10 * (self._filled + 1) > 6 * len(self._holders):
+            self._grow()
+        keys, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
+        slot, count = self._home(key), 0
+        while (found := holders[slot]) != empty:
+            if keys[slot] == key and found != gone:
+                count += 1
+                if count > MAX_KEY_HOLDERS:
+                    return
+            slot = (slot + 1) & mask
+        keys[slot], holders[slot] = key, holder
+        self._filled += 1
+
+    def remove(self, key: int, holder: int) -> None:
+        keys, holders, mask, empty = self._keys, self._holders, self._mask, self._EMPTY
+        slot = self._home(key)
+        while (found := holders[slot]) != empty:
+            if found == holder and keys[slot] == key:
+                holders[slot] = self._GONE
+                return
+            slot = (slot + 1) & mask
+
+    def _grow(self) -> None:
+        old_keys, old_holders = self._keys, self._holders
+        live = sum(1 for holder in old_holders if holder < self._GONE)
+        capacity = len(old_holders)
+        while 10 * (live + 1) > 3 * capacity:  # half as full as when it must grow again
+            capacity *= 2
+        self._empty(capacity)
+        # From an empty slot round the table: each run of filled slots is read from its start, so each key's
+        # holders go into the new table in the order they came.
+        size = len(old_holders)
+        start = old_holders.index(self._EMPTY)
+        holders, mask, empty = self._holders, self._mask, self._EMPTY
+        for n in range(start, start + size):
+            holder = old_holders[n % size]
+            if holder < self._GONE:
+                key = old_keys[n % size]
+                slot = self._home(key)
+                while holders[slot] != empty:
+                    slot = (slot + 1) & mask
+                self._keys[slot], holders[slot] = key, holder
+                self._filled += 1
 
 
 class GroupTracker:
-    """The grouping state of an index: each live document's label and sketch, and the look-up keys."""
+    """The grouping state of an index: each live document's label and sketch, and the look-up keys.
+
+    Documents are numbered in the order they were registered (numbers are not reused, so "the earlier one" of
+    two is the smaller number); the sketches sit in one bytearray, :data:`SKETCH_SIZE` values a document.
+    """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
-        self._members: dict[str, _Member] = {}
-        #: key -> the ids holding it, in the order they came; most keys have one holder, kept as the bare id (a
-        #: list each would be two thirds of the tracker's memory: 16 keys a document).
-        self._keys: dict[int, str | list[str]] = {}
+        self._numbers: dict[str, int] = {}
+        self._labels: list[str | None] = []
+        self._sketches = bytearray()
+        self._lengths = bytearray()
+        self._keys = _KeyTable()
         self._sizes: Counter[str] = Counter()
 
     @classmethod
@@ -60,78 +135,68 @@ class GroupTracker:
             if label is not None:
                 doc_id, label = str(ids[docnum]), str(label)
                 label = doc_id if label == doc_id else label  # one string, not two equal ones
-                tracker._register(doc_id, _Member(label, sketch if isinstance(sketch, bytes) else b""))
+                tracker._register(doc_id, label, sketch if isinstance(sketch, bytes) else b"")
         return tracker
 
     def __len__(self) -> int:
-        return len(self._members)
+        return len(self._numbers)
 
     def label_of(self, doc_id: str) -> str | None:
-        member = self._members.get(doc_id)
-        return member.label if member else None
+        number = self._numbers.get(doc_id)
+        return None if number is None else self._labels[number]
 
     def assign(self, doc_id: str, sketch: tuple[int, ...]) -> str:
         """The label of ``doc_id``'s group (replacing what was known of it) and remember it."""
         self.remove(doc_id)
         best = self._best_match(sketch)
         label = best if best is not None else self._new_label(doc_id)
-        self._register(doc_id, _Member(label, to_bytes(sketch)))
+        self._register(doc_id, label, to_bytes(sketch))
         return label
 
     def remove(self, doc_id: str) -> None:
-        member = self._members.pop(doc_id, None)
-        if member is None:
+        number = self._numbers.pop(doc_id, None)
+        if number is None:
             return
-        self._sizes[member.label] -= 1
-        if not self._sizes[member.label]:
-            del self._sizes[member.label]
-        keys = self._keys
-        for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
-            holders = keys.get(key)
-            if holders is None:
-                continue
-            if isinstance(holders, str):
-                if holders == doc_id:
-                    del keys[key]
-                continue
-            holders.remove(doc_id)
-            if len(holders) == 1:
-                keys[key] = holders[0]
+        label = self._labels[number]
+        assert label is not None
+        self._labels[number] = None
+        self._sizes[label] -= 1
+        if not self._sizes[label]:
+            del self._sizes[label]
+        for key in self._sketch(number)[:LSH_KEYS]:
+            self._keys.remove(key, number)
 
-    def _register(self, doc_id: str, member: _Member) -> None:
-        self._members[doc_id] = member
-        self._sizes[member.label] += 1
-        keys = self._keys
-        for key in member.keys():  # noqa: SIM118 (a sketch's keys, not a dict's)
-            holders = keys.get(key)
-            if holders is None:
-                keys[key] = doc_id
-            elif isinstance(holders, str):
-                keys[key] = [holders, doc_id]
-            else:
-                holders.append(doc_id)
+    def _register(self, doc_id: str, label: str, sketch: bytes) -> None:
+        number = len(self._labels)
+        self._numbers[doc_id] = number
+        self._labels.append(label)
+        self._sizes[label] += 1
+        values = sketch[:_SKETCH_BYTES]
+        self._sketches += values.ljust(_SKETCH_BYTES, b"\0")
+        self._lengths.append(len(values) // 4)
+        for key in from_bytes(values[:4 * LSH_KEYS]):
+            self._keys.add(key, number)
+
+    def _sketch(self, number: int) -> tuple[int, ...]:
+        start = number * _SKETCH_BYTES
+        return from_bytes(bytes(self._sketches[start:start + 4 * self._lengths[number]]))
 
     def _best_match(self, sketch: tuple[int, ...]) -> str | None:
         """The label of the most similar document at or above the threshold (the earlier one on a tie)."""
         if not sketch:
             return None
-        shared: Counter[str] = Counter()
+        shared: Counter[int] = Counter()
         for key in sketch[:LSH_KEYS]:
-            holders = self._keys.get(key)
-            if holders is None:
-                continue
-            if isinstance(holders, str):
-                shared[holders] += 1
-            elif len(holders) <= MAX_KEY_HOLDERS:
+            holders = self._keys.holders(key)
+            if len(holders) <= MAX_KEY_HOLDERS:
                 shared.update(holders)
         best_label, best_score = None, self.threshold
         for other, count in shared.items():
             if count < MIN_SHARED_KEYS:
                 continue
-            member = self._members[other]
-            score = similarity(sketch, from_bytes(member.sketch))
+            score = similarity(sketch, self._sketch(other))
             if score >= best_score and (best_label is None or score > best_score):
-                best_label, best_score = member.label, score
+                best_label, best_score = self._labels[other], score
         return best_label
 
     def _new_label(self, doc_id: str) -> str:
@@ -142,8 +207,8 @@ class GroupTracker:
         return label
 
     def sketch_of(self, doc_id: str) -> tuple[int, ...]:
-        member = self._members.get(doc_id)
-        return from_bytes(member.sketch) if member else ()
+        number = self._numbers.get(doc_id)
+        return () if number is None else self._sketch(number)
 
 
 def group_sizes(snapshot: Snapshot) -> Counter[str]:

@@ -46,7 +46,7 @@ DEFAULT_THRESHOLD = 0.5
 _MASK = (1 << 30) - 1
 _HASH_LIMIT = (1 << 32) - 1
 _MULTIPLIER = 0x9E3779B97F4A7C15
-_TABLE_LIMIT = 2_000_000
+_TABLE_LIMIT = 500_000  # about 75 MB in each process that sketches (the preparer workers)
 #: Stripped from both ends of a word: what sticks to Arabic news words (quotes, brackets, stops, dashes).
 _PUNCTUATION = "\"'.,:;!?()[]{}<>«»“”‘’„-–—…/\\|*#@%&+=_~`^" + "\u060c\u061b\u061f\u06d4\u066a\u066d"
 
