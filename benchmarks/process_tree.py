@@ -2,7 +2,9 @@
 
 Peak memory is the largest sum of VmRSS over the process and all its descendants, sampled every 50 ms (shared
 pages of forked workers count once per process, so this over-states rather than under-states).  The largest
-single process and the curve of both over the run are kept too.
+single process and the curve of both over the run are kept too, and the peak of the tree's resident pages that
+are not shared (statm's resident minus shared): VmRSS also counts the pages of files a process maps, such as an
+engine's index segments read while merging, which the kernel takes back under memory pressure.
 """
 
 from __future__ import annotations
@@ -40,29 +42,36 @@ def processes() -> tuple[dict[int, list[int]], dict[int, float]]:
     return tree, cpu
 
 
-def _rss_bytes(pid: int) -> int:
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_bytes(pid: int) -> tuple[int, int]:
+    """VmRSS of ``pid``, and the part of it not shared with files or other processes."""
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            fields = f.read().split()
     except OSError:
-        return 0
+        return 0, 0
+    resident, shared = int(fields[1]) * _PAGE, int(fields[2]) * _PAGE
+    return resident, resident - shared
 
 
-def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, int]:
-    """The sum of VmRSS over ``root`` and its descendants, and the largest of them; ``cpu_seen`` gets the CPU
-    seconds of each."""
+def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, int, int]:
+    """The sum of VmRSS over ``root`` and its descendants, the largest of them, and the sum of their unshared
+    resident pages; ``cpu_seen`` gets the CPU seconds of each."""
     tree, cpu = processes()
-    total = largest = 0
+    total = largest = private = 0
     todo = [root]
     while todo:
         pid = todo.pop()
-        rss = _rss_bytes(pid)
+        rss, unshared = _rss_bytes(pid)
         total += rss
+        private += unshared
         largest = max(largest, rss)
         if cpu_seen is not None and pid in cpu:
             cpu_seen[pid] = cpu[pid]
         todo.extend(tree.get(pid, ()))
-    return total, largest
+    return total, largest, private
 
 
 @dataclass
@@ -77,6 +86,8 @@ class Run:
     #: User and system CPU seconds of the tree, as last sampled for each process (those that lived under one
     #: sampling interval are missed): less dependent on the machine's other load than wall time.
     cpu_seconds: float = 0.0
+    #: The largest sum of unshared resident memory over the tree (the heaps, without mapped files).
+    peak_private: int = 0
 
 
 def _thin(samples: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
@@ -92,13 +103,15 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     samples: list[tuple[float, int, int]] = []
+    private: list[int] = [0]
     cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            total, largest = tree_rss(proc.pid, cpu)
+            total, largest, unshared = tree_rss(proc.pid, cpu)
             samples.append((time.perf_counter() - started, total, largest))
+            private[0] = max(private[0], unshared)
             stop.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -110,7 +123,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
     return Run(seconds, max((s[1] for s in samples), default=0), out, max((s[2] for s in samples), default=0),
-               _thin(samples), sum(cpu.values()))
+               _thin(samples), sum(cpu.values()), private[0])
 
 
 def dir_size(path: Path) -> int:

@@ -12,7 +12,8 @@ For each size, in this order:
    (with ``--engine NAME`` for an engine other than the default) for each arsearch engine, and the peers'
    ``benchmarks/tantivy_peer.py index`` (tantivy with its own Snowball Arabic analyzer) and
    ``benchmarks/fts5_peer.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
-   largest process (``benchmarks/process_tree.py``); index size on disk.  ``--resume`` keeps a build finished
+   largest process (``benchmarks/process_tree.py``), and of the tree's unshared pages (RSS without the index
+   files a process maps); index size on disk.  ``--resume`` keeps a build finished
    by an earlier run (its figures are those of that run).
 3. Query latency in this process with every index open, the systems taking turns query by query so background
    load hits all alike: ``--queries`` real headlines of the corpus (seeded, made bags of words by
@@ -148,6 +149,7 @@ def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dic
     done = {
         "documents": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_s": round(run.seconds, 1), "build_cpu_s": round(run.cpu_seconds, 1), "peak_rss": run.peak_rss, "peak_process_rss": run.peak_process_rss,
+        "peak_private": run.peak_private,
         "index_bytes": dir_size(target), "load_before": load, "load_after": loadavg(),
         "memory_curve": [[round(t, 1), total, largest] for t, total, largest in run.curve],
     }
@@ -261,9 +263,9 @@ def ratio(a: float | None, b: float | None) -> str:
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| documents | system | build | docs/s | peak RSS, tree | largest process | index | "
+        "| documents | system | build | docs/s | peak RSS, tree | largest process | unshared, tree | index | "
         "p50 / p95, snippets | p50 / p95, ids only | build, RSS, index, p50 vs tantivy-snowball | run |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     reference = {r["documents"]: r for r in rows if r["system"] == REFERENCE}
     for r in rows:
@@ -275,7 +277,8 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
             ratios += " (peer of another run)"
         lines.append(
             f"| {r['documents']:,} | {r['system']} | {r['build_s']:.0f} s | {r['documents'] / r['build_s']:.0f} | "
-            f"{gb(r['peak_rss'])} | {gb(r['peak_process_rss'])} | {mb(r['index_bytes'])} | "
+            f"{gb(r['peak_rss'])} | {gb(r['peak_process_rss'])} | "
+            f"{gb(r['peak_private']) if 'peak_private' in r else '–'} | {mb(r['index_bytes'])} | "
             f"{r['p50_snippets_ms']:.1f} / {r['p95_snippets_ms']:.1f} ms | {r['p50_ids_ms']:.1f} / "
             f"{r['p95_ids_ms']:.1f} ms | {ratios} | {r['run']}, load {r['load_before']} → {r['load_after']} |")
     return lines
