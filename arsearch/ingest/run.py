@@ -29,6 +29,9 @@ DEFAULT_BATCH_SIZE = 5000
 PROGRESS_EVERY = 50
 #: Fewer documents per worker process than this are written in this process (starting workers costs more).
 MIN_DOCS_PER_PROCESS = 200
+#: A run writes the manifest of unchanged files after a batch's commit when this many times the last writing's
+#: time has passed since it (and always at its end).
+MANIFEST_WRITE_SHARE = 10
 
 
 @dataclass
@@ -84,6 +87,9 @@ class _Manifest:
         except (OSError, ValueError, KeyError, TypeError):
             self.files = {}
         self.pending: dict[str, dict[str, object]] = {}
+        #: Whether committed files are not yet on disk (see :meth:`commit`).
+        self.unwritten = False
+        self._written_at = self._write_seconds = 0.0
 
     def unchanged(self, source: SourceFile) -> tuple[list[str], list[Skipped]] | None:
         """The ids (in file order, repeats included) and the problems of ``source`` if it has not changed."""
@@ -101,10 +107,21 @@ class _Manifest:
         self.pending[str(source.path)] = {"size": source.size, "mtime_ns": source.mtime_ns, "ids": ids,
                                           "skipped": [[p.where, p.reason] for p in problems]}
 
-    def commit(self) -> None:
+    def commit(self, *, final: bool = True) -> None:
+        """Record the pending files as committed; written to disk at once when ``final``, otherwise once the time
+        since the last write is at least :data:`MANIFEST_WRITE_SHARE` times what that write took (at a million
+        documents the file is tens of megabytes, and a run commits a batch every few seconds).  A manifest
+        behind the index only costs the next run a reading of files whose documents it then finds unchanged."""
         self.files.update(self.pending)
         self.pending.clear()
+        now = time.perf_counter()
+        if not final and now - self._written_at < MANIFEST_WRITE_SHARE * self._write_seconds:
+            self.unwritten = True
+            return
         write_json_atomically(self.path, {"files": self.files}, durable=self.durable)
+        self._written_at = time.perf_counter()
+        self._write_seconds = self._written_at - now
+        self.unwritten = False
 
     def forget(self, paths: set[str]) -> None:
         for p in paths:
@@ -235,10 +252,10 @@ class _Ingest:
         self.seen.update(i for i, (p, _) in self.stored.items() if p == path)
 
     def flush(self, deletions: Sequence[str] = (), *, final: bool = False) -> None:
-        if not (self.batch or deletions or self.manifest.pending or final):
+        if not (self.batch or deletions or self.manifest.pending or self.manifest.unwritten or final):
             return
         if not (self.batch or deletions):
-            self.manifest.commit()
+            self.manifest.commit(final=final)
             return
         self.uncommitted_deletions = len(deletions)
         procs = self.procs if len(self.batch) >= MIN_DOCS_PER_PROCESS * self.procs else 1
@@ -265,7 +282,7 @@ class _Ingest:
             self.positions.clear()
             self.bytes_done = max(self.bytes_done, self.read_position)
             self.uncommitted_deletions = 0
-            self.manifest.commit()
+            self.manifest.commit(final=final)
 
     def interrupted(self) -> Interrupted:
         return Interrupted(f"interrupted: {self.what_was_kept()}; run the same command again to finish")

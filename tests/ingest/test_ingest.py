@@ -300,3 +300,20 @@ def test_progress_callback(ix_dir: Path, news_dir: Path) -> None:
     assert all(p.files_total == 3 for p in seen)
     assert seen[-1].bytes_done == seen[-1].bytes_total == sum(f.stat().st_size for f in news_dir.iterdir())
     assert seen[-1].documents == 5
+
+
+def test_a_run_that_defers_writing_the_manifest_writes_it_at_its_end(ix_dir: Path, news_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from arsearch.ingest import run
+
+    writes: list[int] = []
+    real = run.write_json_atomically
+    monkeypatch.setattr(run, "MANIFEST_WRITE_SHARE", 10**9)  # after the first write, none until the end
+    monkeypatch.setattr(run, "write_json_atomically",
+                        lambda path, data, **kw: (writes.append(len(data["files"])), real(path, data, **kw)))
+    ingest(ix_dir, news_dir, batch_size=1)
+    assert len(writes) == 2 and writes[-1] == 3  # the first batch's commit, then the end of the run
+    manifest = json.loads((ix_dir / "arsearch-files.json").read_text(encoding="utf-8"))["files"]
+    assert len(manifest) == 3
+    monkeypatch.setattr(run, "write_json_atomically", real)
+    assert counts(ingest(ix_dir, news_dir)) == (0, 0, 5, 0)
