@@ -261,6 +261,11 @@ class Engine(Protocol):
     def generation(self) -> int:
         """A number that changes with every commit."""
 
+    def settle(self) -> None:
+        """Finish what the writers' commits left running (tantivy's segment merges, which a next writer of the
+        same process may share) and let go of the engine's own write lock; called when the index's write lock
+        is released."""
+
     def close(self) -> None:
         """Close every snapshot; not while other threads search."""
 

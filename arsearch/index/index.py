@@ -49,7 +49,7 @@ class Index:
         #: How much more a word in a document's lead weighs (see :data:`arsearch.engine.api.LEAD_WORDS`).
         self.lead_weight = float(meta.get("lead_weight", 0.0))
         #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
-        self.write_lock = IndexLock(path)
+        self.write_lock = IndexLock(path, on_release=engine.settle)
         #: Whether documents are grouped by near-duplicates (index format 3 and later).
         self.has_groups = int(meta["format"]) >= GROUPS_FORMAT
         #: (generation, tracker) of the last commit of this process's writers, reused by the next writer.

@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,8 +46,10 @@ class LockHolder:
 class IndexLock:
     """The write lock of one index folder; re-entrant within the thread that holds it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, on_release: Callable[[], None] | None = None) -> None:
+        """``on_release`` runs when the outermost holder lets go, before the lock is released."""
         self.folder = folder
+        self._on_release = on_release
         self._file_lock = FileLock(str(folder / LOCK_FILE))
         self._mutex = threading.Lock()
         self._depth = 0
@@ -71,12 +74,16 @@ class IndexLock:
             self._depth -= 1
             if self._depth:
                 return
-            self._owner = None
-            try:  # remove the note before unlocking, so it never names a process that let go
-                (self.folder / HOLDER_FILE).unlink(missing_ok=True)
-            except OSError:
-                pass
-            self._file_lock.release()
+            try:
+                if self._on_release is not None:
+                    self._on_release()
+            finally:
+                self._owner = None
+                try:  # remove the note before unlocking, so it never names a process that let go
+                    (self.folder / HOLDER_FILE).unlink(missing_ok=True)
+                except OSError:
+                    pass
+                self._file_lock.release()
 
     def holder(self) -> LockHolder | None:
         """The holder named in the note, unless the note is unreadable or names a process that is gone."""

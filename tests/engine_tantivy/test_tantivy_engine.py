@@ -12,7 +12,7 @@ import pytest
 
 from helpers import ROOT, SEEDS, assert_one_line_error, cli_command, cli_env
 
-from arsearch import Index
+from arsearch import Index, index_paths
 from arsearch.documents import Document
 from arsearch.engine import engine_kind
 from arsearch.engine.api import LEAD_WORDS, Layout
@@ -138,3 +138,27 @@ def test_worker_processes_do_not_run_an_unguarded_script_again(tmp_path: Path) -
     assert done.stdout.strip() == "600"
     with Index.open(tmp_path / "ix") as ix:
         assert ix.document_count() == 600
+
+
+def test_a_run_of_batches_shares_one_tantivy_writer_and_lets_go_of_its_lock_at_the_end(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.jsonl").write_text("".join(
+            json.dumps({"id": f"{n}-{k}", "content": f"خبر رقم {k} من الملف {n} عن وزارة الصحة"}) + "\n"
+            for k in range(20)), encoding="utf-8")
+    index = Index.create(tmp_path / "ix", engine="tantivy")
+    engine, fresh = index.engine, []
+    original = engine.tantivy_writer  # type: ignore[attr-defined]
+
+    def tantivy_writer(heap: int, threads: int) -> object:
+        fresh.append(engine._kept is None)  # type: ignore[attr-defined]
+        return original(heap, threads)
+
+    engine.tantivy_writer = tantivy_writer  # type: ignore[attr-defined]
+    assert index_paths(index, [folder], batch_size=10).added == 60
+    # six commits, one tantivy writer: its merges ran on while the next batch was written
+    assert fresh == [True, False, False, False, False, False]
+    other = Index.open(tmp_path / "ix")  # another process would see tantivy's lock free, as this one does
+    other.add([Document("late", "خبر أخير")])
+    assert other.document_count() == 61 and index.document_count() == 61

@@ -61,6 +61,7 @@ class TantivyEngine:
         ix.config_reader(reload_policy="manual")
         self._local = threading.local()
         self._reload_lock = threading.Lock()
+        self._kept: tantivy.IndexWriter | None = None
 
     def check_schema(self) -> None:
         """IndexFormatError when the folder's fields are not those of ``layout`` (another arsearch version)."""
@@ -110,12 +111,30 @@ class TantivyEngine:
     def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> TantivyWriter:
         """``durable`` cannot be turned off: tantivy fdatasyncs a commit's segment files and its ``meta.json`` (an
         atomic replace) before the commit returns, whatever it is asked (seen with strace)."""
-        return TantivyWriter(self.tantivy, self.path, self.layout, procs=procs, memory_mb=memory_mb)
+        return TantivyWriter(self, self.path, self.layout, procs=procs, memory_mb=memory_mb)
+
+    def tantivy_writer(self, heap: int, threads: int) -> tantivy.IndexWriter:
+        """The writer the last commit kept (its merges still running), or a new one; ValueError when another
+        program holds tantivy's write lock."""
+        kept, self._kept = self._kept, None
+        return kept if kept is not None else self.tantivy.writer(heap_size=heap, num_threads=threads)
+
+    def keep(self, writer: tantivy.IndexWriter) -> None:
+        """A committed (or rolled back) writer, for the next writer of this process: tantivy merges segments in
+        the background meanwhile, instead of the indexing process waiting for every merge at every commit."""
+        self.settle()
+        self._kept = writer
+
+    def settle(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.wait_merging_threads()  # and releases tantivy's write lock
 
     def generation(self) -> int:
         return int(self._meta().get("opstamp", 0))
 
     def close(self) -> None:
+        self.settle()
         self._local = threading.local()
 
 

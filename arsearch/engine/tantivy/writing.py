@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Union
+from typing import Protocol, Union
 
 import tantivy
 
@@ -28,18 +28,27 @@ _MIN_THREAD_MB = 15
 Change = Union[StoredDocument, str]  # a document to add, or the id of one to delete
 
 
+class WriterKeeper(Protocol):
+    """Where a writer gets tantivy's writer, and gives it back after its commit (the engine)."""
+
+    def tantivy_writer(self, heap: int, threads: int) -> tantivy.IndexWriter: ...
+
+    def keep(self, writer: tantivy.IndexWriter) -> None: ...
+
+
 class TantivyWriter:
     """One commit's changes.  Deletes and adds reach tantivy in the order they were made (a delete applies to
     the documents added before it), a batch at a time once its documents are analyzed."""
 
-    def __init__(self, ix: tantivy.Index, path: Path, layout: Layout, *, procs: int, memory_mb: int) -> None:
+    def __init__(self, engine: WriterKeeper, path: Path, layout: Layout, *, procs: int, memory_mb: int) -> None:
+        self._engine = engine
         self._layout = layout
         self._procs = procs
         self._encoder: DocumentEncoder | None = None
         threads = max(1, min(4, procs // 2))
         heap = max(memory_mb, _MIN_THREAD_MB * threads) * 1_000_000
         try:
-            self._writer: tantivy.IndexWriter | None = ix.writer(heap_size=heap, num_threads=threads)
+            self._writer: tantivy.IndexWriter | None = engine.tantivy_writer(heap, threads)
         except ValueError as exc:
             raise IndexLockedError(f"index {path} is being updated by another program that holds tantivy's "
                                    f"write lock (.tantivy-writer.lock)") from exc
@@ -59,7 +68,7 @@ class TantivyWriter:
     def commit(self) -> None:
         writer = self._flush()
         writer.commit()
-        writer.wait_merging_threads()  # merges the new segments, and releases the lock
+        self._engine.keep(writer)  # merging the new segments, until the engine settles
 
     def cancel(self) -> None:
         self._changes.clear()
@@ -69,6 +78,7 @@ class TantivyWriter:
         self._pending.clear()
         if self._writer is not None:
             self._writer.rollback()
+            self._engine.keep(self._writer)
             self._writer = None
 
     def _flush(self) -> tantivy.IndexWriter:

@@ -112,6 +112,9 @@ class WhooshEngine:
     def generation(self) -> int:
         return int(self.whoosh.latest_generation())
 
+    def settle(self) -> None:
+        """Nothing runs after a Whoosh commit: it merges segments before it returns."""
+
     def close(self) -> None:
         with self._searchers_lock:
             for searcher in list(self._searchers):
