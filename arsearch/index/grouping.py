@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 
 from arsearch.engine.api import Snapshot
 from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, SKETCH_SIZE, from_bytes,
@@ -55,36 +56,47 @@ class _KeyTable:
         return ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
 
     def holders(self, key: int) -> list[int]:
-        keys, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
-        found, slot = [], self._home(key)
-        while (holder := holders[slot]) != empty:
-            if keys[slot] == key and holder != gone:
-                found.append(holder)
-            slot = (slot + 1) & mask
+        return self.shared_holders([key], limit=2**32)
+
+    def shared_holders(self, keys: Iterable[int], *, limit: int = MAX_KEY_HOLDERS) -> list[int]:
+        """The holders of each of ``keys`` held by at most ``limit`` documents, one after the other."""
+        table, holders, mask, shift, empty, gone = self._keys, self._holders, self._mask, self._shift, \
+            self._EMPTY, self._GONE
+        found: list[int] = []
+        for key in keys:
+            held, slot = [], ((key * 0x9E3779B1) & 0xFFFFFFFF) >> shift
+            while (holder := holders[slot]) != empty:
+                if table[slot] == key and holder != gone:
+                    held.append(holder)
+                slot = (slot + 1) & mask
+            if len(held) <= limit:
+                found += held
         return found
 
-    def add(self, key: int, holder: int) -> None:
-        if 10 * (self._filled + 1) > 6 * len(self._holders):
-            self._grow()
-        keys, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
-        slot, count = self._home(key), 0
-        while (found := holders[slot]) != empty:
-            if keys[slot] == key and found != gone:
-                count += 1
-                if count > MAX_KEY_HOLDERS:
-                    return
-            slot = (slot + 1) & mask
-        keys[slot], holders[slot] = key, holder
-        self._filled += 1
+    def add(self, keys: Iterable[int], holder: int) -> None:
+        """``holder`` holds each of ``keys``."""
+        for key in keys:
+            if 10 * (self._filled + 1) > 6 * len(self._holders):
+                self._grow()
+            table, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
+            slot, count = ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift, 0
+            while (found := holders[slot]) != empty:
+                if table[slot] == key and found != gone:
+                    count += 1
+                slot = (slot + 1) & mask
+            if count <= MAX_KEY_HOLDERS:
+                table[slot], holders[slot] = key, holder
+                self._filled += 1
 
-    def remove(self, key: int, holder: int) -> None:
-        keys, holders, mask, empty = self._keys, self._holders, self._mask, self._EMPTY
-        slot = self._home(key)
-        while (found := holders[slot]) != empty:
-            if found == holder and keys[slot] == key:
-                holders[slot] = self._GONE
-                return
-            slot = (slot + 1) & mask
+    def remove(self, keys: Iterable[int], holder: int) -> None:
+        table, holders, mask, empty = self._keys, self._holders, self._mask, self._EMPTY
+        for key in keys:
+            slot = ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
+            while (found := holders[slot]) != empty:
+                if found == holder and table[slot] == key:
+                    holders[slot] = self._GONE
+                    break
+                slot = (slot + 1) & mask
 
     def _grow(self) -> None:
         old_keys, old_holders = self._keys, self._holders
@@ -163,8 +175,7 @@ class GroupTracker:
         self._sizes[label] -= 1
         if not self._sizes[label]:
             del self._sizes[label]
-        for key in self._sketch(number)[:LSH_KEYS]:
-            self._keys.remove(key, number)
+        self._keys.remove(self._sketch(number)[:LSH_KEYS], number)
 
     def _register(self, doc_id: str, label: str, sketch: bytes) -> None:
         number = len(self._labels)
@@ -174,8 +185,7 @@ class GroupTracker:
         values = sketch[:_SKETCH_BYTES]
         self._sketches += values.ljust(_SKETCH_BYTES, b"\0")
         self._lengths.append(len(values) // 4)
-        for key in from_bytes(values[:4 * LSH_KEYS]):
-            self._keys.add(key, number)
+        self._keys.add(from_bytes(values[:4 * LSH_KEYS]), number)
 
     def _sketch(self, number: int) -> tuple[int, ...]:
         start = number * _SKETCH_BYTES
@@ -185,11 +195,7 @@ class GroupTracker:
         """The label of the most similar document at or above the threshold (the earlier one on a tie)."""
         if not sketch:
             return None
-        shared: Counter[int] = Counter()
-        for key in sketch[:LSH_KEYS]:
-            holders = self._keys.holders(key)
-            if len(holders) <= MAX_KEY_HOLDERS:
-                shared.update(holders)
+        shared = Counter(self._keys.shared_holders(sketch[:LSH_KEYS]))
         best_label, best_score = None, self.threshold
         for other, count in shared.items():
             if count < MIN_SHARED_KEYS:

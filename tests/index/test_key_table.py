@@ -25,11 +25,11 @@ def test_holders_come_in_the_order_they_came_and_a_key_takes_no_more_than_the_li
     for add, key, holder in changes:
         holders = expected.setdefault(key, [])
         if add:
-            table.add(key, holder)
+            table.add([key], holder)
             if len(holders) <= CAP:
                 holders.append(holder)
         else:
-            table.remove(key, holder)
+            table.remove([key], holder)
             if holder in holders:
                 holders.remove(holder)
         assert table.holders(key) == holders
@@ -47,8 +47,8 @@ def test_a_run_of_holders_that_wraps_round_the_end_of_the_table_keeps_its_order_
     table = _KeyTable(capacity=8)
     last = next(key for key in range(10_000) if table._home(key) == 7)
     for holder in range(4):  # slots 7, 0, 1, 2
-        table.add(last, holder)
+        table.add([last], holder)
     assert table.holders(last) == [0, 1, 2, 3]
     for n in range(40):  # other keys, until the table has grown
-        table.add(100_000 + n, 50 + n)
+        table.add([100_000 + n], 50 + n)
     assert len(table._holders) > 8 and table.holders(last) == [0, 1, 2, 3]
