@@ -13,7 +13,7 @@ from typing import Any
 import tantivy
 
 from arsearch.engine.api import Layout
-from arsearch.engine.tantivy.schema import build_schema, field_names, register_tokenizers
+from arsearch.engine.tantivy.schema import build_schema, field_names
 from arsearch.engine.tantivy.snapshot import TantivySnapshot
 from arsearch.engine.tantivy.writing import TantivyWriter
 from arsearch.errors import IndexFormatError
@@ -57,7 +57,6 @@ class TantivyEngine:
         self.layout = layout
         self.schema = ix.schema
         self.fields = field_names(layout)
-        register_tokenizers(ix)
         ix.config_reader(reload_policy="manual")
         self._local = threading.local()
         self._reload_lock = threading.Lock()

@@ -188,13 +188,15 @@ class TantivySnapshot:
         found: dict[str, object] = {}
         for name in self._stored_names if content else self._stored_names_but_content:
             value = document.get_first(ORIGINAL.get(name, name))
-            if value is None or (value == "" and name != "id"):
+            if value is None or (value in ("", b"") and name != "id"):
                 continue
             if name == "date":
                 if value != NO_DATE:
                     found[name] = date_of(int(value))
             elif name == "sketch":
                 found[name] = bytes(value)
+            elif name in ORIGINAL:
+                found[name] = bytes(value).decode("utf-8", "surrogatepass")
             else:
                 found[name] = value
         return found
