@@ -138,3 +138,16 @@ def test_worker_processes_do_not_run_an_unguarded_script_again(tmp_path: Path) -
     assert done.stdout.strip() == "600"
     with Index.open(tmp_path / "ix") as ix:
         assert ix.document_count() == 600
+
+
+def test_remembered_generations_and_frequencies_follow_each_commit(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix", engine="tantivy") as ix:
+        ix.add([Document("a", "وزارة الصحة تعلن حملة تطعيم", title="حملة")])
+        first, snapshot = ix.engine.generation(), ix.snapshot()
+        term = ix.analyzer.query_terms("حملة")[0]
+        assert ix.engine.generation() == first
+        assert snapshot.doc_frequency("content", term) == snapshot.doc_frequency("content", term) == 1
+        ix.add([Document("b", "حملة ثانية", title="خبر")])
+        assert ix.engine.generation() != first
+        assert ix.snapshot().doc_frequency("content", term) == 2
+        assert snapshot.doc_frequency("content", term) == 1  # an older snapshot keeps its own counts

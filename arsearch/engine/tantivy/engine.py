@@ -61,6 +61,8 @@ class TantivyEngine:
         ix.config_reader(reload_policy="manual")
         self._local = threading.local()
         self._reload_lock = threading.Lock()
+        #: the last generation read, with the stamp of the ``meta.json`` it was read from
+        self._generation: tuple[tuple[int, int, int], int] | None = None
 
     def check_schema(self) -> None:
         """IndexFormatError when the folder's fields are not those of ``layout`` (another arsearch version)."""
@@ -113,7 +115,14 @@ class TantivyEngine:
         return TantivyWriter(self.tantivy, self.path, self.layout, procs=procs, memory_mb=memory_mb)
 
     def generation(self) -> int:
-        return int(self._meta().get("opstamp", 0))
+        stamp = self._stamp()
+        known = self._generation
+        if known is not None and known[0] == stamp:
+            return known[1]
+        found = int(self._meta().get("opstamp", 0))
+        if self._stamp() == stamp:  # no commit while it was read
+            self._generation = (stamp, found)
+        return found
 
     def close(self) -> None:
         self._local = threading.local()
