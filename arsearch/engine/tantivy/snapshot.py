@@ -216,8 +216,8 @@ class TantivySnapshot:
         """The stored document (its fields are converted to Python values one at a time, on demand)."""
         found = self._documents.get(docnum)
         if found is None:
-            if len(self._documents) >= _STORED_CACHE:
-                self._documents.clear()
+            if len(self._documents) >= _STORED_CACHE:  # the oldest goes: freeing all at once took 2 ms
+                del self._documents[next(iter(self._documents))]
             found = self._documents[docnum] = self.searcher.doc(self._address(docnum))
         return found
 
