@@ -8,15 +8,17 @@ import os
 import threading
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 
 from arsearch.engine.api import Layout
 from arsearch.engine.tantivy.schema import build_schema, field_names, register_tokenizers
 from arsearch.engine.tantivy.snapshot import TantivySnapshot
-from arsearch.engine.tantivy.writing import TantivyWriter
 from arsearch.errors import IndexFormatError
+
+if TYPE_CHECKING:  # imported by writer(): a search process never writes
+    from arsearch.engine.tantivy.writing import TantivyWriter
 
 #: tantivy's table of contents: the segments of the last commit, replaced atomically by each commit.
 META_FILE = "meta.json"
@@ -112,6 +114,8 @@ class TantivyEngine:
     def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> TantivyWriter:
         """``durable`` cannot be turned off: tantivy fdatasyncs a commit's segment files and its ``meta.json`` (an
         atomic replace) before the commit returns, whatever it is asked (seen with strace)."""
+        from arsearch.engine.tantivy.writing import TantivyWriter
+
         return TantivyWriter(self.tantivy, self.path, self.layout, procs=procs, memory_mb=memory_mb)
 
     def generation(self) -> int:
