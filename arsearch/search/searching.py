@@ -190,14 +190,29 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
             return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
 
         suggestion = suggest_within(snapshot, index.analyzer, text, count, spent, index.words())
-    return SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
-                         suggestion, cuts=tuple(spent.cuts))
+    results = SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
+                            suggestion, cuts=tuple(spent.cuts))
+    if suggest:
+        _words_in_memory_when_worth_it(index)
+    return results
 
 
 #: Words :func:`writes_all` remembers per index and words file.
 WRITTEN_CACHE_LIMIT = 100_000
+#: Words looked up in an index's words file, one binary search of the file each, after which a process reads the
+#: whole file into memory (:meth:`Index.words`, which did-you-mean reads anyway when it first runs).
+WORDS_IN_MEMORY_AFTER = 1_000
 _WRITTEN: weakref.WeakKeyDictionary[Index, tuple[tuple[int, ...], dict[str, bool]]] = weakref.WeakKeyDictionary()
+_LOOKED_UP: weakref.WeakKeyDictionary[Index, int] = weakref.WeakKeyDictionary()
 _WRITTEN_LOCK = threading.Lock()
+
+
+def _words_in_memory_when_worth_it(index: Index) -> None:
+    """Read the words file once this process has searched it often (after a search: its time is not the
+    search's, and its answers are the same)."""
+    if _LOOKED_UP.get(index, 0) >= WORDS_IN_MEMORY_AFTER:
+        _LOOKED_UP[index] = 0
+        index.words()
 
 
 def writes_all(index: Index, keys: list[str]) -> bool:
@@ -215,6 +230,7 @@ def writes_all(index: Index, keys: list[str]) -> bool:
     answers = cached[1]
     unknown = [key for key in dict.fromkeys(keys) if key not in answers]
     if unknown:
+        _LOOKED_UP[index] = _LOOKED_UP.get(index, 0) + len(unknown)
         if index.writes_all(unknown):
             answers.update(dict.fromkeys(unknown, True))
         else:
