@@ -88,9 +88,13 @@ def _plain_values_without_pydantic(params: list[Any]) -> None:
 
     for param in params:
         if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+            try:
+                plain = PlainValues(parameter_info=param.type_descriptor.parameter_info,
+                                    annotation=param.type_descriptor.annotation)
+            except (TypeError, AttributeError):  # a Typer whose coercion is built otherwise: leave it to Typer
+                return
             param._arsearch_typer_param = None
-            param._runtime_param = PlainValues(parameter_info=param.type_descriptor.parameter_info,
-                                               annotation=param.type_descriptor.annotation)
+            param._runtime_param = plain
 
 
 def _plain_value(annotation: Any, info: Any, value: Any, param: Any = None, ctx: Any = None) -> tuple[Any] | None:
