@@ -50,12 +50,70 @@ class _HelpWithoutTypeLabels:
         return params
 
 
-class HelpGroup(_HelpWithoutTypeLabels, typer.core.TyperGroup):
+class _PlainValuesFirst:
+    """Options parsed as :func:`_plain_values_without_pydantic` says."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _plain_values_without_pydantic(self.get_params(ctx))  # type: ignore[attr-defined]
+        return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+
+
+class HelpGroup(_PlainValuesFirst, _HelpWithoutTypeLabels, typer.core.TyperGroup):
     pass
 
 
-class HelpCommand(_HelpWithoutTypeLabels, typer.core.TyperCommand):
+class HelpCommand(_PlainValuesFirst, _HelpWithoutTypeLabels, typer.core.TyperCommand):
     pass
+
+
+def _plain_values_without_pydantic(params: list[Any]) -> None:
+    """Typer (0.29) builds a pydantic validator for every option it parses, and importing pydantic took a fifth
+    of ``arsearch query``'s start-up (80 ms of 370): values that need no conversion (text as text, a number
+    default as it is, a folder name as a Path) are given to the command as Typer would give them, without it; any
+    other value goes to Typer's own validation (so its errors are Typer's)."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+    except ImportError:  # another Typer: nothing to spare
+        return
+
+    class PlainValues(RuntimeParam):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            plain = _plain_value(self.annotation, self.parameter_info, value, param, ctx)
+            if plain is not None:
+                return plain[0]
+            typer_own = param._arsearch_typer_param
+            if typer_own is None:
+                typer_own = param._arsearch_typer_param = build_runtime_param(param.type_descriptor)
+            return typer_own._coerce_value(value, param=param, ctx=ctx)
+
+    for param in params:
+        if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+            try:
+                plain = PlainValues(parameter_info=param.type_descriptor.parameter_info,
+                                    annotation=param.type_descriptor.annotation)
+            except (TypeError, AttributeError):  # a Typer whose coercion is built otherwise: leave it to Typer
+                return
+            param._arsearch_typer_param = None
+            param._runtime_param = plain
+
+
+def _plain_value(annotation: Any, info: Any, value: Any, param: Any = None, ctx: Any = None) -> tuple[Any] | None:
+    """``(what Typer makes of value,)`` when that is plain to see, else None (a folder's checks are Typer's own,
+    with their errors)."""
+    if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
+        return None
+    if annotation is str and type(value) is str:
+        return (value,)
+    if annotation in (int, float) and type(value) is annotation and not getattr(info, "clamp", False):
+        low, high = getattr(info, "min", None), getattr(info, "max", None)
+        if (low is None or value >= low) and (high is None or value <= high):
+            return (value,)
+        return None
+    if annotation is Path and type(value) is str and value and "\0" not in value:
+        from typer._param_types import coerce_cli_path
+
+        return (coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx),)
+    return None
 
 
 app = typer.Typer(cls=HelpGroup, no_args_is_help=True, pretty_exceptions_enable=False,

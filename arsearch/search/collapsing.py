@@ -51,8 +51,9 @@ class Groups:
     def label(self, docnum: int) -> str:
         return str(self._labels[docnum] or "")
 
-    def collapse(self, ranked: Scored) -> Scored:
-        """The first (best) document of each group, in order."""
+    def collapse(self, ranked: Scored, limit: int | None = None) -> Scored:
+        """The first (best) document of each group, in order; only the first ``limit`` groups when given (the
+        labels of the documents after them are not read)."""
         seen: set[str] = set()
         kept = []
         for docnum, score in ranked:
@@ -60,6 +61,8 @@ class Groups:
             if label not in seen:
                 seen.add(label)
                 kept.append((docnum, score))
+                if len(kept) == limit:
+                    break
         return kept
 
     def duplicates_of(self, docnum: int, exclude: frozenset[int] = frozenset()) -> tuple[Duplicate, ...]:
@@ -96,7 +99,7 @@ def collapsed_page(ranked: Ranked, groups: Groups, offset: int, limit: int) -> t
     n = want * 4 + 10
     while True:
         top, total = ranked(n)
-        kept = groups.collapse(top)
+        kept = groups.collapse(top, want)
         if len(kept) >= want or len(top) >= total or len(top) < n:
             return kept[offset:want], total
         n *= 4

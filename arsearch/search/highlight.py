@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ ELLIPSIS = "…"
 #: Longest stretch of a document scanned for matches (keeps a 5 MB document from slowing every query).
 MAX_SCAN_CHARS = 200_000
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,18 @@ def highlight_whole(analyzer: Analyzer, text: str, terms: Collection[str]) -> Sn
     return Snippet(flat, _merge_adjacent([(s, e) for s, e, _ in match_spans(analyzer, text, terms)], flat))
 
 
-def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> int:
+def _best_window(text: str, matches: list[tuple[int, int, str]], width: int, ends: list[int]) -> int:
     """Index of the match whose snippet, laid out by :func:`_window_bounds` exactly as it will be shown, holds the
     most distinct terms, then the most matches, then comes first."""
     starts = [s for s, _, _ in matches]
     best, best_score = 0, (-1, -1)
     laid_out: set[tuple[int, int]] = set()
-    for i, (anchor, _, _) in enumerate(matches):
-        bounds = _window_bounds(text, anchor, width)
+    previous = -1
+    for i, anchor in enumerate(starts):
+        if anchor == previous:  # a token of several matching terms: the same snippet
+            continue
+        previous = anchor
+        bounds = _window_bounds(text, anchor, width, ends)
         if bounds in laid_out:  # the same snippet as an earlier anchor's
             continue
         laid_out.add(bounds)
@@ -84,12 +90,22 @@ def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> 
     return best
 
 
-def _window_bounds(text: str, first_match: int, width: int) -> tuple[int, int]:
+def sentence_ends(text: str) -> list[int]:
+    """Where the characters of :data:`SENTENCE_ENDS` stand in the part of ``text`` scanned for matches, in order
+    (a snippet is laid out at a match, or at the start)."""
+    return [match.start() for match in _SENTENCE_END.finditer(text, 0, MAX_SCAN_CHARS)]
+
+
+def _window_bounds(text: str, first_match: int, width: int, ends: list[int] | None = None) -> tuple[int, int]:
+    """The snippet laid out at a match: from its sentence's start when that is near (``ends``:
+    :func:`sentence_ends` of ``text``), else from a word start ``width // 4`` before it, about ``width`` long."""
     lead = width // 4
     start = max(0, first_match - lead)
-    sentence_start = max((i + 1 for i in range(start, first_match) if text[i] in SENTENCE_ENDS), default=None)
-    if sentence_start is not None:
-        start = sentence_start
+    if ends is None:
+        ends = [match.start() for match in _SENTENCE_END.finditer(text, start, first_match)]
+    last = bisect.bisect_left(ends, first_match) - 1  # the last sentence end before the match
+    if last >= 0 and ends[last] >= start:
+        start = ends[last] + 1
     elif start > 0:
         while start < first_match and not text[start - 1].isspace():
             start += 1
@@ -112,8 +128,9 @@ def make_snippet(analyzer: Analyzer, text: str, terms: Collection[str], width: i
     Without any match, the beginning of the text.
     """
     matches = match_spans(analyzer, text, terms)
-    first = matches[_best_window(text, matches, width)][0] if matches else 0
-    start, end = _window_bounds(text, first, width)
+    ends = sentence_ends(text)
+    first = matches[_best_window(text, matches, width, ends)][0] if matches else 0
+    start, end = _window_bounds(text, first, width, ends)
     prefix = ELLIPSIS + " " if text[:start].strip() else ""
     suffix = " " + ELLIPSIS if text[end:].strip() else ""
     body = text[start:end].translate(_FLATTEN)

@@ -163,3 +163,16 @@ def test_a_run_of_batches_shares_one_tantivy_writer_and_lets_go_of_its_lock_at_t
     other = Index.open(tmp_path / "ix")  # another process would see tantivy's lock free, as this one does
     other.add([Document("late", "خبر أخير")])
     assert other.document_count() == 61 and index.document_count() == 61
+
+
+def test_remembered_generations_and_frequencies_follow_each_commit(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix", engine="tantivy") as ix:
+        ix.add([Document("a", "وزارة الصحة تعلن حملة تطعيم", title="حملة")])
+        first, snapshot = ix.engine.generation(), ix.snapshot()
+        term = ix.analyzer.query_terms("حملة")[0]
+        assert ix.engine.generation() == first
+        assert snapshot.doc_frequency("content", term) == snapshot.doc_frequency("content", term) == 1
+        ix.add([Document("b", "حملة ثانية", title="خبر")])
+        assert ix.engine.generation() != first
+        assert ix.snapshot().doc_frequency("content", term) == 2
+        assert snapshot.doc_frequency("content", term) == 1  # an older snapshot keeps its own counts

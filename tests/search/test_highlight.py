@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arsearch.analysis import Analyzer
-from arsearch.search.highlight import ELLIPSIS, Snippet, _window_bounds, highlight_whole, make_snippet, match_spans
+from arsearch.search.highlight import (ELLIPSIS, SENTENCE_ENDS, Snippet, _window_bounds, highlight_whole, make_snippet,
+                                      match_spans, sentence_ends)
 from arsearch.index import Index
 from helpers import SEED_FACTIONS, SEED_RESISTANCE
 
@@ -238,3 +239,29 @@ def test_highlight_whole_title() -> None:
     title = highlight_whole(ANALYZER, "قصف بالصواريخ على\nقاعدة كونيكو", query_terms("الصواريخ قاعدة كونيكو"))
     assert title.text == "قصف بالصواريخ على قاعدة كونيكو"
     assert surfaces(title) == ["بالصواريخ", "قاعدة كونيكو"]
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(["ك", "و", " ", "\n", ".", "؟", "!", "؛", "۔", "\t", "\u00a0"]),
+                    max_size=120),
+       width=st.integers(min_value=1, max_value=80))
+def test_window_bounds_from_the_sentence_ends_of_the_whole_text(text: str, width: int) -> None:
+    """The snippet laid out with the sentence ends found once per text is the one laid out by looking back from
+    each match."""
+    ends = sentence_ends(text)
+    for anchor in range(len(text)):
+        assert _window_bounds(text, anchor, width, ends) == _window_bounds(text, anchor, width)
+
+
+def test_window_bounds_start_after_the_last_sentence_end() -> None:
+    text = "أول. ثان! ثالث؟ رابع؛ خامس\nسادس۔ سابع كونيكو"
+    anchor = text.index("كونيكو")
+    for width in (8, 20, 40, 200):
+        start = max(0, anchor - width // 4)
+        ends = [i for i in range(start, anchor) if text[i] in SENTENCE_ENDS]
+        begin, _ = _window_bounds(text, anchor, width)
+        if ends:
+            assert begin == ends[-1] + 1 + (text[ends[-1] + 1] == " ")
+        else:
+            assert begin >= start

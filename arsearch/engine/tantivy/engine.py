@@ -8,15 +8,17 @@ import os
 import threading
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 
 from arsearch.engine.api import Layout
 from arsearch.engine.tantivy.schema import build_schema, field_names
 from arsearch.engine.tantivy.snapshot import TantivySnapshot
-from arsearch.engine.tantivy.writing import TantivyWriter
 from arsearch.errors import IndexFormatError
+
+if TYPE_CHECKING:  # imported by writer(): a search process never writes
+    from arsearch.engine.tantivy.writing import TantivyWriter
 
 #: tantivy's table of contents: the segments of the last commit, replaced atomically by each commit.
 META_FILE = "meta.json"
@@ -61,6 +63,8 @@ class TantivyEngine:
         self._local = threading.local()
         self._reload_lock = threading.Lock()
         self._kept: tantivy.IndexWriter | None = None
+        #: the last generation read, with the stamp of the ``meta.json`` it was read from
+        self._generation: tuple[tuple[int, int, int], int] | None = None
 
     def check_schema(self) -> None:
         """IndexFormatError when the folder's fields are not those of ``layout`` (another arsearch version)."""
@@ -110,6 +114,8 @@ class TantivyEngine:
     def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> TantivyWriter:
         """``durable`` cannot be turned off: tantivy fdatasyncs a commit's segment files and its ``meta.json`` (an
         atomic replace) before the commit returns, whatever it is asked (seen with strace)."""
+        from arsearch.engine.tantivy.writing import TantivyWriter
+
         return TantivyWriter(self, self.path, self.layout, procs=procs, memory_mb=memory_mb)
 
     def tantivy_writer(self, heap: int, threads: int) -> tantivy.IndexWriter:
@@ -130,7 +136,14 @@ class TantivyEngine:
             kept.wait_merging_threads()  # and releases tantivy's write lock
 
     def generation(self) -> int:
-        return int(self._meta().get("opstamp", 0))
+        stamp = self._stamp()
+        known = self._generation
+        if known is not None and known[0] == stamp:
+            return known[1]
+        found = int(self._meta().get("opstamp", 0))
+        if self._stamp() == stamp:  # no commit while it was read
+            self._generation = (stamp, found)
+        return found
 
     def close(self) -> None:
         self.settle()

@@ -23,6 +23,8 @@ from arsearch.engine.tantivy.schema import (ANALYZED, EXACT, ORIGINAL, SOURCE_KE
 
 #: Stored documents a snapshot keeps decoded (a page of hits, its groups and snippets read the same few).
 _STORED_CACHE = 256
+#: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
+_FREQUENCY_CACHE = 100_000
 
 
 class TantivySnapshot:
@@ -36,6 +38,7 @@ class TantivySnapshot:
         self._starts = [0, *accumulate(segment_sizes)]
         self._is_current = is_current
         self._documents: dict[int, tantivy.Document] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
         self._stored_names = [name for name in STORED if name in fields]
         self._stored_names_but_content = [name for name in self._stored_names if name != "content"]
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
@@ -72,7 +75,7 @@ class TantivySnapshot:
         weighs rare and common terms less apart than BM25's ``log(1 + (N - df + 0.5) / (df + 0.5))``; with it the
         known-item benchmark (benchmarks/relevance.py) gave MRR@10 0.657, without it 0.651, the Whoosh engine
         0.662."""
-        frequency = self.searcher.doc_freq(field, text)
+        frequency = self._doc_freq(field, text)
         documents = self._starts[-1]
         if not frequency or not documents:
             return 1.0
@@ -104,7 +107,17 @@ class TantivySnapshot:
         name = SOURCE_NAMES if field == "source" else field
         if name not in self._fields:
             return 0
-        return int(self.searcher.doc_freq(name, writable(text)))
+        return self._doc_freq(name, writable(text))
+
+    def _doc_freq(self, name: str, text: str) -> int:
+        """tantivy's document frequency of a term of a field of the schema (deleted documents included)."""
+        key = (name, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) >= _FREQUENCY_CACHE:
+                self._frequencies = {}
+            found = self._frequencies[key] = int(self.searcher.doc_freq(name, text))
+        return found
 
     def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
         frequency = self.doc_frequency(field, text)
@@ -205,8 +218,8 @@ class TantivySnapshot:
         """The stored document (its fields are converted to Python values one at a time, on demand)."""
         found = self._documents.get(docnum)
         if found is None:
-            if len(self._documents) >= _STORED_CACHE:
-                self._documents.clear()
+            if len(self._documents) >= _STORED_CACHE:  # the oldest goes: freeing all at once took 2 ms
+                del self._documents[next(iter(self._documents))]
             found = self._documents[docnum] = self.searcher.doc(self._address(docnum))
         return found
 
