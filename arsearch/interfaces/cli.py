@@ -76,7 +76,7 @@ def _plain_values_without_pydantic(params: list[Any]) -> None:
     except ImportError:  # another Typer: nothing to spare
         return
 
-    class PlainValues(RuntimeParam):  # type: ignore[misc]
+    class PlainValues(RuntimeParam):
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             plain = _plain_value(self.annotation, self.parameter_info, value, param, ctx)
             if plain is not None:
