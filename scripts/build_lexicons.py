@@ -10,7 +10,10 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
 - proclitic_words.txt: words that start with one of the prepositions/particles ب ل ك ف written onto the next
   word (بتركيا, لإيران), so the stemmer strips that letter. The default is to keep it (بيت, لبنان, كبير, فريق):
   a word is listed only if x is a common word compared with w (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w),
-  c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter.
+  c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter, nor takes the article
+  itself (c(ال+w) >= max(MIN_COUNT, DEFINITE_SHARE * c(w)): a preposition is never written after ال, so البعيد,
+  الكامل, الفكره say that بعيد, كامل, فكره are words and not ب+عيد, ك+امل, ف+كره). The stemmer also strips the
+  letter after a conjunction و (وبحسب → حسب, ولحكومتها → حكومه).
 - double_lam_words.txt: words لل + x where the first ل is the preposition and the second belongs to the word
   (لليبيا, للاعبين), so the stemmer strips one ل and not the article لل: x = w[1:] is common compared with w
   (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w), c(w) >= MIN_COUNT) and more common than the article reading
@@ -265,7 +268,7 @@ class Lexicons:
             w for w in self.counts
             if w[:1] in PROCLITICS and len(w) >= 4 and self.c(w) >= MIN_COUNT
             and self.c(w[1:]) + self.c("ال" + w[1:]) >= PROCLITIC_SHARE * self.c(w)
-            and not self.keeps_first_letter(w)
+            and not self.keeps_first_letter(w) and self.c("ال" + w) < max(MIN_COUNT, DEFINITE_SHARE * self.c(w))
         )
 
 

@@ -2,8 +2,7 @@
 One row per rule, rows that must not change, and the builder's two rules on a small made-up corpus."""
 
 import collections
-import importlib.util
-from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -68,20 +67,13 @@ def test_article_terms_are_their_own_term_and_keep_the_article() -> None:
     assert all(stem(term) == term for term in set(terms.values()))
 
 
-def _builder():  # scripts/ is no package: load the script as a module
-    path = Path(__file__).resolve().parents[2] / "scripts" / "build_lexicons.py"
-    spec = importlib.util.spec_from_file_location("build_lexicons", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def _corpus(documents: list[list[str]]) -> tuple[collections.Counter[str], list[frozenset[str]]]:
     return collections.Counter(w for d in documents for w in d), [frozenset(d) for d in documents]
 
 
-def test_a_name_whose_two_forms_are_about_different_things_is_split() -> None:
-    build = _builder()
+def test_a_name_whose_two_forms_are_about_different_things_is_split(build_lexicons: ModuleType) -> None:
+    build = build_lexicons
     city = [["الظهران", "ارامكو", "الشرقيه", f"حي{i}"] for i in range(40)]
     province = [["ظهران", "الجنوب", "عسير", f"قريه{i}"] for i in range(40)]
     spread = [["ارامكو"], ["عسير"], *([["كلمه"]] * 40)]  # the context words are not in every document
@@ -89,8 +81,8 @@ def test_a_name_whose_two_forms_are_about_different_things_is_split() -> None:
     assert lexicons.split_names(["ظهران"]) == ["الظهران"]
 
 
-def test_a_name_whose_two_forms_are_about_one_thing_is_kept_whole() -> None:
-    build = _builder()
+def test_a_name_whose_two_forms_are_about_one_thing_is_kept_whole(build_lexicons: ModuleType) -> None:
+    build = build_lexicons
     law = [["القانون", "المحكمه", "النظام", f"ماده{i}"] for i in range(40)]
     bare = [["قانون", "المحكمه", "النظام", f"ماده{i}"] for i in range(40)]
     lexicons = build.Lexicons(*_corpus(law + bare + [["كلمه"]] * 40))
@@ -104,6 +96,6 @@ def test_a_name_whose_two_forms_are_about_one_thing_is_kept_whole() -> None:
     ({"الفرنسي": 100}, []),                                  # the nisba of a listed name
     ({"الذي": 100}, []),                                      # a stopword
 ])
-def test_family_names(counts: dict[str, int], listed: list[str]) -> None:
-    lexicons = _builder().Lexicons(collections.Counter(counts))
+def test_family_names(build_lexicons: ModuleType, counts: dict[str, int], listed: list[str]) -> None:
+    lexicons = build_lexicons.Lexicons(collections.Counter(counts))
     assert lexicons.family_names({"فرنسي"}) == listed
