@@ -12,8 +12,7 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
   a word is listed only if x is a common word compared with w (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w),
   c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter, nor takes the article
   itself (c(ال+w) >= max(MIN_COUNT, DEFINITE_SHARE * c(w)): a preposition is never written after ال, so البعيد,
-  الكامل, الفكره say that بعيد, كامل, فكره are words and not ب+عيد, ك+امل, ف+كره). The stemmer also strips the
-  letter after a conjunction و (وبحسب → حسب, ولحكومتها → حكومه).
+  الكامل, الفكره say that بعيد, كامل, فكره are words and not ب+عيد, ك+امل, ف+كره).
 - double_lam_words.txt: words لل + x where the first ل is the preposition and the second belongs to the word
   (لليبيا, للاعبين), so the stemmer strips one ل and not the article لل: x = w[1:] is common compared with w
   (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w), c(w) >= MIN_COUNT) and more common than the article reading

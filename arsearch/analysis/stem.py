@@ -12,8 +12,7 @@ from importlib import resources
 
 #: Article-bearing prefixes, longest first; at most one is stripped.
 DEFINITE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
-#: The conjunction و, stripped only when no article prefix matched and the word is not in the و-lexicon; a
-#: preposition of the proclitic lexicon after it goes too.
+#: The conjunction و, stripped only when no article prefix matched and the word is not in the و-lexicon.
 WAW = "و"
 #: ب ل ك ف written onto a word are stripped only for the words of the proclitic lexicon (بتركيا, لإيران).
 #: Suffixes, tried in this order; each is stripped at most once (so عراقيون → عراقي → عراق).
@@ -129,8 +128,7 @@ def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
     if word in proclitic_words():
         return word[1:]
     if word.startswith(WAW) and len(word) - 1 >= MIN_STEM_AFTER_WAW and word not in waw_lexicon:
-        rest = word[1:]
-        return rest[1:] if rest in proclitic_words() else rest  # وبحسب, ولحكومتها: و and a preposition
+        return word[1:]
     return word
 
 

