@@ -39,6 +39,20 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
   Each listed word shares its term with its nisba adjective and that adjective's endings (ه ين ون ان تين تان
   ات); NISBA_ALIASES and ALIASES add irregular adjectives (الاسيوي, النمساوي), spelling variants and plurals
   the rules cannot see (اميركا, الامريكان, الاتراك), and keep السعودي apart from the name سعود.
+- article_words.txt: words whose article belongs to them, so the stemmer keeps ال in their term (with any
+  clitic: بالظهران, للظهران → الظهران) and their bare form keeps its own. One line per term, the term first.
+  - a name whose article form is another name: a term t of name_words.txt whose article forms (ال+t with its
+    clitics) and bare forms (t, و+t, ب+t …) are each seen in at least SPLIT_MIN_DOCS documents, and whose two
+    sets of documents are about different things: the cosine of their idf-weighted words (the share of the
+    documents that has each word, times log(N / df); stopwords, words of under 3 letters or 5 documents and
+    the name's own forms left out) is below SPLIT_SIMILARITY. الظهران (the city) and ظهران (الجنوب, in Asir),
+    الكاميرون and كاميرون (Cameron), الامارات (the UAE) and امارات (governorates), family names against first
+    names (العثمان, الحمدان); القانون/قانون, السلمان/سلمان are not split. The nisba forms go with the side their
+    own documents resemble more (الكاميروني, الاماراتيه with the article).
+  - a family name in ي: ال+w, w ending in ي, seen at least NAME_MIN_COUNT times with the article, where the
+    bare w, its feminine and its plurals (w+ه, w+ين, w+ون, with and without the article) are together at most
+    FAMILY_SHARE of that, and w is no nisba of name_words.txt (الفرنسي stays with فرنسا) nor ال+w a stopword:
+    المالكي, البغدادي, القحطاني, السيسي; العربي and الدولي have feminines and stay adjectives.
 - pronoun_words.txt: words w = s + P with a pronoun suffix P (هما كما هم هن كم نا ها ه), each with the word
   the stemmer goes on with: s, or s with its ت restored to teh marbuta (ه) when that is the more common word
   (حكومتها → حكومه, مدرسته → مدرسه, but بيتها → بيت). A word is listed when s keeps at least 3 letters, w
