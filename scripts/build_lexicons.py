@@ -10,7 +10,9 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
 - proclitic_words.txt: words that start with one of the prepositions/particles ب ل ك ف written onto the next
   word (بتركيا, لإيران), so the stemmer strips that letter. The default is to keep it (بيت, لبنان, كبير, فريق):
   a word is listed only if x is a common word compared with w (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w),
-  c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter.
+  c(w) >= MIN_COUNT) and w has neither kind of evidence above for keeping its first letter, nor takes the article
+  itself (c(ال+w) >= max(MIN_COUNT, DEFINITE_SHARE * c(w)): a preposition is never written after ال, so البعيد,
+  الكامل, الفكره say that بعيد, كامل, فكره are words and not ب+عيد, ك+امل, ف+كره).
 - double_lam_words.txt: words لل + x where the first ل is the preposition and the second belongs to the word
   (لليبيا, للاعبين), so the stemmer strips one ل and not the article لل: x = w[1:] is common compared with w
   (c(x) + c(ال+x) >= PROCLITIC_SHARE * c(w), c(w) >= MIN_COUNT) and more common than the article reading
@@ -37,6 +39,20 @@ c() is the count of a normalized word in the corpus (titles and contents); x is 
   Each listed word shares its term with its nisba adjective and that adjective's endings (ه ين ون ان تين تان
   ات); NISBA_ALIASES and ALIASES add irregular adjectives (الاسيوي, النمساوي), spelling variants and plurals
   the rules cannot see (اميركا, الامريكان, الاتراك), and keep السعودي apart from the name سعود.
+- article_words.txt: words whose article belongs to them, so the stemmer keeps ال in their term (with any
+  clitic: بالظهران, للظهران → الظهران) and their bare form keeps its own. One line per term, the term first.
+  - a name whose article form is another name: a term t of name_words.txt whose article forms (ال+t with its
+    clitics) and bare forms (t, و+t, ب+t …) are each seen in at least SPLIT_MIN_DOCS documents, and whose two
+    sets of documents are about different things: the cosine of their idf-weighted words (the share of the
+    documents that has each word, times log(N / df); stopwords, words of under 3 letters or 5 documents and
+    the name's own forms left out) is below SPLIT_SIMILARITY. الظهران (the city) and ظهران (الجنوب, in Asir),
+    الكاميرون and كاميرون (Cameron), الامارات (the UAE) and امارات (governorates), family names against first
+    names (العثمان, الحمدان); القانون/قانون, السلمان/سلمان are not split. The nisba forms go with the side their
+    own documents resemble more (الكاميروني, الاماراتيه with the article).
+  - a family name in ي: ال+w, w ending in ي, seen at least NAME_MIN_COUNT times with the article, where the
+    bare w, its feminine and its plurals (w+ه, w+ين, w+ون, with and without the article) are together at most
+    FAMILY_SHARE of that, and w is no nisba of name_words.txt (الفرنسي stays with فرنسا) nor ال+w a stopword:
+    المالكي, البغدادي, القحطاني, السيسي; العربي and الدولي have feminines and stay adjectives.
 - pronoun_words.txt: words w = s + P with a pronoun suffix P (هما كما هم هن كم نا ها ه), each with the word
   the stemmer goes on with: s, or s with its ت restored to teh marbuta (ه) when that is the more common word
   (حكومتها → حكومه, مدرسته → مدرسه, but بيتها → بيت). A word is listed when s keeps at least 3 letters, w
@@ -52,6 +68,7 @@ Run:  python scripts/build_lexicons.py ../shared/corpus/saudinewsnet
 from __future__ import annotations
 
 import collections
+import math
 import sys
 from pathlib import Path
 
@@ -82,23 +99,37 @@ ALIASES = {
     "اميركا": "امريكا", "امريكان": "امريكا", "اميركان": "امريكا", "افغان": "افغانستان", "اسبان": "اسبانيا",
     "اتراك": "تركيا", "المان": "المانيا", "روس": "روسيا", "جيزان": "جازان", "اوربا": "اوروبا",
 }
+#: Article-bound words: a name whose article form and bare form occur in documents this unlike (cosine of their
+#: documents' idf-weighted words) is two names; each side needs SPLIT_MIN_DOCS documents.
+SPLIT_SIMILARITY = 0.35
+SPLIT_MIN_DOCS = 30
+#: A family name in ي: its bare form and its feminine and plural forms are at most this share of its article forms.
+FAMILY_SHARE = 0.1
+ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال", "فكال")
+BARE_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 DATA = Path(__file__).resolve().parents[1] / "arsearch" / "data"
 
 
-def corpus_counts(folder: Path) -> collections.Counter[str]:
+def corpus_words(folder: Path) -> tuple[collections.Counter[str], list[frozenset[str]]]:
+    """The count of every normalized word, and the set of words of each document."""
     counts: collections.Counter[str] = collections.Counter()
+    documents: list[frozenset[str]] = []
+    normal: dict[str, str] = {}
     sources, _ = discover([folder])
     for source in sources:
         for doc in read_documents(source):
             if isinstance(doc, Document):
-                text = f"{doc.title}\n{doc.content}"
-                counts.update(normalize(surface) for surface, _, _ in tokenize(text))
-    return counts
+                words = [normal.get(s) or normal.setdefault(s, normalize(s))
+                         for s, _, _ in tokenize(f"{doc.title}\n{doc.content}")]
+                counts.update(words)
+                documents.append(frozenset(words))
+    return counts, documents
 
 
 class Lexicons:
-    def __init__(self, counts: collections.Counter[str]) -> None:
+    def __init__(self, counts: collections.Counter[str], documents: list[frozenset[str]] | None = None) -> None:
         self.counts = counts
+        self.documents = documents or []
 
     def c(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -165,6 +196,71 @@ class Lexicons:
             forms.setdefault(word, [word]).extend(forms.pop(alias, [alias]))
         return sorted(" ".join(dict.fromkeys(f)) for f in forms.values())
 
+    def article_count(self, w: str) -> int:
+        return sum(self.c(p + w) for p in ARTICLE_PREFIXES)
+
+    def documents_with(self, forms: set[str]) -> list[frozenset[str]]:
+        return [d for d in self.documents if not forms.isdisjoint(d)]
+
+    def context(self, documents: list[frozenset[str]], own: set[str]) -> dict[str, float]:
+        """The idf-weighted share of ``documents`` that has each word (stopwords, rare words and ``own`` left out)."""
+        if not hasattr(self, "_df"):
+            self._df = collections.Counter(w for d in self.documents for w in d)
+            self._stop = load_stopwords()
+        df, n = self._df, len(self.documents)
+        seen = collections.Counter(w for d in documents for w in d)
+        return {w: k / len(documents) * math.log(n / df[w]) for w, k in seen.items()
+                if df[w] >= 5 and len(w) >= 3 and w not in own and w not in self._stop}
+
+    @staticmethod
+    def cosine(u: dict[str, float], v: dict[str, float]) -> float:
+        dot = sum(x * v.get(w, 0.0) for w, x in u.items())
+        norm = math.sqrt(sum(x * x for x in u.values()) * sum(x * x for x in v.values()))
+        return dot / norm if norm else 0.0
+
+    def split_names(self, name_lines: list[str]) -> list[str]:
+        """Lines ``ال+term form ...`` for the names of ``name_lines`` whose article form is another name."""
+        lines = []
+        for line in name_lines:
+            term, *nisba = line.split()
+            article = {p + term for p in ARTICLE_PREFIXES}
+            bare = {p + term for p in BARE_PREFIXES} - article
+            nisba_forms = {p + f for f in nisba for p in ARTICLE_PREFIXES + BARE_PREFIXES}
+            own = article | bare | nisba_forms
+            with_article, without = self.documents_with(article), self.documents_with(bare)
+            if min(len(with_article), len(without)) < SPLIT_MIN_DOCS:
+                continue
+            article_context, bare_context = self.context(with_article, own), self.context(without, own)
+            if self.cosine(article_context, bare_context) >= SPLIT_SIMILARITY:
+                continue
+            forms = ["ال" + term]
+            with_nisba = self.documents_with(nisba_forms)
+            if with_nisba:
+                nisba_context = self.context(with_nisba, own)
+                if self.cosine(nisba_context, article_context) > self.cosine(nisba_context, bare_context):
+                    forms += [f for n in nisba for f in (n, "ال" + n)]
+            lines.append(" ".join(forms))
+        return lines
+
+    def family_names(self, listed: set[str]) -> list[str]:
+        """``ال+w`` for the words w in ي that are family names: almost never bare, feminine or plural."""
+        stopwords = load_stopwords()
+        names = []
+        for a in self.counts:
+            w = a[2:]
+            if not a.startswith("ال") or not w.endswith("ي") or len(w) < 4 or a in stopwords or w in listed:
+                continue
+            seen = self.article_count(w)
+            others = self.c(w) + sum(self.article_count(w + e) + self.c(w + e) for e in ("ه", "ين", "ون"))
+            if seen >= NAME_MIN_COUNT and others <= FAMILY_SHARE * seen:
+                names.append(a)
+        return names
+
+    def article_words(self, name_lines: list[str]) -> list[str]:
+        """Lines ``term form ...``: words whose article belongs to them, so it stays in their term."""
+        listed = {f for line in name_lines for f in line.split()}
+        return sorted(self.split_names(name_lines) + self.family_names(listed))
+
     def pronoun_base(self, w: str) -> str | None:
         pronoun = next((p for p in PRONOUNS if w.endswith(p)), None)
         if pronoun is None or len(w) - len(pronoun) < 3 or w.startswith("ال") or self.c(w) < MIN_COUNT \
@@ -185,7 +281,7 @@ class Lexicons:
             w for w in self.counts
             if w[:1] in PROCLITICS and len(w) >= 4 and self.c(w) >= MIN_COUNT
             and self.c(w[1:]) + self.c("ال" + w[1:]) >= PROCLITIC_SHARE * self.c(w)
-            and not self.keeps_first_letter(w)
+            and not self.keeps_first_letter(w) and self.c("ال" + w) < max(MIN_COUNT, DEFINITE_SHARE * self.c(w))
         )
 
 
@@ -198,7 +294,7 @@ def write(name: str, words: list[str], what: str) -> None:
 
 
 def main() -> None:
-    lexicons = Lexicons(corpus_counts(Path(sys.argv[1])))
+    lexicons = Lexicons(*corpus_words(Path(sys.argv[1])))
     write("waw_words.txt", lexicons.waw_words(),
           "Words whose initial WAW belongs to the word, so the light stemmer keeps it")
     write("proclitic_words.txt", lexicons.proclitic_words(),
@@ -207,8 +303,10 @@ def main() -> None:
           "Words LAM + a word that begins with LAM, so the light stemmer strips one LAM and not the article")
     write("pronoun_words.txt", lexicons.pronoun_words(),
           "Words with a pronoun suffix, each with the word the light stemmer goes on with")
-    write("name_words.txt", lexicons.name_words(),
-          "Words whose ending is no suffix, each line a term and the forms that share it")
+    names = lexicons.name_words()
+    write("name_words.txt", names, "Words whose ending is no suffix, each line a term and the forms that share it")
+    write("article_words.txt", lexicons.article_words(names),
+          "Words whose article belongs to the word, each line a term and the forms that share it")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,33 @@ def pronoun_bases() -> dict[str, str]:
     return dict(line.split() for line in _word_list("pronoun_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def article_terms() -> dict[str, str]:
+    """Normalized word with its article → term, for the words whose article belongs to them: a name whose article
+    form is another name (الظهران, not ظهران الجنوب; الكاميرون, not كاميرون) and family names in ي (المالكي,
+    not مالك), from ``data/article_words.txt``: one line per term, the term first."""
+    terms: dict[str, str] = {}
+    for line in sorted(_word_list("article_words.txt")):
+        words = line.split()
+        terms.update(dict.fromkeys(words, words[0]))
+    return terms
+
+
+_ARTICLE_PREFIXES = frozenset(DEFINITE_PREFIXES)
+
+
+def article_term(word: str, terms: Mapping[str, str]) -> str | None:
+    """The term of ``word`` if, without its clitics (and with its article, which لل writes as ل), it is a word of
+    the article lexicon."""
+    for prefix in NAME_PROCLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_NAME:
+            rest = word[len(prefix):]
+            term = terms.get("ال" + rest if prefix in _ARTICLE_PREFIXES else rest)
+            if term is not None:
+                return term
+    return None
+
+
 def name_term(word: str, names: Mapping[str, str]) -> str | None:
     """The term of ``word`` if, without its clitics, it is a word of the name lexicon."""
     for prefix in NAME_PROCLITICS:
@@ -119,9 +146,13 @@ def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
                waw_lexicon: Collection[str] | None = None) -> str:
     """Strip one clitic prefix and then suffixes from a normalized word; non-Arabic words pass through.  A word
     of the name lexicon, with or without clitics, is its lexicon term; a word of the pronoun list loses its
-    pronoun suffix (and gets its teh marbuta back) before the suffixes are stripped."""
+    pronoun suffix (and gets its teh marbuta back) before the suffixes are stripped.  A word of the article lexicon
+    keeps its article in its term (الظهران, بالظهران → الظهران; ظهران stays ظهران)."""
     if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
         return word
+    term = article_term(word, article_terms())
+    if term is not None:
+        return term
     names = name_terms()
     term = name_term(word, names)
     if term is not None:
