@@ -118,23 +118,19 @@ def _serve(make_work: Callable[[], Work], renew_every: int, jobs: Any, results: 
             work = make_work()
 
 
-_POOLS: dict[Hashable, WorkerPool] = {}
+_POOLS: dict[tuple[Hashable, ...], WorkerPool] = {}
 
 
-def pool(key: Hashable, start: Callable[[], WorkerPool]) -> WorkerPool:
+def pool(key: tuple[Hashable, ...], start: Callable[[], WorkerPool]) -> WorkerPool:
     """The pool kept under ``key`` for the next writer of this process (starting workers costs a second), started
-    by ``start`` when there is none or one of its workers died; one pool is kept at a time per kind of key
-    (``key[0]``)."""
+    by ``start`` when there is none or one of its workers died; one pool is kept at a time per ``key[0]`` (the
+    workers' name)."""
     found = _POOLS.get(key)
     if found is None or not found.healthy():
-        for other in [k for k in _POOLS if _kind(k) == _kind(key)]:
+        for other in [k for k in _POOLS if k[0] == key[0]]:
             _POOLS.pop(other).stop()
         found = _POOLS[key] = start()
     return found
-
-
-def _kind(key: Hashable) -> Hashable:
-    return key[0] if isinstance(key, tuple) and key else key
 
 
 @atexit.register

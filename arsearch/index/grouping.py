@@ -55,9 +55,6 @@ class _KeyTable:
     def _home(self, key: int) -> int:
         return ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
 
-    def holders(self, key: int) -> list[int]:
-        return self.shared_holders([key], limit=2**32)
-
     def shared_holders(self, keys: Iterable[int], *, limit: int = MAX_KEY_HOLDERS) -> list[int]:
         """The holders of each of ``keys`` held by at most ``limit`` documents, one after the other."""
         table, holders, mask, shift, empty, gone = self._keys, self._holders, self._mask, self._shift, \
