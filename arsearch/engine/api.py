@@ -1,22 +1,23 @@
 """The contract between arsearch and an index engine: what the index, search and ingest layers call.
 
 An engine stores documents whose text it analyzes with arsearch's own :class:`~arsearch.analysis.Analyzer`, so
-terms are the same on every engine, and answers a :class:`Snapshot` of its last commit: queries as trees of
-:data:`Query`, BM25F scores of a :class:`BagOfTerms`, per-document columns, term statistics and stored fields.
-Documents are numbered within a snapshot (``0 .. doc_count_all() - 1``, deleted documents included); a number
-means nothing in another snapshot.
+terms are the same on every engine, and answers a :class:`Snapshot` of its last commit at the level of a whole
+request: a :class:`SearchRequest` (a query tree of :data:`Query`, non-scoring filters, an order, collapsing by
+near-duplicate group, facets, a page) in, a :class:`SearchResponse` (hits by external id with their stored fields,
+the total, the facet counts) out; beside it, term statistics (document frequencies, terms by prefix) and stored
+documents by id.  No engine's document numbers cross it, so an engine may live in a folder or on other machines.
 
 Modelled on what arsearch calls, not on any engine's API: an implementation lives in its own folder
-(:mod:`arsearch.engine.whoosh`) and is the only importer of its library.
+(:mod:`arsearch.engine.whoosh`, :mod:`arsearch.engine.tantivy`) and is the only importer of its library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol, Union
+from typing import Any, Literal, Protocol, Union
 
 from arsearch.analysis import AnalyzerSettings
 from arsearch.documents import Document
@@ -26,10 +27,7 @@ TEXT_FIELDS = ("title", "content")
 SCORED_FIELDS = frozenset({"title", "content", "author"})
 #: Fields a query may name with ``field:``.
 QUERY_FIELDS = ("title", "content", "author", "source", "id", "url")
-#: Per-document values a snapshot reads without loading stored text (:meth:`Snapshot.column`); ``date`` as
-#: :func:`date_value` (:data:`NO_DATE`: undated), ``sketch`` as bytes, the others as text.
-COLUMNS = ("id", "path", "fingerprint", "source", "group", "sketch", "date")
-#: The date column's value for a document without a date; other values count microseconds since
+#: The date value engines store for a document without a date; other values count microseconds since
 #: ``datetime.min`` (:func:`date_value`).
 NO_DATE = 2**64 - 1
 DAY_MICROSECONDS = 86_400_000_000
@@ -144,24 +142,121 @@ class Layout:
     """What an engine must know to store documents the arsearch way."""
 
     settings: AnalyzerSettings
-    #: The lead weight of the content field (0: none, index format 1).
-    lead_weight: float = 0.0
-    #: Whether documents carry a near-duplicate ``group`` and ``sketch`` (index format 3).
-    groups: bool = False
+    #: The lead weight of the content field (0: none).
+    lead_weight: float = DEFAULT_LEAD_WEIGHT
 
 
 @dataclass(frozen=True)
 class EngineStats:
+    """What an engine knows of its last commit without a pass over its documents or terms."""
+
     documents: int
     deleted: int
-    terms: int
     segments: int
 
 
+# Requests --------------------------------------------------------------------------------------------------------
+
+Sort = Literal["relevance", "date", "recency"]
+#: ``"auto"``: the engine ranks as fast as it can; ``"matchers"``: the engine's general query evaluation, to the
+#: same scores (the check that both agree; engines with one way ignore it).
+Scoring = Literal["auto", "matchers"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Non-scoring filters, combined by AND: documents dated from ``first`` to ``last`` (:func:`date_value`,
+    inclusive; None: unbounded; undated documents are outside any window) and of any of ``sources`` (lowercased
+    names as the ``source`` field indexes them; None: every source)."""
+
+    first: int | None = None
+    last: int | None = None
+    sources: tuple[str, ...] | None = None
+
+    @property
+    def has_dates(self) -> bool:
+        return self.first is not None or self.last is not None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One whole search, as an engine answers it.
+
+    ``sort``: ``"relevance"`` (score, then the engine's document order), ``"date"`` (newest first, the same date
+    by score, undated last) or ``"recency"`` (each score times ``0.5 ** (age / half_life_days)``, the age counted
+    back from the newest dated document of the index, an undated document as old as the oldest; the hit's score
+    is that product).  ``collapse``: one hit per near-duplicate group, its first in the order; ``offset`` and
+    ``limit`` then count groups.  ``facets``: count every match per source (ignoring ``filters.sources``, as
+    multi-select facets do) and per day (every filter).  ``members``: give each hit its group's other live
+    documents.  ``content``: return the ``content`` field (False: a hit without a snippet).
+    """
+
+    query: Query
+    filters: Filters = field(default_factory=Filters)
+    sort: Sort = "relevance"
+    half_life_days: float = 90.0
+    collapse: bool = False
+    facets: bool = False
+    offset: int = 0
+    limit: int = 10
+    members: bool = True
+    content: bool = True
+    bm25: Bm25 = field(default_factory=Bm25)
+    scoring: Scoring = "auto"
+
+
+@dataclass(frozen=True)
+class Member:
+    """Another live document of a hit's near-duplicate group."""
+
+    id: str
+    source: str
+    date: datetime | None
+
+
+@dataclass(frozen=True)
+class EngineHit:
+    """A hit by external id: its score (as the request's order scores it), its stored fields
+    (:data:`STORED_FIELDS`, every one present), its group label and the group's other live documents."""
+
+    id: str
+    score: float
+    fields: dict[str, Any]
+    group: str = ""
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """Matches per source name (None: no source) and per day (``YYYY-MM-DD``; None: undated), in no order."""
+
+    sources: dict[str | None, int]
+    days: dict[str | None, int]
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """``total``: the matching documents (copies included when collapsing); ``facets`` when asked for;
+    ``partial``: the engine answered without all of its data (a shard that did not answer)."""
+
+    hits: tuple[EngineHit, ...]
+    total: int
+    facets: FacetCounts | None = None
+    partial: bool = False
+
+
+#: The stored fields of a document, as :meth:`Snapshot.get` and :attr:`EngineHit.fields` give them: text fields
+#: as text ("" when empty), ``date`` a naive datetime or None.
+STORED_FIELDS = ("id", "title", "content", "author", "date", "source", "url", "path", "fingerprint", "group")
+#: Exact-value fields that are indexed, not stored, several values a document: their term statistics are the
+#: index's side state (the written words for did-you-mean, the near-duplicate look-up keys), committed with the
+#: documents that hold them.
+KEYWORD_FIELDS = ("word_key", "spelling", "dup_key")
+
+
 class Snapshot(Protocol):
-    """One commit of an index, searched by one thread at a time.  Deleted documents keep their numbers: the
-    per-document values (:meth:`column`, :meth:`dates`, :meth:`date_range`, :meth:`sources`, :meth:`stored`)
-    include them, every other operation leaves them out."""
+    """One commit of an index, used by one thread at a time: requests, term statistics and stored documents.
+    Nothing that crosses it names a document by an engine's own number."""
 
     def is_current(self) -> bool:
         """Whether this is still the last commit."""
@@ -169,69 +264,48 @@ class Snapshot(Protocol):
     def doc_count(self) -> int:
         """Live documents."""
 
-    def doc_count_all(self) -> int:
-        """Document numbers in use, deleted documents included."""
+    def stats(self) -> EngineStats:
+        """Without a pass over every document or term."""
 
-    def stats(self) -> EngineStats: ...
+    def count_terms(self) -> int:
+        """The distinct terms of every indexed field (a pass over the term dictionaries)."""
 
-    # terms
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+
+    # term statistics
     def has_term(self, field: str, text: str) -> bool: ...
 
-    def doc_frequency(self, field: str, text: str) -> int: ...
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents with the term (deleted documents may be counted until the engine merges them away)."""
 
-    def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
-        """The live documents with the term, in document order, at most ``limit``."""
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        """The terms of ``field`` that start with ``prefix`` with their document frequencies, ordered by term;
+        the first ``limit`` of them."""
 
-    def field_terms(self, field: str) -> list[str]:
-        """Every term of ``field`` (for ``source``: the source names)."""
+    def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
+        """The live documents (by id) with at least ``at_least`` of the terms ``texts`` of ``field``, with how many
+        of them each has, most first (ties by id), at most ``limit``."""
 
-    # matching and scoring
-    def matching(self, query: Query) -> set[int]:
-        """Every live document that matches ``query``."""
+    # documents
+    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
+        """The stored fields (:data:`STORED_FIELDS`) of a live document and its ``sketch`` (bytes), or None."""
 
-    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        """The best ``limit`` documents with a term or phrase of ``bag`` (among ``allowed``, if given) by BM25F,
-        best first and ties by document number, and how many match."""
+    def states(self) -> Iterator[tuple[str, str, str]]:
+        """``(id, path, fingerprint)`` of every live document."""
 
-    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None) -> Scored:
-        """Every document :meth:`top` would rank, in no order."""
-
-    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        """``query`` matched and scored by the engine itself, best first (``limit`` None: every match): for
-        shapes a :class:`BagOfTerms` cannot express, and the check that both score alike."""
-
-    # per-document values
-    def column(self, name: str) -> Sequence[str | bytes | int | None]:
-        """The value of one of :data:`COLUMNS` for every document number (None: the document has none); for
-        looking up a few documents (:meth:`dates` reads them all at once)."""
-
-    def dates(self) -> Sequence[int]:
-        """The date of every document number as :func:`date_value` (:data:`NO_DATE`: undated)."""
-
-    def date_range(self) -> tuple[int, int] | None:
-        """The oldest and newest date (deleted documents included), None when no document is dated."""
-
-    def sources(self) -> Sequence[tuple[str, ...]]:
-        """The source names of every document number, as ``source:`` and :meth:`field_terms` spell them."""
-
-    def live_documents(self) -> Iterator[int]: ...
-
-    def document_number(self, doc_id: str) -> int | None: ...
-
-    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
-        """The stored fields of a document: those of :class:`~arsearch.documents.Document`, ``fingerprint`` and,
-        with groups, ``group``; without ``content`` when ``content`` is False (a hit without a snippet)."""
+    def date_range(self) -> tuple[datetime, datetime] | None:
+        """The oldest and newest date of the live documents (deleted ones may count until merged away)."""
 
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """A document as an engine writes it."""
+    """A document as an engine writes it: with its group label, its sketch (stored, returned by
+    :meth:`Snapshot.get`) and the terms of each of :data:`KEYWORD_FIELDS`."""
 
     document: Document
-    group: str | None = None
-    sketch: bytes | None = None
+    group: str = ""
+    sketch: bytes = b""
+    keywords: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 class EngineWriter(Protocol):
