@@ -24,7 +24,7 @@ from arsearch.index import Index
 from arsearch.interfaces.dates import parse_date
 from arsearch.interfaces.terminal import Renderer, use_visual_order
 from arsearch.search import DEFAULT_RANKING, Facets, Ranking, SearchResults, search, similar
-from arsearch.search.facets import source_documents
+from arsearch.search.facets import source_names
 from arsearch.search.ordering import check_sort
 from arsearch.version import VERSION
 
@@ -372,7 +372,7 @@ def query_command(
             if facets:
                 raise QueryError("--facets does not apply to --batch (a TREC run has no place for them)")
             if source:  # refused once here, not per line (a query that cannot run is skipped)
-                source_documents(ix.snapshot(), source)
+                source_names(ix.snapshot(), source)
             _run_batch(ix, batch, limit, since_date, until_date, sources=source, sort=order)
             return
         if text is None or not text.strip():
@@ -506,10 +506,13 @@ def analyze_command(
 
 @app.command("stats", cls=HelpCommand)
 @fail_cleanly
-def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
-    """What is in an index: documents, terms, segments, size, analyzer settings, last update."""
+def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOption,
+                  count_terms: bool = typer.Option(False, "--terms",
+                                                   help="Also count the distinct terms (reads every term).")
+                  ) -> None:
+    """What is in an index: documents, segments, size, analyzer settings, last update (--terms: and terms)."""
     with Index.open(_index_path(index)) as ix:
-        stats = ix.stats()
+        stats = ix.stats(count_terms=count_terms)
     shape = stats.to_dict()
     if as_json:
         print(json.dumps(shape, ensure_ascii=False, indent=2))
@@ -524,11 +527,13 @@ def _readable_stats(shape: dict[str, Any]) -> list[tuple[str, str]]:
     analyzer = dict(shape.pop("analyzer", {}))
     updating = shape.pop("updating", None)
     groups, grouped = shape.pop("duplicate_groups", 0), shape.pop("grouped_documents", 0)
-    lines = [("index", str(shape.pop("path", ""))), ("engine", str(shape.pop("engine", "whoosh"))),
+    lines = [("index", str(shape.pop("path", ""))), ("engine", str(shape.pop("engine", ""))),
              ("documents", str(shape.pop("documents", 0)))]
     deleted = shape.pop("deleted", 0)
     lines.append(("deleted", f"{deleted} (their space is reclaimed as segments merge)" if deleted else "0"))
-    lines += [("terms", f"{shape.pop('terms', 0):,}"), ("segments", str(shape.pop("segments", 0))),
+    terms = shape.pop("terms", None)
+    lines += [("terms", f"{terms:,}" if terms is not None else "not counted (--terms counts them)"),
+              ("segments", str(shape.pop("segments", 0))),
               ("size on disk", _size(int(shape.pop("size_bytes", 0))))]
     stemmer, version = analyzer.pop("stemmer", "?"), analyzer.pop("version", "?")
     words = [f"{stemmer} stemmer", f"version {version}", *(f"{k} {v}" for k, v in analyzer.items())]

@@ -1,7 +1,8 @@
-"""Narrowing a search to sources, and counting its matches per source, month and day (facets).
+"""Narrowing a search to sources, and the counts of its matches per source, month and day (facets).
 
-Both read per-document values from the snapshot's columns (the engine reads each segment's once): the source
-names as the ``source`` field indexes them, so a facet value is a valid source filter, and the dates.
+The engine counts (:class:`~arsearch.engine.api.FacetCounts`, per source name and per day); this module checks
+the source names a user gives against the index's, and lays the counts out as users read them: months added up
+from the days, most common sources first, days and months oldest first, documents without one last.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-from arsearch.engine.api import DAY_MICROSECONDS, NO_DATE, AnyOf, Snapshot, Term, date_value
+from arsearch.engine.api import FacetCounts, Snapshot
 from arsearch.errors import QueryError
 
 
@@ -42,53 +42,32 @@ class Facets:
         return {name: [{"value": c.value, "count": c.count} for c in getattr(self, name)]
                 for name in ("source", "month", "day")}
 
+    @classmethod
+    def of(cls, counts: FacetCounts) -> Facets:
+        sources = sorted(((name, n) for name, n in counts.sources.items() if name is not None and n),
+                         key=lambda item: (-item[1], item[0]))
+        days = sorted((day, n) for day, n in counts.days.items() if day is not None and n)
+        months: Counter[str] = Counter()
+        for day, n in days:
+            months[day[:7]] += n
+        undated = counts.days.get(None, 0)
+        return cls(source=_with_missing(sources, counts.sources.get(None, 0)),
+                   month=_with_missing(sorted(months.items()), undated),
+                   day=_with_missing(days, undated))
 
-def source_documents(snapshot: Snapshot, names: Collection[str]) -> set[int]:
-    """Document numbers of any of the sources ``names`` (case-insensitive, exact; one name may be a plain str);
+
+def source_names(snapshot: Snapshot, names: Collection[str] | str) -> tuple[str, ...]:
+    """``names`` as the index spells its sources (case-insensitive, exact; one name may be a plain str);
     :class:`QueryError` naming the index's sources when one of them is not in the index."""
     wanted = sorted({name.strip().lower() for name in ([names] if isinstance(names, str) else names)})
     if not wanted or "" in wanted:
         raise QueryError("empty source name: give the name of a source, such as okaz")
     unknown = [name for name in wanted if not snapshot.has_term("source", name)]
     if unknown:
-        known = snapshot.field_terms("source")
+        known = [term for term, _ in snapshot.terms("source")]
         raise QueryError(f"no source {unknown[0]!r} in this index; its sources: "
                          + (", ".join(known) if known else "none (its documents have no source)"))
-    return snapshot.matching(AnyOf(tuple(Term("source", name) for name in wanted)))
-
-
-def dated_documents(snapshot: Snapshot, first: datetime, last: datetime) -> set[int]:
-    """Numbers of the documents dated from ``first`` to ``last`` included, read from the date column: what a
-    date-range query matches, without expanding the range into terms (10 times faster with Whoosh)."""
-    low, high = date_value(first), min(date_value(last), NO_DATE - 1)
-    return {n for n, value in enumerate(snapshot.dates()) if low <= value <= high}
-
-
-def count_facets(snapshot: Snapshot, unfiltered: Iterable[int], matched: Iterable[int]) -> Facets:
-    """Facets of a search: sources counted over ``unfiltered`` (its matches before the source filter), months and
-    days over ``matched`` (every filter applied)."""
-    sources = snapshot.sources()
-    by_source: Counter[str | None] = Counter()
-    for docnum in unfiltered:
-        names = sources[docnum]
-        if names:
-            by_source.update(names)
-        else:
-            by_source[None] += 1
-    dates = snapshot.dates()
-    by_day: Counter[int] = Counter(dates[docnum] // DAY_MICROSECONDS for docnum in matched)
-    undated = by_day.pop(NO_DATE // DAY_MICROSECONDS, 0)
-    days = [(date.fromordinal(day + 1).isoformat(), count) for day, count in sorted(by_day.items())]
-    by_month: Counter[str] = Counter()
-    for day, count in days:
-        by_month[day[:7]] += count
-    source_counts = sorted(((name, n) for name, n in by_source.items() if name is not None),
-                           key=lambda item: (-item[1], item[0]))
-    return Facets(
-        source=_with_missing(source_counts, by_source[None]),
-        month=_with_missing(sorted(by_month.items()), undated),
-        day=_with_missing(days, undated),
-    )
+    return tuple(wanted)
 
 
 def _with_missing(counts: Iterable[tuple[str, int]], missing: int) -> tuple[FacetCount, ...]:

@@ -1,130 +1,30 @@
-"""Running a query: compile it, choose the documents the filters allow, rank them (one hit per near-duplicate
-group), build hits with snippets, and suggest a correction for unknown words."""
+"""Running a query: compile it, cut it to the budget, hand the whole request to the engine, lay out its hits with
+snippets, and suggest a correction for unknown words."""
 
 from __future__ import annotations
 
-import os
-import threading
 import time
-import weakref
+import warnings
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, datetime, time as dtime
 from typing import Literal
 
 from arsearch.analysis import Analyzer
-from arsearch.engine.api import SCORED_FIELDS, BagOfTerms, Query, Scored, Snapshot
+from arsearch.engine.api import NO_DATE, EngineHit, Filters, Query, Scoring, SearchRequest, Snapshot, date_value
 from arsearch.index import Index
-from arsearch.index.words import WORDS_FILE
 from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, suggest_within
-from arsearch.search.collapsing import Groups, collapsed_page
+from arsearch.search.collapsing import Duplicate
 from arsearch.search.compiler import QueryCompiler
-from arsearch.search.facets import Facets, count_facets, dated_documents, source_documents
+from arsearch.search.facets import Facets, source_names
 from arsearch.search.highlight import Snippet, highlight_whole, make_snippet
-from arsearch.search.ordering import Sort, by_date, by_relevance, check_sort, recency_boosted
-from arsearch.search.plan import bag_of_terms
+from arsearch.search.ordering import Sort, check_sort
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
-from arsearch.search.spelling import has_unknown_term, query_keys
+from arsearch.search.spelling import needs_suggestion
 
-#: ``"auto"``: the bag-of-terms scorer where it applies; ``"whoosh"``: always the engine's own matchers
-#: (:meth:`Snapshot.run`), to the same scores.  The name is kept from when Whoosh was the only engine.
+#: The values of :func:`search`'s deprecated ``engine`` argument: ``"whoosh"`` meant the engine's own matchers,
+#: ``scoring="matchers"`` now.
 Engine = Literal["auto", "whoosh"]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The documents the date window allows (None: all) and those of the chosen sources (None: all)."""
-
-    dates: set[int] | None = None
-    sources: set[int] | None = None
-
-
-@dataclass(frozen=True)
-class Search:
-    """One query on one snapshot, with its filters and how to rank."""
-
-    snapshot: Snapshot
-    query: Query
-    filters: Filters
-    ranking: Ranking
-    engine: Engine
-
-    def ranked(self, *, first: int, count: int, sort: Sort = "relevance",
-               facets: bool = False) -> tuple[Scored, int, Facets | None]:
-        """``(page, total, facets)``: the ``count`` matching ``(docnum, score)`` from rank ``first`` (0-based) in
-        the order ``sort``, the number of matches, and the facets of all matches if asked for.
-
-        Relevance without facets keeps only the best ``first + count`` while scoring; the other orders and the
-        facets need every match with its score.
-        """
-        if sort == "relevance" and not facets:
-            top, total = self._top(first + count)
-            return top[first:first + count], total, None
-        matches = self._all()
-        wanted = self.filters.sources
-        filtered = matches if wanted is None else [m for m in matches if m[0] in wanted]
-        snapshot = self.snapshot
-        found = count_facets(snapshot, (d for d, _ in matches), (d for d, _ in filtered)) if facets else None
-        if sort == "date":
-            ordered = by_date(filtered, snapshot.dates(), first + count)
-        elif sort == "recency":
-            boosted = recency_boosted(filtered, snapshot.dates(), self.ranking.half_life_days, snapshot.date_range())
-            ordered = by_relevance(boosted, first + count)
-        else:
-            ordered = by_relevance(filtered, first + count)
-        return ordered[first:first + count], len(filtered), found
-
-    def collapsed(self, groups: Groups, offset: int, limit: int, sort: Sort,
-                  facets: bool) -> tuple[Scored, int, Facets | None]:
-        """:meth:`ranked` with one document per near-duplicate group; ``offset`` and ``limit`` count groups."""
-        if sort == "relevance" and not facets:
-            def ranked(n: int) -> tuple[Scored, int]:
-                page, total, _ = self.ranked(first=0, count=n)
-                return page, total
-
-            return (*collapsed_page(ranked, groups, offset, limit), None)
-        # every match is scored anyway (for the facets or the order): order them all once
-        everything, total, found = self.ranked(first=0, count=self.snapshot.doc_count_all(), sort=sort,
-                                               facets=facets)
-        page, _ = collapsed_page(lambda n: (everything[:n], total), groups, offset, limit)
-        return page, total, found
-
-    def _bag(self) -> tuple[BagOfTerms | None, set[int] | None]:
-        """The terms the bag scorer ranks the query by and the documents it may return (None: all that have a
-        term), within the dates; ``(None, None)`` when only the engine's matchers can run the query."""
-        found = bag_of_terms(self.query, SCORED_FIELDS) if self.engine == "auto" else None
-        if found is None:
-            return None, None
-        bag, selects = found
-        allowed = self.snapshot.matching(self.query) if selects else None
-        dates = self.filters.dates
-        if dates is not None:
-            allowed = dates if allowed is None else allowed & dates
-        return bag, allowed
-
-    def _top(self, count: int) -> tuple[Scored, int]:
-        bag, allowed = self._bag()
-        sources = self.filters.sources
-        bm25 = self.ranking.bm25
-        if bag is not None:
-            if sources is not None:
-                allowed = sources if allowed is None else allowed & sources
-            return self.snapshot.top(bag, count, bm25, allowed)
-        return self.snapshot.run(self.query, count, bm25, _both(self.filters.dates, sources))
-
-    def _all(self) -> Scored:
-        """Every match within the dates (not yet narrowed to the sources: the source facet counts them)."""
-        bag, allowed = self._bag()
-        if bag is not None:
-            return self.snapshot.all(bag, self.ranking.bm25, allowed)
-        return self.snapshot.run(self.query, None, self.ranking.bm25, self.filters.dates)[0]
-
-
-def _both(first: set[int] | None, second: set[int] | None) -> set[int] | None:
-    if first is None or second is None:
-        return second if first is None else first
-    return first & second
 
 
 def _day_start(value: date | datetime) -> datetime:
@@ -137,35 +37,42 @@ def _day_end(value: date | datetime) -> datetime:
 
 def filters_for(snapshot: Snapshot, since: date | None, until: date | None,
                 sources: Collection[str] | None) -> Filters:
-    dates = None
-    if since or until:
-        first, last = _day_start(since) if since else datetime.min, _day_end(until) if until else datetime.max
-        dates = dated_documents(snapshot, first, last)
-    return Filters(dates, source_documents(snapshot, sources) if sources else None)
+    """The request's filters: the days from ``since`` to ``until`` included (a datetime is taken as it is) and the
+    sources, checked against the index's (:class:`QueryError` for a name it does not have)."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not isinstance(value, date):
+            raise TypeError(f"{name} must be a date or datetime, not {type(value).__name__}")
+    return Filters(
+        first=date_value(_day_start(since)) if since else None,
+        last=min(date_value(_day_end(until)), NO_DATE - 1) if until else None,
+        sources=source_names(snapshot, sources) if sources else None,
+    )
 
 
 def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
            until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
-           engine: Engine = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
+           scoring: Scoring = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
            facets: bool = False, suggest: bool = True, collapse: bool = True,
-           budget: Budget = DEFAULT_BUDGET) -> SearchResults:
+           budget: Budget = DEFAULT_BUDGET, engine: Engine | None = None) -> SearchResults:
     """Run ``text`` against ``index``; hits carry snippets of the original text with matches marked.
 
     ``sources``: only documents of any of these sources (case-insensitive exact names; :class:`QueryError` for a
     name the index does not have; None or empty: every source).  ``sort``: ``"relevance"``, ``"date"`` (newest
     first, ties by score) or ``"recency"`` (the score halved for every ``ranking.half_life_days`` of age).
     ``facets``: also count all matches per source, month and day (:class:`arsearch.search.facets.Facets`).
-
-    Queries of words, phrases and the operators of the query syntax are scored by the engine's bag-of-terms
-    scorer (BM25F a posting list at a time; for queries with operators the engine's matchers select the
-    documents); ``engine="whoosh"`` scores with the engine's own matchers, to the same scores.
+    ``scoring``: ``"auto"`` lets the engine rank as fast as it can, ``"matchers"`` asks for its general query
+    evaluation, to the same scores (``engine="whoosh"`` is the old, deprecated name of it).
     ``snippet_width=0`` gives every hit an empty snippet and skips re-analyzing its content (``query --batch``).
     ``suggest=True`` adds a did-you-mean correction when a query word is unknown to the index
-    (:mod:`arsearch.search.spelling`).  ``collapse``: one hit per near-duplicate group, its best-scoring document
+    (:mod:`arsearch.search.spelling`).  ``collapse``: one hit per near-duplicate group, its best-ranked document
     (``offset`` and ``limit`` count groups); ``total`` counts matching documents, copies included.
     ``budget``: the most the search may spend (:mod:`arsearch.search.budget`); a query that would spend more is
     cut down to fit and its results are ``partial`` (:attr:`SearchResults.cuts` says what was cut).
     """
+    if engine is not None:
+        warnings.warn('search(engine=...) is deprecated: use scoring="matchers" (engine="whoosh") or "auto"',
+                      DeprecationWarning, stacklevel=2)
+        scoring = "matchers" if engine == "whoosh" else "auto"
     spent = Spent(budget)
     compiler = QueryCompiler(index.analyzer, ranking)
     query, terms = compiler.compile(text)
@@ -173,84 +80,44 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     snapshot = index.snapshot()
     query = fit_query(query, snapshot, spent)
     filters = filters_for(snapshot, since, until, sources)
-    run = Search(snapshot, query, filters, ranking, engine)
-    # near-duplicate collapsing (arsearch.search.collapsing): a separate step over the ranking
-    groups = Groups.of(snapshot, index.has_groups) if snippet_width > 0 or collapse else None
-    if collapse and groups is not None:
-        page, total, found_facets = run.collapsed(groups, offset, limit, sort, facets)
-    else:
-        page, total, found_facets = run.ranked(first=offset, count=limit, sort=sort, facets=facets)
-    hits = [make_hit(index.analyzer, snapshot, docnum, score, rank, terms, snippet_width, groups)
-            for rank, (docnum, score) in enumerate(page, start=offset + 1)]
+    request = SearchRequest(query, filters, sort=sort, half_life_days=ranking.half_life_days, collapse=collapse,
+                            facets=facets, offset=offset, limit=limit, members=snippet_width > 0 or collapse,
+                            content=snippet_width > 0, bm25=ranking.bm25, scoring=scoring)
+    response = snapshot.search(request)
+    if response.partial:
+        spent.cut("the engine answered without all of its data")
+    hits = [make_hit(index.analyzer, hit, rank, terms, snippet_width)
+            for rank, hit in enumerate(response.hits, start=offset + 1)]
     suggestion = None
-    # the speller corrects only words unknown to the index or never written: otherwise it has nothing to do
-    if suggest and (has_unknown_term(snapshot, terms) or not writes_all(index, query_keys(text))):
+    if suggest and needs_suggestion(snapshot, terms, text):
         def count(fixed: str) -> int:
             fixed_query = fit_query(compiler.compile(fixed)[0], snapshot, spent)
-            return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
+            return snapshot.search(_counting(fixed_query, filters, request)).total
 
-        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent, index.words())
-    results = SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
-                            suggestion, cuts=tuple(spent.cuts))
-    if suggest:
-        _words_in_memory_when_worth_it(index)
-    return results
+        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
+    return SearchResults(text, hits, response.total, (time.perf_counter() - spent.started) * 1000, terms,
+                         Facets.of(response.facets) if response.facets is not None else None, suggestion,
+                         cuts=tuple(spent.cuts))
 
 
-#: Words :func:`writes_all` remembers per index and words file.
-WRITTEN_CACHE_LIMIT = 100_000
-#: Words looked up in an index's words file, one binary search of the file each, after which a process reads the
-#: whole file into memory (:meth:`Index.words`, which did-you-mean reads anyway when it first runs).
-WORDS_IN_MEMORY_AFTER = 1_000
-_WRITTEN: weakref.WeakKeyDictionary[Index, tuple[tuple[int, ...], dict[str, bool]]] = weakref.WeakKeyDictionary()
-_LOOKED_UP: weakref.WeakKeyDictionary[Index, int] = weakref.WeakKeyDictionary()
-_WRITTEN_LOCK = threading.Lock()
+def _counting(query: Query, filters: Filters, like: SearchRequest) -> SearchRequest:
+    """A request that only counts the matches of ``query``."""
+    return SearchRequest(query, filters, limit=0, members=False, content=False, bm25=like.bm25, scoring=like.scoring)
 
 
-def _words_in_memory_when_worth_it(index: Index) -> None:
-    """Read the words file once this process has searched it often (after a search: its time is not the
-    search's, and its answers are the same)."""
-    if _LOOKED_UP.get(index, 0) >= WORDS_IN_MEMORY_AFTER:
-        _LOOKED_UP[index] = 0
-        index.words()
-
-
-def writes_all(index: Index, keys: list[str]) -> bool:
-    """:meth:`Index.writes_all`, each key's answer remembered while the commit and the words file stay the same
-    (every search asks it of its words, which the words file answers only by a search of the file)."""
-    try:
-        status = os.stat(index.path / WORDS_FILE)
-    except OSError:
-        return index.writes_all(keys)
-    stamp = (index.engine.generation(), status.st_ino, status.st_mtime_ns, status.st_size)
-    with _WRITTEN_LOCK:
-        cached = _WRITTEN.get(index)
-        if cached is None or cached[0] != stamp or len(cached[1]) >= WRITTEN_CACHE_LIMIT:
-            cached = _WRITTEN[index] = (stamp, {})
-    answers = cached[1]
-    unknown = [key for key in dict.fromkeys(keys) if key not in answers]
-    if unknown:
-        _LOOKED_UP[index] = _LOOKED_UP.get(index, 0) + len(unknown)
-        if index.writes_all(unknown):
-            answers.update(dict.fromkeys(unknown, True))
-        else:
-            answers.update({key: index.writes_all([key]) for key in unknown})
-    return all(answers[key] for key in keys)
-
-
-def make_hit(analyzer: Analyzer, snapshot: Snapshot, docnum: int, score: float, rank: int, terms: frozenset[str],
-             snippet_width: int, groups: Groups | None, exclude: frozenset[int] = frozenset()) -> Hit:
-    """A hit with its title and snippet highlighted for ``terms`` and its group's other documents (except
-    ``exclude``)."""
-    stored = snapshot.stored(docnum, content=snippet_width > 0)
-    content = str(stored.pop("content", "") or "")
+def make_hit(analyzer: Analyzer, hit: EngineHit, rank: int, terms: frozenset[str], snippet_width: int,
+             exclude: frozenset[str] = frozenset()) -> Hit:
+    """A hit with its title and snippet highlighted for ``terms`` and its group's other documents (except the ids
+    in ``exclude``)."""
+    fields = dict(hit.fields)
+    content = str(fields.pop("content", "") or "")
     return Hit(
         rank=rank,
-        id=str(stored["id"]),
-        score=score,
-        title=highlight_whole(analyzer, str(stored.get("title", "") or ""), terms),
+        id=hit.id,
+        score=hit.score,
+        title=highlight_whole(analyzer, str(fields.get("title", "") or ""), terms),
         snippet=make_snippet(analyzer, content, terms, snippet_width) if snippet_width > 0 else Snippet(""),
-        fields=stored,
-        group=groups.label(docnum) if groups is not None else "",
-        duplicates=groups.duplicates_of(docnum, exclude) if groups is not None else (),
+        fields=fields,
+        group=hit.group,
+        duplicates=tuple(Duplicate.of(member) for member in hit.members if member.id not in exclude),
     )

@@ -4,8 +4,7 @@ The document's terms (title and content, stopwords and numbers left out) are ran
 counts a title occurrence ``title_weight`` times, the idf is Lucene's ``1 + ln(N / (df + 1))``.  Terms must occur
 at least :data:`MIN_TERM_FREQ` times (or once, when that leaves fewer than :data:`MIN_TERMS`) and in at least
 :data:`MIN_DOC_FREQ` documents; the best :data:`MAX_QUERY_TERMS` make an OR query over title and content, scored
-by BM25F like any search (:meth:`arsearch.engine.api.Snapshot.top`).  The document itself and, unless asked, its
-near-duplicates are left out.
+by BM25F like any search.  The document itself and, unless asked, its near-duplicates are left out by the query.
 """
 
 from __future__ import annotations
@@ -15,10 +14,9 @@ from collections import Counter
 from math import log
 
 from arsearch.analysis import Analyzer
-from arsearch.engine.api import BagOfTerms, Scored, Snapshot
+from arsearch.engine.api import AndNot, AnyOf, Query, SearchRequest, Snapshot, Term
 from arsearch.errors import DocumentNotFoundError
 from arsearch.index import Index
-from arsearch.search.collapsing import Groups, collapsed_page
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import SearchResults
 from arsearch.search.searching import make_hit
@@ -43,33 +41,23 @@ def similar(index: Index, doc_id: str, *, limit: int = 10, offset: int = 0, incl
     """
     started = time.perf_counter()
     snapshot = index.snapshot()
-    docnum = snapshot.document_number(doc_id)
-    if docnum is None:
+    stored = snapshot.get(doc_id)
+    if stored is None:
         raise DocumentNotFoundError(f"no document with id {doc_id!r} in the index at {index.path}")
-    stored = snapshot.stored(docnum)
     terms = like_terms(index.analyzer, snapshot, str(stored.get("title") or ""), str(stored.get("content") or ""),
                        ranking.title_weight)
-    groups = Groups.of(snapshot, index.has_groups)
-    excluded = frozenset({docnum}) if include_duplicates or groups is None else groups.members(docnum)
-    leaves = tuple(leaf for term in terms
-                   for leaf in (("title", term, ranking.title_weight), ("content", term, 1.0)))
-
-    def ranked(n: int) -> tuple[Scored, int]:
-        top, total = snapshot.top(BagOfTerms(leaves), n + len(excluded), ranking.bm25) if leaves else ([], 0)
-        kept = [(d, score) for d, score in top if d not in excluded]
-        if len(top) < n + len(excluded):  # every match is in ``top``
-            return kept, len(kept)
-        return kept[:n], max(0, total - len(excluded))
-
-    if collapse and groups is not None:
-        page, total = collapsed_page(ranked, groups, offset, limit)
-    else:
-        top, total = ranked(offset + limit)
-        page = top[offset:offset + limit]
-    hits = [make_hit(index.analyzer, snapshot, d, score, rank, frozenset(terms), snippet_width, groups,
-                     frozenset({docnum}))
-            for rank, (d, score) in enumerate(page, start=offset + 1)]
-    return SearchResults(doc_id, hits, total, (time.perf_counter() - started) * 1000, frozenset(terms))
+    if not terms:
+        return SearchResults(doc_id, [], 0, (time.perf_counter() - started) * 1000, frozenset())
+    label = str(stored.get("group") or "")
+    query: Query = AnyOf(tuple(Term(field, term, boost) for term in terms
+                               for field, boost in (("title", ranking.title_weight), ("content", 1.0))))
+    excluded: Query = Term("group", label) if label and not include_duplicates else Term("id", doc_id)
+    request = SearchRequest(AndNot(query, excluded), collapse=collapse, offset=offset, limit=limit,
+                            members=True, content=snippet_width > 0, bm25=ranking.bm25)
+    response = snapshot.search(request)
+    hits = [make_hit(index.analyzer, hit, rank, frozenset(terms), snippet_width, frozenset({doc_id}))
+            for rank, hit in enumerate(response.hits, start=offset + 1)]
+    return SearchResults(doc_id, hits, response.total, (time.perf_counter() - started) * 1000, frozenset(terms))
 
 
 def like_terms(analyzer: Analyzer, snapshot: Snapshot, title: str, content: str, title_weight: float) -> list[str]:
@@ -79,7 +67,7 @@ def like_terms(analyzer: Analyzer, snapshot: Snapshot, title: str, content: str,
         for token in analyzer.tokens(text):
             if not token.stopword and not token.term.isdigit():
                 counts[token.term] += weight  # type: ignore[assignment]
-    documents = max(1, snapshot.doc_count_all())
+    documents = max(1, snapshot.stats().documents + snapshot.stats().deleted)
     min_tf = MIN_TERM_FREQ if sum(1 for c in counts.values() if c >= MIN_TERM_FREQ) >= MIN_TERMS else 1
     scored = []
     for term, tf in counts.items():
