@@ -1,4 +1,4 @@
-"""Date filters read the date column; they select exactly the live documents whose stored date is in range."""
+"""Date filters select exactly the live documents whose stored date is in range, and change no score."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from arsearch.index import Index
 from arsearch.search import search
-from arsearch.search.facets import dated_documents
+from arsearch.engine.api import Filters, SearchRequest, Term, date_value
 
 DATES = ["2015-07-01", "2015-07-01T23:59:59", "2015-07-02", "2015-07-15T12:00:00", "2015-08-01", None,
          "2016-01-01", "1999-12-31", None]
@@ -37,13 +37,14 @@ RANGES = [
 
 
 @pytest.mark.parametrize("first,last", RANGES)
-def test_the_date_column_selects_the_documents_dated_in_range(index: Index, first: datetime, last: datetime) -> None:
+def test_a_date_window_selects_the_documents_dated_in_range(index: Index, first: datetime, last: datetime) -> None:
     snapshot = index.snapshot()
-    live = set(snapshot.live_documents())
-    expected = {n for n in live if (when := snapshot.stored(n).get("date")) is not None and first <= when <= last}
-    found = dated_documents(snapshot, first, last)
-    assert found & live == expected
-    assert dated_documents(snapshot, first, last) == found  # again, from the cached column
+    live = [doc_id for doc_id, _, _ in snapshot.states()]
+    expected = {doc_id for doc_id in live
+                if (when := (index.get(doc_id) or {}).get("date")) is not None and first <= when <= last}
+    request = SearchRequest(Term("content", index.analyzer.query_terms("خبر")[0]),
+                            Filters(first=date_value(first), last=date_value(last)), limit=100)
+    assert {hit.id for hit in snapshot.search(request).hits} == expected
 
 
 @pytest.mark.parametrize("since,until,ids", [
@@ -51,13 +52,13 @@ def test_the_date_column_selects_the_documents_dated_in_range(index: Index, firs
     (date(2015, 7, 2), None, {"d3", "d4", "d6"}),
     (None, date(2015, 7, 1), {"d0", "d1", "d7"}),
 ])
-def test_filtered_searches_find_the_dated_documents_and_rank_as_whoosh(index: Index, since: date | None,
+def test_filtered_searches_find_the_dated_documents_and_both_scorings_agree(index: Index, since: date | None,
                                                                       until: date | None, ids: set[str]) -> None:
     for query in ("الرياض", "+خبر الرياض"):
         fast = search(index, query, since=since, until=until, limit=100)
-        whoosh = search(index, query, since=since, until=until, limit=100, engine="whoosh")
-        assert {h.id for h in fast.hits} == ids == {h.id for h in whoosh.hits}
-        assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
+        matchers = search(index, query, since=since, until=until, limit=100, scoring="matchers")
+        assert {h.id for h in fast.hits} == ids == {h.id for h in matchers.hits}
+        assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in matchers.hits}, rel=1e-6)
 
 
 def test_a_fresh_index_without_dates_filters_to_nothing(tmp_path: Path) -> None:

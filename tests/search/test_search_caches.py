@@ -1,4 +1,4 @@
-"""What searches remember between calls, and what collapsing reads: the same answers as without them."""
+"""What searches remember between calls: the same answers as without them."""
 
 from __future__ import annotations
 
@@ -8,41 +8,8 @@ import pytest
 
 from arsearch import Document, Index, search
 from arsearch.engine import ENGINES
-from arsearch.search.collapsing import Groups
 from arsearch.search.searching import writes_all
 from arsearch.search.spelling import query_keys
-
-
-class _Labels:
-    """A snapshot with only the columns :class:`Groups` reads."""
-
-    def __init__(self, labels: list[str]) -> None:
-        self.labels = labels
-        self.read: list[int] = []
-
-    def column(self, name: str) -> object:
-        snapshot = self
-
-        class Column:
-            def __getitem__(self, docnum: int) -> str:
-                if name == "group":
-                    snapshot.read.append(docnum)
-                return snapshot.labels[docnum] if name == "group" else str(docnum)
-
-        return Column()
-
-
-def test_collapse_stops_at_the_groups_asked_for() -> None:
-    snapshot = _Labels(["a", "a", "b", "c", "b", "d", "e"])
-    ranked = [(n, 10.0 - n) for n in range(7)]
-    groups = Groups(snapshot)  # type: ignore[arg-type]
-    whole = groups.collapse(ranked)
-    assert [n for n, _ in whole] == [0, 2, 3, 5, 6]
-    for limit in range(1, 7):
-        snapshot.read.clear()
-        assert groups.collapse(ranked, limit) == whole[:limit]
-        last = whole[limit - 1][0] if limit <= len(whole) else len(ranked) - 1
-        assert snapshot.read == list(range(last + 1))  # no label read past the last group kept
 
 
 @pytest.mark.parametrize("engine", ENGINES)
