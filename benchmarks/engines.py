@@ -10,13 +10,17 @@ analyzer and SQLite FTS5 in the same run (issue 13's full-corpus targets).
    ``arsearch index DOCS --engine whoosh|tantivy``, ``benchmarks/tantivy_peer.py index``,
    ``benchmarks/fts5_peer.py index``: wall and CPU time, peak memory of the process tree, size on disk.
 3. Query latency in this process with every index open, the systems taking turns query by query:
-   ``--queries`` titles of indexed articles (``speed.sample_queries``), top 10 with snippets and ids only (what
-   ``arsearch query --batch`` does: ``snippet_width=0, suggest=False, collapse=False``).
+   ``--queries`` titles of indexed articles (``speed.sample_queries``), ids only (what ``arsearch query --batch``
+   does: ``snippet_width=0, suggest=False, collapse=False``) and each request type of
+   ``benchmarks/request_types.py`` (top 10 with snippets: plain, a month in the middle of the corpus's days,
+   facets, newest first, recency, ``+word -word``, the corpus's two largest sources), as ``benchmarks/scale.py``
+   measures them (FTS5: the plain one).
 4. A cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs per engine and of
    ``python benchmarks/tantivy_peer.py query DIR TEXT``, start-up to ten hits printed.
 
 The issue's targets for the tantivy engine: a build at most 1.5 times tantivy's own, p50 at most 2 ms with
-snippets and 0.5 ms ids only, a cold ``arsearch query`` at most 0.3 s.
+snippets and 0.5 ms ids only, a cold ``arsearch query`` at most 0.3 s; each request type's p50 at most 1.5 times
+tantivy's own.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import platform
 import statistics
 import sys
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -35,8 +40,10 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.evaluation.sample import plain_query  # noqa: E402
 from benchmarks.process_tree import run_measured  # noqa: E402
-from benchmarks.scale import build, query_latency  # noqa: E402
+from benchmarks import request_types  # noqa: E402
+from benchmarks.scale import build, checked, query_latency, request_table, request_targets  # noqa: E402
 from benchmarks.speed import DEFAULT_CORPUS, cli_env, cpu_model, loadavg, prepare, sample_queries  # noqa: E402
+from benchmarks.tantivy_peer import record_date  # noqa: E402
 
 SYSTEMS = ("arsearch-whoosh", "arsearch-tantivy", "tantivy-snowball", "fts5")
 REFERENCE = "tantivy-snowball"
@@ -59,8 +66,16 @@ def ratio(value: float, reference: float) -> str:
     return f"{value / reference:.2f}×" if reference else "–"
 
 
+def workload(titles: list[str], records: list[dict[str, Any]]) -> request_types.Workload:
+    """The request types' workload on the corpus: its days and sources."""
+    days = [d.date() for d in map(record_date, records) if d is not None]
+    sources = Counter(r["source"] for r in records if r.get("source"))
+    return request_types.workload([plain_query(t) for t in titles], min(days), max(days), sources)
+
+
 def report(builds: dict[str, dict[str, Any]], latency: dict[str, dict[str, float]], cold: dict[str, float],
-           documents: int, queries: int, started: str, loads: tuple[str, str]) -> str:
+           documents: int, queries: int, started: str, loads: tuple[str, str], work: request_types.Workload,
+           problems: dict[str, list[str]]) -> str:
     ref_build, ref = builds[REFERENCE], latency[REFERENCE]
     lines = [
         f"Run {started} on {cpu_model()}, {platform.python_implementation()} {platform.python_version()}; "
@@ -87,8 +102,13 @@ def report(builds: dict[str, dict[str, Any]], latency: dict[str, dict[str, float
         ("p50 ids only ≤ 0.5 ms", t["p50_ids_ms"] <= 0.5, f"{t['p50_ids_ms']:.2f} ms"),
         ("cold arsearch query ≤ 0.3 s", cold["arsearch-tantivy"] <= 0.3, f"{cold['arsearch-tantivy']:.3f} s"),
     ]
+    rows = [{"system": s, "documents": documents, **latency[s], **checked(s, problems[s])} for s in SYSTEMS]
+    lines += ["", f"Request types (`benchmarks/request_types.py`; window {work.since}..{work.until}, sources "
+              f"{', '.join(work.sources)}), top 10 with snippets: p50 / p95 in ms, and in brackets the p50 over "
+              f"{REFERENCE}'s:", "", *request_table(rows)]
     lines += ["", "The tantivy engine against the issue's targets:", ""]
     lines += [f"- {name}: {value}, {'met' if ok else 'not met'}" for name, ok, value in checks]
+    lines += request_targets(latency["arsearch-tantivy"], ref)
     return "\n".join(lines) + "\n"
 
 
@@ -107,16 +127,18 @@ def main() -> None:
     targets = {s: args.workdir / "indexes" / ("fts5.db" if s == "fts5" else s) for s in SYSTEMS}
     builds = {s: build(s, corpus.docs_dir, targets[s], documents, args.resume) for s in SYSTEMS}
     titles, _urls, _pairs = sample_queries(corpus.indexed, args.queries)
-    print("querying…", file=sys.stderr)
-    latency = query_latency(targets, [plain_query(t) for t in titles])
+    work = workload(titles, corpus.indexed)
+    print(f"querying… (window {work.since}..{work.until}, sources {', '.join(work.sources)})", file=sys.stderr)
+    latency, problems = query_latency(targets, work)
     print("cold processes…", file=sys.stderr)
     cold = {s: cold_seconds(cold_command(s, targets[s]) or []) for s in SYSTEMS}
-    text = report(builds, latency, cold, documents, len(titles) - 20, started, (load_before, loadavg()))
+    text = report(builds, latency, cold, documents, len(titles) - 20, started, (load_before, loadavg()), work,
+                  problems)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
-    (args.workdir / "engines.json").write_text(json.dumps({"builds": builds, "latency": latency, "cold": cold}),
-                                               encoding="utf-8")
+    measured = {"builds": builds, "latency": latency, "cold": cold, "problems": problems}
+    (args.workdir / "engines.json").write_text(json.dumps(measured), encoding="utf-8")
 
 
 if __name__ == "__main__":

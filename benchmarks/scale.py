@@ -2,7 +2,8 @@
 
     pip install '.[bench]'      # matplotlib for the PNG, tantivy for the peer
     PYTHONPATH=. python benchmarks/scale.py [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
-        [--peers tantivy-snowball,fts5] [--queries 200] [--workdir /tmp/arsearch-scale] [--resume]
+        [--peers tantivy-snowball,fts5] [--whoosh-up-to 100000] [--queries 200] [--workdir /tmp/arsearch-scale]
+        [--resume]
 
 For each size, in this order:
 
@@ -13,13 +14,19 @@ For each size, in this order:
    ``benchmarks/tantivy_peer.py index`` (tantivy with its own Snowball Arabic analyzer) and
    ``benchmarks/fts5_peer.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
    largest process (``benchmarks/process_tree.py``), and of the tree's unshared pages (RSS without the index
-   files a process maps); index size on disk.  ``--resume`` keeps a build finished
-   by an earlier run (its figures are those of that run).
+   files a process maps); index size on disk.  ``--resume`` keeps a build finished by an earlier run (its
+   figures are those of that run) if this checkout can open it.  The Whoosh engine only at sizes up to
+   ``--whoosh-up-to``.
 3. Query latency in this process with every index open, the systems taking turns query by query so background
    load hits all alike: ``--queries`` real headlines of the corpus (seeded, made bags of words by
-   ``plain_query``), top 10 with snippets (``arsearch.search(ix, q, limit=10)``; the peers' own snippet
-   functions) and ids only (``snippet_width=0, suggest=False, collapse=False``, what ``query --batch`` does;
-   the peers read the id of each hit).  20 warm-up queries are not measured.
+   ``plain_query``), each asked as ids only (``snippet_width=0, suggest=False, collapse=False``, what
+   ``query --batch`` does; the peers read the id of each hit) and as each request type of
+   ``benchmarks/request_types.py`` (top 10 with snippets: plain, a one-month window, facets, newest first,
+   recency, ``+word -word``, two sources), arsearch through ``arsearch.search`` and tantivy-snowball with
+   tantivy's own means; FTS5 does the plain one.  The workload's window is a month in the middle of the
+   archive's days, its sources the archive's two largest.  20 warm-up queries are not measured; their answers
+   are checked (``request_types.problems``: dates inside the window, only the sources asked for, newest first,
+   facets summing to the total), and what the checks found goes into each row.
 
 Each size's rows are merged into ``--results`` (JSON, by system and size), and the table of every row there is
 written to ``--markdown`` with the growth curves drawn into ``--png``; so sizes and engines can be run one at a
@@ -46,9 +53,10 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks import fts5_peer, synthetic  # noqa: E402
+from benchmarks import fts5_peer, request_types, synthetic  # noqa: E402
 from benchmarks.evaluation.sample import plain_query  # noqa: E402
 from benchmarks.process_tree import dir_size, run_measured  # noqa: E402
+from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload  # noqa: E402
 from benchmarks.speed import cli_env, cpu_model, loadavg  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
@@ -58,13 +66,17 @@ PEERS = ("tantivy-snowball", "fts5")
 #: The peer every ratio is taken against.
 REFERENCE = "tantivy-snowball"
 WARMUP_QUERIES = 20
-LIMIT = 10
+#: The Whoosh engine is built and queried at sizes up to this (``--whoosh-up-to``): beyond, a build takes hours.
+WHOOSH_UP_TO = 100_000
 #: The issue's targets for the tantivy engine at 1M articles.
 TARGET_SIZE = 1_000_000
 TARGET_BUILD_S = 15 * 60
 TARGET_PEAK_BYTES = 2 * 2**30
 TARGET_INDEX_RATIO = 1.5
 TARGET_P50_MS = 20.0
+#: And for each request type there (besides at most RATIO_TARGET times tantivy's own p50).
+TARGET_REQUEST_P50_MS = 30.0
+TARGET_REQUEST_P95_MS = 100.0
 
 FTS5_IDS_SQL = "SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10"
 
@@ -127,12 +139,29 @@ def index_path(workdir: Path, size: int, system: str) -> Path:
     return folder / ("fts5.db" if system == "fts5" else system)
 
 
+def opens(system: str, target: Path) -> bool:
+    """Whether this checkout can search the index an earlier run built (its format or schema may be older)."""
+    try:
+        if system.startswith("arsearch-"):
+            from arsearch import Index
+
+            Index.open(target).close()
+        elif system == "tantivy-snowball":
+            from benchmarks.tantivy_peer import open_index
+
+            open_index(target)
+    except Exception as exc:  # any failure to open means: build it again
+        print(f"  {system}: the earlier build does not open ({exc}): built again", file=sys.stderr)
+        return False
+    return True
+
+
 def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dict[str, Any]:
     """Build ``system``'s index of ``docs`` from scratch (or keep a finished one with ``resume``)."""
     record = target.with_name(target.name + ".build.json")
     if resume and record.is_file() and target.exists():
         done = json.loads(record.read_text(encoding="utf-8"))
-        if done.get("documents") == size:
+        if done.get("documents") == size and opens(system, target):
             print(f"  {system}: kept the build of {done['date']}", file=sys.stderr)
             return done
     record.unlink(missing_ok=True)
@@ -148,8 +177,8 @@ def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dic
         raise SystemExit(f"{system} indexed {added} of {size} articles: {run.stdout[-500:]}")
     done = {
         "documents": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "build_s": round(run.seconds, 1), "build_cpu_s": round(run.cpu_seconds, 1), "peak_rss": run.peak_rss, "peak_process_rss": run.peak_process_rss,
-        "peak_private": run.peak_private,
+        "build_s": round(run.seconds, 1), "build_cpu_s": round(run.cpu_seconds, 1), "peak_rss": run.peak_rss,
+        "peak_process_rss": run.peak_process_rss, "peak_private": run.peak_private,
         "index_bytes": dir_size(target), "load_before": load, "load_after": loadavg(),
         "memory_curve": [[round(t, 1), total, largest] for t, total, largest in run.curve],
     }
@@ -161,36 +190,41 @@ def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dic
 # --------------------------------------------------------------------------- querying
 
 
-Query = Callable[[str], object]
+Run = Callable[[str], object]
 
 
-def open_searchers(system: str, target: Path) -> tuple[Query, Query, Callable[[], None]]:
-    """``(with snippets, ids only, close)`` for one built index."""
+def open_requests(system: str, target: Path, workload: Workload) -> tuple[dict[str, Run], Callable[[], None]]:
+    """``({"ids": ..., request type: ...}, close)`` for one built index: ids only, and every request type of
+    ``benchmarks/request_types.py`` the system does (FTS5: the plain one)."""
     if system.startswith("arsearch-"):
         from arsearch import Index, search
 
         ix = Index.open(target)
         ix.snapshot()
 
-        def snippets(q: str) -> object:
-            return [(h.id, h.snippet) for h in search(ix, q, limit=LIMIT).hits]
-
         def ids(q: str) -> object:
             return [h.id for h in search(ix, q, limit=LIMIT, snippet_width=0, suggest=False, collapse=False).hits]
 
-        return snippets, ids, ix.close
+        return {"ids": ids, **request_types.arsearch_requests(ix, workload)}, ix.close
     if system == "tantivy-snowball":
         from benchmarks.tantivy_peer import Searcher
 
         peer = Searcher(target)
-        return peer.with_snippets, peer.ids, lambda: None
+        return {"ids": peer.ids, **request_types.peer_requests(peer, workload)}, lambda: None
     db = sqlite3.connect(target)
 
     def fts5_ids(q: str) -> object:
         expr = fts5_peer.match_expression(q)
         return db.execute(FTS5_IDS_SQL, (expr,)).fetchall() if expr else []
 
-    return (lambda q: fts5_peer.search(db, q)), fts5_ids, db.close
+    return {"ids": fts5_ids, "plain": lambda q: fts5_peer.search(db, q)}, db.close
+
+
+def checked(system: str, found: list[str]) -> dict[str, Any]:
+    """A row's record of what the checks of the answers found (printed too)."""
+    for problem in found:
+        print(f"  {system}: {problem}", file=sys.stderr)
+    return {"problems": len(found), "problem_examples": found[:3]}
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -198,33 +232,45 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return q[49], q[94]
 
 
-def query_latency(systems: dict[str, Path], queries: list[str]) -> dict[str, dict[str, float]]:
-    """p50 and p95 in ms per system, with snippets and ids only, the systems taking turns."""
-    opened = {name: open_searchers(name, target) for name, target in systems.items()}
-    times: dict[str, dict[str, list[float]]] = {name: {"snippets": [], "ids": []} for name in systems}
+def latency_key(mode: str) -> str:
+    """The name of a mode's figures in a row: ``p50_KEY_ms`` (the plain request keeps its earlier name)."""
+    return "snippets" if mode == "plain" else mode
+
+
+def query_latency(systems: dict[str, Path], workload: Workload) -> tuple[dict[str, dict[str, float]],
+                                                                          dict[str, list[str]]]:
+    """p50 and p95 in ms per system and mode (ids only and each request type), the systems taking turns query by
+    query; and per system, what :func:`request_types.problems` found in the answers of the warm-up queries."""
+    opened = {name: open_requests(name, target, workload) for name, target in systems.items()}
+    times: dict[str, dict[str, list[float]]] = {name: {mode: [] for mode in runs} for name, (runs, _) in opened.items()}
+    found: dict[str, list[str]] = {name: [] for name in systems}
     names = list(systems)
+    count = len(workload.queries)
     try:
-        for q in queries[:WARMUP_QUERIES]:
+        for n in range(min(WARMUP_QUERIES, count)):
             for name in names:
-                opened[name][0](q)
-                opened[name][1](q)
-        for n, q in enumerate(queries[WARMUP_QUERIES:]):
+                answers = {mode: run(workload.text(mode, n)) for mode, run in opened[name][0].items()}
+                checked = {mode: a for mode, a in answers.items() if isinstance(a, request_types.Answer)}
+                found[name] += [f"{workload.queries[n]!r}: {p}" for p in request_types.problems(checked, workload)]
+        for n in range(WARMUP_QUERIES, count):
             turn = names[n % len(names):] + names[:n % len(names)]
             for name in turn:
-                for mode, run in (("snippets", opened[name][0]), ("ids", opened[name][1])):
+                for mode, run in opened[name][0].items():
+                    text = workload.text(mode, n)
                     t0 = time.perf_counter()
-                    run(q)
+                    run(text)
                     times[name][mode].append((time.perf_counter() - t0) * 1000)
     finally:
-        for _snippets, _ids, close in opened.values():
+        for _runs, close in opened.values():
             close()
     out: dict[str, dict[str, float]] = {}
     for name, modes in times.items():
-        p50s, p95s = percentiles(modes["snippets"])
-        p50i, p95i = percentiles(modes["ids"])
-        out[name] = {"p50_snippets_ms": round(p50s, 2), "p95_snippets_ms": round(p95s, 2),
-                     "p50_ids_ms": round(p50i, 2), "p95_ids_ms": round(p95i, 2)}
-    return out
+        out[name] = {}
+        for mode, samples in modes.items():
+            p50, p95 = percentiles(samples)
+            out[name][f"p50_{latency_key(mode)}_ms"] = round(p50, 2)
+            out[name][f"p95_{latency_key(mode)}_ms"] = round(p95, 2)
+    return out, found
 
 
 # --------------------------------------------------------------------------- results and report
@@ -296,10 +342,70 @@ def growth(rows: list[dict[str, Any]]) -> list[str]:
             continue
         first, last = found[0], found[-1]
         lines.append(f"- {system}: p50 with snippets ×{last['p50_snippets_ms'] / first['p50_snippets_ms']:.2f} from "
-                     f"{first['documents']:,} to {last['documents']:,} articles (×{last['documents'] / first['documents']:.0f}"
-                     f" the documents); build ×{last['build_s'] / first['build_s']:.2f}, peak RSS "
-                     f"×{last['peak_rss'] / first['peak_rss']:.2f}")
+                     f"{first['documents']:,} to {last['documents']:,} articles "
+                     f"(×{last['documents'] / first['documents']:.0f} the documents); "
+                     f"build ×{last['build_s'] / first['build_s']:.2f}, "
+                     f"peak RSS ×{last['peak_rss'] / first['peak_rss']:.2f}")
     return lines or ["- (one size only so far)"]
+
+
+def has_requests(row: dict[str, Any]) -> bool:
+    """Whether the row measured the request types (beyond the plain one)."""
+    return any(f"p50_{latency_key(r)}_ms" in row for r in REQUESTS if r != "plain")
+
+
+def request_cell(row: dict[str, Any], reference: dict[str, Any] | None, request: str) -> str:
+    """``p50 / p95`` of one request type, with the ratio of the p50 to the reference's."""
+    key = latency_key(request)
+    p50 = row.get(f"p50_{key}_ms")
+    if p50 is None:
+        return "–"
+    cell = f"{p50:.1f} / {row[f'p95_{key}_ms']:.1f}"
+    peer = reference.get(f"p50_{key}_ms") if reference is not None and reference is not row else None
+    return cell + (f" ({p50 / peer:.1f}×)" if peer else "")
+
+
+def request_table(rows: list[dict[str, Any]]) -> list[str]:
+    """p50 / p95 in ms of each request type, per size and system, with the p50's ratio to tantivy-snowball's."""
+    shown = [r for r in rows if has_requests(r)]
+    if not shown:
+        return ["(no run has measured the request types yet)"]
+    lines = ["| documents | system | " + " | ".join(TITLES[r] for r in REQUESTS) + " | answers checked |",
+             "|---:|---|" + "---:|" * len(REQUESTS) + "---|"]
+    reference = {r["documents"]: r for r in shown if r["system"] == REFERENCE}
+    for r in shown:
+        problems, ref = r.get("problems"), reference.get(r["documents"])
+        checks = "–" if problems is None else "fine" if not problems else f"**{problems} problems**"
+        if ref is not None and ref.get("run") != r.get("run"):
+            checks += " (peer of another run)"
+        lines.append(f"| {r['documents']:,} | {r['system']} | "
+                     + " | ".join(request_cell(r, ref, q) for q in REQUESTS) + f" | {checks} |")
+    return lines
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def request_targets(mine: dict[str, Any], peer: dict[str, Any], *, p50_ms: float | None = None,
+                    p95_ms: float | None = None) -> list[str]:
+    """Each request type of ``mine`` against the issue's targets: p50 at most
+    :data:`~benchmarks.request_types.RATIO_TARGET` times the peer's, and (when given) at most ``p50_ms``, p95 at
+    most ``p95_ms``."""
+    lines = []
+    for request in REQUESTS:
+        key = latency_key(request)
+        p50, p95, theirs = mine.get(f"p50_{key}_ms"), mine.get(f"p95_{key}_ms"), peer.get(f"p50_{key}_ms")
+        if p50 is None or p95 is None or not theirs:
+            continue
+        parts = [f"p50 {p50:.1f} ms, {p50 / theirs:.2f}× tantivy's own (≤ {RATIO_TARGET}×): "
+                 f"{verdict(p50 <= RATIO_TARGET * theirs)}"]
+        if p50_ms is not None:
+            parts.append(f"p50 ≤ {p50_ms:.0f} ms: {verdict(p50 <= p50_ms)}")
+        if p95_ms is not None:
+            parts.append(f"p95 {p95:.1f} ms (≤ {p95_ms:.0f} ms): {verdict(p95 <= p95_ms)}")
+        lines.append(f"- {TITLES[request]}: " + "; ".join(parts))
+    return lines
 
 
 def targets(rows: list[dict[str, Any]]) -> list[str]:
@@ -309,9 +415,6 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
     big = mine.get(TARGET_SIZE)
     if big is None:
         return [f"- not checked: no arsearch-tantivy row at {TARGET_SIZE:,} articles yet"]
-
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "**not met**"
 
     lines = [
         f"- build {big['build_s'] / 60:.1f} min (≤ 15 min): {verdict(big['build_s'] <= TARGET_BUILD_S)}",
@@ -328,6 +431,8 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
         theirs = peer[TARGET_SIZE]["p50_snippets_ms"] / peer[small]["p50_snippets_ms"]
         lines.append(f"- query time growth {small:,} → {TARGET_SIZE:,}: ×{ours:.2f} against tantivy-snowball's "
                      f"×{theirs:.2f}: {verdict(ours <= theirs)}")
+    if TARGET_SIZE in peer:
+        lines += request_targets(big, peer[TARGET_SIZE], p50_ms=TARGET_REQUEST_P50_MS, p95_ms=TARGET_REQUEST_P95_MS)
     return lines
 
 
@@ -341,8 +446,10 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
         return "PNG not drawn: matplotlib is not installed (pip install '.[bench]')"
     panels = (("build_s", "build, s", 1), ("peak_rss", "peak RSS of the process tree, GB", 2**30),
               ("index_bytes", "index size, MB", 2**20), ("p50_snippets_ms", "query p50 with snippets, ms", 1))
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    fig, axes = plt.subplots(3, 2, figsize=(11, 12))
     systems = sorted({r["system"] for r in rows})
+    for ax, engine in zip(axes.flat[4:], ("arsearch-tantivy", "arsearch-whoosh")):
+        draw_request_ratios(ax, rows, engine)
     for ax, (key, title, unit) in zip(axes.flat, panels):
         for system in systems:
             found = sorted((r for r in rows if r["system"] == system), key=lambda r: r["documents"])
@@ -359,6 +466,31 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
     curves = png.with_name(png.stem + "-memory" + png.suffix)
     draw_memory_curves(plt, rows, curves)
     return f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+
+
+def draw_request_ratios(ax: Any, rows: list[dict[str, Any]], system: str) -> None:
+    """One line per request type: ``system``'s p50 over tantivy-snowball's at each size both measured."""
+    from matplotlib.ticker import FuncFormatter
+
+    reference = {r["documents"]: r for r in rows if r["system"] == REFERENCE}
+    mine = sorted((r for r in rows if r["system"] == system and has_requests(r) and r["documents"] in reference),
+                  key=lambda r: r["documents"])
+    ax.set_title(f"{system}: p50 ÷ {REFERENCE}'s p50")
+    if not mine:
+        ax.text(0.5, 0.5, "not measured", ha="center", va="center", transform=ax.transAxes)
+        return
+    for request in REQUESTS:
+        key = f"p50_{latency_key(request)}_ms"
+        found = [r for r in mine if r.get(key) and reference[r["documents"]].get(key)]
+        ax.plot([r["documents"] for r in found], [r[key] / reference[r["documents"]][key] for r in found],
+                marker="o", label=TITLES[request])
+    ax.axhline(RATIO_TARGET, color="grey", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.set_xlabel("articles")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
 
 
 def draw_memory_curves(plt: Any, rows: list[dict[str, Any]], png: Path) -> None:
@@ -397,6 +529,11 @@ def write_report(results: dict[str, Any], markdown: Path, png: Path, notes: list
         "",
         *growth(rows),
         "",
+        "Request types (`benchmarks/request_types.py`), top 10 with snippets: p50 / p95 in ms, and in brackets the "
+        f"p50 over {REFERENCE}'s:",
+        "",
+        *request_table(rows),
+        "",
         "The issue's targets for the tantivy engine at 1M articles:",
         "",
         *targets(rows),
@@ -434,6 +571,9 @@ def main() -> None:
     parser.add_argument("--engines", default=None, help="arsearch engines [default: every one of "
                         "arsearch.engine.ENGINES]; 'none' for the peers alone")
     parser.add_argument("--peers", default=",".join(PEERS), help="of tantivy-snowball,fts5; 'none' for none")
+    parser.add_argument("--whoosh-up-to", type=int, default=WHOOSH_UP_TO, metavar="N",
+                        help=f"build and query the Whoosh engine only at sizes up to N articles [{WHOOSH_UP_TO:,}; "
+                        "0: never]")
     parser.add_argument("--queries", type=int, default=200, help="headlines queried (the first 20 warm up)")
     parser.add_argument("--resume", action="store_true", help="keep builds an earlier run finished in the workdir")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "benchmarks" / "scale_results.json")
@@ -469,16 +609,23 @@ def main() -> None:
     material = synthetic.load_material(args.corpus)
     queries = [plain_query(q) for q in synthetic.headlines(material, args.queries)]
     for size in sizes:
+        measured = [s for s in systems if s != "arsearch-whoosh" or size <= args.whoosh_up_to]
+        if measured != systems:
+            notes.append(f"arsearch-whoosh skipped at {size:,} articles (--whoosh-up-to {args.whoosh_up_to:,})")
+            print(notes[-1], file=sys.stderr)
         print(f"{size:,} articles: writing the archive…", file=sys.stderr)
-        docs = synthetic.write_archive(material, args.workdir / "archives" / str(size), size)
-        builds = {s: build(s, docs, index_path(args.workdir, size, s), size, args.resume) for s in systems}
-        print(f"{size:,} articles: {len(queries)} queries…", file=sys.stderr)
-        latency = query_latency({s: index_path(args.workdir, size, s) for s in systems}, queries)
-        rows = [{"system": s, "run": run_id, "queries": len(queries) - WARMUP_QUERIES, **builds[s], **latency[s]}
-                for s in systems]
+        folder = args.workdir / "archives" / str(size)
+        docs = synthetic.write_archive(material, folder, size)
+        work = request_types.workload(queries, *synthetic.date_range(size), synthetic.source_counts(folder))
+        builds = {s: build(s, docs, index_path(args.workdir, size, s), size, args.resume) for s in measured}
+        print(f"{size:,} articles: {len(queries)} queries, window {work.since}..{work.until}, sources "
+              f"{', '.join(work.sources)}…", file=sys.stderr)
+        latency, found = query_latency({s: index_path(args.workdir, size, s) for s in measured}, work)
+        rows = [{"system": s, "run": run_id, "queries": len(queries) - WARMUP_QUERIES, **builds[s], **latency[s],
+                 **checked(s, found[s])} for s in measured]
         merge_rows(results, rows)
         save_results(results, args.results)
-        print("\n".join(table(rows)))
+        print("\n".join([*table(rows), "", *request_table(rows)]))
     text = write_report(results, args.markdown, args.png, notes)
     print(text)
 

@@ -1,17 +1,17 @@
 """Synthetic news archives of any size, made of SaudiNewsNet's own sentences (for ``benchmarks/scale.py``).
 
 Article ``i`` of an archive takes a real article of the corpus as its model (drawn with a seeded generator): the
-model's title and source (no author: the loader drops it), and as many sentences as the model has, each drawn at random from the pool of
-every sentence of the corpus, in paragraphs of the model's shape.  So titles and sources are real, the words
-follow the corpus's distribution, and no two articles are the same text.  Dates run forward from
-:data:`FIRST_DAY` at :data:`ARTICLES_PER_DAY` a day (the corpus's own rate is about 1,700), so a larger archive
+model's title and source (no author: the loader drops it), and as many sentences as the model has, each drawn at
+random from the pool of every sentence of the corpus, in paragraphs of the model's shape.  So titles and sources
+are real, the words follow the corpus's distribution, and no two articles are the same text.  Dates run forward
+from :data:`FIRST_DAY` at :data:`ARTICLES_PER_DAY` a day (the corpus's own rate is about 1,700), so a larger archive
 spans more days; articles go to one JSONL file per day, as the corpus has them (one of 1,000 articles is about
 3 MB: ``arsearch index`` holds a whole file in memory while it reads it, so files of a month would add 400 MB to
 the peak of every build), in the record shape of the corpus (``url`` is the id).
 
 The archive of ``n`` articles is the first ``n`` articles of any larger one with the same seed.  Articles are
-written as they are made (never all held in memory); ``complete.json``, written last, marks a finished archive,
-which later runs reuse.
+written as they are made (never all held in memory); ``sources.json`` counts the articles of each source, and
+``complete.json``, written last, marks a finished archive, which later runs reuse.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import json
 import random
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.evaluation.corpus import deduplicate, read_records
@@ -33,6 +34,7 @@ ARTICLES_PER_DAY = 1000
 #: Sentences of one synthetic article at most (the longest corpus articles run to hundreds).
 MAX_SENTENCES = 60
 COMPLETE_MARKER = "complete.json"
+SOURCE_COUNTS = "sources.json"
 #: Bumped when the generator changes what it writes: an archive of an older version is made again.
 GENERATOR_VERSION = 2
 
@@ -105,6 +107,27 @@ def headlines(material: Material, count: int, seed: int = SEED) -> list[str]:
     return random.Random(seed).sample(titles, count)
 
 
+def date_range(count: int) -> tuple[date, date]:
+    """The first and last day of the archive of ``count`` articles."""
+    return FIRST_DAY.date(), (FIRST_DAY + timedelta(days=(count - 1) // ARTICLES_PER_DAY)).date()
+
+
+def source_counts(folder: Path) -> Counter[str]:
+    """How many articles of each source the finished archive in ``folder`` holds (counted from its files, and
+    kept, for an archive written before the counts were)."""
+    kept = folder / SOURCE_COUNTS
+    try:
+        return Counter(json.loads(kept.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    counts: Counter[str] = Counter()
+    for path in sorted((folder / "docs").glob("*.jsonl")):
+        with open(path, encoding="utf-8") as lines:
+            counts.update(json.loads(line)["source"] for line in lines if line.strip())
+    kept.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
+    return counts
+
+
 def is_complete(folder: Path, count: int, seed: int) -> bool:
     try:
         done = json.loads((folder / COMPLETE_MARKER).read_text(encoding="utf-8"))
@@ -122,17 +145,20 @@ def write_archive(material: Material, folder: Path, count: int, seed: int = SEED
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
     out, day = None, ""
+    sources: Counter[str] = Counter()
     try:
         for record in articles(material, count, seed):
+            sources[record["source"]] += 1
             if record["date_extracted"][:10] != day:
                 if out:
                     out.close()
                 day = record["date_extracted"][:10]
-                out = open(docs / f"{day}.jsonl", "w", encoding="utf-8")
+                out = open(docs / f"{day}.jsonl", "w", encoding="utf-8")  # noqa: SIM115 (one file a day)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if out:
             out.close()
+    (folder / SOURCE_COUNTS).write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
     (folder / COMPLETE_MARKER).write_text(json.dumps({"articles": count, "seed": seed, "version": GENERATOR_VERSION}),
                                           encoding="utf-8")
     return docs
