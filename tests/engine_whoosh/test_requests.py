@@ -11,28 +11,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from helpers import NEWS_RECORDS
+from news_queries import ANALYZER, FILLER, term, words
 
-from arsearch.analysis import Analyzer, AnalyzerSettings
+from arsearch.analysis import AnalyzerSettings
 from arsearch.documents import Document
 from arsearch.engine import engine_kind
 from arsearch.engine.api import (LEAD_WORDS, STORED_FIELDS, AllOf, AndMaybe, AndNot, AnyOf, Engine, EngineHit,
                                  FacetCounts, Filters, Layout, Phrase, Query, SearchRequest, SearchResponse,
                                  Snapshot, StoredDocument, Term, date_value)
-
-ANALYZER = Analyzer()
-FILLER = "وقال المتحدث إن العمل مستمر في جميع المراحل حسب الخطة الموضوعة سابقا. "
-
-
-def term(word: str) -> str:
-    (found,) = ANALYZER.query_terms(word)
-    return found
-
-
-def words(*texts: str, coord: float | None = None) -> Query:
-    """What the search layer compiles plain words to: each word in the title (weight 2) or the content."""
-    parts = tuple(AnyOf((Term("title", term(w), 2.0), Term("content", term(w)))) for w in texts)
-    return parts[0] if len(parts) == 1 else AnyOf(parts, scale=coord)
-
 
 def _documents() -> list[StoredDocument]:
     """Three versions of each news record: the first two near-duplicates (one group, the copy a day later under
@@ -243,6 +229,7 @@ SHAPES: list[Query] = [
     AndNot(words("الصحة"), words("جدة")),  # الصحة -جدة
     AllOf((words("وزارة"), words("الصحة"))),
     AllOf((AnyOf((words("وزارة"), words("أمطار"))), words("جدة"))),
+    AnyOf((words("وزارة", "أمطار"), words("جدة")), scale=0.5),  # (وزارة OR أمطار) جدة: Whoosh's matchers
     AndNot(Phrase("content", (term("وزارة"), term("الصحة"))), words("الإنفلونزا")),
     AnyOf((Phrase("content", (term("وزارة"), term("الصحة"))), words("جدة"), words("الرياض"))),
 ]
