@@ -332,8 +332,21 @@ def test_sharing_ranks_documents_by_how_many_of_the_terms_they_hold(snapshot: Sn
     assert snapshot.sharing("dup_key", ["k1", "v1"], at_least=2, limit=10) == []  # n2-1 is deleted
 
 
-def test_statistics_without_a_pass_and_the_dates(snapshot: Snapshot, engine: Engine) -> None:
+def test_a_count_without_hits(snapshot: Snapshot) -> None:
+    for request in (SearchRequest(KINGDOM, limit=0), SearchRequest(KINGDOM, limit=0, collapse=True, sort="date")):
+        assert snapshot.search(request) == SearchResponse((), len(LIVE))
+
+
+def test_statistics_without_a_pass_and_the_dates(snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = snapshot.searcher.reader()  # type: ignore[attr-defined]
+
+    def no_pass() -> None:
+        raise AssertionError("a pass over every term or document")
+
+    for name in ("all_terms", "all_doc_ids", "iter_docs", "all_stored_fields"):
+        monkeypatch.setattr(reader, name, no_pass)
     stats = snapshot.stats()
+    monkeypatch.undo()
     assert (stats.documents, stats.deleted, stats.segments) == (len(LIVE), 2, 3)
     assert snapshot.doc_count() == len(LIVE) and snapshot.is_current()
     assert snapshot.count_terms() > len(LIVE)

@@ -27,6 +27,8 @@ class Groups:
 
     def __init__(self, commit: Commit) -> None:
         self._commit = commit
+        #: label -> the group's live documents (as members, with their numbers) in the order of ``members``
+        self._groups: dict[str, list[tuple[Member, int]]] = {}
         self._labels = commit.column(GROUP_FIELD)
         self._ids = commit.column("id")
         self._sources = commit.column("source")
@@ -56,13 +58,20 @@ class Groups:
         # most stories have one copy: a label in one document (deleted ones counted) is ``docnum``'s alone
         if not label or commit.reader.doc_frequency(GROUP_FIELD, label) == 1:
             return ()
-        found = [self._member(n) for n in commit.term_documents(GROUP_FIELD, label) if n != docnum]
-        return tuple(sorted(found, key=lambda m: (m.date is None, m.date or datetime.min, m.id)))
+        group = self._groups.get(label)
+        if group is None:  # read once for the copies of one story on the same page
+            found = [(self._member(n), n) for n in commit.term_documents(GROUP_FIELD, label)]
+            group = self._groups[label] = sorted(found, key=lambda item: _oldest_first(item[0]))
+        return tuple(member for member, number in group if number != docnum)
 
     def _member(self, docnum: int) -> Member:
         raw_date = self._dates[docnum]
         return Member(str(self._ids[docnum]), str(self._sources[docnum] or ""),
                       None if raw_date == NO_DATE or not isinstance(raw_date, int) else date_of(raw_date))
+
+
+def _oldest_first(member: Member) -> tuple[bool, datetime, str]:
+    return member.date is None, member.date or datetime.min, member.id
 
 
 def collapsed_page(ranked: Ranked, groups: Groups, offset: int, limit: int) -> tuple[Scored, int]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from arsearch.engine.api import (DAY_MICROSECONDS, NO_DATE, SCORED_FIELDS, AnyOf, BagOfTerms, EngineHit,
@@ -51,14 +51,15 @@ def _allowed(commit: Commit, filters: Filters) -> tuple[set[int] | None, set[int
     return dates, sources
 
 
-@dataclass(frozen=True)
 class _Ranker:
     """One request's query, order and page on one commit, within ``dates`` and ``sources`` (None: all)."""
 
-    commit: Commit
-    request: SearchRequest
-    dates: set[int] | None
-    sources: set[int] | None
+    def __init__(self, commit: Commit, request: SearchRequest, dates: set[int] | None,
+                 sources: set[int] | None) -> None:
+        self.commit = commit
+        self.request = request
+        self.dates = dates
+        self.sources = sources
 
     def ranked(self, *, first: int, count: int, facets: bool) -> tuple[Scored, int, FacetCounts | None]:
         """``(page, total, facets)``: the ``count`` matching ``(docnum, score)`` from rank ``first`` in the
@@ -95,10 +96,11 @@ class _Ranker:
         page, _ = collapsed_page(lambda n: (everything[:n], total), groups, request.offset, request.limit)
         return page, total, found
 
+    @cached_property
     def _bag(self) -> tuple[BagOfTerms | None, set[int] | None, bool]:
         """The terms the bag scorer ranks the query by, the documents it may return (None: all that have a term)
         within the dates, and whether they all match (Whoosh's matchers selected them); ``(None, None, False)``
-        when only Whoosh's matchers can run the query."""
+        when only Whoosh's matchers can run the query.  Read once: collapsing ranks again for a longer page."""
         request = self.request
         found = bag_of_terms(request.query, SCORED_FIELDS) if request.scoring == "auto" else None
         if found is None:
@@ -110,7 +112,7 @@ class _Ranker:
         return bag, allowed, selects
 
     def _top(self, count: int) -> tuple[Scored, int]:
-        bag, allowed, selects = self._bag()
+        bag, allowed, selects = self._bag
         bm25 = self.request.bm25
         if bag is not None:
             if self.sources is not None:
@@ -120,7 +122,7 @@ class _Ranker:
 
     def _all(self) -> Scored:
         """Every match within the dates (not yet narrowed to the sources: the source facet counts them)."""
-        bag, allowed, selects = self._bag()
+        bag, allowed, selects = self._bag
         if bag is not None:
             return self.commit.all(bag, self.request.bm25, allowed, selected=selects)
         return self.commit.run(self.request.query, None, self.request.bm25, self.dates)[0]
