@@ -1,7 +1,7 @@
 """Durable commits on the Whoosh engine.
 
 strace shows the system calls of a real commit: every file of the new segment and the new table of contents is
-fsync'ed before the TOC is renamed into place, the folder after; ``arsearch.json`` likewise. A writer killed
+fsync'ed before the TOC is renamed into place, the folder after. A writer killed
 before each fsync and rename of a commit, and right after it, with the data of every file it had not fsync'ed
 thrown away (what a power loss does to the page cache), leaves an index that opens with its last complete
 commit; without fsyncs the same model loses the index, which shows the model can tell.
@@ -20,10 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from arsearch.documents import Document
-from arsearch.index import Index
-from arsearch.search import search
 from helpers import cli_env
+from news_queries import words
+
+from arsearch.analysis import AnalyzerSettings
+from arsearch.documents import Document
+from arsearch.engine import engine_kind
+from arsearch.engine.api import Engine, Layout, SearchRequest, StoredDocument
+
+LAYOUT = Layout(AnalyzerSettings())
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
                                 reason="needs fork and POSIX signals")
@@ -32,12 +37,17 @@ _SYSCALL = re.compile(r'^\d+\s+(fsync|fdatasync)\(\d+<(?P<synced>[^>]*)>\)|'
                       r'^\d+\s+rename(?:at2?)?\((?:[^,]*, )?"(?P<old>[^"]+)", (?:[^,]*, )?"(?P<new>[^"]+)"')
 _DRIVER = textwrap.dedent("""
     import sys
-    from arsearch import Index
+    from pathlib import Path
+    from arsearch.analysis import AnalyzerSettings
     from arsearch.documents import Document
-    ix = Index.create(sys.argv[1])
-    with ix.writer(durable=sys.argv[2] == "on", procs=int(sys.argv[3])) as w:
-        for n in range(40):
-            w.add(Document(id=f"d{n}", content=f"نص الخبر رقم {n} marker{n}"))
+    from arsearch.engine import engine_kind
+    from arsearch.engine.api import Layout, StoredDocument
+    Path(sys.argv[1]).mkdir()
+    engine = engine_kind("whoosh").create(Path(sys.argv[1]), Layout(AnalyzerSettings()))
+    writer = engine.writer(durable=sys.argv[2] == "on", procs=int(sys.argv[3]))
+    for n in range(40):
+        writer.add(StoredDocument(Document(id=f"d{n}", content=f"نص الخبر رقم {n} marker{n}")))
+    writer.commit()
 """)
 
 
@@ -75,16 +85,12 @@ def test_strace_shows_fsyncs_before_the_rename_and_of_the_folder_after(tmp_path:
     assert temp_toc in before  # the new TOC's data, under its temporary name
     assert calls[toc - 1] == ("fsync", folder)  # the new files' names, then the rename
     assert calls[toc + 1] == ("fsync", folder)  # the rename itself
-    meta = next(i for i, (kind, what) in enumerate(calls) if kind == "rename" and what.endswith("/arsearch.json")
-                and i > toc)
-    assert calls[meta - 1][0] == "fsync" and calls[meta - 1][1].startswith(folder + "/arsearch.json.")
-    assert calls[meta + 1] == ("fsync", folder)
 
 
 def test_no_fsync_when_durable_is_off(tmp_path: Path) -> None:
-    calls, index = traced_commit(tmp_path, "off", 1)
-    created = next(i for i, (kind, what) in enumerate(calls) if kind == "rename" and what.endswith("/arsearch.json"))
-    after_create = calls[created + 2:]  # Index.create syncs the first TOC and arsearch.json, then the folder
+    calls, _ = traced_commit(tmp_path, "off", 1)
+    created = next(i for i, (kind, what) in enumerate(calls) if kind == "rename" and what.endswith("_MAIN_0.toc"))
+    after_create = calls[created + 2:]  # creating the index syncs its first TOC, then the folder
     assert any(what.endswith("_MAIN_1.toc") for kind, what in after_create if kind == "rename")
     assert [c for c in after_create if c[0] == "fsync"] == []
 
@@ -99,12 +105,11 @@ def commit_killed_at(folder: Path, step: int, durable: bool, synced_log: Path) -
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
-            with Index.open(folder) as ix:
-                writer = ix.writer(durable=durable)
-                for doc in docs("b", 30):
-                    writer.add(doc)
-                _install_kill_switch(step, synced_log)
-                writer.commit()
+            writer = engine_kind("whoosh").open(folder, LAYOUT).writer(durable=durable)
+            for doc in docs("b", 30):
+                writer.add(StoredDocument(doc))
+            _install_kill_switch(step, synced_log)
+            writer.commit()
             done.touch()
         finally:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -154,10 +159,12 @@ def outcome_after_kill(tmp_path: Path, base: Path, step: int, durable: bool) -> 
     finished = commit_killed_at(folder, step, durable, synced_log)
     lose_unsynced_data(folder, before, synced_log)
     try:
-        with Index.open(folder) as ix:
-            ids = set(ix.stored_states())
-            total = search(ix, "الأمطار", limit=1).total
-    except Exception as exc:  # noqa: BLE001 - the test reports whatever opening the damaged index raised
+        engine = engine_kind("whoosh").open(folder, LAYOUT)
+        snapshot = engine.snapshot()
+        ids = {doc_id for doc_id, _, _ in snapshot.states()}
+        total = snapshot.search(SearchRequest(words("الأمطار"), limit=1)).total
+        engine.close()
+    except Exception as exc:  # the test reports whatever opening the damaged index raised
         return f"damaged: {type(exc).__name__}: {exc}", finished
     old = {d.id for d in docs("a", 20)}
     if ids == old and total == 20:
@@ -170,8 +177,13 @@ def outcome_after_kill(tmp_path: Path, base: Path, step: int, durable: bool) -> 
 @pytest.fixture
 def base_index(tmp_path: Path) -> Path:
     base = tmp_path / "base"
-    with Index.create(base) as ix:
-        ix.add(docs("a", 20))
+    base.mkdir()
+    engine: Engine = engine_kind("whoosh").create(base, LAYOUT)
+    writer = engine.writer()
+    for doc in docs("a", 20):
+        writer.add(StoredDocument(doc))
+    writer.commit()
+    engine.close()
     return base
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,15 @@ import whoosh.index
 from whoosh.fields import TEXT
 
 from helpers import NEWS_RECORDS
+from news_queries import phrase, words
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
-from arsearch.engine.api import Layout
+from arsearch.documents import Document
+from arsearch.engine.api import (DEFAULT_LEAD_WEIGHT, KEYWORD_FIELDS, SCORED_FIELDS, AnyOf, Engine, Layout, Query,
+                                 SearchRequest, SearchResponse, StoredDocument)
 from arsearch.engine.whoosh import schema as schema_module
+from arsearch.engine.whoosh.plan import bag_of_terms
+from arsearch.engine.whoosh.queries import to_whoosh
 from arsearch.engine.whoosh.writing import FastSegmentWriter
 
 TEXTS = [
@@ -38,11 +44,11 @@ def test_term_positions_match_iter_terms(text: str, stemmer: str) -> None:
 
 
 def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: type | None = None,
-              copies: int = 1, limitmb: int = 128) -> list[object]:
+              copies: int = 1, limitmb: int = 128, lead_weight: float = 0.0) -> list[object]:
     original = schema_module.ArabicText
     schema_module.ArabicText = text_field  # type: ignore[misc]
     try:
-        schema = schema_module.build_schema(Layout(AnalyzerSettings()))
+        schema = schema_module.build_schema(Layout(AnalyzerSettings(), lead_weight=lead_weight))
     finally:
         schema_module.ArabicText = original  # type: ignore[misc]
     path.mkdir()
@@ -50,8 +56,10 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
     with (writer(ix, limitmb=limitmb) if writer else ix.writer()) as w:
         for copy in range(copies):
             for n, text in enumerate(TEXTS):
+                keywords = {"word_key": [f"w{n}", "a, b"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
                 w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
-                               author=text[-20:], source="spa" if n % 2 else "okaz")
+                               author=text[-20:], source="spa" if n % 2 else "okaz", group=f"g{n}",
+                               sketch=bytes([copy % 256, n]), **keywords)
     out: list[object] = []
     with ix.searcher() as s:
         reader = s.reader()
@@ -67,48 +75,41 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
                     m.next()
             out.append([reader.doc_field_length(d, field) for d in range(reader.doc_count_all())])
             out.append(reader.field_length(field))
-        for field in ("id", "source"):
-            out.append([(t, reader.doc_frequency(field, t)) for t in reader.lexicon(field)])
+        for field in ("id", "source", "group", *KEYWORD_FIELDS):
+            out.append([(t, reader.doc_frequency(field, t), list(reader.postings(field, t).all_ids()))
+                        for t in reader.lexicon(field)])
         out.append(list(reader.all_stored_fields()))
+        out.append(list(reader.column_reader("sketch")))
     return out
 
 
 @pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: postings move to Whoosh's pool part way through
 def test_fast_segment_writer_writes_what_whoosh_writes(tmp_path: Path, limitmb: int) -> None:
     # 30 copies: common terms get more than one 128-posting block.
-    fast = _postings(tmp_path / "fast", writer=FastSegmentWriter, copies=30, limitmb=limitmb)
-    assert fast == _postings(tmp_path / "stock", writer=None, copies=30)
+    fast = _postings(tmp_path / "fast", writer=FastSegmentWriter, copies=30, limitmb=limitmb,
+                     lead_weight=DEFAULT_LEAD_WEIGHT)
+    assert fast == _postings(tmp_path / "stock", writer=None, copies=30, lead_weight=DEFAULT_LEAD_WEIGHT)
 
 
 def test_arabic_text_field_writes_the_postings_of_a_plain_text_field(tmp_path: Path) -> None:
     assert _postings(tmp_path / "fast") == _postings(tmp_path / "plain", TEXT)
 
 
-def test_worker_processes_index_what_one_process_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
-
-    from arsearch.ingest import run as ingest
-    from arsearch.index import Index
-    from arsearch.search import search
-
-    monkeypatch.setattr(ingest, "MIN_DOCS_PER_PROCESS", 1)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    records = [dict(r, id=f"{r['id']}-{n}", url=f"{r['url']}-{n}") for n in range(6) for r in NEWS_RECORDS]
-    (folder / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+def test_worker_processes_index_what_one_process_indexes(new_engine, commit) -> None:  # type: ignore[no-untyped-def]
+    documents = [StoredDocument(Document(**dict(r, id=f"{r['id']}-{n}", url=f"{r['url']}-{n}")),  # type: ignore[arg-type]
+                                group=f"{r['id']}-0", keywords={"dup_key": [f"k{n}"]})
+                 for n in range(60) for r in NEWS_RECORDS]
+    query = words("وزارة", "الصحة", "المملكة")
     results = {}
     for procs in (1, 2):
-        index = Index.create(tmp_path / f"ix{procs}")
-        report = ingest.index_paths(index, [folder], procs=procs, batch_size=25)
-        assert report.added == len(records)
-        (folder / "a.jsonl").touch()  # rerun: every document found unchanged, none written twice
-        assert ingest.index_paths(index, [folder], procs=procs, batch_size=25).unchanged == len(records)
-        assert index.document_count() == len(records)
-        hits = search(index, "وزارة الصحة المملكة", limit=100, collapse=False)
-        results[procs] = (hits.total, sorted((h.id, round(h.score, 9)) for h in hits.hits))
-        index.close()
-    assert results[1][0] == results[2][0] == len(records)
-    assert {i for i, _ in results[1][1]} == {i for i, _ in results[2][1]}
+        engine = new_engine(f"ix{procs}")
+        commit(engine, documents, procs=procs)
+        snapshot = engine.snapshot()
+        assert sorted(snapshot.states()) == sorted((d.document.id, "", d.document.fingerprint()) for d in documents)
+        found = snapshot.search(SearchRequest(query, limit=1000))
+        results[procs] = (found.total, sorted((h.id, round(h.score, 9), h.group, len(h.members)) for h in found.hits),
+                          snapshot.terms("dup_key"))
+    assert results[1] == results[2] and results[1][0] == len(documents)
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -122,45 +123,53 @@ def test_matches_are_iter_terms_filtered(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def news_index(tmp_path_factory: pytest.TempPathFactory):
-    from arsearch.index import Index
+def news_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    from arsearch.engine import engine_kind
 
-    index = Index.create(tmp_path_factory.mktemp("scoring") / "ix")
-    records = [dict(r, id=f"{r['id']}-{n}", title=r["title"] if n % 2 else "", date=None) for n in range(3)
-               for r in NEWS_RECORDS]
-    index.add(records[:10])  # two segments
-    index.add(records[10:])
-    index.delete([records[3]["id"]])
-    yield index
-    index.close()
+    path = tmp_path_factory.mktemp("scoring") / "ix"
+    path.mkdir()
+    engine = engine_kind("whoosh").create(path, Layout(AnalyzerSettings()))
+    records = [Document(**dict(r, id=f"{r['id']}-{n}", title=r["title"] if n % 2 else "", date=None))  # type: ignore[arg-type]
+               for n in range(3) for r in NEWS_RECORDS]
+    for part, deleted in ((records[:10], []), (records[10:], [records[3].id])):  # two segments, a deletion
+        writer = engine.writer(durable=False)
+        for document in part:
+            writer.add(StoredDocument(document))
+        for doc_id in deleted:
+            writer.delete(doc_id)
+        writer.commit()
+    yield engine
+    engine.close()
 
 
-@pytest.mark.parametrize("query", ["المملكة", "جدة", "الصحة", "وزارة", "مستشفى", '"وزارة الصحة"', "«مستشفى جديد»"])
-def test_one_word_queries_score_exactly_as_whoosh(news_index, query: str) -> None:
-    from arsearch.search import search
+def ranked(engine: Engine, query: Query, **options: object) -> SearchResponse:
+    return engine.snapshot().search(SearchRequest(query, limit=100, **options))  # type: ignore[arg-type]
 
-    fast = search(news_index, query, limit=50, collapse=False)
-    whoosh = search(news_index, query, limit=50, engine="whoosh", collapse=False)
+
+ONE_WORD = [words("المملكة"), words("جدة"), words("الصحة"), words("وزارة"), words("مستشفى"),
+            phrase("وزارة الصحة"), phrase("مستشفى جديد")]
+
+
+@pytest.mark.parametrize("query", ONE_WORD, ids=range(len(ONE_WORD)))
+def test_one_word_queries_score_exactly_as_whoosh(news_engine: Engine, query: Query) -> None:
+    fast = ranked(news_engine, query)
+    whoosh = ranked(news_engine, query, scoring="matchers")
     assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in whoosh.hits]
-    assert fast.total == whoosh.total
+    assert fast.total == whoosh.total > 0
 
 
 @pytest.mark.parametrize("coord", [None, 0.5], ids=["default", "coord"])
-@pytest.mark.parametrize("query", ["وزارة الصحة في المملكة", "أمطار جدة", "مستشفى جديد الرياض", "كلمةغائبة جدة"])
-def test_word_queries_score_bm25f_with_coordination(news_index, query: str, coord: float | None) -> None:
+@pytest.mark.parametrize("text", ["وزارة الصحة في المملكة", "أمطار جدة", "مستشفى جديد الرياض", "كلمةغائبة جدة"])
+def test_word_queries_score_bm25f_with_coordination(news_engine: Engine, text: str, coord: float | None) -> None:
     """Every hit's score recomputed with Whoosh's own scorer objects, term by term, and CoordMatcher's formula."""
     from whoosh.scoring import BM25F
 
-    from arsearch.engine.whoosh.queries import to_whoosh
-    from arsearch.search import Ranking, search
-    from arsearch.search.compiler import QueryCompiler
-
-    R = Ranking(coord=coord)
-    results = search(news_index, query, limit=100, ranking=R, collapse=False)
-    compiled = to_whoosh(QueryCompiler(news_index.analyzer, R).compile(query)[0])
+    query = words(*text.split(), coord=coord)
+    results = ranked(news_engine, query)
+    compiled = to_whoosh(query)
     leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
-    searcher = news_index.snapshot().searcher
-    weighting = BM25F(B=R.b, K1=R.k1)
+    searcher = news_engine.snapshot().searcher  # type: ignore[attr-defined]
+    weighting = BM25F(B=0.75, K1=1.2)
     present = [t for t in leaves if (t.fieldname, t.text) in searcher.reader()]
     expected = {}
     for docnum in searcher.reader().all_doc_ids():
@@ -176,25 +185,27 @@ def test_word_queries_score_bm25f_with_coordination(news_index, query: str, coor
         if matching:
             n = len(present)
             doc_id = searcher.stored_fields(docnum)["id"]
-            if R.coord is None:  # the default: BM25F alone
+            if coord is None:  # the default: BM25F alone
                 expected[doc_id] = total
             else:  # Whoosh's CoordMatcher (SQR)
-                expected[doc_id] = (total + (matching - 1) / (n - R.coord) ** 2) * (n - 1) / n
+                expected[doc_id] = (total + (matching - 1) / (n - coord) ** 2) * (n - 1) / n
     assert results.total == len(expected)
     assert {h.id: pytest.approx(h.score, rel=1e-12) for h in results.hits} == expected
     assert [h.score for h in results.hits] == pytest.approx(sorted(expected.values(), reverse=True), rel=1e-12)
 
 
-@pytest.mark.parametrize("query", ['حملة "وزارة الصحة" المملكة', "يعرض150 جدة", "«أمطار غزيرة» جدة"])
-def test_phrases_among_words_count_and_rank_as_whoosh(news_index, query: str) -> None:
-    from arsearch.engine.api import SCORED_FIELDS
-    from arsearch.search import search
-    from arsearch.search.compiler import QueryCompiler
-    from arsearch.search.plan import bag_of_terms
+PHRASES_AMONG_WORDS = [
+    AnyOf((words("حملة"), phrase("وزارة الصحة"), words("المملكة"))),  # حملة "وزارة الصحة" المملكة
+    words("يعرض150", "جدة"),  # a word of two terms: their phrase
+    AnyOf((phrase("أمطار غزيرة"), words("جدة"))),  # «أمطار غزيرة» جدة
+]
 
-    assert bag_of_terms(QueryCompiler(news_index.analyzer).compile(query)[0], SCORED_FIELDS) is not None
-    fast = search(news_index, query, limit=100, collapse=False)
-    whoosh = search(news_index, query, limit=100, engine="whoosh", collapse=False)
+
+@pytest.mark.parametrize("query", PHRASES_AMONG_WORDS, ids=range(len(PHRASES_AMONG_WORDS)))
+def test_phrases_among_words_count_and_rank_as_whoosh(news_engine: Engine, query: Query) -> None:
+    assert bag_of_terms(query, SCORED_FIELDS) is not None
+    fast = ranked(news_engine, query)
+    whoosh = ranked(news_engine, query, scoring="matchers")
     assert fast.total == whoosh.total
     assert fast.hits[:1] and [h.id for h in fast.hits[:1]] == [h.id for h in whoosh.hits[:1]]
     assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
+from collections.abc import Iterator
 from math import log
 from pathlib import Path
 
 import pytest
 
-from arsearch.errors import IndexFormatError
-from arsearch.index import META_FILE, Index
-from arsearch.engine.api import DEFAULT_LEAD_WEIGHT, LEAD_WORDS
-from arsearch.search import Ranking, search
-from arsearch.engine.whoosh.queries import to_whoosh
-from arsearch.search.compiler import QueryCompiler
 from helpers import NEWS_RECORDS
+from news_queries import ANALYZER, FILLER, words
 
-FILLER = "وقال المتحدث إن العمل مستمر في جميع المراحل حسب الخطة الموضوعة سابقا. "
+from arsearch.analysis import AnalyzerSettings
+from arsearch.documents import Document
+from arsearch.engine import engine_kind
+from arsearch.engine.api import DEFAULT_LEAD_WEIGHT, LEAD_WORDS, Engine, Layout, SearchRequest, StoredDocument
+from arsearch.engine.whoosh.queries import to_whoosh
 
 
-def _postings(index: Index, field: str) -> dict[tuple[str, str], float]:
+def _postings(engine: Engine, field: str) -> dict[tuple[str, str], float]:
     """``{(document id, term): weight}`` of every posting of ``field``."""
-    reader = index.snapshot().searcher.reader()
+    reader = engine.snapshot().searcher.reader()  # type: ignore[attr-defined]
     ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
     out = {}
     for term in reader.lexicon(field):
@@ -33,32 +31,30 @@ def _postings(index: Index, field: str) -> dict[tuple[str, str], float]:
     return out
 
 
-def _expected_weights(index: Index, texts: dict[str, str], lead_weight: float) -> dict[tuple[str, str], float]:
+def _expected_weights(texts: dict[str, str], lead_weight: float) -> dict[tuple[str, str], float]:
     expected: dict[tuple[str, str], float] = {}
     for doc_id, text in texts.items():
-        for term, _stop, _start, _end, position in index.analyzer.iter_terms(text):
+        for term, _stop, _start, _end, position in ANALYZER.iter_terms(text):
             key = (doc_id, term)
             expected[key] = expected.get(key, 0.0) + 1 + (lead_weight if position < LEAD_WORDS else 0)
     return expected
 
 
 @pytest.mark.parametrize("lead_weight", [DEFAULT_LEAD_WEIGHT, 2.5, 0.0])
-def test_content_weights_count_the_lead_words_lead_weight_more(tmp_path: Path, lead_weight: float) -> None:
+def test_content_weights_count_the_lead_words_lead_weight_more(new_engine, commit, lead_weight: float) -> None:  # type: ignore[no-untyped-def]
     records = [dict(r, id=f"{r['id']}-{n}", content=(FILLER * n) + r["content"] + " " + r["title"], date=None)
                for n in range(3) for r in NEWS_RECORDS]
-    with Index.create(tmp_path / "ix", lead_weight=lead_weight) as index:
-        index.add(records)
-        assert index.lead_weight == index.stats().lead_weight == lead_weight
-        assert _postings(index, "content") == _expected_weights(
-            index, {r["id"]: r["content"] for r in records}, lead_weight)
-        assert _postings(index, "title") == _expected_weights(index, {r["id"]: r["title"] for r in records}, 0.0)
-        reader = index.snapshot().searcher.reader()
-        lengths = {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content") for d in reader.all_doc_ids()}
-    with Index.create(tmp_path / "plain", lead_weight=0) as plain:
-        plain.add(records)
-        reader = plain.snapshot().searcher.reader()
-        assert lengths == {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content")
-                           for d in reader.all_doc_ids()}
+    engine = new_engine("led", lead_weight=lead_weight)
+    commit(engine, records)
+    assert _postings(engine, "content") == _expected_weights({r["id"]: r["content"] for r in records}, lead_weight)
+    assert _postings(engine, "title") == _expected_weights({r["id"]: r["title"] for r in records}, 0.0)
+    reader = engine.snapshot().searcher.reader()
+    lengths = {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content") for d in reader.all_doc_ids()}
+    plain = new_engine("plain", lead_weight=0)
+    commit(plain, records)
+    reader = plain.snapshot().searcher.reader()
+    assert lengths == {reader.stored_fields(d)["id"]: reader.doc_field_length(d, "content")
+                       for d in reader.all_doc_ids()}
 
 
 EARLY_AND_LATE = [
@@ -67,54 +63,61 @@ EARLY_AND_LATE = [
 ]
 
 
-def test_a_word_in_the_lead_ranks_the_article_higher(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "plain", lead_weight=0) as index:
-        index.add(EARLY_AND_LATE)
-        plain = search(index, "معرض الكتاب", collapse=False)
+def test_a_word_in_the_lead_ranks_the_article_higher(new_engine, commit) -> None:  # type: ignore[no-untyped-def]
+    query = SearchRequest(words("معرض", "الكتاب"))
+    plain_engine = new_engine("plain", lead_weight=0)
+    commit(plain_engine, EARLY_AND_LATE)
+    plain = plain_engine.snapshot().search(query)
     assert plain.hits[0].score == pytest.approx(plain.hits[1].score)
-    with Index.create(tmp_path / "led") as index:
-        index.add(EARLY_AND_LATE)
-        led = search(index, "معرض الكتاب", collapse=False)
+    led_engine = new_engine("led")
+    commit(led_engine, EARLY_AND_LATE)
+    led = led_engine.snapshot().search(query)
     assert [h.id for h in led.hits] == ["early", "late"]
     assert led.hits[0].score > plain.hits[0].score
     assert led.hits[1].score == pytest.approx(plain.hits[1].score)
 
 
 @pytest.fixture(scope="module")
-def news_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    index = Index.create(tmp_path_factory.mktemp("lead") / "ix")
-    records = [dict(r, id=f"{r['id']}-{n}", content=(FILLER * n) + r["content"], date=f"{2014 + n}-06-01")
+def news_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path: Path = tmp_path_factory.mktemp("lead") / "ix"
+    path.mkdir()
+    engine = engine_kind("whoosh").create(path, Layout(AnalyzerSettings()))
+    records = [Document(**dict(r, id=f"{r['id']}-{n}", content=(FILLER * n) + r["content"],  # type: ignore[arg-type]
+                               date=f"{2014 + n}-06-01"))
                for n in range(3) for r in NEWS_RECORDS]
-    index.add(records[:8])  # two segments
-    index.add(records[8:])
-    yield index
-    index.close()
+    for part in (records[:8], records[8:]):  # two segments
+        writer = engine.writer(durable=False)
+        for document in part:
+            writer.add(StoredDocument(document))
+        writer.commit()
+    yield engine
+    engine.close()
 
 
-@pytest.mark.parametrize("query", ["وزارة الصحة المملكة", "أمطار جدة", "مستشفى جديد"])
-def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, query: str) -> None:
+@pytest.mark.parametrize("text", ["وزارة الصحة المملكة", "أمطار جدة", "مستشفى جديد"])
+def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_engine: Engine, text: str) -> None:
     """Every hit's score recomputed from the analyzed texts: tf + w * tf(first 30 words), the content's length norm."""
-    ranking = Ranking()
-    results = search(news_index, query, limit=100, ranking=ranking, collapse=False)
-    compiled = to_whoosh(QueryCompiler(news_index.analyzer, ranking).compile(query)[0])
-    leaves = [t for sub in compiled.subqueries for t in sub.subqueries]
-    reader = news_index.snapshot().searcher.reader()
+    k1, b = 1.2, 0.75
+    query = words(*text.split())
+    results = news_engine.snapshot().search(SearchRequest(query, limit=100))
+    leaves = [t for sub in to_whoosh(query).subqueries for t in sub.subqueries]
+    reader = news_engine.snapshot().searcher.reader()  # type: ignore[attr-defined]
     n_docs = reader.doc_count_all()
     expected: dict[str, float] = {}
     for docnum in reader.all_doc_ids():
         stored = reader.stored_fields(docnum)
         total, matched = 0.0, False
         for leaf in leaves:
-            weight = 1.0 + (news_index.lead_weight if leaf.fieldname == "content" else 0.0)
+            weight = 1.0 + (DEFAULT_LEAD_WEIGHT if leaf.fieldname == "content" else 0.0)
             tf = sum(1 + (weight - 1 if position < LEAD_WORDS else 0)
-                     for term, _s, _b, _e, position in news_index.analyzer.iter_terms(stored.get(leaf.fieldname, ""))
+                     for term, _s, _b, _e, position in ANALYZER.iter_terms(stored.get(leaf.fieldname, ""))
                      if term == leaf.text)
             if not tf:
                 continue
             idf = log(n_docs / (reader.doc_frequency(leaf.fieldname, leaf.text) + 1)) + 1
             avgfl = reader.field_length(leaf.fieldname) / n_docs
-            norm = ranking.k1 * (1 - ranking.b + ranking.b * reader.doc_field_length(docnum, leaf.fieldname) / avgfl)
-            total += idf * tf * (ranking.k1 + 1) / (tf + norm) * leaf.boost
+            norm = k1 * (1 - b + b * reader.doc_field_length(docnum, leaf.fieldname) / avgfl)
+            total += idf * tf * (k1 + 1) / (tf + norm) * leaf.boost
             matched = True
         if matched:
             expected[stored["id"]] = total
@@ -122,61 +125,12 @@ def test_scores_are_bm25f_of_the_lead_weighted_frequencies(news_index: Index, qu
     assert {h.id: h.score for h in results.hits} == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("query", ["+وزارة الصحة", "الصحة -جدة", "وزارة AND الصحة", "(وزارة OR أمطار) جدة",
-                                   '"وزارة الصحة" -الإنفلونزا'])
-@pytest.mark.parametrize("coord", [None, 0.5], ids=["default", "coord"])
-def test_queries_with_operators_score_as_whoosh_does(news_index: Index, query: str, coord: float | None) -> None:
-    ranking = Ranking(coord=coord)
-    fast = search(news_index, query, limit=100, ranking=ranking, collapse=False)
-    whoosh = search(news_index, query, limit=100, engine="whoosh", ranking=ranking, collapse=False)
-    assert fast.total == whoosh.total > 0
-    assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
-
-
-@pytest.mark.parametrize("query", ["الإنفلونزا OR source:okaz", "(الإنفلونزا OR source:okaz) المملكة", "+source:spa المملكة"])
-def test_queries_with_field_terms_find_what_whoosh_finds(news_index: Index, query: str) -> None:
-    fast = search(news_index, query, limit=100, collapse=False)
-    whoosh = search(news_index, query, limit=100, engine="whoosh", collapse=False)
-    assert fast.total == whoosh.total > 0
-    assert {h.id for h in fast.hits} == {h.id for h in whoosh.hits}
-
-
-def test_a_source_term_selects_documents_without_scoring(news_index: Index) -> None:
-    words = search(news_index, "المملكة", limit=100, collapse=False)
-    selected = search(news_index, "+source:spa المملكة", limit=100, collapse=False)
-    spa = {h.id: h.score for h in words.hits if h.source.lower() == "spa"}
-    assert 0 < len(spa) < len(words.hits)
-    assert {h.id: h.score for h in selected.hits} == pytest.approx(spa, rel=1e-12)
-
-
-@pytest.mark.parametrize("query", ["الصحة", "+وزارة الصحة"])
-def test_date_filters_keep_the_same_ranking(news_index: Index, query: str) -> None:
-    since, until = date(2015, 1, 1), date(2015, 12, 31)
-    fast = search(news_index, query, limit=100, since=since, until=until, collapse=False)
-    whoosh = search(news_index, query, limit=100, since=since, until=until, engine="whoosh", collapse=False)
-    assert fast.total == whoosh.total > 0
-    assert {h.id: h.score for h in fast.hits} == pytest.approx({h.id: h.score for h in whoosh.hits}, rel=1e-9)
-    everything = search(news_index, query, limit=100, collapse=False)
-    dated = search(news_index, query, limit=100, since=since, until=until, collapse=False)
-    in_range = [h.id for h in everything.hits if h.date and since <= h.date.date() <= until]
-    assert [h.id for h in dated.hits] == in_range
-
-
-def test_an_index_of_format_1_is_read_and_written_without_a_lead(tmp_path: Path) -> None:
-    path = tmp_path / "ix"
-    Index.create(path).close()
-    meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    del meta["lead_weight"]
-    (path / META_FILE).write_text(json.dumps(dict(meta, format=1)), encoding="utf-8")
-    with Index.open(path) as index:
-        assert index.lead_weight == 0
-        records = [dict(r, date=None) for r in NEWS_RECORDS]
-        index.add(records)
-        assert _postings(index, "content") == _expected_weights(index, {r["id"]: r["content"] for r in records}, 0)
-        assert search(index, "وزارة الصحة").total > 0
-
-
 def test_a_negative_lead_weight_is_refused(tmp_path: Path) -> None:
+    import json
+
+    from arsearch.errors import IndexFormatError
+    from arsearch.index import META_FILE, Index
+
     with pytest.raises(ValueError, match="lead_weight"):
         Index.create(tmp_path / "ix", lead_weight=-1)
     Index.create(tmp_path / "ix").close()

@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 
-from arsearch import Index, search
+from news_queries import words
+
+from arsearch.documents import Document
+from arsearch.engine.api import Engine, SearchRequest
 
 
-def two_segments(path: Path) -> None:
-    with Index.create(path) as ix:
-        ix.add([{"id": "a", "title": "قاعدة كونيكو", "content": "قصف قاعدة كونيكو في دير الزور", "date": "2020-01-02",
-                 "source": "x"}])
-        ix.add([{"id": "b", "title": "حقل الغاز", "content": "حقل كونيكو للغاز", "source": "y"}])
-
-
-def merge_everything(path: Path, compound: bool) -> None:
+def merge_everything(engine: Engine, compound: bool) -> None:
     """What a writer in another process does: one commit that merges every segment and deletes their files."""
-    with Index.open(path) as other:
-        other.engine.whoosh.writer(compound=compound).commit(optimize=True)
+    engine.whoosh.writer(compound=compound).commit(optimize=True)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("compound", [False, True], ids=["separate-files", "compound"])
-def test_a_searcher_reads_columns_of_segments_merged_after_it_opened(tmp_path: Path, compound: bool) -> None:
-    two_segments(tmp_path / "ix")
-    with Index.open(tmp_path / "ix") as ix:
-        before = ix.snapshot().searcher
-        files = set((tmp_path / "ix").iterdir())
-        merge_everything(tmp_path / "ix", compound)
-        assert files - set((tmp_path / "ix").iterdir())  # the old segments' files are gone
-        stored = [before.stored_fields(n) for n in range(before.doc_count_all())]
-        assert sorted(f["id"] for f in stored) == ["a", "b"]
-        assert sorted(before.reader().column_reader("source")) == ["x", "y"]
-        assert search(ix, "كونيكو").total == 2  # and the next search moves on to the merged segment
-        assert len(ix.snapshot().searcher.reader().leaf_readers()) == 1
+def test_a_searcher_reads_columns_of_segments_merged_after_it_opened(new_engine, commit, tmp_path,  # type: ignore[no-untyped-def]
+                                                                     compound: bool) -> None:
+    engine = new_engine()
+    commit(engine, [Document("a", "قصف قاعدة كونيكو في دير الزور", "قاعدة كونيكو", datetime(2020, 1, 2), "x")])
+    commit(engine, [Document("b", "حقل كونيكو للغاز", "حقل الغاز", source="y")])
+    before = engine.snapshot()
+    files = set((tmp_path / "ix").iterdir())
+    merge_everything(engine, compound)
+    assert files - set((tmp_path / "ix").iterdir())  # the old segments' files are gone
+    assert sorted(before.states()) == sorted((d, "", before.get(d)["fingerprint"]) for d in "ab")  # type: ignore[index]
+    found = before.search(SearchRequest(words("كونيكو"), sort="date", facets=True))
+    assert [h.id for h in found.hits] == ["a", "b"] and found.facets.sources == {"x": 1, "y": 1}  # type: ignore[union-attr]
+    after = engine.snapshot()  # the next search moves on to the merged segment
+    assert after.search(SearchRequest(words("كونيكو"))).total == 2 and after.stats().segments == 1

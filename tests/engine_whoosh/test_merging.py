@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from news_queries import words
+
+from arsearch.documents import Document
+from arsearch.engine.api import Engine, SearchRequest
 from arsearch.engine.whoosh import merging
-from arsearch.index import Index
 from arsearch.engine.whoosh.merging import MAX_MERGED_DOCS, MIN_SEGMENTS_TO_MERGE, segments_to_merge
-from arsearch.search import search
 
 
 @dataclass(eq=False)
@@ -54,43 +55,39 @@ def test_mostly_deleted_segments_are_merged_to_drop_their_deleted_documents() ->
     assert segments_to_merge([FakeSegment(9000, deleted=6000)]) == []  # 3,000 live: over the budget
 
 
-def _names(index: Index) -> list[str]:
-    return [s.segment_id() for s in index.engine.whoosh._segments()]
+def _names(engine: Engine) -> list[str]:
+    return [s.segment_id() for s in engine.whoosh._segments()]  # type: ignore[attr-defined]
+
+
+def _total(engine: Engine, *texts: str) -> int:
+    return engine.snapshot().search(SearchRequest(words(*texts), limit=1)).total
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_commits_merge_small_segments_and_keep_the_large_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_commits_merge_small_segments_and_keep_the_large_one(new_engine, commit, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                                             procs: int) -> None:
     monkeypatch.setattr(merging, "MAX_MERGED_DOCS", 20)
     monkeypatch.setattr(merging, "MIN_SEGMENTS_TO_MERGE", 3)
-    with Index.create(tmp_path / "ix") as index:
-        index.add([{"id": f"big{n}", "content": f"خبر رقم {n} عن الرياض"} for n in range(30)])
-        (large,) = _names(index)
-        for n in range(3):
-            with index.writer(procs=procs) as writer:
-                writer.add(_doc(f"small{n}", "أمطار غزيرة على جدة"))
-            assert len(_names(index)) == 2 + n
-        small = set(_names(index)) - {large}
-        with index.writer(procs=procs) as writer:  # three small segments wait: merged into this commit's
-            writer.add(_doc("small3", "أمطار غزيرة على جدة"))
-        names = _names(index)
-        assert large in names and not small & set(names)
-        assert len(names) == (2 if procs == 1 else 3)  # with workers, their new segment and the merged one
-        assert index.document_count() == 34
-        assert search(index, "أمطار جدة", limit=10).total == 4
-        assert search(index, "الرياض", limit=100).total == 30
+    engine = new_engine()
+    commit(engine, [Document(f"big{n}", f"خبر رقم {n} عن الرياض") for n in range(30)])
+    (large,) = _names(engine)
+    for n in range(3):
+        commit(engine, [Document(f"small{n}", "أمطار غزيرة على جدة")], procs=procs)
+        assert len(_names(engine)) == 2 + n
+    small = set(_names(engine)) - {large}
+    commit(engine, [Document("small3", "أمطار غزيرة على جدة")], procs=procs)  # three small ones wait: merged
+    names = _names(engine)
+    assert large in names and not small & set(names)
+    assert len(names) == (2 if procs == 1 else 3)  # with workers, their new segment and the merged one
+    assert engine.snapshot().doc_count() == 34
+    assert _total(engine, "أمطار", "جدة") == 4
+    assert _total(engine, "الرياض") == 30
 
 
-def test_a_mostly_deleted_segment_is_rewritten_without_its_deleted_documents(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix") as index:
-        index.add([{"id": f"d{n}", "content": f"خبر رقم {n} عن الرياض"} for n in range(30)])
-        index.delete(f"d{n}" for n in range(20))
-        (segment,) = index.engine.whoosh._segments()
-        assert segment.doc_count_all() == 10 and not segment.has_deletions()
-        assert search(index, "الرياض", limit=100).total == 10
-
-
-def _doc(doc_id: str, content: str):  # type: ignore[no-untyped-def]
-    from arsearch.index import document_from_dict
-
-    return document_from_dict({"id": doc_id, "content": content})
+def test_a_mostly_deleted_segment_is_rewritten_without_its_deleted_documents(new_engine, commit) -> None:  # type: ignore[no-untyped-def]
+    engine = new_engine()
+    commit(engine, [Document(f"d{n}", f"خبر رقم {n} عن الرياض") for n in range(30)])
+    commit(engine, [], deleted=[f"d{n}" for n in range(20)])
+    (segment,) = engine.whoosh._segments()
+    assert segment.doc_count_all() == 10 and not segment.has_deletions()
+    assert _total(engine, "الرياض") == 10

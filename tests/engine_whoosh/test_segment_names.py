@@ -5,26 +5,25 @@ one's committed files (found by fuzzing the HTTP API)."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
+from news_queries import words
+
 from arsearch.documents import Document
-from arsearch.index import Index
-from arsearch.search import search
+from arsearch.engine.api import SearchRequest
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_writers_after_the_same_seed_do_not_overwrite_each_other(tmp_path: Path, procs: int) -> None:
-    with Index.create(tmp_path / "ix") as ix:
-        for n in range(3):
-            random.seed(0)
-            with ix.writer(procs=procs) as writer:
-                for k in range(120):  # enough for the worker processes to get some
-                    writer.add(Document(id=f"{n}-{k}", content=f"خبر عن الأمطار رقم {k} دفعة{n}"))
-            random.seed(0)
-            with ix.writer():  # a writer that adds nothing still makes (and then drops) a segment
-                pass
-        assert ix.document_count() == 360
-        assert search(ix, "الأمطار", limit=1).total == 360
-        assert search(ix, "دفعة0", limit=1).total == 120
+def test_writers_after_the_same_seed_do_not_overwrite_each_other(new_engine, commit, procs: int) -> None:  # type: ignore[no-untyped-def]
+    engine = new_engine()
+    for n in range(3):
+        random.seed(0)
+        # enough documents for the worker processes to get some
+        commit(engine, [Document(f"{n}-{k}", f"خبر عن الأمطار رقم {k} دفعة{n}") for k in range(120)], procs=procs)
+        random.seed(0)
+        commit(engine, [])  # a writer that adds nothing still makes (and then drops) a segment
+    snapshot = engine.snapshot()
+    assert snapshot.doc_count() == 360
+    assert snapshot.search(SearchRequest(words("الأمطار"), limit=1)).total == 360
+    assert snapshot.search(SearchRequest(words("دفعة0"), limit=1)).total == 120

@@ -1,6 +1,5 @@
-"""A thin Whoosh analyzer around :class:`arsearch.analysis.Analyzer`.  Whoosh pickles it into the index's TOC by
-this module's name; indexes written before the engine had its own folder name ``arsearch.analysis.whoosh_adapter``,
-which only Whoosh's worker processes unpickle (see ``writing._PICKLED_NAMES``)."""
+"""A thin Whoosh analyzer around :class:`arsearch.analysis.Analyzer`; Whoosh pickles it into the index's TOC by
+this module's name, which Whoosh's worker processes unpickle."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """What a search reads of a segment besides its postings, read once per segment reader and kept while it lives.
 
 A segment never changes, and a searcher keeps its segment readers until the index changes, so a value read once
-serves every search of that commit: the length norms BM25F needs, the date, source, id and group columns.
+serves every search of that commit: the length norms BM25F needs, the date, source, id and group columns, and
+column readers for values looked up one at a time (a document's sketch, the ids of near-duplicate candidates).
 Building a Whoosh column reader reads the column's table of offsets, which per search and per hit cost more
 than the work the values are read for.
 """
@@ -23,6 +24,7 @@ class SegmentValues:
         self._reader = reader
         self.norms: dict[tuple[str, float, float, float], list[float]] = {}
         self._columns: dict[str, list[Any] | None] = {}
+        self._readers: dict[str, Any] = {}
         self._dates: array[int] | None = None
         self._date_range: tuple[int, int] | bool | None = False
         self._sources: list[tuple[str, ...]] | None = None
@@ -35,6 +37,22 @@ class SegmentValues:
             has = reader.has_column(name)
             self._columns[name] = list(reader.column_reader(name, translate=False)) if has else None
         return self._columns[name]
+
+    def read(self, name: str) -> list[Any] | None:
+        """:meth:`column`, read now and not kept unless it already is (a pass over every document)."""
+        if name in self._columns:
+            return self._columns[name]
+        reader = self._reader
+        return list(reader.column_reader(name, translate=False)) if reader.has_column(name) else None
+
+    def value(self, name: str, docnum: int) -> bytes:
+        """One raw value of the column ``name`` (b"" if the segment has none), without reading the others."""
+        if name not in self._readers:
+            reader = self._reader
+            has = reader.has_column(name)
+            self._readers[name] = reader.column_reader(name, translate=False) if has else None
+        found = self._readers[name]
+        return b"" if found is None else bytes(found[docnum])
 
     def dates(self) -> array[int]:
         """The raw date of each document (``NO_DATE`` when undated)."""

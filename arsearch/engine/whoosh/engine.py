@@ -79,7 +79,7 @@ class WhooshEngine:
         current: WhooshSnapshot | None = getattr(self._local, "snapshot", None)
         if current is not None and current.is_current():
             return current
-        fresh = WhooshSnapshot(self._fresh_searcher(), self.whoosh)
+        fresh = WhooshSnapshot(self._fresh_searcher())
         self._local.snapshot = fresh
         with self._searchers_lock:
             if current is not None:
@@ -143,10 +143,12 @@ class WhooshWriter:
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
         document = stored.document
-        extra: dict[str, Any] = {} if stored.group is None else {"group": stored.group, "sketch": stored.sketch}
+        fields: dict[str, Any] = {name: values for name, values in stored.keywords.items() if values}
+        if stored.group:
+            fields["group"] = stored.group
         write = self._writer.update_document if replace else self._writer.add_document
         write(
-            **extra,
+            **fields,
             id=document.id,
             title=document.title,
             content=document.content,
@@ -156,6 +158,7 @@ class WhooshWriter:
             url=document.url,
             path=document.path,
             fingerprint=document.fingerprint(),
+            sketch=stored.sketch,
         )
 
     def delete(self, doc_id: str) -> None:

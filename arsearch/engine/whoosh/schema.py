@@ -1,17 +1,19 @@
-"""The Whoosh schema of an arsearch index: the fields of :class:`~arsearch.engine.api.Layout`."""
+"""The Whoosh schema of an arsearch index: the fields of :class:`~arsearch.engine.api.Layout`, the near-duplicate
+group and sketch, and the exact-value :data:`~arsearch.engine.api.KEYWORD_FIELDS`."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pickle import dumps
 from typing import Any
 
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, TEXT, Schema
-from whoosh.formats import Positions
+from whoosh.analysis import IDTokenizer
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, TEXT, FieldType, Schema
+from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
-from arsearch.engine.api import LEAD_WORDS, Layout
+from arsearch.engine.api import KEYWORD_FIELDS, LEAD_WORDS, Layout
 from arsearch.engine.whoosh.analyzer import ArabicWhooshAnalyzer
 
 
@@ -65,15 +67,28 @@ class ArabicText(TEXT):
 _SINGLE_POSITION: dict[int, bytes] = {}
 
 
+class ExactValues(FieldType):
+    """Several exact values a document, each indexed as one term just as given (no analysis, so commas, spaces
+    and case are kept): not stored, not scored."""
+
+    def __init__(self) -> None:
+        super().__init__(Existence(), IDTokenizer())
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        values: Sequence[str] = [value] if isinstance(value, str) else value
+        for text in dict.fromkeys(values):
+            if text:
+                yield text.encode("utf-8"), 1, 1.0, b""
+
+
 def build_schema(layout: Layout) -> Schema:
-    """The schema of an index; a lead weight > 0 weights the content's first words (index format 2); ``groups``
-    adds the near-duplicate group and sketch of each document (index format 3, :mod:`arsearch.index.grouping`)."""
+    """The schema of an index; a lead weight > 0 weights the content's first words."""
     analyzer = ArabicWhooshAnalyzer(layout.settings.stemmer)
     content = ArabicText(analyzer=analyzer, stored=True, phrase=True)
     content.lead_weight = layout.lead_weight
-    extra = {"group": ID(sortable=True), "sketch": COLUMN()} if layout.groups else {}
+    keywords = {name: ExactValues() for name in KEYWORD_FIELDS}
     return Schema(
-        **extra,
+        **keywords,
         id=ID(stored=True, unique=True, sortable=True),
         title=ArabicText(analyzer=analyzer, stored=True, phrase=True),
         content=content,
@@ -83,4 +98,6 @@ def build_schema(layout: Layout) -> Schema:
         url=ID(stored=True),
         path=ID(stored=True, sortable=True),
         fingerprint=ID(stored=True, sortable=True),
+        group=ID(stored=True, sortable=True),
+        sketch=COLUMN(),
     )

@@ -113,27 +113,39 @@ def _weights_of(matcher: Any) -> Any:
 
 
 def top_documents(searcher: Any, bag: BagOfTerms, limit: int, k1: float, b: float, *,
-                  allowed: Collection[int] | None = None) -> tuple[Scored, int]:
+                  allowed: Collection[int] | None = None, selected: bool = False) -> tuple[Scored, int]:
     """``([(docnum, score), ...] best first, number of matching documents)`` for ``bag`` under BM25F(B=b, K1=k1).
 
     ``searcher`` is the top-level Whoosh searcher; document numbers are its (global) numbers.  ``allowed`` limits
-    the results to those document numbers.
+    the results to those document numbers; ``selected``: every one of them matches (Whoosh's matchers selected
+    them), those without a term or phrase of ``bag`` with the score 0 (``+source:spa word``: a document of spa
+    without the word).
     """
-    final = _negated_scores(searcher, bag, k1, b, allowed)
+    final = _negated_scores(searcher, bag, k1, b, allowed, selected)
     best = heapq.nsmallest(limit, final)  # best score first, then the lower docnum, as Whoosh's collector
     return [(key, -negative) for negative, key in best], len(final)
 
 
 def all_documents(searcher: Any, bag: BagOfTerms, k1: float, b: float, *,
-                  allowed: Collection[int] | None = None) -> Scored:
+                  allowed: Collection[int] | None = None, selected: bool = False) -> Scored:
     """Every matching ``(docnum, score)`` of :func:`top_documents`, in no particular order: for facets and for
     orders other than the score."""
-    return [(key, -negative) for negative, key in _negated_scores(searcher, bag, k1, b, allowed)]
+    return [(key, -negative) for negative, key in _negated_scores(searcher, bag, k1, b, allowed, selected)]
 
 
-def _negated_scores(searcher: Any, bag: BagOfTerms, k1: float, b: float,
-                    allowed: Collection[int] | None) -> list[tuple[float, int]]:
+def _negated_scores(searcher: Any, bag: BagOfTerms, k1: float, b: float, allowed: Collection[int] | None,
+                    selected: bool) -> list[tuple[float, int]]:
     """``(-score, docnum)`` of every matching document."""
+    final = _scored(searcher, bag, k1, b, allowed)
+    if selected and allowed is not None and len(final) < len(allowed):
+        scored = {key for _, key in final}
+        final.extend((-0.0, key) for key in allowed if key not in scored)
+    return final
+
+
+def _scored(searcher: Any, bag: BagOfTerms, k1: float, b: float,
+            allowed: Collection[int] | None) -> list[tuple[float, int]]:
+    """``(-score, docnum)`` of every document with a term or phrase of ``bag`` (among ``allowed``)."""
     top = searcher.reader()
     doc_count_all = searcher.doc_count_all()
     if not doc_count_all:
@@ -195,7 +207,7 @@ def _negated_scores(searcher: Any, bag: BagOfTerms, k1: float, b: float,
     else:
         termcount, scale = len(leaves) + sum(len(p.words) for p in phrases), bag.scale
         if termcount == 0 or termcount == scale:
-            final = [(0, key) for key in matched]
+            final = [(-0.0, key) for key in matched]
         else:
             # CoordMatcher._sqr, operation for operation
             spread = (termcount - scale) ** 2

@@ -1,42 +1,162 @@
-"""A :class:`~arsearch.engine.api.Snapshot` on one Whoosh searcher: matching, scoring, columns, stored fields."""
+"""A :class:`~arsearch.engine.api.Snapshot` on one Whoosh searcher: whole requests (:mod:`.requests`), term
+statistics and stored documents by id, over :class:`Commit`, the same searcher by Whoosh's document numbers."""
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-import whoosh.index
+from whoosh.reading import EmptyReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from arsearch.documents import writable
-from arsearch.engine.api import BagOfTerms, Bm25, EngineStats, Query, Scored
+from arsearch.engine.api import (STORED_FIELDS, BagOfTerms, Bm25, EngineStats, Query, Scored, SearchRequest,
+                                 SearchResponse, date_of)
 from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.queries import to_whoosh
+from arsearch.engine.whoosh.requests import answer
 from arsearch.engine.whoosh.scoring import all_documents, top_documents
 
 
-class WhooshSnapshot:
-    """One Whoosh searcher (one commit), used by one thread."""
+class Commit:
+    """One Whoosh searcher (one commit) by its global document numbers, which never leave the engine: matching,
+    BM25F scoring, per-document values and stored fields.  Deleted documents keep their numbers: the
+    per-document values (:meth:`column`, :meth:`dates`, :meth:`sources`) include them, matching and scoring leave
+    them out."""
 
-    def __init__(self, searcher: Searcher, ix: whoosh.index.FileIndex) -> None:
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
-        self._ix = ix
-        self._reader = searcher.reader()
-        leaves = self._reader.leaf_readers()
-        self._leaves = [leaf for leaf, _ in leaves]
-        self._offsets = [offset for _, offset in leaves]
+        self.reader = searcher.reader()
+        leaves = self.reader.leaf_readers()
+        self.leaves = [leaf for leaf, _ in leaves]
+        self.offsets = [offset for _, offset in leaves]
         self._weighted: dict[Bm25, Searcher] = {}
+        self._dates: array[int] | None = None
+        self._sources: list[tuple[str, ...]] | None = None
+
+    def doc_count_all(self) -> int:
+        """Document numbers in use, deleted documents included."""
+        return int(self.searcher.doc_count_all())
 
     def _scoring(self, bm25: Bm25) -> Searcher:
         """A searcher on the same reader that scores by ``bm25`` (phrase matchers read it from the context)."""
         found = self._weighted.get(bm25)
         if found is None:
             weighting = BM25F(B=bm25.b, K1=bm25.k1)
-            found = self._weighted[bm25] = Searcher(self._reader, weighting=weighting, closereader=False)
+            found = self._weighted[bm25] = Searcher(self.reader, weighting=weighting, closereader=False)
         return found
+
+    # matching and scoring
+
+    def matching(self, query: Query) -> set[int]:
+        """Every live document that matches ``query``."""
+        return set(self.searcher.docs_for_query(to_whoosh(query)))
+
+    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None, *,
+            selected: bool = False) -> tuple[Scored, int]:
+        """The best ``limit`` documents with a term or phrase of ``bag`` (among ``allowed``, if given; with
+        ``selected``, every one of ``allowed``) by BM25F, best first and ties by document number, and how many
+        match."""
+        return top_documents(self._scoring(bm25), bag, limit, k1=bm25.k1, b=bm25.b, allowed=allowed,
+                             selected=selected)
+
+    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None, *,
+            selected: bool = False) -> Scored:
+        """Every document :meth:`top` would rank, in no order."""
+        return all_documents(self._scoring(bm25), bag, k1=bm25.k1, b=bm25.b, allowed=allowed, selected=selected)
+
+    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: set[int] | None = None
+            ) -> tuple[Scored, int]:
+        """``query`` matched and scored by Whoosh's matchers (among ``allowed``, if given), best first (``limit``
+        None: every match, in no order), and how many match."""
+        if allowed is not None and not allowed:
+            return [], 0  # Whoosh reads an empty filter as none
+        results = self._scoring(bm25).search(to_whoosh(query), limit=limit, filter=allowed, terms=False)
+        if limit is None:
+            found = list(results.items())
+            return found, len(found)
+        return [(hit.docnum, hit.score) for hit in results], len(results)
+
+    # per-document values
+
+    def column(self, name: str) -> ColumnView:
+        return ColumnView(name, self.leaves, self.offsets, self.doc_count_all())
+
+    def value(self, name: str, docnum: int) -> bytes:
+        """One raw value of a column, read alone (b"": none)."""
+        index = bisect_right(self.offsets, docnum) - 1
+        return values_of(self.leaves[index]).value(name, docnum - self.offsets[index])
+
+    def dates(self) -> array[int]:
+        """The date of every document number as :func:`~arsearch.engine.api.date_value` (``NO_DATE``: undated)."""
+        if self._dates is None:
+            found: array[int] = array("Q")
+            for leaf in self.leaves:
+                found.extend(values_of(leaf).dates())
+            self._dates = found
+        return self._dates
+
+    def date_range(self) -> tuple[int, int] | None:
+        """The oldest and newest date (deleted documents included), None when no document is dated."""
+        found = [r for r in (values_of(leaf).date_range() for leaf in self.leaves) if r is not None]
+        return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
+
+    def sources(self) -> list[tuple[str, ...]]:
+        """The source names of every document number, as the ``source`` field indexes them."""
+        if self._sources is None:
+            analyzer = self.reader.schema["source"].analyzer
+
+            def split(text: str) -> tuple[str, ...]:
+                return tuple(dict.fromkeys(t.text for t in analyzer(text)))
+
+            found: list[tuple[str, ...]] = []
+            for leaf in self.leaves:
+                found.extend(values_of(leaf).sources(split))
+            self._sources = found
+        return self._sources
+
+    # terms and stored fields
+
+    def term_documents(self, field: str, text: str) -> list[int]:
+        """The live documents with the term, in document order."""
+        found: list[int] = []
+        term = (field, text)
+        for leaf, offset in zip(self.leaves, self.offsets):
+            if term in leaf:
+                found.extend(docnum + offset for docnum in leaf.postings(field, text).all_ids())
+        return found
+
+    def document_number(self, doc_id: str) -> int | None:
+        found = self.searcher.document_number(id=writable(doc_id))
+        return None if found is None else int(found)
+
+    def stored(self, docnum: int, *, content: bool = True) -> dict[str, Any]:
+        """The :data:`~arsearch.engine.api.STORED_FIELDS` of a document, every one present: text "" when empty
+        (``content`` too when not asked for), ``date`` a datetime or None."""
+        found = self.searcher.stored_fields(docnum)
+        fields: dict[str, Any] = {}
+        for name in STORED_FIELDS:
+            value = found.get(name)
+            fields[name] = value if isinstance(value, str) else ""
+        date = found.get("date")
+        fields["date"] = date if isinstance(date, datetime) else None
+        if not content:
+            fields["content"] = ""
+        return fields
+
+
+class WhooshSnapshot:
+    """One Whoosh searcher (one commit), used by one thread."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._commit = Commit(searcher)
 
     def is_current(self) -> bool:
         return bool(self.searcher.up_to_date())
@@ -44,89 +164,83 @@ class WhooshSnapshot:
     def doc_count(self) -> int:
         return int(self.searcher.doc_count())
 
-    def doc_count_all(self) -> int:
-        return int(self.searcher.doc_count_all())
-
     def stats(self) -> EngineStats:
         documents = self.doc_count()
-        return EngineStats(documents=documents, deleted=self.doc_count_all() - documents,
-                           terms=sum(1 for _ in self._reader.all_terms()), segments=len(self._ix._segments()))
+        segments = sum(1 for leaf in self._commit.leaves if not isinstance(leaf, EmptyReader))
+        return EngineStats(documents=documents, deleted=self._commit.doc_count_all() - documents, segments=segments)
+
+    def count_terms(self) -> int:
+        return sum(1 for _ in self._commit.reader.all_terms())
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        return answer(self._commit, request)
+
+    # term statistics
+
+    def _indexed(self, field: str) -> bool:
+        schema = self._commit.reader.schema
+        return field in schema and schema[field].format is not None
 
     def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self._reader
+        return self._indexed(field) and (field, text) in self._commit.reader
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return int(self._reader.doc_frequency(field, text))
+        return int(self._commit.reader.doc_frequency(field, text)) if self._indexed(field) else 0
 
-    def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
-        reader = self._reader
-        if (field, text) not in reader:
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        commit = self._commit
+        if not self._indexed(field) or limit == 0:
             return []
-        found = []
-        for docnum in reader.postings(field, text).all_ids():
-            if not reader.is_deleted(docnum):
-                found.append(docnum)
-                if len(found) == limit:
-                    break
+        per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, prefix))
+                       for leaf in commit.leaves if not isinstance(leaf, EmptyReader)]
+        found: list[tuple[str, int]] = []
+        last: bytes | None = None
+        for term, frequency in heapq.merge(*per_segment):
+            if term == last:
+                found[-1] = (found[-1][0], found[-1][1] + frequency)
+                continue
+            if len(found) == limit:
+                break
+            found.append((term.decode("utf-8"), frequency))
+            last = term
         return found
 
-    def field_terms(self, field: str) -> list[str]:
-        return sorted({t.decode("utf-8") if isinstance(t, bytes) else t for t in self._reader.lexicon(field)})
+    def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
+        commit = self._commit
+        counts: Counter[int] = Counter()
+        for text in dict.fromkeys(texts):
+            counts.update(commit.term_documents(field, text))
+        chosen = sorted((count for count in counts.values() if count >= at_least), reverse=True)
+        if not chosen or limit <= 0:
+            return []
+        least = chosen[min(limit, len(chosen)) - 1]  # the ids of the documents below it are not read
+        named = [(-count, commit.value("id", docnum).decode("utf-8")) for docnum, count in counts.items()
+                 if count >= least]
+        return [(doc_id, -negative) for negative, doc_id in heapq.nsmallest(limit, named)]
 
-    def matching(self, query: Query) -> set[int]:
-        return set(self.searcher.docs_for_query(to_whoosh(query)))
+    # documents
 
-    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        return top_documents(self._scoring(bm25), bag, limit, k1=bm25.k1, b=bm25.b, allowed=allowed)
-
-    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None) -> Scored:
-        return all_documents(self._scoring(bm25), bag, k1=bm25.k1, b=bm25.b, allowed=allowed)
-
-    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        chosen = allowed if allowed is None or isinstance(allowed, set) else set(allowed)
-        results = self._scoring(bm25).search(to_whoosh(query), limit=limit, filter=chosen, terms=False)
-        if limit is None:
-            found = list(results.items())
-            return found, len(found)
-        return [(hit.docnum, hit.score) for hit in results], len(results)
-
-    def column(self, name: str) -> ColumnView:
-        return ColumnView(name, self._leaves, self._offsets, self.doc_count_all())
-
-    def dates(self) -> array[int]:
-        found: array[int] = array("Q")
-        for leaf in self._leaves:
-            found.extend(values_of(leaf).dates())
+    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
+        commit = self._commit
+        docnum = commit.document_number(doc_id)
+        if docnum is None:
+            return None
+        found: dict[str, Any] = commit.stored(docnum, content=content)
+        found["sketch"] = commit.value("sketch", docnum)
         return found
 
-    def date_range(self) -> tuple[int, int] | None:
-        found = [r for r in (values_of(leaf).date_range() for leaf in self._leaves) if r is not None]
-        return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
+    def states(self) -> Iterator[tuple[str, str, str]]:
+        for leaf in self._commit.leaves:
+            values = values_of(leaf)
+            columns = [values.read(name) or [b""] * leaf.doc_count_all() for name in ("id", "path", "fingerprint")]
+            deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+            for docnum, (doc_id, path, fingerprint) in enumerate(zip(*columns)):
+                if docnum not in deleted:
+                    yield doc_id.decode("utf-8"), path.decode("utf-8"), fingerprint.decode("utf-8")
 
-    def sources(self) -> list[tuple[str, ...]]:
-        analyzer = self._reader.schema["source"].analyzer
-
-        def split(text: str) -> tuple[str, ...]:
-            return tuple(dict.fromkeys(t.text for t in analyzer(text)))
-
-        found: list[tuple[str, ...]] = []
-        for leaf in self._leaves:
-            found.extend(values_of(leaf).sources(split))
-        return found
-
-    def live_documents(self) -> Iterator[int]:
-        return iter(self._reader.all_doc_ids())
-
-    def document_number(self, doc_id: str) -> int | None:
-        return self.searcher.document_number(id=writable(doc_id))
-
-    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
-        found = dict(self.searcher.stored_fields(docnum))
-        if not content:
-            found.pop("content", None)
-        return found
+    def date_range(self) -> tuple[datetime, datetime] | None:
+        found = self._commit.date_range()
+        return None if found is None else (date_of(found[0]), date_of(found[1]))
 
 
 class ColumnView(Sequence[Any]):
@@ -140,7 +254,6 @@ class ColumnView(Sequence[Any]):
         self._segments: list[Sequence[Any] | bool | None] = [False] * len(leaves)  # False: not read yet
         self._offsets = offsets
         self._length = length
-        self._text = name != "sketch"
 
     def __len__(self) -> int:
         return self._length
@@ -154,4 +267,4 @@ class ColumnView(Sequence[Any]):
         if values is None:
             return None
         value = values[docnum - self._offsets[index]]  # type: ignore[index]
-        return value.decode("utf-8") if self._text and isinstance(value, bytes) else value
+        return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -16,11 +16,9 @@ vectors or spelling fields.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import queue
 import secrets
-import sys
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -209,11 +207,6 @@ def _add_postings(postwriter: Any, postings: list[tuple[int, float, bytes]], len
         postwriter._compression = compression if size >= COMPRESS_MIN_BYTES else 0
 
 
-#: Where the schema's classes lived when older indexes pickled them into their TOC, and where they live now.
-_PICKLED_NAMES = {"arsearch.schema": "arsearch.engine.whoosh.schema",
-                  "arsearch.analysis.whoosh_adapter": "arsearch.engine.whoosh.analyzer"}
-
-
 #: Worker processes start from a fork server, a small process that has imported this module and nothing of the
 #: parent's state: forked from the parent instead, each worker carried the parent's whole heap (the id of every
 #: document, the near-duplicate sketches, ...), which grows with the index, counted in its RSS and copied page by
@@ -256,10 +249,6 @@ class _SubWriterTask(SubWriterTask):
 
     def run(self) -> None:
         multiproc.SegmentWriter = FastSegmentWriter  # a name looked up by SubWriterTask.run, in this child only
-        # SubWriterTask.run opens the index without a schema, so it unpickles the one in the TOC: that of an index
-        # last committed before the engine had its own folder names the old modules.
-        for old, new in _PICKLED_NAMES.items():
-            sys.modules.setdefault(old, importlib.import_module(new))
         try:
             super().run()
         except Exception as exc:

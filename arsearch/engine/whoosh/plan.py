@@ -1,9 +1,9 @@
-"""Which queries the engine's bag-of-terms scorer can rank, and by which terms (:class:`BagOfTerms`).
+"""Which queries the bag-of-terms scorer (:mod:`arsearch.engine.whoosh.scoring`) can rank, and by which terms
+(:class:`BagOfTerms`).
 
 A query built of AnyOf, AllOf, AndMaybe and AndNot scores as the sum of the parts that match (an excluded part
 scores nothing), so the sum over its leaves, on the documents the query matches, is BM25F's ranking of it.
-:meth:`Snapshot.top <arsearch.engine.api.Snapshot.top>` computes that sum a posting list at a time; this module
-decides when it applies.
+The scorer computes that sum a posting list at a time; this module decides when it applies.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from arsearch.engine.api import AllOf, AndMaybe, AndNot, AnyOf, BagOfTerms, Phra
 
 
 def bag_of_terms(query: Query, fields: frozenset[str]) -> tuple[BagOfTerms, bool] | None:
-    """The terms and phrases of ``fields`` that score ``query``, and whether the engine's matching must select its
-    documents; None when only the engine's own evaluation (:meth:`Snapshot.run`) can rank it.
+    """The terms and phrases of ``fields`` that score ``query``, and whether Whoosh's matchers must select its
+    documents; None when only Whoosh's own evaluation of the whole query can rank it.
 
     An AnyOf of words needs no selection: a document matches when it has a leaf.  Required or excluded parts, and
     terms of other fields (``source:``, ``id:``), need it; those terms may only select documents, so one under an
