@@ -26,8 +26,8 @@ from arsearch.engine.api import (DAY_MICROSECONDS, KEYWORD_FIELDS, LEAD_WORDS, A
 
 pytest.importorskip("arsearch.engine.tantivy", reason="the fast extra (tantivy) is not installed")
 
-WORDS = ("وزارة الصحة تعلن حملة تطعيم الرياض جدة مكة مجلس الوزراء خادم الحرمين الشريفين ولي العهد نائب رئيس "
-         "الملك سلمان مطر سيول طريق مدرسة طالب جامعة").split()
+WORDS = ("وزارة", "الصحة", "تعلن", "حملة", "تطعيم", "الرياض", "جدة", "مكة", "مجلس", "الوزراء", "خادم", "الحرمين",
+         "الشريفين", "ولي", "العهد", "نائب", "رئيس", "الملك", "سلمان", "مطر", "سيول", "طريق", "مدرسة", "طالب", "جامعة")
 SOURCES = ("سبق", "Okaz, Sabq", "okaz", "", "Riyadh")
 BASE = datetime(2021, 3, 1)
 ANALYZER = Analyzer(AnalyzerSettings())
@@ -195,7 +195,8 @@ def extremes_of(model: Model) -> tuple[int, int] | None:
 
 FILTERS = {
     "none": Filters(),
-    "window": Filters(first=date_value(BASE + timedelta(days=10)), last=date_value(BASE + timedelta(days=35, hours=12))),
+    "window": Filters(first=date_value(BASE + timedelta(days=10)),
+                      last=date_value(BASE + timedelta(days=35, hours=12))),
     "since": Filters(first=date_value(BASE + timedelta(days=50))),
     "sources": Filters(sources=("okaz", "سبق")),
     "both": Filters(last=date_value(BASE + timedelta(days=30)), sources=("sabq",)),
@@ -256,7 +257,7 @@ def test_facets_count_sources_without_their_filter_and_days_with_every_filter(
     sources: Counter[str | None] = Counter()
     for doc_id in matching:
         if allowed(model, filters, doc_id, sources=False):
-            names = _names(model.documents[doc_id].document.source)
+            names: list[str | None] = [*_names(model.documents[doc_id].document.source)]
             sources.update(names or [None])
     days: Counter[str | None] = Counter()
     for doc_id in matching:
@@ -357,7 +358,7 @@ def test_get_gives_every_stored_field_and_the_sketch(built: tuple[Snapshot, Mode
 
 
 def test_hits_carry_the_stored_fields(built: tuple[Snapshot, Model]) -> None:
-    snapshot, model = built
+    snapshot, _ = built
     for content in (True, False):
         for hit in snapshot.search(SearchRequest(words("الصحة"), limit=5, content=content)).hits:
             found = snapshot.get(hit.id, content=content)
@@ -420,3 +421,67 @@ def test_keyword_and_group_fields_are_queried_by_term(built: tuple[Snapshot, Mod
                   Term("group", "g3"), Term("id", "d005"), AnyOf((Term("dup_key", "k0"), Term("source", "riyadh")))):
         found = {hit.id for hit in everything(snapshot, query).hits}
         assert found == {doc_id for doc_id in model.documents if model.matches(query, doc_id)}, query
+
+
+def test_newest_first_orders_many_documents_of_one_date_by_score(tmp_path: Path) -> None:
+    """More documents share the page's last date than the page asks for: the best of them by score fill it."""
+    rng = random.Random(8)
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    same = BASE + timedelta(days=3)
+    dates: dict[str, datetime | None] = {}
+    for number in range(120):
+        date = same if number % 3 else rng.choice((None, BASE, BASE + timedelta(days=5)))
+        doc_id = f"m{number:03d}"
+        writer.add(StoredDocument(Document(doc_id, " ".join(rng.choices(WORDS[:6], k=rng.randint(3, 40))),
+                                           date=date)))
+        dates[doc_id] = date
+    writer.commit()
+    snapshot = engine.snapshot()
+    query = words("الصحة", "تعلن")
+    response = everything(snapshot, query)
+    rank = {hit.id: n for n, hit in enumerate(response.hits)}
+    scores = {hit.id: hit.score for hit in response.hits}
+
+    def key(doc_id: str) -> tuple[bool, int, float, int]:
+        date = dates[doc_id]
+        return date is None, -date_value(date) if date else 0, -scores[doc_id], rank[doc_id]
+    expected = [(doc_id, scores[doc_id]) for doc_id in sorted(scores, key=key)]
+    for offset, limit in ((0, 3), (0, 10), (5, 7), (50, 30), (len(expected) - 4, 10)):
+        found = snapshot.search(SearchRequest(query, sort="date", offset=offset, limit=limit, members=False)).hits
+        assert [(hit.id, hit.score) for hit in found] == expected[offset:offset + limit]
+    engine.close()
+
+
+@pytest.mark.parametrize("days", [3 * 365, 60])
+def test_recency_over_a_long_archive_equals_its_definition(tmp_path: Path, days: int) -> None:
+    """Many matches over years (or crowded in two months), of close scores: the hits come from several date
+    bands, a band may hold more matches than first asked for, and the bands that cannot hold a hit are skipped;
+    every page equals the boosted scores sorted."""
+    rng = random.Random(13)
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    dates: dict[str, datetime | None] = {}
+    for commit in range(2):
+        writer = engine.writer()
+        for number in range(commit * 700, commit * 700 + 700):
+            date = None if rng.random() < 0.05 else BASE + timedelta(minutes=rng.randint(0, days * 1440))
+            doc_id = f"r{number:04d}"
+            text = " ".join(rng.choices(WORDS[:3], k=rng.randint(1, 6)) + rng.choices(WORDS[3:], k=rng.randint(5, 60)))
+            writer.add(StoredDocument(Document(doc_id, text, date=date)))
+            dates[doc_id] = date
+        writer.commit()
+    snapshot = engine.snapshot()
+    dated = [date_value(d) for d in dates.values() if d is not None]
+    model = Model({doc_id: StoredDocument(Document(doc_id, "", date=date)) for doc_id, date in dates.items()})
+    for query in (words("الصحة"), words("الصحة", "وزارة"), AndNot(words("تعلن"), words("مطر"))):
+        response = everything(snapshot, query)
+        scores = {hit.id: hit.score for hit in response.hits}
+        rank = {hit.id: n for n, hit in enumerate(response.hits)}
+        for half_life in (0.5, 3.0, 30.0, 200.0):
+            expected = expected_order(model, scores, rank, list(scores), "recency", half_life,
+                                      (min(dated), max(dated)))
+            for offset, limit in ((0, 1), (1, 1), (0, 2), (0, 10), (3, 20), (40, 10)):
+                found = snapshot.search(SearchRequest(query, sort="recency", half_life_days=half_life,
+                                                      offset=offset, limit=limit, members=False)).hits
+                assert [(hit.id, hit.score) for hit in found] == expected[offset:offset + limit]
+    engine.close()

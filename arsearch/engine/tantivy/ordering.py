@@ -2,11 +2,12 @@
 top-k searches, with only the hits of a page (and the documents that tie with them) reaching Python.
 
 - relevance: tantivy's top-k by score (ties by document address, the engine's document order);
-- date: tantivy's top-k by the ``date`` fast field, then the documents of the hits' dates scored by searches
+- date: tantivy's top-k by the ``date_order`` fast field, then the documents of the hits' dates scored by searches
   filtered to those dates (their date terms), so that the same date orders by score; undated documents last, by
   score;
-- recency: scored top-k searches of date bands, newest first, until no document of an older band can be boosted
-  into the hits (the best score of the request times the band's largest factor is below the last hit's).
+- recency: a scored top-k search, then scored top-k searches of bands of days, newest first, until no document
+  of an older band can be boosted into the hits (the last score of the first search times the band's largest
+  factor is below the last hit's).
 
 Collapsing asks an order for more hits than the page has groups until the page's groups are known, reading the
 groups of the hits from the ``group_key`` fast field.
@@ -16,18 +17,22 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 import tantivy
 
-from arsearch.engine.api import DAY_MICROSECONDS, NO_DATE
-from arsearch.engine.tantivy.queries import QueryBuilder, filtered
-from arsearch.engine.tantivy.schema import GROUP_KEY
+from arsearch.engine.api import DAY_MICROSECONDS, NO_DATE, Filters, date_of, date_value
+from arsearch.engine.tantivy.queries import LAST_DATE, QueryBuilder, filtered
+from arsearch.engine.tantivy.schema import DATE_ORDER, GROUP_KEY
 
 #: ``(address, score)`` of a hit, as the order scores it.
 Hit = tuple[tantivy.DocAddress, float]
 #: The width of the first date band of a recency search, in half-lives.
 _FIRST_BAND = 0.25
+#: How many times the hits asked for a recency search asks tantivy for (a larger top-k costs little more than a
+#: smaller one; a second search costs as much as the first).
+_ASKED = 4
 
 
 def position(address: tantivy.DocAddress) -> tuple[int, int]:
@@ -83,46 +88,53 @@ class ByDate(_Searching):
     def top(self, count: int) -> tuple[list[Hit], int]:
         if count <= 0:
             return [], _count(self.search(self.query, 1))
-        undated_query = filtered(self.query, [self._build.dates(NO_DATE, NO_DATE)])
-        undated = 0 if self._dated_only else _count(self.search(undated_query, 1))
-        # undated documents hold the largest value: newest first, they come first, and are skipped
-        result = self.search(self.query, count, undated, order_by_field="date")
-        total = _count(result)
-        found = self._scored([(address, int(value)) for value, address in result.hits][:count])
-        if len(found) < count and undated:
-            found += ByRelevance(self.searcher, undated_query).top(count - len(found))[0]
-        return found, total
+        # newest first, undated documents (0) last
+        result = self.search(self.query, count, order_by_field=DATE_ORDER)
+        listed = result.hits[:count]
+        found = self._scored([(address, int(value) - 1) for value, address in listed if int(value)])
+        if len(found) < len(listed):
+            undated = filtered(self.query, [self._build.dates(NO_DATE, NO_DATE)])
+            found += ByRelevance(self.searcher, undated).top(len(listed) - len(found))[0]
+        return found, _count(result)
 
     def _scored(self, dated: list[tuple[tantivy.DocAddress, int]]) -> list[Hit]:
         """The newest documents ``dated`` (as tantivy's top-k by date gave them, ties of a date in document
         order) in the exact order: every document newer than the last one's date is there, ordered by date and
-        score; of the last date's documents, the best by score take their places."""
+        score; of the last date's documents, the best by score take their places.  One search of the
+        documents of those dates scores them, two when the last date has many more."""
         if not dated:
             return []
         last = dated[-1][1]
-        newer = sum(1 for _, value in dated if value > last)
+        dates = {position(address): value for address, value in dated if value > last}
+        places = len(dated) - len(dates)
+        result = self.search(filtered(self.query, [self._build.dated({value for _, value in dated})]),
+                             2 * len(dated) + 10)
+        if _count(result) > len(result.hits):  # the last date has too many documents to read them all
+            newer = self.search(filtered(self.query, [self._build.dated(set(dates.values()))]), len(dates))
+            oldest = self.search(filtered(self.query, [self._build.dates(last, last)]), places)
+            hits = [*newer.hits, *oldest.hits]
+        else:
+            hits = result.hits
         found: list[tuple[int, float, tantivy.DocAddress]] = []
-        if newer:
-            dates = {position(address): value for address, value in dated[:newer]}
-            result = self.search(filtered(self.query, [self._build.dated(set(dates.values()))]), newer)
-            found = [(dates[position(address)], float(score), address) for score, address in result.hits]
-            found.sort(key=lambda hit: (-hit[0], -hit[1], position(hit[2])))
-        result = self.search(filtered(self.query, [self._build.dates(last, last)]), len(dated) - newer)
-        return [(address, score) for _, score, address in found] + \
-            [(address, float(score)) for score, address in result.hits]
+        for score, address in hits:
+            found.append((dates.get(position(address), last), float(score), address))
+        found.sort(key=lambda hit: (-hit[0], -hit[1], position(hit[2])))
+        return [(address, score) for _, score, address in found[:len(dated)]]
 
 
 class ByRecency(_Searching):
     """Each score times ``0.5 ** (age / half_life_days)``, the age counted back from the newest date, an undated
-    document as old as the oldest; best first, ties by document order."""
+    document as old as the oldest; best first, ties by document order.  ``window``: the request's filters (the
+    bands cover their dates only)."""
 
     def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query, build: QueryBuilder,
-                 extremes: tuple[int, int], half_life_days: float) -> None:
+                 extremes: tuple[int, int], half_life_days: float, window: Filters) -> None:
         super().__init__(searcher, query)
         self._build = build
         self._oldest, self._newest = extremes
-        self._half_life = half_life_days * DAY_MICROSECONDS
+        self._half_life_days = half_life_days
         self._per_microsecond = 1 / (half_life_days * DAY_MICROSECONDS)
+        self._window = window
 
     def boost(self, value: int) -> float:
         """The factor of a document dated ``value`` (:data:`NO_DATE`: undated)."""
@@ -131,11 +143,8 @@ class ByRecency(_Searching):
         return factor
 
     def top(self, count: int) -> tuple[list[Hit], int]:
-        first = self.search(self.query, 1)
-        total = _count(first)
-        if count <= 0 or not first.hits:
-            return [], total
-        best = float(first.hits[0][0])
+        if count <= 0:
+            return [], _count(self.search(self.query, 1))
         found: dict[tuple[int, int], tuple[float, tantivy.DocAddress]] = {}
         bar = [float("-inf")]  # the count-th best boosted score so far
 
@@ -147,31 +156,47 @@ class ByRecency(_Searching):
             if len(found) >= count:
                 bar[0] = heapq.nlargest(count, (boosted for boosted, _ in found.values()))[-1]
 
-        for band, most in self._bands(count):
-            if best * most < bar[0]:  # the band's documents are all boosted below the hits found
-                break
-            asked = count
-            while True:
-                result = self.search(filtered(self.query, [band]), asked)
-                add(result.hits)
-                if _count(result) <= len(result.hits) or float(result.hits[-1][0]) * most < bar[0]:
+        # the best by score, whatever their dates: any other document scores at most the last of them
+        asked = count * _ASKED + 10
+        first = self.search(self.query, asked)
+        total = _count(first)
+        add(first.hits)
+        if total > len(first.hits):
+            below = float(first.hits[-1][0])
+            for band, most in self._bands():
+                if below * most < bar[0]:  # the band's documents are all boosted below the hits found
                     break
-                asked *= 4
+                while True:
+                    result = self.search(filtered(self.query, [band]), asked)
+                    add(result.hits)
+                    if _count(result) <= len(result.hits) or float(result.hits[-1][0]) * most < bar[0]:
+                        break
+                    asked *= _ASKED
         ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:count]
         return [(address, boosted) for _, (boosted, address) in ranked], total
 
-    def _bands(self, count: int) -> list[tuple[tantivy.Query, float]]:
-        """The date bands newest first, each twice as wide as the one before, then the undated documents, each
-        with its largest factor."""
+    def _bands(self) -> list[tuple[tantivy.Query, float]]:
+        """The bands of days newest first, each twice as wide as the one before, then the undated documents,
+        each with its largest factor.  A band is found by the postings of its days (the ``day`` terms), so that
+        its search costs what the band holds, not what the query matches."""
         bands: list[tuple[tantivy.Query, float]] = []
-        width = max(1, int(self._half_life * _FIRST_BAND))
-        last = self._newest
-        while last >= self._oldest:
-            first = max(self._oldest, last - width + 1)
-            bands.append((self._build.dates(first, last), self.boost(last)))
+        window = self._window
+        last = _day(min(self._newest, LAST_DATE if window.last is None else window.last))
+        oldest = _day(max(self._oldest, window.first or 0))
+        width = max(1, round(self._half_life_days * _FIRST_BAND))
+        while last >= oldest:
+            first = max(oldest, last - width + 1)
+            newest_in_band = min(self._newest, date_value(datetime.fromordinal(last)) + DAY_MICROSECONDS - 1)
+            bands.append((self._build.days(first, last), self.boost(newest_in_band)))
             last, width = first - 1, width * 2
-        bands.append((self._build.dates(NO_DATE, NO_DATE), self.boost(NO_DATE)))
+        if not window.has_dates:
+            bands.append((self._build.dates(NO_DATE, NO_DATE), self.boost(NO_DATE)))
         return bands
+
+
+def _day(value: int) -> int:
+    """The day number (:meth:`datetime.toordinal`) of a date value."""
+    return date_of(value).toordinal()
 
 
 def collapsed_page(order: Order, searcher: tantivy.Searcher, offset: int, limit: int) -> tuple[list[Hit], int]:

@@ -14,7 +14,7 @@ import tantivy
 
 from arsearch.documents import writable
 from arsearch.engine.api import NO_DATE, AllOf, AndMaybe, AnyOf, Filters, Phrase, Query, Term
-from arsearch.engine.tantivy.schema import ANALYZED, SOURCE_NAMES
+from arsearch.engine.tantivy.schema import ANALYZED, DAY, SOURCE_NAMES
 
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 #: The largest date value of a dated document.
@@ -68,9 +68,7 @@ class QueryBuilder:
         if filters.has_dates:
             found.append(self.dates(filters.first or 0, LAST_DATE if filters.last is None else filters.last))
         if sources and filters.sources is not None:
-            names = [writable(name) for name in filters.sources]
-            found.append(tantivy.Query.term_set_query(self._schema, SOURCE_NAMES, names) if names
-                         else tantivy.Query.empty_query())
+            found.append(self.any_of(SOURCE_NAMES, {writable(name) for name in filters.sources}))
         return found
 
     def dates(self, first: int, last: int) -> tantivy.Query:
@@ -79,9 +77,23 @@ class QueryBuilder:
             return tantivy.Query.term_query(self._schema, "date", first)
         return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, first, last)
 
+    def days(self, first: int, last: int) -> tantivy.Query:
+        """Documents of the days ``first`` to ``last`` (day numbers, inclusive), from the day terms' postings."""
+        return tantivy.Query.range_query(self._schema, DAY, tantivy.FieldType.Unsigned, first, last,
+                                         use_inverted_index=True)
+
     def dated(self, values: Collection[int]) -> tantivy.Query:
         """Documents dated one of ``values``, from their date terms' postings."""
-        return tantivy.Query.term_set_query(self._schema, "date", list(values))
+        return self.any_of("date", values)
+
+    def any_of(self, name: str, values: Collection[str | int]) -> tantivy.Query:
+        """Documents with any of the terms ``values`` of the schema's field ``name``: a boolean query of term
+        queries, each term looked up in the term dictionary (tantivy's term set query reads the whole
+        dictionary)."""
+        if not values:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(
+            [(_SHOULD, tantivy.Query.term_query(self._schema, name, value)) for value in values])
 
 def filtered(query: tantivy.Query, clauses: Sequence[tantivy.Query]) -> tantivy.Query:
     """``query``'s matches that match every clause, scored as ``query`` scores them."""

@@ -30,12 +30,16 @@ from arsearch.engine.api import KEYWORD_FIELDS, LEAD_WORDS, NO_DATE, Layout, Sto
 #: The analyzed text fields (queried, scored and stored).
 ANALYZED = ("title", "content", "author")
 #: Exact-value fields with an index of their own (``field:`` queries, deletes by id, group members); ``id`` is
-#: also a fast field (documents in id order without reading them).
+#: also a fast field (documents in id order without reading them, for the ties of :meth:`Snapshot.sharing`).
 EXACT = ("id", "url", "path", "fingerprint", "group")
 #: ``source`` is stored as given; its lowercased comma-separated names are indexed here, and counted by facets.
 SOURCE_NAMES = "source_names"
-#: The day of a dated document (:meth:`datetime.toordinal`), a fast field counted by the day facets.
+#: The day of a dated document (:meth:`datetime.toordinal`): a fast field counted by the day facets, and indexed
+#: (a range of days is a few terms' postings).
 DAY = "day"
+#: A fast field that orders documents newest first with the undated ones last: 0 for an undated document, its
+#: date value + 1 for a dated one (``date`` holds :data:`NO_DATE`, the largest value, for an undated one).
+DATE_ORDER = "date_order"
 #: A number for each group label (:func:`label_key`), a fast field: the groups of a ranking are read as a column.
 GROUP_KEY = "group_key"
 #: The field that holds the original text of each analyzed field: its UTF-8 bytes, stored and not indexed (sent in
@@ -57,7 +61,8 @@ def build_schema() -> tantivy.Schema:
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("date", stored=True, indexed=True, fast=True)
-    builder.add_unsigned_field(DAY, stored=False, indexed=False, fast=True)
+    builder.add_unsigned_field(DAY, stored=False, indexed=True, fast=True)
+    builder.add_unsigned_field(DATE_ORDER, stored=False, indexed=False, fast=True)
     builder.add_unsigned_field(GROUP_KEY, stored=False, indexed=False, fast=True)
     builder.add_bytes_field("sketch", stored=True)
     return builder.build()
@@ -66,7 +71,7 @@ def build_schema() -> tantivy.Schema:
 def field_names() -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
     return frozenset({*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, *KEYWORD_FIELDS, "date", DAY,
-                      GROUP_KEY, "sketch"})
+                      DATE_ORDER, GROUP_KEY, "sketch"})
 
 
 def label_key(label: str) -> int:
@@ -93,6 +98,7 @@ class DocumentEncoder:
             "id": document.id, "url": document.url, "path": document.path, "fingerprint": document.fingerprint(),
             "source": document.source, SOURCE_NAMES: source_names(document.source),
             "date": NO_DATE if document.date is None else date_value(document.date),
+            DATE_ORDER: 0 if document.date is None else date_value(document.date) + 1,
             GROUP_KEY: label_key(stored.group) if stored.group else label_key(f"\0{document.id}"),
             "sketch": b64encode(stored.sketch).decode("ascii"),
         }

@@ -14,9 +14,9 @@ import tantivy
 from arsearch.documents import writable
 from arsearch.engine.api import (NO_DATE, STORED_FIELDS, EngineHit, EngineStats, FacetCounts, Member, SearchRequest,
                                  SearchResponse, date_of)
-from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Order, collapsed_page, position
+from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit, Order, collapsed_page, position
 from arsearch.engine.tantivy.queries import QueryBuilder, filtered
-from arsearch.engine.tantivy.schema import DAY, ORIGINAL, SOURCE_NAMES, TERM_FIELDS
+from arsearch.engine.tantivy.schema import DATE_ORDER, DAY, GROUP_KEY, ORIGINAL, SOURCE_NAMES, TERM_FIELDS, label_key
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
@@ -77,7 +77,11 @@ class TantivySnapshot:
             page, total = collapsed_page(order, self.searcher, request.offset, request.limit)
         else:
             page, total = order.page(request.offset, request.limit)
-        hits = tuple(self._hit(address, score, request.content, request.members) for address, score in page)
+        documents = [self._fields_of(self.searcher.doc(address), request.content) for address, _ in page]
+        members = self._members(page, [str(fields["group"]) for fields in documents]) if request.members else {}
+        hits = tuple(EngineHit(id=str(fields["id"]), score=score, fields=fields, group=str(fields["group"]),
+                               members=members.get(position(address), ()))
+                     for (address, score), fields in zip(page, documents))
         facets = self._facets(scored, query, request) if request.facets else None
         return SearchResponse(hits=hits, total=total, facets=facets)
 
@@ -86,31 +90,43 @@ class TantivySnapshot:
             return ByDate(self.searcher, query, self._build, dated_only=request.filters.has_dates)
         extremes = self._date_extremes() if request.sort == "recency" and request.half_life_days > 0 else None
         if extremes is not None:
-            return ByRecency(self.searcher, query, self._build, extremes, request.half_life_days)
+            return ByRecency(self.searcher, query, self._build, extremes, request.half_life_days, request.filters)
         return ByRelevance(self.searcher, query)
 
-    def _hit(self, address: tantivy.DocAddress, score: float, content: bool, members: bool) -> EngineHit:
-        fields = self._fields_of(self.searcher.doc(address), content)
-        group = str(fields["group"])
-        return EngineHit(id=str(fields["id"]), score=score, fields=fields, group=group,
-                         members=self._members(address, group) if members else ())
+    def _members(self, page: Sequence[Hit], groups: Sequence[str]) -> dict[tuple[int, int], tuple[Member, ...]]:
+        """The other live documents of each hit's group, oldest first, undated last, then by id: the page's
+        groups' postings read by one search, their groups and dates from the fast fields, the id and source of
+        each other member from its stored document."""
+        shared = {group: label_key(group) for group in groups if group and self._doc_freq("group", group) > 1}
+        if not shared:  # most stories have one copy
+            return {}
+        most = sum(self._doc_freq("group", group) for group in shared)
+        result = self.searcher.search(self._build.any_of("group", shared), most, count=False)
+        addresses = [address for _, address in result.hits]
+        by_group: dict[int, list[tuple[tuple[int, int], tantivy.DocAddress, int | None]]] = {}
+        for address, key, value in zip(addresses, self.searcher.fast_field_values(GROUP_KEY, addresses),
+                                        self.searcher.fast_field_values("date", addresses)):
+            by_group.setdefault(int(key or 0), []).append(
+                (position(address), address, None if value is None or int(value) == NO_DATE else int(value)))
+        read: dict[tuple[int, int], Member] = {}
 
-    def _members(self, address: tantivy.DocAddress, group: str) -> tuple[Member, ...]:
-        """The other live documents of the group, oldest first, undated last, then by id."""
-        if not group or self._doc_freq("group", group) <= 1:  # most stories have one copy
-            return ()
-        query = self._build.term("group", group)
-        result = self.searcher.search(query, max(1, self._doc_freq("group", group)))
-        own = position(address)
-        others = [other for _, other in result.hits if position(other) != own]
-        if not others:
-            return ()
-        found = []
-        for other, value in zip(others, self.searcher.fast_field_values("date", others)):
-            document = self.searcher.doc(other)
-            found.append(Member(id=str(document.get_first("id") or ""), source=str(document.get_first("source") or ""),
-                                date=None if value is None or int(value) == NO_DATE else date_of(int(value))))
-        return tuple(sorted(found, key=lambda member: (member.date or datetime.max, member.id)))
+        def member(at: tuple[int, int], address: tantivy.DocAddress, value: int | None) -> Member:
+            found = read.get(at)
+            if found is None:
+                document = self.searcher.doc(address)
+                found = read[at] = Member(id=str(document.get_first("id") or ""),
+                                          source=str(document.get_first("source") or ""),
+                                          date=None if value is None else date_of(value))
+            return found
+
+        found = {}
+        for (address, _), group in zip(page, groups):
+            if group in shared:
+                at = position(address)
+                others = [member(other, where, value) for other, where, value in by_group.get(shared[group], [])
+                          if other != at]
+                found[at] = tuple(sorted(others, key=lambda m: (m.date or datetime.max, m.id)))
+        return found
 
     def _facets(self, scored: tantivy.Query, every: tantivy.Query, request: SearchRequest) -> FacetCounts:
         """Per source without the source filter, per day with every filter: one aggregation when they are the
@@ -127,8 +143,7 @@ class TantivySnapshot:
         return FacetCounts(
             sources={None if bucket["key"] == _MISSING_SOURCE else str(bucket["key"]): int(bucket["doc_count"])
                      for bucket in sources["buckets"]},
-            days={None if int(bucket["key"]) == _MISSING_DAY else date.fromordinal(int(bucket["key"])).isoformat():
-                  int(bucket["doc_count"]) for bucket in days["buckets"]})
+            days=_by_day(days["buckets"]))
 
     # term statistics
     def has_term(self, field: str, text: str) -> bool:
@@ -244,15 +259,30 @@ class TantivySnapshot:
         snapshot)."""
         if not self._extremes_read:
             self._extremes_read = True
-            undated = self.searcher.search(self._build.dates(NO_DATE, NO_DATE), 1, count=True)
-            skipped = int(getattr(undated, "count", 0))
-            if skipped < self.doc_count():
-                everything = tantivy.Query.all_query()
-                newest = self.searcher.search(everything, 1, count=False, order_by_field="date", offset=skipped)
+            everything = tantivy.Query.all_query()
+            newest = self.searcher.search(everything, 1, count=False, order_by_field=DATE_ORDER).hits
+            if newest and int(newest[0][0]):
                 oldest = self.searcher.search(everything, 1, count=False, order_by_field="date",
-                                              order=tantivy.Order.Asc)
-                self._extremes = (int(oldest.hits[0][0]), int(newest.hits[0][0]))
+                                              order=tantivy.Order.Asc).hits
+                self._extremes = (int(oldest[0][0]), int(newest[0][0]) - 1)
         return self._extremes
+
+
+def _by_day(buckets: list[dict[str, Any]]) -> dict[str | None, int]:
+    """The counts of a terms aggregation of day numbers by ``YYYY-MM-DD`` (None: undated), each name made once
+    per process (the facets of an archive name each of its days)."""
+    names = _DAY_NAMES
+    found: dict[str | None, int] = {}
+    for bucket in buckets:
+        day = int(bucket["key"])
+        name = names.get(day)
+        if name is None and day != _MISSING_DAY:
+            name = names[day] = date.fromordinal(day).isoformat()
+        found[name] = int(bucket["doc_count"])
+    return found
+
+
+_DAY_NAMES: dict[int, str] = {}
 
 
 def _indexed(field: str) -> str:
