@@ -79,11 +79,9 @@ class ByRelevance(_Searching):
 class ByDate(_Searching):
     """Newest first, the same date by score (ties by document order), undated documents last by score."""
 
-    def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query, build: QueryBuilder, *,
-                 dated_only: bool) -> None:
+    def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query, build: QueryBuilder) -> None:
         super().__init__(searcher, query)
         self._build = build
-        self._dated_only = dated_only
 
     def top(self, count: int) -> tuple[list[Hit], int]:
         if count <= 0:

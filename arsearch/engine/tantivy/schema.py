@@ -3,16 +3,16 @@
 Each text field is indexed from arsearch's analysis of it: its terms in position order, joined by spaces, which
 tantivy's whitespace tokenizer splits again (its n-th token is the term at position n, so phrases match as on
 the Whoosh engine); the original text is stored beside it as UTF-8 in a bytes field that is not indexed.  (Pre-
-tokenized text, a token per term with its position, cost 240 µs a document as Python objects and 600 µs as
-JSON, against 40 µs for the joined terms; a stored text field with a tokenizer that makes no token cost tantivy
-about 100 µs a document more than bytes.)
+tokenized text, a token object per term with its position, costs several times as much per document to build
+and parse; a stored text field with a tokenizer that makes no token costs tantivy more than bytes.)
 
 The lead weight is given the way the Whoosh engine gives it (a term's frequency is its count plus
 ``lead_weight`` times its count among the first :data:`LEAD_WORDS` positions): the content field holds the
 whole text as its first value and the lead's terms again as ``lead_weight`` more values.  tantivy leaves a gap
 in the positions between two values of a field, so a phrase matches within one value: within the text as it
-is, or within a copy of its lead, which holds only phrases the text has.  Term frequencies are the Whoosh
-engine's; tantivy counts the copies in the field's length, which the Whoosh engine does not.
+is, or within a copy of its lead, which holds only phrases the text has (a phrase of the lead counts
+``1 + lead_weight`` times, as its words do).  Term frequencies are the Whoosh engine's; tantivy counts the copies
+in the field's length, which the Whoosh engine does not.
 """
 
 from __future__ import annotations

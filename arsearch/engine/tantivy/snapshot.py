@@ -69,6 +69,8 @@ class TantivySnapshot:
 
     # requests
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The request as tantivy's searches and aggregations.  tantivy scores by BM25 with k1 1.2 and b 0.75
+        whatever ``request.bm25`` says, and in one way (``request.scoring`` changes nothing)."""
         scored = self._build.query(request.query)
         clauses = self._build.filters(request.filters)
         query = filtered(scored, clauses)
@@ -87,7 +89,7 @@ class TantivySnapshot:
 
     def _order(self, request: SearchRequest, query: tantivy.Query) -> Order:
         if request.sort == "date":
-            return ByDate(self.searcher, query, self._build, dated_only=request.filters.has_dates)
+            return ByDate(self.searcher, query, self._build)
         extremes = self._date_extremes() if request.sort == "recency" and request.half_life_days > 0 else None
         if extremes is not None:
             return ByRecency(self.searcher, query, self._build, extremes, request.half_life_days, request.filters)
