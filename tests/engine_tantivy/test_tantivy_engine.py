@@ -1,11 +1,10 @@
-"""What only the tantivy engine has: its version fence, the extra it needs, its schema check, pre-tokenized terms
-equal to the Whoosh engine's, and how the CLI chooses it."""
+"""What only the tantivy engine has: its version fence, the extra it needs, its schema check, the analyzer's terms
+and positions, its worker processes, and how the CLI chooses it."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-from base64 import b64decode
 import sys
 from pathlib import Path
 
@@ -14,9 +13,10 @@ import pytest
 from helpers import ROOT, SEEDS, assert_one_line_error, cli_command, cli_env
 
 from arsearch import Index, index_paths
+from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
 from arsearch.engine import engine_kind
-from arsearch.engine.api import LEAD_WORDS, Layout
+from arsearch.engine.api import Layout, Phrase, SearchRequest, StoredDocument
 from arsearch.errors import EngineUnavailableError, IndexFormatError
 
 tantivy_engine = pytest.importorskip("arsearch.engine.tantivy", reason="the fast extra (tantivy) is not installed")
@@ -45,52 +45,77 @@ def test_without_the_extra_the_engine_is_unavailable_with_the_install_command(
         engine_kind("tantivy")
 
 
-def test_terms_and_positions_are_the_whoosh_engines(tmp_path: Path) -> None:
+def _layout() -> Layout:
+    return Layout(AnalyzerSettings())
+
+
+def test_terms_and_positions_are_the_analyzers(tmp_path: Path) -> None:
     text = "وزارة الصحة تعلن حملة تطعيم في الرياض، وزارة الصحة " * 3
-    document = Document("a", text, title="حملة الصحة")
-    for engine in ("whoosh", "tantivy"):
-        with Index.create(tmp_path / engine, engine=engine) as ix:
-            ix.add([document])
-    with Index.open(tmp_path / "whoosh") as whoosh, Index.open(tmp_path / "tantivy") as tantivy:
-        for field in ("title", "content"):
-            assert tantivy.snapshot().field_terms(field) == whoosh.snapshot().field_terms(field)
-        words = tuple(tantivy.analyzer.query_terms("الصحة تعلن"))
-        for ix in (whoosh, tantivy):  # phrases read positions
-            assert ix.snapshot().matching(_phrase("content", words)) == {0}
-            assert ix.snapshot().matching(_phrase("content", tuple(reversed(words)))) == set()
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    writer.add(StoredDocument(Document("a", text, title="حملة الصحة")))
+    writer.commit()
+    analyzer = Analyzer(AnalyzerSettings())
+    snapshot = engine.snapshot()
+    for field, value in (("title", "حملة الصحة"), ("content", text)):
+        terms = analyzer.index_terms(value)
+        assert [term for term, _ in snapshot.terms(field)] == sorted(set(terms))  # stopwords included
+    words = tuple(analyzer.query_terms("الصحة تعلن"))
+    for phrase, found in ((words, ["a"]), (tuple(reversed(words)), [])):  # phrases read positions
+        response = snapshot.search(SearchRequest(Phrase("content", phrase)))
+        assert [hit.id for hit in response.hits] == found
+    engine.close()
 
 
-def _phrase(field: str, words: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    from arsearch.engine.api import Phrase
+#: The fields of the tantivy indexes arsearch wrote before the request-level contract (index format 3).
+_PREVIOUS_FIELDS = ("title", "title_utf8", "content", "content_utf8", "author", "author_utf8", "id", "url", "path",
+                    "fingerprint", "group", "source", "source_names", "source_set", "source_key", "date", "sketch")
 
-    return Phrase(field, words)
 
+def test_an_index_of_the_previous_schema_asks_for_a_rebuild_in_one_line(tmp_path: Path) -> None:
+    import tantivy
 
-def test_a_lead_term_counts_one_more_time_per_lead_weight() -> None:
-    from arsearch.analysis import Analyzer, AnalyzerSettings
-    from arsearch.engine.api import StoredDocument
-    from arsearch.engine.tantivy.schema import DocumentEncoder
-
-    words = ["كلمة"] + ["حشو"] * (LEAD_WORDS + 5) + ["كلمة"]
-    encoder = DocumentEncoder(Layout(AnalyzerSettings(), lead_weight=4.0, groups=False))
-    record = json.loads(encoder.encode(StoredDocument(Document("a", " ".join(words)))))
-    term, filler = (Analyzer(AnalyzerSettings()).query_terms(w)[0] for w in ("كلمة", "حشو"))
-    tokens = record["content"].split()
-    # in the lead each term 1 + 4 times in a row; after it once: the frequency the Whoosh engine gives
-    assert tokens == [term] * 5 + [filler] * 5 * (LEAD_WORDS - 1) + [filler] * 6 + [term]
-    assert b64decode(record["content_utf8"]).decode() == " ".join(words)  # the original text is what is stored
+    builder = tantivy.SchemaBuilder()
+    for name in _PREVIOUS_FIELDS:
+        if name in ("date", "source_key"):
+            builder.add_unsigned_field(name, stored=name == "date", indexed=name == "date", fast=True)
+        elif name.endswith("_utf8") or name == "sketch":
+            builder.add_bytes_field(name, stored=True)
+        else:
+            builder.add_text_field(name, tokenizer_name="raw")
+    (tmp_path / "ix").mkdir()
+    tantivy.Index(builder.build(), path=str(tmp_path / "ix"))
+    with pytest.raises(IndexFormatError) as raised:
+        engine_kind("tantivy").open(tmp_path / "ix", _layout())
+    assert raised.value.rebuild
+    assert "\n" not in str(raised.value) and "another version of arsearch" in str(raised.value)
 
 
 def test_a_tantivy_folder_of_other_fields_asks_for_a_rebuild(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix", engine="tantivy"):
-        pass
+    kind = engine_kind("tantivy")
+    kind.create(tmp_path / "ix", _layout()).close()
     meta = tmp_path / "ix" / "meta.json"
     data = json.loads(meta.read_text(encoding="utf-8"))
-    data["schema"] = [f for f in data["schema"] if f["name"] != "source_key"]
+    data["schema"] = [f for f in data["schema"] if f["name"] != "group_key"]
     meta.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(IndexFormatError, match="source_key") as raised:
-        Index.open(tmp_path / "ix")
+    with pytest.raises(IndexFormatError, match="group_key") as raised:
+        kind.open(tmp_path / "ix", _layout())
     assert raised.value.rebuild
+
+
+def test_worker_processes_encode_documents_with_their_keywords(tmp_path: Path) -> None:
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer(procs=2)
+    for n in range(300):
+        writer.add(StoredDocument(Document(f"d{n}", f"خبر رقم {n} عن الرياض"), group=f"g{n % 7}",
+                                  keywords={"dup_key": [f"k{n % 5}"], "word_key": ["خب"]}))
+    writer.commit()
+    snapshot = engine.snapshot()
+    assert snapshot.doc_count() == 300
+    assert snapshot.terms("dup_key") == [(f"k{n}", 60) for n in range(5)]
+    assert snapshot.doc_frequency("group", "g0") == 43
+    engine.settle()
+    engine.close()
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -166,13 +191,19 @@ def test_a_run_of_batches_shares_one_tantivy_writer_and_lets_go_of_its_lock_at_t
 
 
 def test_remembered_generations_and_frequencies_follow_each_commit(tmp_path: Path) -> None:
-    with Index.create(tmp_path / "ix", engine="tantivy") as ix:
-        ix.add([Document("a", "وزارة الصحة تعلن حملة تطعيم", title="حملة")])
-        first, snapshot = ix.engine.generation(), ix.snapshot()
-        term = ix.analyzer.query_terms("حملة")[0]
-        assert ix.engine.generation() == first
-        assert snapshot.doc_frequency("content", term) == snapshot.doc_frequency("content", term) == 1
-        ix.add([Document("b", "حملة ثانية", title="خبر")])
-        assert ix.engine.generation() != first
-        assert ix.snapshot().doc_frequency("content", term) == 2
-        assert snapshot.doc_frequency("content", term) == 1  # an older snapshot keeps its own counts
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    writer.add(StoredDocument(Document("a", "وزارة الصحة تعلن حملة تطعيم", title="حملة")))
+    writer.commit()
+    first, snapshot = engine.generation(), engine.snapshot()
+    term = Analyzer(AnalyzerSettings()).query_terms("حملة")[0]
+    assert engine.generation() == first
+    assert snapshot.doc_frequency("content", term) == snapshot.doc_frequency("content", term) == 1
+    writer = engine.writer()
+    writer.add(StoredDocument(Document("b", "حملة ثانية", title="خبر")))
+    writer.commit()
+    assert engine.generation() != first
+    assert not snapshot.is_current()
+    assert engine.snapshot().doc_frequency("content", term) == 2
+    assert snapshot.doc_frequency("content", term) == 1  # an older snapshot keeps its own counts
+    engine.close()

@@ -35,7 +35,8 @@ class TantivyKind:
         return (path / META_FILE).is_file()
 
     def create(self, path: Path, layout: Layout) -> TantivyEngine:
-        return TantivyEngine(path, tantivy.Index(build_schema(layout), path=str(path), reuse=False), layout)
+        path.mkdir(parents=True, exist_ok=True)
+        return TantivyEngine(path, tantivy.Index(build_schema(), path=str(path), reuse=False), layout)
 
     def open(self, path: Path, layout: Layout) -> TantivyEngine:
         try:
@@ -58,7 +59,7 @@ class TantivyEngine:
         self.tantivy = ix
         self.layout = layout
         self.schema = ix.schema
-        self.fields = field_names(layout)
+        self.fields = field_names()
         ix.config_reader(reload_policy="manual")
         self._local = threading.local()
         self._reload_lock = threading.Lock()
@@ -67,12 +68,12 @@ class TantivyEngine:
         self._generation: tuple[tuple[int, int, int], int] | None = None
 
     def check_schema(self) -> None:
-        """IndexFormatError when the folder's fields are not those of ``layout`` (another arsearch version)."""
+        """IndexFormatError when the folder's fields are not those this arsearch writes."""
         with open(self.path / META_FILE, encoding="utf-8") as handle:
             found = {field["name"] for field in json.load(handle).get("schema", [])}
         if found != set(self.fields):
-            raise IndexFormatError(f"the tantivy index at {self.path} has other fields than this arsearch writes "
-                                   f"({', '.join(sorted(found ^ set(self.fields)))})", rebuild=True)
+            raise IndexFormatError(f"the tantivy index at {self.path} was written by another version of arsearch (its "
+                                   f"fields differ: {', '.join(sorted(found ^ set(self.fields)))})", rebuild=True)
 
     def snapshot(self) -> TantivySnapshot:
         current: TantivySnapshot | None = getattr(self._local, "snapshot", None)

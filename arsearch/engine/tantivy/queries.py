@@ -1,20 +1,24 @@
-"""arsearch's query tree (:data:`arsearch.engine.api.Query`) as tantivy queries.
+"""arsearch's query tree (:data:`arsearch.engine.api.Query`) and filters as tantivy queries.
 
 ``AnyOf.scale`` (Whoosh's coordination bonus, off in the default ranking) has no tantivy counterpart: an
-:class:`AnyOf` is the plain sum of its parts here.  A term of an analyzed field can be weighted (its boost times
-``weight(field, text)``): the snapshot uses it to give each term the idf the Whoosh engine gives it."""
+:class:`AnyOf` is the plain sum of its parts here, one boolean query of them with the parts of any
+:class:`AnyOf` inside it (the same sum).  A term of an analyzed field can be weighted (its boost times
+``weight(field, text)``): the snapshot uses it to give each term the idf the Whoosh engine gives it.  A filter
+is a clause that must match and scores nothing (a constant 0 added to the score)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 import tantivy
 
 from arsearch.documents import writable
-from arsearch.engine.api import AllOf, AndMaybe, AnyOf, BagOfTerms, Phrase, Query, Term
-from arsearch.engine.tantivy.schema import ANALYZED, SOURCE_NAMES
+from arsearch.engine.api import NO_DATE, AllOf, AndMaybe, AnyOf, Filters, Phrase, Query, Term
+from arsearch.engine.tantivy.schema import ANALYZED, DAY, SOURCE_NAMES
 
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+#: The largest date value of a dated document.
+LAST_DATE = NO_DATE - 1
 
 
 class QueryBuilder:
@@ -33,19 +37,12 @@ class QueryBuilder:
         if isinstance(query, Phrase):
             return self._phrase(query)
         if isinstance(query, AnyOf):
-            return _boolean([(_SHOULD, self.query(part)) for part in query.parts])
+            return _boolean([(_SHOULD, self.query(part)) for part in _flat(query)])
         if isinstance(query, AllOf):
             return _boolean([(_MUST, self.query(part)) for part in query.parts])
         if isinstance(query, AndMaybe):
             return _boolean([(_MUST, self.query(query.required)), (_SHOULD, self.query(query.optional))])
         return _boolean([(_MUST, self.query(query.positive)), (_MUST_NOT, self.query(query.negative))])
-
-    def bag(self, bag: BagOfTerms) -> tantivy.Query:
-        """The documents with any term or phrase of ``bag``, scored by the sum of their BM25s times their
-        boosts."""
-        parts = [(_SHOULD, self.term(field, text, boost)) for field, text, boost in bag.leaves]
-        parts += [(_SHOULD, self._phrase(phrase)) for phrase in bag.phrases]
-        return _boolean(parts)
 
     def term(self, field: str, text: str, boost: float = 1.0) -> tantivy.Query:
         name = SOURCE_NAMES if field == "source" else field
@@ -59,9 +56,62 @@ class QueryBuilder:
     def _phrase(self, phrase: Phrase) -> tantivy.Query:
         if len(phrase.words) == 1:
             return self.term(phrase.field, phrase.words[0], phrase.boost)
-        if phrase.field not in self._fields or not phrase.words:
+        if phrase.field not in ANALYZED or not phrase.words:
             return tantivy.Query.empty_query()
-        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, list(phrase.words)), phrase.boost)
+        words: list[str | tuple[int, str]] = [writable(word) for word in phrase.words]
+        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, words), phrase.boost)
+
+    # filters
+    def filters(self, filters: Filters, *, sources: bool = True) -> list[tantivy.Query]:
+        """The clauses of ``filters`` (without its sources when not ``sources``)."""
+        found = []
+        if filters.has_dates:
+            found.append(self.dates(filters.first or 0, LAST_DATE if filters.last is None else filters.last))
+        if sources and filters.sources is not None:
+            found.append(self.any_of(SOURCE_NAMES, {writable(name) for name in filters.sources}))
+        return found
+
+    def dates(self, first: int, last: int) -> tantivy.Query:
+        """Documents dated from ``first`` to ``last`` (inclusive), from the date column."""
+        if first == last:
+            return tantivy.Query.term_query(self._schema, "date", first)
+        return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, first, last)
+
+    def days(self, first: int, last: int) -> tantivy.Query:
+        """Documents of the days ``first`` to ``last`` (day numbers, inclusive), from the day terms' postings."""
+        return tantivy.Query.range_query(self._schema, DAY, tantivy.FieldType.Unsigned, first, last,
+                                         use_inverted_index=True)
+
+    def dated(self, values: Collection[int]) -> tantivy.Query:
+        """Documents dated one of ``values``, from their date terms' postings."""
+        return self.any_of("date", values)
+
+    def any_of(self, name: str, values: Collection[str | int]) -> tantivy.Query:
+        """Documents with any of the terms ``values`` of the schema's field ``name``: a boolean query of term
+        queries, each term looked up in the term dictionary (tantivy's term set query reads the whole
+        dictionary)."""
+        if not values:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(
+            [(_SHOULD, tantivy.Query.term_query(self._schema, name, value)) for value in values])
+
+def filtered(query: tantivy.Query, clauses: Sequence[tantivy.Query]) -> tantivy.Query:
+    """``query``'s matches that match every clause, scored as ``query`` scores them."""
+    if not clauses:
+        return query
+    return tantivy.Query.boolean_query(
+        [(_MUST, query), *((_MUST, tantivy.Query.const_score_query(clause, 0.0)) for clause in clauses)])
+
+
+def _flat(query: AnyOf) -> list[Query]:
+    """The parts of ``query``, each part that is itself a plain :class:`AnyOf` replaced by its parts."""
+    found: list[Query] = []
+    for part in query.parts:
+        if isinstance(part, AnyOf):
+            found.extend(_flat(part))
+        else:
+            found.append(part)
+    return found
 
 
 def _boosted(query: tantivy.Query, boost: float) -> tantivy.Query:

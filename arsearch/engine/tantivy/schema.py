@@ -3,16 +3,16 @@
 Each text field is indexed from arsearch's analysis of it: its terms in position order, joined by spaces, which
 tantivy's whitespace tokenizer splits again (its n-th token is the term at position n, so phrases match as on
 the Whoosh engine); the original text is stored beside it as UTF-8 in a bytes field that is not indexed.  (Pre-
-tokenized JSON, a token object per term, did the same at 1 ms of parsing per document in the indexing process; a
-stored text field with a tokenizer that makes no token cost tantivy about 100 µs a document more than bytes,
-most of it the tokenizer's pass over the text.)
+tokenized text, a token object per term with its position, costs several times as much per document to build
+and parse; a stored text field with a tokenizer that makes no token costs tantivy more than bytes.)
 
 The lead weight is given the way the Whoosh engine gives it (a term's frequency is its count plus
-``lead_weight`` times its count among the first :data:`LEAD_WORDS` positions): each term of the lead is written
-``1 + lead_weight`` times in a row, so tantivy's term frequency is the same number.  Two neighbouring words of
-the lead stay neighbours (the last copy of one precedes the first of the next); tantivy counts the copies in the
-field's length, which the Whoosh engine does not, and a phrase of one word twice ("a a") matches where the lead
-has that word once.
+``lead_weight`` times its count among the first :data:`LEAD_WORDS` positions): the content field holds the
+whole text as its first value and the lead's terms again as ``lead_weight`` more values.  tantivy leaves a gap
+in the positions between two values of a field, so a phrase matches within one value: within the text as it
+is, or within a copy of its lead, which holds only phrases the text has (a phrase of the lead counts
+``1 + lead_weight`` times, as its words do).  Term frequencies are the Whoosh engine's; tantivy counts the copies
+in the field's length, which the Whoosh engine does not.
 """
 
 from __future__ import annotations
@@ -24,55 +24,59 @@ from hashlib import blake2b
 import tantivy
 
 from arsearch.analysis.analyzer import Analyzer
-from arsearch.engine.api import LEAD_WORDS, NO_DATE, Layout, StoredDocument, date_value
+from arsearch.documents import writable
+from arsearch.engine.api import KEYWORD_FIELDS, LEAD_WORDS, NO_DATE, Layout, StoredDocument, date_value
 
 #: The analyzed text fields (queried, scored and stored).
 ANALYZED = ("title", "content", "author")
-#: Exact-value fields with an index of their own (``field:`` queries, deletes by id, group members).
+#: Exact-value fields with an index of their own (``field:`` queries, deletes by id, group members); ``id`` is
+#: also a fast field (documents in id order without reading them, for the ties of :meth:`Snapshot.sharing`).
 EXACT = ("id", "url", "path", "fingerprint", "group")
-#: ``source`` is stored as given; its lowercased comma-separated names are indexed here.
+#: ``source`` is stored as given; its lowercased comma-separated names are indexed here, and counted by facets.
 SOURCE_NAMES = "source_names"
-#: The names of a document's source joined by commas, indexed as one term (the values of :data:`SOURCE_KEY`).
-SOURCE_SET = "source_set"
-#: A number for the set of names (:func:`source_key`), a fast field: the sources of every document are read as
-#: one column instead of document by document.
-SOURCE_KEY = "source_key"
+#: The day of a dated document (:meth:`datetime.toordinal`): a fast field counted by the day facets, and indexed
+#: (a range of days is a few terms' postings).
+DAY = "day"
+#: A fast field that orders documents newest first with the undated ones last: 0 for an undated document, its
+#: date value + 1 for a dated one (``date`` holds :data:`NO_DATE`, the largest value, for an undated one).
+DATE_ORDER = "date_order"
+#: A number for each group label (:func:`label_key`), a fast field: the groups of a ranking are read as a column.
+GROUP_KEY = "group_key"
 #: The field that holds the original text of each analyzed field: its UTF-8 bytes, stored and not indexed (sent in
 #: base64, as tantivy's JSON takes bytes).
 ORIGINAL = {name: f"{name}_utf8" for name in ANALYZED}
-#: The stored fields, as :meth:`Snapshot.stored` gives them.
-STORED = ("id", "title", "content", "author", "date", "source", "url", "path", "fingerprint", "group", "sketch")
+#: Every indexed field with a term dictionary of text, as :meth:`Snapshot.count_terms` counts them.
+TERM_FIELDS = (*ANALYZED, *EXACT, SOURCE_NAMES, *KEYWORD_FIELDS)
 
 
-def build_schema(layout: Layout) -> tantivy.Schema:
+def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ANALYZED:
         builder.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="position")
         builder.add_bytes_field(ORIGINAL[name], stored=True, indexed=False)
     for name in EXACT:
-        if name == "group" and not layout.groups:
-            continue
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=name == "group")
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=name == "id")
     builder.add_text_field("source", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(SOURCE_NAMES, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
-    builder.add_text_field(SOURCE_SET, stored=False, tokenizer_name="raw", index_option="basic")
-    builder.add_unsigned_field(SOURCE_KEY, stored=False, indexed=False, fast=True)
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("date", stored=True, indexed=True, fast=True)
-    if layout.groups:
-        builder.add_bytes_field("sketch", stored=True)
+    builder.add_unsigned_field(DAY, stored=False, indexed=True, fast=True)
+    builder.add_unsigned_field(DATE_ORDER, stored=False, indexed=False, fast=True)
+    builder.add_unsigned_field(GROUP_KEY, stored=False, indexed=False, fast=True)
+    builder.add_bytes_field("sketch", stored=True)
     return builder.build()
 
 
-def field_names(layout: Layout) -> frozenset[str]:
+def field_names() -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
-    names = {*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, SOURCE_SET, SOURCE_KEY, "date", "sketch"}
-    return frozenset(names if layout.groups else names - {"group", "sketch"})
+    return frozenset({*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, *KEYWORD_FIELDS, "date", DAY,
+                      DATE_ORDER, GROUP_KEY, "sketch"})
 
 
-def source_key(names: str) -> int:
-    """The number of a set of source names (``names`` as :data:`SOURCE_SET` holds them), the same in every
-    process."""
-    return int.from_bytes(blake2b(names.encode("utf-8"), digest_size=8).digest(), "little")
+def label_key(label: str) -> int:
+    """The number of a group label, the same in every process."""
+    return int.from_bytes(blake2b(label.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def source_names(source: str) -> list[str]:
@@ -87,30 +91,32 @@ class DocumentEncoder:
     def __init__(self, layout: Layout) -> None:
         self._analyzer = Analyzer(layout.settings)
         self._lead = int(layout.lead_weight)
-        self._groups = layout.groups
 
     def encode(self, stored: StoredDocument) -> str:
         document = stored.document
-        names = source_names(document.source)
         record: dict[str, object] = {
             "id": document.id, "url": document.url, "path": document.path, "fingerprint": document.fingerprint(),
-            "source": document.source, SOURCE_NAMES: names, SOURCE_SET: ",".join(names),
-            SOURCE_KEY: source_key(",".join(names)),
+            "source": document.source, SOURCE_NAMES: source_names(document.source),
             "date": NO_DATE if document.date is None else date_value(document.date),
+            DATE_ORDER: 0 if document.date is None else date_value(document.date) + 1,
+            GROUP_KEY: label_key(stored.group) if stored.group else label_key(f"\0{document.id}"),
+            "sketch": b64encode(stored.sketch).decode("ascii"),
         }
-        if self._groups:
-            record["group"] = stored.group or ""
-            record["sketch"] = b64encode(stored.sketch or b"").decode("ascii")
+        if stored.group:  # a document without a group label is a group of its own
+            record["group"] = stored.group
+        if document.date is not None:
+            record[DAY] = document.date.toordinal()
+        for name in KEYWORD_FIELDS:
+            record[name] = [writable(term) for term in stored.keywords.get(name, ())]
         for name, text, lead in (("title", document.title, 0), ("content", document.content, self._lead),
                                  ("author", document.author, 0)):
             record[name] = self._indexed_text(text, lead)
             record[ORIGINAL[name]] = b64encode(text.encode("utf-8", "surrogatepass")).decode("ascii")
         return json.dumps(record, ensure_ascii=False)
 
-    def _indexed_text(self, text: str, lead: int) -> str:
+    def _indexed_text(self, text: str, lead: int) -> str | list[str]:
         terms = self._analyzer.index_terms(text)
+        joined = " ".join(terms)
         if not lead or not terms:
-            return " ".join(terms)
-        copies = 1 + lead
-        leading = " ".join(" ".join([term] * copies) for term in terms[:LEAD_WORDS])
-        return f"{leading} {' '.join(terms[LEAD_WORDS:])}" if len(terms) > LEAD_WORDS else leading
+            return joined
+        return [joined, *[" ".join(terms[:LEAD_WORDS])] * lead]

@@ -1,74 +1,45 @@
-"""A :class:`~arsearch.engine.api.Snapshot` on one tantivy searcher.
-
-Tantivy addresses a document by segment and number within it; arsearch's document numbers count across the
-segments in the order of tantivy's ``meta.json`` (the order of the searcher's segments), deleted documents
-included, as the contract asks.
-"""
+"""A :class:`~arsearch.engine.api.Snapshot` on one tantivy searcher: whole requests answered by tantivy's own
+searches and aggregations (:mod:`~arsearch.engine.tantivy.ordering` for the orders), term statistics from its
+term dictionaries, stored documents by id."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Collection, Iterator, Sequence
-from itertools import accumulate
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 from math import log
 from typing import Any
 
 import tantivy
 
 from arsearch.documents import writable
-from arsearch.engine.api import NO_DATE, BagOfTerms, Bm25, EngineStats, Query, Scored, date_of
-from arsearch.engine.tantivy.queries import QueryBuilder
-from arsearch.engine.tantivy.schema import (ANALYZED, EXACT, ORIGINAL, SOURCE_KEY, SOURCE_NAMES, SOURCE_SET, STORED,
-                                            source_key)
+from arsearch.engine.api import (NO_DATE, STORED_FIELDS, EngineHit, EngineStats, FacetCounts, Member, SearchRequest,
+                                 SearchResponse, date_of)
+from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit, Order, collapsed_page, position
+from arsearch.engine.tantivy.queries import QueryBuilder, filtered
+from arsearch.engine.tantivy.schema import DATE_ORDER, DAY, GROUP_KEY, ORIGINAL, SOURCE_NAMES, TERM_FIELDS, label_key
 
-#: Stored documents a snapshot keeps decoded (a page of hits, its groups and snippets read the same few).
-_STORED_CACHE = 256
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
+#: tantivy's most buckets of one aggregation.
+_MOST_BUCKETS = 65_000
+#: The key of the facet bucket of documents without the field (a day number and a source name never have it).
+_MISSING_DAY, _MISSING_SOURCE = 0, ""
 
 
 class TantivySnapshot:
-    """One commit: a tantivy searcher and the sizes of its segments."""
+    """One commit: a tantivy searcher and the sizes of its segments (documents, deleted ones included)."""
 
     def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, fields: frozenset[str],
                  segment_sizes: Sequence[int], is_current: Callable[[], bool]) -> None:
         self.searcher = searcher
         self._schema = schema
         self._fields = fields
-        self._starts = [0, *accumulate(segment_sizes)]
+        self._sizes = list(segment_sizes)
         self._is_current = is_current
-        self._documents: dict[int, tantivy.Document] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
-        self._stored_names = [name for name in STORED if name in fields]
-        self._stored_names_but_content = [name for name in self._stored_names if name != "content"]
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
-        self._dates: list[int] | None = None
-        self._sources: list[tuple[str, ...]] | None = None
-
-    # numbering
-    def _address(self, docnum: int) -> tantivy.DocAddress:
-        if not 0 <= docnum < self._starts[-1]:
-            raise IndexError(f"document number {docnum} out of range")
-        segment = bisect_right(self._starts, docnum) - 1
-        return tantivy.DocAddress(segment, docnum - self._starts[segment])
-
-    def _number(self, address: tantivy.DocAddress) -> int:
-        return self._starts[address.segment_ord] + address.doc
-
-    def _hits(self, query: tantivy.Query, limit: int) -> tuple[Scored, int]:
-        """The best ``limit`` hits (best first, ties by document number) and the number of matches."""
-        if limit <= 0 or not self.searcher.num_docs:
-            result = self.searcher.search(query, 1, count=True)
-            return [], _count(result)
-        result = self.searcher.search(query, min(limit, self.searcher.num_docs), count=True)
-        number = self._number
-        found = [(number(address), float(score)) for score, address in result.hits]
-        found.sort(key=lambda hit: (-hit[1], hit[0]))
-        return found, _count(result)
-
-    def _every(self, query: tantivy.Query) -> Scored:
-        found, _ = self._hits(query, self.searcher.num_docs)
-        return found
+        self._extremes: tuple[int, int] | None = None
+        self._extremes_read = False
 
     def _whoosh_idf(self, field: str, text: str) -> float:
         """How much more the Whoosh engine's idf of a term is than tantivy's: Whoosh's ``log(N / (df + 1)) + 1``
@@ -76,7 +47,7 @@ class TantivySnapshot:
         known-item benchmark (benchmarks/relevance.py) gave MRR@10 0.657, without it 0.651, the Whoosh engine
         0.662."""
         frequency = self._doc_freq(field, text)
-        documents = self._starts[-1]
+        documents = sum(self._sizes)
         if not frequency or not documents:
             return 1.0
         tantivy_idf = log(1 + (self.searcher.num_docs - frequency + 0.5) / (frequency + 0.5))
@@ -89,23 +60,100 @@ class TantivySnapshot:
     def doc_count(self) -> int:
         return int(self.searcher.num_docs)
 
-    def doc_count_all(self) -> int:
-        return self._starts[-1]
-
     def stats(self) -> EngineStats:
         documents = self.doc_count()
-        terms = sum(len(self.searcher.terms_with_prefix(name, "")) for name in (*ANALYZED, *EXACT, SOURCE_NAMES)
-                    if name in self._fields)
-        return EngineStats(documents=documents, deleted=self.doc_count_all() - documents, terms=terms,
-                           segments=len(self._starts) - 1)
+        return EngineStats(documents=documents, deleted=sum(self._sizes) - documents, segments=len(self._sizes))
 
-    # terms
+    def count_terms(self) -> int:
+        return sum(len(self.searcher.terms_with_prefix(name, "")) for name in TERM_FIELDS)
+
+    # requests
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """The request as tantivy's searches and aggregations.  tantivy scores by BM25 with k1 1.2 and b 0.75
+        whatever ``request.bm25`` says, and in one way (``request.scoring`` changes nothing)."""
+        scored = self._build.query(request.query)
+        clauses = self._build.filters(request.filters)
+        query = filtered(scored, clauses)
+        order = self._order(request, query)
+        if request.collapse:
+            page, total = collapsed_page(order, self.searcher, request.offset, request.limit)
+        else:
+            page, total = order.page(request.offset, request.limit)
+        documents = [self._fields_of(self.searcher.doc(address), request.content) for address, _ in page]
+        members = self._members(page, [str(fields["group"]) for fields in documents]) if request.members else {}
+        hits = tuple(EngineHit(id=str(fields["id"]), score=score, fields=fields, group=str(fields["group"]),
+                               members=members.get(position(address), ()))
+                     for (address, score), fields in zip(page, documents))
+        facets = self._facets(scored, query, request) if request.facets else None
+        return SearchResponse(hits=hits, total=total, facets=facets)
+
+    def _order(self, request: SearchRequest, query: tantivy.Query) -> Order:
+        if request.sort == "date":
+            return ByDate(self.searcher, query, self._build)
+        extremes = self._date_extremes() if request.sort == "recency" and request.half_life_days > 0 else None
+        if extremes is not None:
+            return ByRecency(self.searcher, query, self._build, extremes, request.half_life_days, request.filters)
+        return ByRelevance(self.searcher, query)
+
+    def _members(self, page: Sequence[Hit], groups: Sequence[str]) -> dict[tuple[int, int], tuple[Member, ...]]:
+        """The other live documents of each hit's group, oldest first, undated last, then by id: the page's
+        groups' postings read by one search, their groups and dates from the fast fields, the id and source of
+        each other member from its stored document."""
+        shared = {group: label_key(group) for group in groups if group and self._doc_freq("group", group) > 1}
+        if not shared:  # most stories have one copy
+            return {}
+        most = sum(self._doc_freq("group", group) for group in shared)
+        result = self.searcher.search(self._build.any_of("group", shared), most, count=False)
+        addresses = [address for _, address in result.hits]
+        by_group: dict[int, list[tuple[tuple[int, int], tantivy.DocAddress, int | None]]] = {}
+        for address, key, value in zip(addresses, self.searcher.fast_field_values(GROUP_KEY, addresses),
+                                        self.searcher.fast_field_values("date", addresses)):
+            by_group.setdefault(int(key or 0), []).append(
+                (position(address), address, None if value is None or int(value) == NO_DATE else int(value)))
+        read: dict[tuple[int, int], Member] = {}
+
+        def member(at: tuple[int, int], address: tantivy.DocAddress, value: int | None) -> Member:
+            found = read.get(at)
+            if found is None:
+                document = self.searcher.doc(address)
+                found = read[at] = Member(id=str(document.get_first("id") or ""),
+                                          source=str(document.get_first("source") or ""),
+                                          date=None if value is None else date_of(value))
+            return found
+
+        found = {}
+        for (address, _), group in zip(page, groups):
+            if group in shared:
+                at = position(address)
+                others = [member(other, where, value) for other, where, value in by_group.get(shared[group], [])
+                          if other != at]
+                found[at] = tuple(sorted(others, key=lambda m: (m.date or datetime.max, m.id)))
+        return found
+
+    def _facets(self, scored: tantivy.Query, every: tantivy.Query, request: SearchRequest) -> FacetCounts:
+        """Per source without the source filter, per day with every filter: one aggregation when they are the
+        same matches, two when a source filter tells them apart."""
+        by_source = {"terms": {"field": SOURCE_NAMES, "size": _MOST_BUCKETS, "missing": _MISSING_SOURCE}}
+        by_day = {"terms": {"field": DAY, "size": _MOST_BUCKETS, "missing": _MISSING_DAY}}
+        if request.filters.sources is None:
+            found = self.searcher.aggregate(every, {"sources": by_source, "days": by_day})
+            sources, days = found["sources"], found["days"]
+        else:
+            unsourced = filtered(scored, self._build.filters(request.filters, sources=False))
+            sources = self.searcher.aggregate(unsourced, {"sources": by_source})["sources"]
+            days = self.searcher.aggregate(every, {"days": by_day})["days"]
+        return FacetCounts(
+            sources={None if bucket["key"] == _MISSING_SOURCE else str(bucket["key"]): int(bucket["doc_count"])
+                     for bucket in sources["buckets"]},
+            days=_by_day(days["buckets"]))
+
+    # term statistics
     def has_term(self, field: str, text: str) -> bool:
         return self.doc_frequency(field, text) > 0
 
     def doc_frequency(self, field: str, text: str) -> int:
-        name = SOURCE_NAMES if field == "source" else field
-        if name not in self._fields:
+        name = _indexed(field)
+        if name not in self._fields or name not in TERM_FIELDS:
             return 0
         return self._doc_freq(name, writable(text))
 
@@ -119,134 +167,127 @@ class TantivySnapshot:
             found = self._frequencies[key] = int(self.searcher.doc_freq(name, text))
         return found
 
-    def term_documents(self, field: str, text: str, limit: int | None = None) -> list[int]:
-        frequency = self.doc_frequency(field, text)
-        if not frequency:
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        name = _indexed(field)
+        if name not in TERM_FIELDS or (limit is not None and limit <= 0):
             return []
-        query = self._build.term(field, text)
-        found = sorted(docnum for docnum, _ in self._hits(query, frequency)[0])
+        found = sorted((str(term), int(frequency))
+                       for term, frequency in self.searcher.terms_with_prefix(name, writable(prefix)))
         return found if limit is None else found[:limit]
 
-    def field_terms(self, field: str) -> list[str]:
-        name = SOURCE_NAMES if field == "source" else field
-        if name not in self._fields:
+    def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
+        """One boolean query whose clauses each score 1: a document's score is the number of the terms it has."""
+        name = _indexed(field)
+        terms = list(dict.fromkeys(writable(text) for text in texts))
+        if name not in TERM_FIELDS or not terms or limit <= 0 or at_least > len(terms):
             return []
-        return sorted(term for term, _ in self.searcher.terms_with_prefix(name, ""))
+        at_least = max(1, at_least)
 
-    # matching and scoring
-    def matching(self, query: Query) -> set[int]:
-        return {docnum for docnum, _ in self._every(self._build.query(query))}
+        def holding(count: int) -> tantivy.Query:
+            clauses = [(tantivy.Occur.Should, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self._schema, name, term), 1.0)) for term in terms]
+            return tantivy.Query.boolean_query(clauses, count)
 
-    def top(self, bag: BagOfTerms, limit: int, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        return self._ranked(self._build.bag(bag), limit, allowed)
+        result = self.searcher.search(holding(at_least), max(1, min(limit, self.searcher.num_docs)), count=True)
+        found = [(self._id(address), round(score)) for score, address in result.hits]
+        if int(getattr(result, "count", 0)) > len(found) and found:
+            # the documents with as many terms as the last one's: the first ones by id (tantivy's ties are in
+            # document order)
+            fewest = min(count for _, count in found)
+            found = [hit for hit in found if hit[1] > fewest]
+            exactly = holding(fewest) if fewest == len(terms) else tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, holding(fewest)), (tantivy.Occur.MustNot, holding(fewest + 1))])
+            tied = self.searcher.search(exactly, limit - len(found), count=False, order_by_field="id",
+                                        order=tantivy.Order.Asc)
+            found += [(str(doc_id), fewest) for doc_id, _ in tied.hits]
+        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
 
-    def all(self, bag: BagOfTerms, bm25: Bm25, allowed: Collection[int] | None = None) -> Scored:
-        found = self._every(self._build.bag(bag))
-        return found if allowed is None else [hit for hit in found if hit[0] in allowed]
+    # documents
+    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
+        result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
+        if not result.hits:
+            return None
+        document = self.searcher.doc(result.hits[0][1])
+        found = self._fields_of(document, content)
+        sketch = document.get_first("sketch")
+        found["sketch"] = bytes(sketch) if sketch is not None else b""
+        return found
 
-    def run(self, query: Query, limit: int | None, bm25: Bm25, allowed: Collection[int] | None = None
-            ) -> tuple[Scored, int]:
-        compiled = self._build.query(query)
-        if limit is None:
-            found = self._every(compiled)
-            if allowed is not None:
-                found = [hit for hit in found if hit[0] in allowed]
-            return found, len(found)
-        return self._ranked(compiled, limit, allowed)
+    def _id(self, address: tantivy.DocAddress) -> str:
+        return str(self.searcher.doc(address).get_first("id") or "")
 
-    def _ranked(self, query: tantivy.Query, limit: int, allowed: Collection[int] | None) -> tuple[Scored, int]:
-        if allowed is None:
-            return self._hits(query, limit)
-        # tantivy cannot be told which documents: rank every match, keep the allowed ones
-        found = [hit for hit in self._every(query) if hit[0] in allowed]
-        return found[:limit], len(found)
-
-    # per-document values
-    def column(self, name: str) -> Sequence[str | bytes | int | None]:
-        return _Column(self, name)
-
-    def dates(self) -> list[int]:
-        if self._dates is None:
-            self._dates = [NO_DATE if value is None else int(value) for value in self._column_values("date")]
-        return self._dates
-
-    def _column_values(self, field: str) -> list[int | float | bool | None]:
-        """A fast field's value for every document number."""
-        addresses = [tantivy.DocAddress(segment, doc) for segment, (start, end)
-                     in enumerate(zip(self._starts, self._starts[1:])) for doc in range(end - start)]
-        return self.searcher.fast_field_values(field, addresses) if addresses else []
-
-    def date_range(self) -> tuple[int, int] | None:
-        dated = [value for value in self.dates() if value != NO_DATE]
-        return (min(dated), max(dated)) if dated else None
-
-    def sources(self) -> list[tuple[str, ...]]:
-        if self._sources is None:
-            names = {source_key(joined): tuple(joined.split(",")) if joined else ()
-                     for joined, _ in self.searcher.terms_with_prefix(SOURCE_SET, "")}
-            names.setdefault(source_key(""), ())
-            self._sources = [names.get(int(key or 0), ()) for key in self._column_values(SOURCE_KEY)]
-        return self._sources
-
-    def live_documents(self) -> Iterator[int]:
-        return iter(sorted(docnum for docnum, _ in self._every(tantivy.Query.all_query())))
-
-    def document_number(self, doc_id: str) -> int | None:
-        found = self._hits(self._build.term("id", doc_id), 1)[0]
-        return found[0][0] if found else None
-
-    def stored(self, docnum: int, *, content: bool = True) -> dict[str, object]:
-        document = self._document(docnum)
-        found: dict[str, object] = {}
-        for name in self._stored_names if content else self._stored_names_but_content:
-            value = document.get_first(ORIGINAL.get(name, name))
-            if value is None or (value in ("", b"") and name != "id"):
+    @staticmethod
+    def _fields_of(document: tantivy.Document, content: bool) -> dict[str, Any]:
+        """:data:`STORED_FIELDS` of a stored document: text "" when it has none, ``date`` a datetime or None."""
+        found: dict[str, Any] = {}
+        for name in STORED_FIELDS:
+            if name == "content" and not content:
+                found[name] = ""
                 continue
+            value = document.get_first(ORIGINAL.get(name, name))
             if name == "date":
-                if value != NO_DATE:
-                    found[name] = date_of(int(value))
-            elif name == "sketch":
-                found[name] = bytes(value)
+                found[name] = None if value is None or int(value) == NO_DATE else date_of(int(value))
+            elif value is None:
+                found[name] = ""
             elif name in ORIGINAL:
                 found[name] = bytes(value).decode("utf-8", "surrogatepass")
             else:
-                found[name] = value
+                found[name] = str(value)
         return found
 
-    def _document(self, docnum: int) -> tantivy.Document:
-        """The stored document (its fields are converted to Python values one at a time, on demand)."""
-        found = self._documents.get(docnum)
-        if found is None:
-            if len(self._documents) >= _STORED_CACHE:  # the oldest goes: freeing all at once took 2 ms
-                del self._documents[next(iter(self._documents))]
-            found = self._documents[docnum] = self.searcher.doc(self._address(docnum))
-        return found
+    def states(self) -> Iterator[tuple[str, str, str]]:
+        for address in self._live():
+            document = self.searcher.doc(address)
+            yield (str(document.get_first("id") or ""), str(document.get_first("path") or ""),
+                   str(document.get_first("fingerprint") or ""))
+
+    def _live(self) -> Iterator[tantivy.DocAddress]:
+        """Every live document, in document order."""
+        if self.doc_count() == sum(self._sizes):  # nothing deleted: every address of every segment
+            for segment, size in enumerate(self._sizes):
+                for doc in range(size):
+                    yield tantivy.DocAddress(segment, doc)
+            return
+        if self.doc_count():
+            result = self.searcher.search(tantivy.Query.all_query(), self.doc_count(), count=False)
+            yield from sorted((address for _, address in result.hits), key=position)
+
+    def date_range(self) -> tuple[datetime, datetime] | None:
+        extremes = self._date_extremes()
+        return None if extremes is None else (date_of(extremes[0]), date_of(extremes[1]))
+
+    def _date_extremes(self) -> tuple[int, int] | None:
+        """The oldest and newest date values of the live documents (two passes over the date column, once per
+        snapshot)."""
+        if not self._extremes_read:
+            self._extremes_read = True
+            everything = tantivy.Query.all_query()
+            newest = self.searcher.search(everything, 1, count=False, order_by_field=DATE_ORDER).hits
+            if newest and int(newest[0][0]):
+                oldest = self.searcher.search(everything, 1, count=False, order_by_field="date",
+                                              order=tantivy.Order.Asc).hits
+                self._extremes = (int(oldest[0][0]), int(newest[0][0]) - 1)
+        return self._extremes
 
 
-def _count(result: tantivy.SearchResult) -> int:
-    """The number of matches of a search run with ``count=True`` (the type stubs of tantivy 0.27 omit it)."""
-    return int(getattr(result, "count", 0) or 0)
+def _by_day(buckets: list[dict[str, Any]]) -> dict[str | None, int]:
+    """The counts of a terms aggregation of day numbers by ``YYYY-MM-DD`` (None: undated), each name made once
+    per process (the facets of an archive name each of its days)."""
+    names = _DAY_NAMES
+    found: dict[str | None, int] = {}
+    for bucket in buckets:
+        day = int(bucket["key"])
+        name = names.get(day)
+        if name is None and day != _MISSING_DAY:
+            name = names[day] = date.fromordinal(day).isoformat()
+        found[name] = int(bucket["doc_count"])
+    return found
 
 
-class _Column(Sequence[Any]):
-    """One of :data:`~arsearch.engine.api.COLUMNS` by document number, read on look-up."""
+_DAY_NAMES: dict[int, str] = {}
 
-    def __init__(self, snapshot: TantivySnapshot, name: str) -> None:
-        self._snapshot = snapshot
-        self._name = name
 
-    def __len__(self) -> int:
-        return self._snapshot.doc_count_all()
+def _indexed(field: str) -> str:
+    """The field of the schema that indexes a field of the contract."""
+    return SOURCE_NAMES if field == "source" else field
 
-    def __getitem__(self, docnum: int) -> Any:  # type: ignore[override]
-        if self._name == "date":
-            return self._snapshot.dates()[docnum] if self._snapshot._dates is not None else self._date(docnum)
-        value = self._snapshot._document(docnum).get_first(self._name)
-        if self._name == "sketch":
-            return None if value is None else bytes(value)
-        return None if value is None else str(value)
-
-    def _date(self, docnum: int) -> int:
-        values = self._snapshot.searcher.fast_field_values("date", [self._snapshot._address(docnum)])
-        return NO_DATE if not values or values[0] is None else int(values[0])
