@@ -3,10 +3,7 @@ group), build hits with snippets, and suggest a correction for unknown words."""
 
 from __future__ import annotations
 
-import os
-import threading
 import time
-import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time as dtime
@@ -15,7 +12,6 @@ from typing import Literal
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import SCORED_FIELDS, BagOfTerms, Query, Scored, Snapshot
 from arsearch.index import Index
-from arsearch.index.words import WORDS_FILE
 from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, suggest_within
 from arsearch.search.collapsing import Groups, collapsed_page
 from arsearch.search.compiler import QueryCompiler
@@ -25,7 +21,7 @@ from arsearch.search.ordering import Sort, by_date, by_relevance, check_sort, re
 from arsearch.search.plan import bag_of_terms
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
-from arsearch.search.spelling import has_unknown_term, query_keys
+from arsearch.search.spelling import has_unknown_term, query_keys, writes_all
 
 #: ``"auto"``: the bag-of-terms scorer where it applies; ``"whoosh"``: always the engine's own matchers
 #: (:meth:`Snapshot.run`), to the same scores.  The name is kept from when Whoosh was the only engine.
@@ -175,7 +171,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     filters = filters_for(snapshot, since, until, sources)
     run = Search(snapshot, query, filters, ranking, engine)
     # near-duplicate collapsing (arsearch.search.collapsing): a separate step over the ranking
-    groups = Groups.of(snapshot, index.has_groups) if snippet_width > 0 or collapse else None
+    groups = Groups.of(snapshot, True) if snippet_width > 0 or collapse else None
     if collapse and groups is not None:
         page, total, found_facets = run.collapsed(groups, offset, limit, sort, facets)
     else:
@@ -184,58 +180,15 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
             for rank, (docnum, score) in enumerate(page, start=offset + 1)]
     suggestion = None
     # the speller corrects only words unknown to the index or never written: otherwise it has nothing to do
-    if suggest and (has_unknown_term(snapshot, terms) or not writes_all(index, query_keys(text))):
+    if suggest and (has_unknown_term(snapshot, terms) or not writes_all(snapshot, query_keys(text))):
         def count(fixed: str) -> int:
             fixed_query = fit_query(compiler.compile(fixed)[0], snapshot, spent)
             return Search(snapshot, fixed_query, filters, ranking, engine).ranked(first=0, count=1)[1]
 
-        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent, index.words())
+        suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
     results = SearchResults(text, hits, total, (time.perf_counter() - spent.started) * 1000, terms, found_facets,
                             suggestion, cuts=tuple(spent.cuts))
-    if suggest:
-        _words_in_memory_when_worth_it(index)
     return results
-
-
-#: Words :func:`writes_all` remembers per index and words file.
-WRITTEN_CACHE_LIMIT = 100_000
-#: Words looked up in an index's words file, one binary search of the file each, after which a process reads the
-#: whole file into memory (:meth:`Index.words`, which did-you-mean reads anyway when it first runs).
-WORDS_IN_MEMORY_AFTER = 1_000
-_WRITTEN: weakref.WeakKeyDictionary[Index, tuple[tuple[int, ...], dict[str, bool]]] = weakref.WeakKeyDictionary()
-_LOOKED_UP: weakref.WeakKeyDictionary[Index, int] = weakref.WeakKeyDictionary()
-_WRITTEN_LOCK = threading.Lock()
-
-
-def _words_in_memory_when_worth_it(index: Index) -> None:
-    """Read the words file once this process has searched it often (after a search: its time is not the
-    search's, and its answers are the same)."""
-    if _LOOKED_UP.get(index, 0) >= WORDS_IN_MEMORY_AFTER:
-        _LOOKED_UP[index] = 0
-        index.words()
-
-
-def writes_all(index: Index, keys: list[str]) -> bool:
-    """:meth:`Index.writes_all`, each key's answer remembered while the commit and the words file stay the same
-    (every search asks it of its words, which the words file answers only by a search of the file)."""
-    try:
-        status = os.stat(index.path / WORDS_FILE)
-    except OSError:
-        return index.writes_all(keys)
-    stamp = (index.engine.generation(), status.st_ino, status.st_mtime_ns, status.st_size)
-    with _WRITTEN_LOCK:
-        cached = _WRITTEN.get(index)
-        if cached is None or cached[0] != stamp or len(cached[1]) >= WRITTEN_CACHE_LIMIT:
-            cached = _WRITTEN[index] = (stamp, {})
-    answers = cached[1]
-    unknown = [key for key in dict.fromkeys(keys) if key not in answers]
-    if unknown:
-        _LOOKED_UP[index] = _LOOKED_UP.get(index, 0) + len(unknown)
-        if index.writes_all(unknown):
-            answers.update(dict.fromkeys(unknown, True))
-        else:
-            answers.update({key: index.writes_all([key]) for key in unknown})
-    return all(answers[key] for key in keys)
 
 
 def make_hit(analyzer: Analyzer, snapshot: Snapshot, docnum: int, score: float, rank: int, terms: frozenset[str],
