@@ -14,19 +14,19 @@ from arsearch.documents import Document
 from arsearch import processes
 from arsearch.processes import WorkerPool
 from arsearch.index.near_duplicates import sketch
-from arsearch.index.words import SPELLING_FIELD, WORD_FIELDS, document_words, word_keywords
+from arsearch.index.words import SPELLING_FIELD, WORD_FIELDS, WORD_KEY_FIELD, document_words, word_keywords
 
-#: A document's sketch (empty for a document of too few words) and its ``spelling`` terms (each written word
-#: after its key, :func:`~arsearch.index.words.word_keywords`) joined by newlines: one string crosses from a
-#: worker process in a fraction of the time of a list of strings.
-Prepared = tuple[tuple[int, ...], str]
+#: A document's sketch (empty for a document of too few words) and its ``word_key`` and ``spelling`` terms
+#: (:func:`~arsearch.index.words.word_keywords`), each list joined by newlines: one string crosses from a worker
+#: process in a fraction of the time of a list of strings.
+Prepared = tuple[tuple[int, ...], str, str]
 #: Documents a worker process prepares per task.
 BATCH = 128
 
 
 def prepare(document: Document) -> Prepared:
-    words = document_words(getattr(document, field) for field in WORD_FIELDS)
-    return sketch(document.content), "\n".join(word_keywords(words)[SPELLING_FIELD])
+    keywords = word_keywords(document_words(getattr(document, field) for field in WORD_FIELDS))
+    return sketch(document.content), "\n".join(keywords[WORD_KEY_FIELD]), "\n".join(keywords[SPELLING_FIELD])
 
 
 def preparers(procs: int) -> WorkerPool:

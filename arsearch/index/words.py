@@ -46,20 +46,16 @@ def document_words(texts: Iterable[str]) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def word_key(word: str) -> str:
-    """The key of a written word (its normal form)."""
-    return normalize(word)
-
-
-def spelling_term(key: str, word: str) -> str:
-    return f"{key}{SEPARATOR}{word}"
+def written(word: str) -> tuple[str, str]:
+    """The key of a written word (its normal form) and its ``spelling`` term."""
+    key = normalize(word)
+    return key, f"{key}{SEPARATOR}{word}"
 
 
 def word_keywords(words: Iterable[str]) -> dict[str, list[str]]:
     """The ``word_key`` and ``spelling`` terms of a document whose distinct written words are ``words``."""
-    spellings = sorted(spelling_term(word_key(word), word) for word in words)
-    keys = sorted({term.partition(SEPARATOR)[0] for term in spellings})
-    return {WORD_KEY_FIELD: keys, SPELLING_FIELD: spellings}
+    found = list(map(written, words))
+    return {WORD_KEY_FIELD: sorted({key for key, _ in found}), SPELLING_FIELD: sorted(term for _, term in found)}
 
 
 def is_written(snapshot: Snapshot, key: str) -> bool:

@@ -16,7 +16,7 @@ from arsearch.index.meta import GroupCounts
 from arsearch.index.near_duplicates import to_bytes
 from arsearch.index.preparing import BATCH as PREPARED_BATCH
 from arsearch.index.preparing import Prepared, prepare, preparers
-from arsearch.index.words import SEPARATOR, SPELLING_FIELD, WORD_KEY_FIELD
+from arsearch.index.words import SPELLING_FIELD, WORD_KEY_FIELD
 
 Change = Union[tuple[Document, bool], str]  # a document to add (and whether it replaces), or an id to delete
 
@@ -99,10 +99,11 @@ class IndexWriter:
                 self._writer.delete(change)
                 continue
             document, replace = change
-            sketch, spellings = next(prepared)
+            sketch, keys, spellings = next(prepared)
             label = groups.assign(document.id, sketch, replace=replace)
-            self._writer.add(StoredDocument(document, label, to_bytes(sketch), _keywords(sketch, spellings)),
-                             replace=replace)
+            keywords = {WORD_KEY_FIELD: _lines(keys), SPELLING_FIELD: _lines(spellings),
+                        DUP_KEY_FIELD: dup_keys(sketch)}
+            self._writer.add(StoredDocument(document, label, to_bytes(sketch), keywords), replace=replace)
 
     def _flush(self) -> None:
         self._submit()
@@ -149,8 +150,5 @@ class IndexWriter:
             self.cancel()
 
 
-def _keywords(sketch: tuple[int, ...], spellings: str) -> dict[str, list[str]]:
-    """The keyword fields of a document from what :func:`~arsearch.index.preparing.prepare` made of it."""
-    terms = spellings.split("\n") if spellings else []
-    keys = list(dict.fromkeys(term.partition(SEPARATOR)[0] for term in terms))  # sorted, as the terms are
-    return {WORD_KEY_FIELD: keys, SPELLING_FIELD: terms, DUP_KEY_FIELD: dup_keys(sketch)}
+def _lines(joined: str) -> list[str]:
+    return joined.split("\n") if joined else []
