@@ -45,9 +45,15 @@ def dup_keys(sketch: Sequence[int]) -> list[str]:
     return [str(value) for value in sketch[:LSH_KEYS]]
 
 
+def frequency(snapshot: Snapshot, field: str, text: str) -> int:
+    """The document frequency of a term, looked up only when the term is there (most look-ups here are of terms
+    that are not, and a membership test costs engines less)."""
+    return snapshot.doc_frequency(field, text) if snapshot.has_term(field, text) else 0
+
+
 def live_count(snapshot: Snapshot, field: str, text: str) -> int:
     """The live documents of ``snapshot`` with the term (a document frequency counts deleted ones too)."""
-    if not snapshot.doc_frequency(field, text):
+    if not snapshot.has_term(field, text):
         return 0
     request = SearchRequest(Term(field, text), limit=1, members=False, content=False)
     return snapshot.search(request).total
@@ -129,7 +135,7 @@ class GroupTracker:
     def _committed_labels(self, doc_id: str) -> tuple[str, ...]:
         """The labels of the live documents of ``doc_id`` in the snapshot."""
         snapshot = self._snapshot
-        if not snapshot.doc_frequency("id", doc_id):
+        if not snapshot.has_term("id", doc_id):
             return ()
         request = SearchRequest(Term("id", doc_id), limit=1, members=False, content=False)
         found = snapshot.search(request)
@@ -141,7 +147,7 @@ class GroupTracker:
         size = self._committed_sizes.get(label)
         if size is None:
             snapshot = self._snapshot
-            size = snapshot.doc_frequency(GROUP_FIELD, label) if self._exact else \
+            size = frequency(snapshot, GROUP_FIELD, label) if self._exact else \
                 live_count(snapshot, GROUP_FIELD, label)
             self._committed_sizes[label] = size
         return size
@@ -156,12 +162,14 @@ class GroupTracker:
             return None
         keys = sketch[:LSH_KEYS]
         snapshot, added_keys = self._snapshot, self._added_keys
-        looked_up: list[str] = []
+        looked_up: list[str] = []  # the keys committed documents hold, boilerplate left out
         shared: Counter[str] = Counter()
         for key, text in zip(keys, dup_keys(keys)):
             held = added_keys.get(key, ())
-            if len(held) + snapshot.doc_frequency(DUP_KEY_FIELD, text) <= MAX_KEY_HOLDERS:
-                looked_up.append(text)
+            committed = frequency(snapshot, DUP_KEY_FIELD, text)
+            if len(held) + committed <= MAX_KEY_HOLDERS:
+                if committed:
+                    looked_up.append(text)
                 shared.update(held)
         best_label, best_score = None, self.threshold
         if len(looked_up) >= MIN_SHARED_KEYS:
