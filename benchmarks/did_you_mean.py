@@ -5,9 +5,9 @@ by distance then frequency) and Whoosh's own corrector, in the same run on the s
     PYTHONPATH=. python benchmarks/did_you_mean.py --index /tmp/arsearch-speed/arsearch-index [--seed 42]
 
 symspellpy is the peer of ``pip install symspellpy``; its dictionary is the index's words as written with their
-document counts (:mod:`arsearch.index.words`), the words arsearch suggests from. One-word typos go to
-``lookup(typo, Verbosity.CLOSEST, 2)``, typos with a space or a missing one to ``lookup_compound(typo, 2)``
-(``--symspell-distance``: another maximum distance).
+document counts (the ``spelling`` terms, :mod:`arsearch.index.words`), the words arsearch suggests from. One-word
+typos go to ``lookup(typo, Verbosity.CLOSEST, 2)``, typos with a space or a missing one to
+``lookup_compound(typo, 2)`` (``--symspell-distance``: another maximum distance).
 
 Words: 200 distinct headline words of the index (4-12 letters after normalization, Arabic letters only, no
 stopwords), stratified by document frequency: 50 each from 1-9, 10-99, 100-999 and 1000+ documents (seeded).
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from arsearch import Index, search  # noqa: E402
 from arsearch.analysis import normalize  # noqa: E402
 from arsearch.analysis.tokenize import TOKEN_RE  # noqa: E402
-from arsearch.index.words import WordCounts  # noqa: E402
+from arsearch.index.words import SEPARATOR  # noqa: E402
 from arsearch.search.spelling import (  # noqa: E402
     UNIFORM_COSTS, IndexVocabulary, Policy, Speller, correct_query, correct_text, keyboard_neighbours,
 )
@@ -88,7 +88,7 @@ def sample_words(index: Index, vocabulary: IndexVocabulary, seed: int) -> list[W
     analyzer = index.analyzer
     seen: dict[str, Word] = {}
     snapshot = index.snapshot()
-    for stored in (snapshot.stored(n) for n in snapshot.live_documents()):
+    for stored in (snapshot.get(doc_id, content=False) or {} for doc_id in sorted(index.stored_states())):
         title = " ".join(str(stored.get("title") or "").split())
         tokens = [m.group().translate(STRIP) for m in TOKEN_RE.finditer(title)]
         for i, surface in enumerate(tokens):
@@ -292,13 +292,12 @@ def make_symspell(index: Index, distance: int) -> object | None:
     except ImportError:
         print("symspellpy is not installed: its column is left out", file=sys.stderr)
         return None
-    counts = WordCounts.load(index.path, index.engine.generation())
-    assert counts is not None
+    counts = [(term.partition(SEPARATOR)[2], count) for term, count in index.snapshot().terms("spelling")]
     started = time.perf_counter()
     symspell = SymSpell(max_dictionary_edit_distance=distance)
-    for word, count in counts.counts.items():
+    for word, count in counts:
         symspell.create_dictionary_entry(word, count)
-    print(f"symspellpy: {len(counts.counts)} words, dictionary built in {time.perf_counter() - started:.1f} s")
+    print(f"symspellpy: {len(counts)} words, dictionary built in {time.perf_counter() - started:.1f} s")
     return symspell
 
 
@@ -319,21 +318,14 @@ def main() -> int:
         return 2
     with Index.open(args.index) as index:
         snapshot = index.snapshot()
-        started = time.perf_counter()
-        written = index.words()
-        load_seconds = time.perf_counter() - started
-        if written is None:
-            print(f"{args.index} has no current words file: index it with this arsearch first", file=sys.stderr)
-            return 2
-        vocabulary = IndexVocabulary(snapshot, index.analyzer, written)
+        vocabulary = IndexVocabulary(snapshot)
         words = sample_words(index, vocabulary, args.seed)
         cases = make_cases(words, args.seed)
         args.cases_out.write_text("".join(f"{c.word.surface}\t{c.word.frequency}\t{c.kind}\t{c.typo}\n"
                                           for c in cases), encoding="utf-8")
         print(f"{args.index}: {index.document_count()} documents; {len(words)} words (seed {args.seed}), "
               f"{len(cases)} cases written to {args.cases_out}")
-        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.2f}; "
-              f"index.words(): {len(written)} written forms read in {load_seconds:.2f} s")
+        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.2f}")
 
         spellers: dict[str, Callable[[], Speller]] = {
             "arsearch": lambda: Speller(index.analyzer, vocabulary),

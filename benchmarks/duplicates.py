@@ -1,7 +1,7 @@
 """Near-duplicate groups and related stories on the whole SaudiNewsNet corpus (issue 6).
 
     PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py build [--rounds 2] [--baseline REV]
-    PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py groups [--sample 40]
+    PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py groups [--sample 40] [--compare LABELS.json]
     PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py similar [--docs 300]
 
 ``build``: the cost of grouping at index time, A/B in the same run.  ``git archive REV`` (default: the commit
@@ -15,7 +15,9 @@ other two parts.
 identical), how many grouped pairs have an estimated similarity below the threshold (chaining), and a sample of
 groups drawn with a fixed seed, written to ``benchmarks/duplicates_sample.md`` with ids, sources, titles and the
 first 300 characters of each member.  The judgments of that sample are in ``benchmarks/duplicates_judgments.tsv``
-(written by hand, one line per group); precision is computed from that file.
+(written by hand, one line per group); precision is computed from that file.  Each document's label is written to
+WORKDIR/labels.json; ``--compare`` another such file (of another build of the same corpus) counts the documents
+whose group has other members there, and the groups that are the same documents under another label.
 
 ``similar``: ``arsearch.similar`` on documents drawn with a fixed seed: latency p50/p95 (snippets included), how
 many of a document's near-duplicates appear in its top 10 with ``include_duplicates=True, collapse=False``, the
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import statistics
@@ -43,8 +46,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from arsearch import Index, normalize  # noqa: E402
-from arsearch.index.grouping import GroupTracker  # noqa: E402
-from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, similarity  # noqa: E402
+from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, from_bytes, similarity  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = Path("/tmp/arsearch-duplicates")
@@ -62,9 +64,11 @@ def run_build(tree: Path, corpus: Path, index: Path) -> tuple[float, float, floa
     build with the code in ``tree``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARSEARCH_")}
     env["PYTHONPATH"] = str(tree)
-    cmd = [sys.executable, "-m", "arsearch", "index", str(corpus), "--index", str(index), "--rebuild", "--json"]
+    cmd = [sys.executable, "-m", "arsearch", "index", str(corpus.resolve()), "--index", str(index.resolve()),
+           "--rebuild", "--json"]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # run from the tree: ``python -m`` puts the working folder before PYTHONPATH
+    proc = subprocess.Popen(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -99,19 +103,20 @@ def _normal_content(text: str) -> str:
     return " ".join(normalize(word) for word in text.split())
 
 
+def live_documents(ix: Index) -> dict[str, dict[str, object]]:
+    """Every live document's stored fields and sketch, by id (in id order)."""
+    snapshot = ix.snapshot()
+    return {doc_id: snapshot.get(doc_id) or {} for doc_id in sorted(ix.stored_states())}
+
+
 def groups(args: argparse.Namespace) -> None:
     with Index.open(args.workdir / "grouped") as ix:
-        snapshot = ix.snapshot()
-        started = time.perf_counter()
-        tracker = GroupTracker.load(snapshot)
-        load_seconds = time.perf_counter() - started
-        members: dict[str, list[int]] = defaultdict(list)
-        ids = snapshot.column("id")
-        labels = snapshot.column("group")
-        for docnum in snapshot.live_documents():
-            members[labels[docnum]].append(docnum)
-        stored = {n: snapshot.stored(n) for n in snapshot.live_documents()}
-        ids = {n: ids[n] for n in stored}
+        stored = live_documents(ix)
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, fields in stored.items():
+        members[str(fields["group"])].append(doc_id)
+    labels = {doc_id: str(fields["group"]) for doc_id, fields in stored.items()}
+    (args.workdir / "labels.json").write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
     documents = len(stored)
     sizes = Counter(len(m) for m in members.values())
     multi = {label: m for label, m in members.items() if len(m) > 1}
@@ -119,12 +124,13 @@ def groups(args: argparse.Namespace) -> None:
     print(f"documents {documents}, groups of 2+ {len(multi)}, documents in them {grouped_docs} "
           f"({grouped_docs / documents:.1%}), copies hidden by collapsing {grouped_docs - len(multi)}")
     print("size distribution: " + ", ".join(f"{size}: {count}" for size, count in sorted(sizes.items()) if size > 1))
-    print(f"loading the grouping state of the whole index (a writer's first add): {load_seconds:.2f} s")
+    if args.compare:
+        compare(labels, json.loads(args.compare.read_text(encoding="utf-8")))
 
     # peer: exact duplicates of the normalized content
-    exact: dict[str, list[int]] = defaultdict(list)
-    for docnum, fields in stored.items():
-        exact[_normal_content(fields.get("content", ""))].append(docnum)
+    exact: dict[str, list[str]] = defaultdict(list)
+    for doc_id, fields in stored.items():
+        exact[_normal_content(str(fields.get("content", "")))].append(doc_id)
     exact_multi = [m for m in exact.values() if len(m) > 1]
     exact_docs = sum(len(m) for m in exact_multi)
     print(f"peer, exact normalized-content duplicates: groups {len(exact_multi)}, documents {exact_docs}, copies "
@@ -134,10 +140,11 @@ def groups(args: argparse.Namespace) -> None:
     split_exact = sum(1 for m in exact_multi if len({label_of[n] for n in m}) > 1)
     print(f"exact-duplicate sets split over several near-duplicate groups: {split_exact}")
 
-    # chaining: members below the threshold against the group's first member
-    sketches = {ids[n]: tracker.sketch_of(ids[n]) for n in stored}
-    below = sum(1 for m in multi.values() for n in m[1:]
-                if similarity(sketches[ids[m[0]]], sketches[ids[n]]) < DEFAULT_THRESHOLD)
+    # chaining: members below the threshold against the group's first member (the one that started it)
+    sketches = {doc_id: from_bytes(bytes(fields.get("sketch") or b"")) for doc_id, fields in stored.items()}
+    for label, group in multi.items():
+        group.sort(key=lambda doc_id: doc_id != label.partition("#")[0])
+    below = sum(1 for m in multi.values() for n in m[1:] if similarity(sketches[m[0]], sketches[n]) < DEFAULT_THRESHOLD)
     print(f"members below the threshold against their group's first member (joined through another member): "
           f"{below} of {grouped_docs - len(multi)}")
 
@@ -148,10 +155,10 @@ def groups(args: argparse.Namespace) -> None:
         group = multi[label]
         lines.append(f"## {number}. group `{label}` ({len(group)} documents)")
         lines.append("")
-        for docnum in group:
-            fields = stored[docnum]
+        for doc_id in group:
+            fields = stored[doc_id]
             text = " ".join(str(fields.get("content", "")).split())[:300]
-            sim = similarity(sketches[ids[group[0]]], sketches[ids[docnum]])
+            sim = similarity(sketches[group[0]], sketches[doc_id])
             lines.append(f"- `{fields['id']}` · {fields.get('source', '')} · similarity to the first {sim:.2f} · "
                          f"**{' '.join(str(fields.get('title', '')).split())}**")
             lines.append(f"  > {text}")
@@ -160,6 +167,26 @@ def groups(args: argparse.Namespace) -> None:
     print(f"sample written to {SAMPLE_FILE.relative_to(REPO_ROOT)}")
     if JUDGMENTS_FILE.exists():
         precision(sample)
+
+
+def compare(labels: dict[str, str], other: dict[str, str]) -> None:
+    """How the groups of ``labels`` differ from those of ``other`` (another build of the same corpus)."""
+    def groups_of(found: dict[str, str]) -> dict[str, frozenset[str]]:
+        members: dict[str, set[str]] = defaultdict(set)
+        for doc_id, label in found.items():
+            members[label].add(doc_id)
+        return {doc_id: frozenset(members[label]) for doc_id, label in found.items()}
+
+    mine, theirs = groups_of(labels), groups_of(other)
+    common = mine.keys() & theirs.keys()
+    moved = [doc_id for doc_id in common if mine[doc_id] != theirs[doc_id]]
+    relabelled = {mine[doc_id] for doc_id in common if mine[doc_id] == theirs[doc_id] and len(mine[doc_id]) > 1
+                  and labels[doc_id] != other[doc_id]}
+    shared = {group for doc_id, group in mine.items() if len(group) > 1}
+    same = shared & {group for group in theirs.values() if len(group) > 1}
+    print(f"compared with {len(other)} labels of another build ({len(common)} documents in both): documents whose "
+          f"group has other members {len(moved)}; groups of 2+ the same documents {len(same)} of {len(shared)}, "
+          f"{len(relabelled)} of them under another label")
 
 
 def precision(sample: list[str]) -> None:
@@ -183,12 +210,10 @@ def related(args: argparse.Namespace) -> None:
 
     with Index.open(args.workdir / "grouped") as ix:
         snapshot = ix.snapshot()
-        ids = snapshot.column("id")
-        labels = snapshot.column("group")
         members: dict[str, list[str]] = defaultdict(list)
-        for docnum in snapshot.live_documents():
-            members[labels[docnum]].append(ids[docnum])
-        doc_ids = sorted(ids[n] for n in snapshot.live_documents())
+        for doc_id in sorted(ix.stored_states()):
+            members[str((snapshot.get(doc_id, content=False) or {})["group"])].append(doc_id)
+        doc_ids = sorted(ix.stored_states())
         rng = random.Random(SEED)
         chosen = rng.sample(doc_ids, args.docs)
         for doc_id in chosen[:5]:  # warm-up
@@ -287,6 +312,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE_REV)
     parser.add_argument("--sample", type=int, default=40)
     parser.add_argument("--docs", type=int, default=300)
+    parser.add_argument("--compare", type=Path, help="labels.json of another build (groups)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     {"build": build, "groups": groups, "similar": related}[args.part](args)

@@ -1,5 +1,6 @@
 """The engine-neutral index: a folder with its metadata and format (``arsearch.json``), the write lock, atomic
-writes, and near-duplicate grouping at index time, over any engine of :mod:`arsearch.engine`."""
+writes, near-duplicate grouping at index time and the keyword fields that carry the side state (the written words,
+the near-duplicate look-up keys) in the engine's commits, over any engine of :mod:`arsearch.engine`."""
 
 from arsearch.index.index import Index
 from arsearch.index.meta import INDEX_FORMAT, META_FILE

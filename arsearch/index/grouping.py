@@ -1,220 +1,225 @@
 """Near-duplicate groups at index time: which group each new document joins.
 
 A document joins the group of its most similar live document when that similarity reaches the threshold
-(:mod:`arsearch.near_duplicates`), else it starts a group of its own.  The group's label is the id of the
-document that started it (with ``#2``, ``#3``... when that label is still in use by other documents), stored in
-the ``group`` field (indexed for member look-ups, a column for collapsing); the sketch is stored in the
-``sketch`` column.  Labels never change once written: a group keeps its label when the document that started it
-is deleted or changed, and a changed document is grouped again as a new one.
+(:mod:`arsearch.index.near_duplicates`), else it starts a group of its own.  The group's label is the id of the
+document that started it (with ``#2``, ``#3``... when that label is still in use by other live documents),
+stored in the ``group`` field; the sketch is stored beside it, and its first :data:`LSH_KEYS` values are the
+document's ``dup_key`` keyword terms (:func:`dup_keys`).  Labels never change once written: a group keeps its
+label when the document that started it is deleted or changed, and a changed document is grouped again as a new
+one.
 
-:class:`GroupTracker` holds the sketch and label of every live document and the look-up keys, loaded from the
-columns of the last commit; the writer keeps it up to date as it adds and deletes, so documents of the same batch
-find each other, and the index keeps it after a commit, so the next batch of the same run does not load it again.
+A new document's candidates are the documents that share at least :data:`MIN_SHARED_KEYS` of its look-up keys:
+the committed ones from the term statistics of the writer's snapshot (:meth:`Snapshot.sharing`; a key held by
+more than :data:`MAX_KEY_HOLDERS` documents is left out), and the ones this writer added before it, from a table
+of this writer's changes alone.  Each committed candidate's sketch and label are read from the snapshot, so a
+writer's memory grows with its own changes, never with the archive.  Of two candidates equally similar, a
+committed one comes before one of this writer's, then the one sharing more keys (then the smaller id), and of
+this writer's the one added first.
+
+:class:`GroupTracker` also knows, at the commit, how the changes moved the counts of groups with two or more
+documents (:class:`~arsearch.index.meta.GroupCounts`) that the index keeps in its metadata.
 """
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
 
-from arsearch.engine.api import Snapshot
-from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, SKETCH_SIZE, from_bytes,
-                                           similarity, to_bytes)
+from arsearch.engine.api import SearchRequest, Snapshot, Term
+from arsearch.index.meta import GroupCounts
+from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, from_bytes,
+                                           similarity)
 
-#: Fields of the schema that hold the groups (index format 3).
 GROUP_FIELD = "group"
-SKETCH_FIELD = "sketch"
+DUP_KEY_FIELD = "dup_key"
 #: A look-up key held by more documents than this is a boilerplate shingle (a paper's "share on Twitter" line
 #: starts 2,800 of its articles): it finds no candidates.  Copies of one story share many other keys.
 MAX_KEY_HOLDERS = 100
-_SKETCH_BYTES = 4 * SKETCH_SIZE
+#: The committed documents sharing the most look-up keys with a new one whose sketches are compared with its.
+CANDIDATES = 64
 
 
-class _KeyTable:
-    """Look-up key → the documents holding it (as numbers), in the order they came: open addressing over two
-    arrays of 32-bit values, about 16 bytes a key against about 70 for a dict of Python ints (16 keys a document).
+def dup_keys(sketch: Sequence[int]) -> list[str]:
+    """The ``dup_key`` terms of a document with ``sketch``: its look-up keys."""
+    return [str(value) for value in sketch[:LSH_KEYS]]
 
-    A key already held by more than :data:`MAX_KEY_HOLDERS` documents takes no more: look-ups ignore it anyway.
-    (Unlike a list of every holder, it stays ignored when deletions bring its holders back under the limit.)
-    """
 
-    _EMPTY = 0xFFFFFFFF
-    _GONE = 0xFFFFFFFE  # a holder removed: the slot keeps the probe sequence going
+def frequency(snapshot: Snapshot, field: str, text: str) -> int:
+    """The document frequency of a term, looked up only when the term is there (most look-ups here are of terms
+    that are not, and a membership test costs engines less)."""
+    return snapshot.doc_frequency(field, text) if snapshot.has_term(field, text) else 0
 
-    def __init__(self, capacity: int = 1 << 10) -> None:
-        self._empty(capacity)
 
-    def _empty(self, capacity: int) -> None:
-        self._keys = array("I", bytes(4 * capacity))
-        self._holders = array("I", [self._EMPTY]) * capacity
-        self._shift = 32 - (capacity.bit_length() - 1)
-        self._mask = capacity - 1
-        self._filled = 0  # slots not empty (holders and removed ones)
+def live_count(snapshot: Snapshot, field: str, text: str) -> int:
+    """The live documents of ``snapshot`` with the term (a document frequency counts deleted ones too)."""
+    if not snapshot.has_term(field, text):
+        return 0
+    request = SearchRequest(Term(field, text), limit=1, members=False, content=False)
+    return snapshot.search(request).total
 
-    def _home(self, key: int) -> int:
-        return ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
 
-    def shared_holders(self, keys: Iterable[int], *, limit: int = MAX_KEY_HOLDERS) -> list[int]:
-        """The holders of each of ``keys`` held by at most ``limit`` documents, one after the other."""
-        table, holders, mask, shift, empty, gone = self._keys, self._holders, self._mask, self._shift, \
-            self._EMPTY, self._GONE
-        found: list[int] = []
-        for key in keys:
-            held, slot = [], ((key * 0x9E3779B1) & 0xFFFFFFFF) >> shift
-            while (holder := holders[slot]) != empty:
-                if table[slot] == key and holder != gone:
-                    held.append(holder)
-                slot = (slot + 1) & mask
-            if len(held) <= limit:
-                found += held
-        return found
-
-    def add(self, keys: Iterable[int], holder: int) -> None:
-        """``holder`` holds each of ``keys``."""
-        for key in keys:
-            if 10 * (self._filled + 1) > 6 * len(self._holders):
-                self._grow()
-            table, holders, mask, empty, gone = self._keys, self._holders, self._mask, self._EMPTY, self._GONE
-            slot, count = ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift, 0
-            while (found := holders[slot]) != empty:
-                if table[slot] == key and found != gone:
-                    count += 1
-                slot = (slot + 1) & mask
-            if count <= MAX_KEY_HOLDERS:
-                table[slot], holders[slot] = key, holder
-                self._filled += 1
-
-    def remove(self, keys: Iterable[int], holder: int) -> None:
-        table, holders, mask, empty = self._keys, self._holders, self._mask, self._EMPTY
-        for key in keys:
-            slot = ((key * 0x9E3779B1) & 0xFFFFFFFF) >> self._shift
-            while (found := holders[slot]) != empty:
-                if found == holder and table[slot] == key:
-                    holders[slot] = self._GONE
-                    break
-                slot = (slot + 1) & mask
-
-    def _grow(self) -> None:
-        old_keys, old_holders = self._keys, self._holders
-        live = sum(1 for holder in old_holders if holder < self._GONE)
-        capacity = len(old_holders)
-        while 10 * (live + 1) > 3 * capacity:  # half as full as when it must grow again
-            capacity *= 2
-        self._empty(capacity)
-        # From an empty slot round the table: each run of filled slots is read from its start, so each key's
-        # holders go into the new table in the order they came.
-        size = len(old_holders)
-        start = old_holders.index(self._EMPTY)
-        holders, mask, empty = self._holders, self._mask, self._EMPTY
-        for n in range(start, start + size):
-            holder = old_holders[n % size]
-            if holder < self._GONE:
-                key = old_keys[n % size]
-                slot = self._home(key)
-                while holders[slot] != empty:
-                    slot = (slot + 1) & mask
-                self._keys[slot], holders[slot] = key, holder
-                self._filled += 1
+def group_counts(snapshot: Snapshot) -> GroupCounts:
+    """The counts of ``snapshot`` by a pass over its group labels (a live count for each label of two or more
+    documents when the snapshot has deleted documents)."""
+    exact = snapshot.stats().deleted == 0
+    groups = documents = 0
+    for label, frequency in snapshot.terms(GROUP_FIELD):
+        if frequency < 2:
+            continue
+        size = frequency if exact else live_count(snapshot, GROUP_FIELD, label)
+        if size >= 2:
+            groups += 1
+            documents += size
+    return GroupCounts(groups, documents)
 
 
 class GroupTracker:
-    """The grouping state of an index: each live document's label and sketch, and the look-up keys.
+    """The grouping of one writer's changes, over the snapshot of the commit the writer started from."""
 
-    Documents are numbered in the order they were registered (numbers are not reused, so "the earlier one" of
-    two is the smaller number); the sketches sit in one bytearray, :data:`SKETCH_SIZE` values a document.
-    """
-
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, snapshot: Snapshot, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
-        self._numbers: dict[str, int] = {}
-        self._labels: list[str | None] = []
-        self._sketches = bytearray()
-        self._lengths = bytearray()
-        self._keys = _KeyTable()
-        self._sizes: Counter[str] = Counter()
+        self._snapshot = snapshot
+        #: Whether the snapshot's document frequencies are live counts (it has no deleted documents).
+        self._exact = snapshot.stats().deleted == 0
+        #: This writer's documents, latest version: id -> (label, sketch, the number of its add).
+        self._added: dict[str, tuple[str, tuple[int, ...], int]] = {}
+        self._adds = 0
+        self._added_keys: defaultdict[int, list[str]] = defaultdict(list)
+        self._added_sizes: Counter[str] = Counter()
+        #: Committed documents this writer deletes or replaces: id -> their labels (none for an id the snapshot
+        #: lacks; several documents of one id when an engine kept them).
+        self._gone: dict[str, tuple[str, ...]] = {}
+        self._gone_sizes: Counter[str] = Counter()
+        #: Live documents per label in the snapshot, as looked up.
+        self._committed_sizes: dict[str, int] = {}
+        #: Ids added more than once, or added and deleted, by this writer, and every label they were given: whether
+        #: the engine keeps one of their versions is read after the commit.
+        self._uncertain: set[str] = set()
+        self._unsure_labels: set[str] = set()
 
-    @classmethod
-    def load(cls, snapshot: Snapshot, threshold: float = DEFAULT_THRESHOLD) -> GroupTracker:
-        """The state of the live documents of ``snapshot`` (its ``group`` and ``sketch`` columns)."""
-        tracker = cls(threshold)
-        ids, labels, sketches = (snapshot.column(name) for name in ("id", GROUP_FIELD, SKETCH_FIELD))
-        for docnum in snapshot.live_documents():
-            label, sketch = labels[docnum], sketches[docnum]
-            if label is not None:
-                doc_id, label = str(ids[docnum]), str(label)
-                label = doc_id if label == doc_id else label  # one string, not two equal ones
-                tracker._register(doc_id, label, sketch if isinstance(sketch, bytes) else b"")
-        return tracker
-
-    def __len__(self) -> int:
-        return len(self._numbers)
-
-    def label_of(self, doc_id: str) -> str | None:
-        number = self._numbers.get(doc_id)
-        return None if number is None else self._labels[number]
-
-    def assign(self, doc_id: str, sketch: tuple[int, ...]) -> str:
-        """The label of ``doc_id``'s group (replacing what was known of it) and remember it."""
-        self.remove(doc_id)
+    def assign(self, doc_id: str, sketch: tuple[int, ...], *, replace: bool = True) -> str:
+        """The label of ``doc_id``'s group, remembered; ``replace``: a committed document of that id goes."""
+        self._leave(doc_id, committed=replace)
         best = self._best_match(sketch)
         label = best if best is not None else self._new_label(doc_id)
-        self._register(doc_id, label, to_bytes(sketch))
+        self._adds += 1
+        self._added[doc_id] = (label, sketch, self._adds)
+        for key in sketch[:LSH_KEYS]:
+            self._added_keys[key].append(doc_id)
+        self._added_sizes[label] += 1
+        if doc_id in self._uncertain:
+            self._unsure_labels.add(label)
         return label
 
     def remove(self, doc_id: str) -> None:
-        number = self._numbers.pop(doc_id, None)
-        if number is None:
-            return
-        label = self._labels[number]
-        assert label is not None
-        self._labels[number] = None
-        self._sizes[label] -= 1
-        if not self._sizes[label]:
-            del self._sizes[label]
-        self._keys.remove(self._sketch(number)[:LSH_KEYS], number)
+        """``doc_id`` is deleted."""
+        self._leave(doc_id, committed=True)
 
-    def _register(self, doc_id: str, label: str, sketch: bytes) -> None:
-        number = len(self._labels)
-        self._numbers[doc_id] = number
-        self._labels.append(label)
-        self._sizes[label] += 1
-        values = sketch[:_SKETCH_BYTES]
-        self._sketches += values.ljust(_SKETCH_BYTES, b"\0")
-        self._lengths.append(len(values) // 4)
-        self._keys.add(from_bytes(values[:4 * LSH_KEYS]), number)
+    def _leave(self, doc_id: str, *, committed: bool) -> None:
+        added = self._added.pop(doc_id, None)
+        if added is not None:
+            label, sketch, _ = added
+            self._uncertain.add(doc_id)
+            self._unsure_labels.add(label)
+            self._added_sizes[label] -= 1
+            for key in sketch[:LSH_KEYS]:
+                holders = self._added_keys[key]
+                holders.remove(doc_id)
+                if not holders:
+                    del self._added_keys[key]
+        if committed and doc_id not in self._gone:
+            labels = self._gone[doc_id] = self._committed_labels(doc_id)
+            self._gone_sizes.update(labels)
 
-    def _sketch(self, number: int) -> tuple[int, ...]:
-        start = number * _SKETCH_BYTES
-        return from_bytes(bytes(self._sketches[start:start + 4 * self._lengths[number]]))
+    def _committed_labels(self, doc_id: str) -> tuple[str, ...]:
+        """The labels of the live documents of ``doc_id`` in the snapshot."""
+        snapshot = self._snapshot
+        if not snapshot.has_term("id", doc_id):
+            return ()
+        request = SearchRequest(Term("id", doc_id), limit=1, members=False, content=False)
+        found = snapshot.search(request)
+        if found.total > len(found.hits):
+            found = snapshot.search(replace(request, limit=found.total))
+        return tuple(hit.group for hit in found.hits)
+
+    def _committed_size(self, label: str) -> int:
+        size = self._committed_sizes.get(label)
+        if size is None:
+            snapshot = self._snapshot
+            size = frequency(snapshot, GROUP_FIELD, label) if self._exact else \
+                live_count(snapshot, GROUP_FIELD, label)
+            self._committed_sizes[label] = size
+        return size
+
+    def size(self, label: str) -> int:
+        """The live documents of group ``label`` as this writer leaves it."""
+        return self._committed_size(label) - self._gone_sizes[label] + self._added_sizes[label]
 
     def _best_match(self, sketch: tuple[int, ...]) -> str | None:
-        """The label of the most similar document at or above the threshold (the earlier one on a tie)."""
+        """The label of the most similar document at or above the threshold (see the module for ties)."""
         if not sketch:
             return None
-        shared = Counter(self._keys.shared_holders(sketch[:LSH_KEYS]))
+        keys = sketch[:LSH_KEYS]
+        snapshot, added_keys = self._snapshot, self._added_keys
+        looked_up: list[str] = []  # the keys committed documents hold, boilerplate left out
+        shared: Counter[str] = Counter()
+        for key, text in zip(keys, dup_keys(keys)):
+            held = added_keys.get(key, ())
+            committed = frequency(snapshot, DUP_KEY_FIELD, text)
+            if len(held) + committed <= MAX_KEY_HOLDERS:
+                if committed:
+                    looked_up.append(text)
+                shared.update(held)
         best_label, best_score = None, self.threshold
-        for other, count in shared.items():
-            if count < MIN_SHARED_KEYS:
-                continue
-            score = similarity(sketch, self._sketch(other))
+        if len(looked_up) >= MIN_SHARED_KEYS:
+            for doc_id, _ in snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS,
+                                              limit=CANDIDATES + len(self._gone)):
+                if doc_id in self._gone:
+                    continue
+                found = snapshot.get(doc_id, content=False)
+                if found is None:
+                    continue
+                score = similarity(sketch, from_bytes(bytes(found.get("sketch") or b"")))
+                if score >= best_score and (best_label is None or score > best_score):
+                    best_label, best_score = str(found.get(GROUP_FIELD) or doc_id), score
+        mine = sorted((self._added[doc_id] for doc_id, count in shared.items() if count >= MIN_SHARED_KEYS),
+                      key=lambda added: added[2])
+        for label, other, _ in mine:
+            score = similarity(sketch, other)
             if score >= best_score and (best_label is None or score > best_score):
-                best_label, best_score = self._labels[other], score
+                best_label, best_score = label, score
         return best_label
 
     def _new_label(self, doc_id: str) -> str:
         label, n = doc_id, 1
-        while label in self._sizes:
+        while self.size(label) > 0:
             n += 1
             label = f"{doc_id}#{n}"
         return label
 
-    def sketch_of(self, doc_id: str) -> tuple[int, ...]:
-        number = self._numbers.get(doc_id)
-        return () if number is None else self._sketch(number)
+    # the counts of groups ------------------------------------------------------------------------------------
+
+    def change(self) -> tuple[GroupCounts, set[str]]:
+        """How this writer's changes move the counts of groups, for the labels whose size it knows, and the labels
+        it does not (:meth:`unsure_change` tells after the commit).  Called before the commit."""
+        before = after = GroupCounts(0, 0)
+        labels = set(self._added_sizes) | set(self._gone_sizes)
+        for label in labels - self._unsure_labels:
+            before += _counted(self._committed_size(label))
+            after += _counted(self.size(label))
+        for label in self._unsure_labels:
+            before += _counted(self._committed_size(label))
+        return GroupCounts(after.groups - before.groups, after.documents - before.documents), self._unsure_labels
+
+    @staticmethod
+    def unsure_change(snapshot: Snapshot, labels: set[str]) -> GroupCounts:
+        """What the groups ``labels`` count in ``snapshot``, the commit's."""
+        counted = GroupCounts(0, 0)
+        for label in labels:
+            counted += _counted(live_count(snapshot, GROUP_FIELD, label))
+        return counted
 
 
-def group_sizes(snapshot: Snapshot) -> Counter[str]:
-    """Live documents per group label, read from the ``group`` column alone (no sketches)."""
-    labels = snapshot.column(GROUP_FIELD)
-    return Counter(str(label) for label in map(labels.__getitem__, snapshot.live_documents()) if label is not None)
+def _counted(size: int) -> GroupCounts:
+    return GroupCounts(1, size) if size >= 2 else GroupCounts(0, 0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -15,14 +14,12 @@ from arsearch.documents import Document
 from arsearch.engine import DEFAULT_ENGINE, engine_kind
 from arsearch.engine.api import DEFAULT_LEAD_WEIGHT, Engine, EngineKind, Layout, Snapshot
 from arsearch.errors import IndexFormatError, IndexNotFoundError
-from arsearch.index.grouping import GroupTracker, group_sizes
+from arsearch.index.grouping import group_counts
 from arsearch.index.locking import HOLDER_FILE, LOCK_FILE, IndexLock
-from arsearch.index.meta import (GROUPS_FORMAT, META_FILE, check_lead_weight, engine_name, new_meta, read_meta,
-                                 touch, write_meta)
+from arsearch.index.meta import (GROUP_COUNTS, META_FILE, GroupCounts, check_lead_weight, engine_name,
+                                 group_counts_of, new_meta, read_meta, touch, write_meta)
 from arsearch.index.records import document_from_dict
 from arsearch.index.stats import IndexStats
-from arsearch.index.words import (READ_LIMIT, WordCounts, WordsChange, WrittenWords, is_current,
-                                  unwritten_on_disk)
 from arsearch.index.writer import IndexWriter
 
 #: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
@@ -47,17 +44,12 @@ class Index:
         self.settings = AnalyzerSettings(**meta["analyzer"])
         self.analyzer = Analyzer(self.settings)
         #: How much more a word in a document's lead weighs (see :data:`arsearch.engine.api.LEAD_WORDS`).
-        self.lead_weight = float(meta.get("lead_weight", 0.0))
+        self.lead_weight = float(meta["lead_weight"])
         #: Held by :class:`IndexWriter` and for a whole ``index_paths`` run.
         self.write_lock = IndexLock(path, on_release=engine.settle)
-        #: Whether documents are grouped by near-duplicates (index format 3 and later).
-        self.has_groups = int(meta["format"]) >= GROUPS_FORMAT
-        #: (generation, tracker) of the last commit of this process's writers, reused by the next writer.
-        self._groups_state: tuple[int, GroupTracker] | None = None
-        #: (generation, counts) of the words of the last commit of this process's writers, and what :meth:`words`
-        #: last read.
-        self._words_state: tuple[int, WordCounts] | None = None
-        self._written: WrittenWords | None = None
+        #: (generation, counts) of the last pass over the group labels (when the metadata's counts were of
+        #: another commit).
+        self._counted: tuple[int, GroupCounts] | None = None
 
     # lifecycle -------------------------------------------------------------------------------------------
 
@@ -86,9 +78,8 @@ class Index:
                     raise IndexFormatError(f"an index already exists at {path}")
                 cls._remove_contents(path)
             settings = settings or AnalyzerSettings()
-            meta = new_meta(settings, lead_weight, kind.name)
-            created = kind.create(path, Layout(settings, lead_weight, groups=True))
-            WordCounts().save(path, created.generation())
+            created = kind.create(path, Layout(settings, lead_weight))
+            meta = new_meta(settings, lead_weight, kind.name, created.generation())
             write_meta(path, meta)
             return cls(path, created, meta)
         finally:
@@ -105,8 +96,7 @@ class Index:
             raise IndexNotFoundError(f"{path} is not an arsearch index (no {META_FILE} or no {kind.name} index)",
                                      path=str(path))
         meta = read_meta(path)  # the engine it names is ``kind``: _kind_of read the same file
-        layout = Layout(AnalyzerSettings(**meta["analyzer"]), float(meta.get("lead_weight", 0)),
-                        groups=int(meta["format"]) >= GROUPS_FORMAT)
+        layout = Layout(AnalyzerSettings(**meta["analyzer"]), float(meta["lead_weight"]))
         return cls(path, kind.open(path, layout), meta)
 
     @classmethod
@@ -180,82 +170,21 @@ class Index:
             for doc_id in doc_ids:
                 w.delete(doc_id)
 
-    def _group_tracker(self) -> GroupTracker:
-        """The near-duplicate state of the last commit; called by a writer, which holds the write lock."""
-        state, self._groups_state = self._groups_state, None  # the writer changes it: no longer a commit's state
-        if state is not None and state[0] == self.engine.generation():
-            return state[1]
-        return GroupTracker.load(self.engine.snapshot())
-
-    def _committed(self, tracker: GroupTracker | None, *, durable: bool = True) -> None:
-        """After a writer's commit: record the update; ``tracker`` is the state of the new generation."""
-        touch(self.path, self.meta, durable=durable)
-        self._keep_group_tracker(tracker)
-
-    def _keep_group_tracker(self, tracker: GroupTracker | None) -> None:
-        """``tracker`` is the state of the latest generation (None: forget it, e.g. on cancel)."""
-        self._groups_state = (self.engine.generation(), tracker) if tracker is not None else None
-
-    def _words_committed(self, change: WordsChange, removed: list[set[str]], before: int) -> None:
-        """After a writer's commit: the words file of the new generation, from the counts of ``before`` (the
-        generation the writer started from) changed by the writer, or read again from the stored text."""
-        state, self._words_state = self._words_state, None
-        counts = state[1] if state is not None and state[0] == before else WordCounts.load(self.path, before)
-        after = self.engine.snapshot()
-        if counts is None:
-            counts = WordCounts.of_snapshot(after)
-        else:
-            change.apply(counts, removed, after)
-        generation = self.engine.generation()
-        self._written = counts.save(self.path, generation)
-        self._words_state = (generation, counts)
-
-    def refresh_words(self, wait: float = 0.0) -> None:
-        """Write the words file of the latest commit from the stored text when it has none (an index of an older
-        arsearch, or a crash between a commit and its words file), under the write lock (waiting up to ``wait``
-        seconds for another writer).  About a second per thousand documents; nothing when the file is current."""
-        self.write_lock.acquire(wait)
+    def _committed(self, before: int, change: GroupCounts, *, durable: bool = True) -> None:
+        """After a writer's commit: record the update and the group counts of the new generation, those of
+        ``before`` (the generation the writer started from) moved by ``change``, or counted again when the
+        metadata's counts are of another commit."""
         try:
-            generation = self.engine.generation()
-            if not is_current(self.path, generation):
-                counts = WordCounts.of_snapshot(self.engine.snapshot())
-                self._written = counts.save(self.path, generation)
-                self._words_state = (generation, counts)
-        finally:
-            self.write_lock.release()
+            meta = read_meta(self.path)
+        except IndexFormatError:
+            meta = self.meta
+        counts = group_counts_of(meta, before)
+        counts = counts + change if counts is not None else group_counts(self.engine.snapshot())
+        meta[GROUP_COUNTS] = counts.stamped(self.engine.generation())
+        touch(self.path, meta, durable=durable)
+        self.meta = meta
 
     # reading ---------------------------------------------------------------------------------------------
-
-    def writes_all(self, keys: list[str]) -> bool:
-        """Whether the indexed text writes every one of ``keys`` (normalized words), looked up in the words file
-        without reading it all when :meth:`words` has not read it yet; True when the index has no words."""
-        generation = self.engine.generation()
-        cached = self._written
-        if cached is None or cached.generation != generation:
-            unwritten = unwritten_on_disk(self.path, generation, keys)
-            if unwritten is not None:
-                return not unwritten
-            cached = self.words()
-            if cached is None:
-                return True
-        return all(cached.spelling(key) is not None for key in keys)
-
-    def words(self) -> WrittenWords | None:
-        """The words of the indexed text as written (what did-you-mean suggests), for the latest commit; None when
-        its words file is missing or of another commit and the index is too big to read it now (more than
-        :data:`~arsearch.index.words.READ_LIMIT` documents): the next commit writes it."""
-        generation = self.engine.generation()
-        cached = self._written
-        if cached is not None and cached.generation == generation:
-            return cached
-        found = WrittenWords.load(self.path, generation)
-        if found is None:
-            snapshot = self.snapshot()
-            if snapshot.doc_count() > READ_LIMIT:
-                return None
-            found = WrittenWords.of_counts(WordCounts.of_snapshot(snapshot), generation)
-        self._written = found
-        return found
 
     def snapshot(self) -> Snapshot:
         """The latest commit, for the calling thread (one per thread, refreshed when the index has changed)."""
@@ -268,31 +197,31 @@ class Index:
         return self.snapshot().doc_count()
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
-        """The stored fields of one document, or None."""
-        snapshot = self.snapshot()
-        docnum = snapshot.document_number(doc_id)
-        return snapshot.stored(docnum) if docnum is not None else None
+        """The stored fields of one document (:data:`~arsearch.engine.api.STORED_FIELDS`), or None."""
+        found = self.snapshot().get(doc_id)
+        if found is not None:
+            found.pop("sketch", None)
+        return found
 
     def stored_states(self) -> dict[str, tuple[str, str]]:
-        """``{id: (path, fingerprint)}`` for every live document, read from columns (no stored text loaded)."""
-        snapshot = self.snapshot()
-        ids, paths, prints = (snapshot.column(name) for name in ("id", "path", "fingerprint"))
-        return {str(ids[n]): (str(paths[n]), str(prints[n])) for n in snapshot.live_documents()}
+        """``{id: (path, fingerprint)}`` for every live document (no stored text loaded)."""
+        return {doc_id: (path, fingerprint) for doc_id, path, fingerprint in self.snapshot().states()}
 
-    def stats(self) -> IndexStats:
+    def stats(self, *, count_terms: bool = False) -> IndexStats:
+        """What is in the index, without a pass over its documents or terms; ``count_terms``: also count the
+        distinct terms (a pass over the term dictionaries; else ``terms`` is None)."""
+        generation = self.engine.generation()
         snapshot = self.snapshot()
         engine = snapshot.stats()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
-        try:  # another process may have committed since this Index was opened
-            self.meta = read_meta(self.path)
-        except IndexFormatError:
-            pass
+        self._read_meta()  # another process may have committed since this Index was opened
+        counts = self._group_counts(generation)
         holder = self.write_lock.holder()
         return IndexStats(
             path=str(self.path),
             documents=engine.documents,
             deleted=engine.deleted,
-            terms=engine.terms,
+            terms=snapshot.count_terms() if count_terms else None,
             segments=engine.segments,
             size_bytes=size,
             analyzer=dict(self.meta["analyzer"]),
@@ -302,16 +231,33 @@ class Index:
             updated=str(self.meta.get("updated", "")),
             updating=asdict(holder) if holder else None,
             lead_weight=self.lead_weight,
+            duplicate_groups=counts.groups,
+            grouped_documents=counts.documents,
             engine=self.engine_name,
-            **self._group_counts(snapshot),
         )
 
-    def _group_counts(self, snapshot: Snapshot) -> dict[str, int]:
-        if not self.has_groups:
-            return {"duplicate_groups": 0, "grouped_documents": 0}
-        sizes: Counter[str] = group_sizes(snapshot)
-        shared = [n for n in sizes.values() if n > 1]
-        return {"duplicate_groups": len(shared), "grouped_documents": sum(shared)}
+    def _read_meta(self) -> None:
+        try:
+            self.meta = read_meta(self.path)
+        except IndexFormatError:
+            pass
+
+    def _group_counts(self, generation: int) -> GroupCounts:
+        """The counts the metadata keeps for ``generation`` (or for the commit made since it was read); else, after
+        a crash between a commit and its metadata, one pass over the group labels, remembered for the commit."""
+        counts = group_counts_of(self.meta, generation)
+        if counts is None:
+            latest = self.engine.generation()
+            if latest != generation:
+                generation = latest
+                self._read_meta()
+                counts = group_counts_of(self.meta, generation)
+        if counts is not None:
+            return counts
+        counted = self._counted
+        if counted is None or counted[0] != generation:
+            counted = self._counted = (generation, group_counts(self.snapshot()))
+        return counted[1]
 
 
 def _kind_of(path: Path) -> EngineKind:

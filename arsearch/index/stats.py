@@ -11,7 +11,9 @@ class IndexStats:
     path: str
     documents: int
     deleted: int
-    terms: int
+    #: Distinct terms of every field; None unless asked for (``Index.stats(count_terms=True)``: a pass over the
+    #: term dictionaries).
+    terms: int | None
     segments: int
     size_bytes: int
     analyzer: dict[str, object]
@@ -20,14 +22,14 @@ class IndexStats:
     created: str
     updated: str
     #: The process updating the index right now (``{"pid", "host", "started"}``), or None.
-    updating: dict[str, object] | None = None
-    #: How many times more a word counts in a document's first words (0: format 1 indexes).
-    lead_weight: float = 0.0
-    #: Groups of near-duplicates with two or more live documents, and the documents in them (0: before format 3).
-    duplicate_groups: int = 0
-    grouped_documents: int = 0
+    updating: dict[str, object] | None
+    #: How many times more a word counts in a document's first words.
+    lead_weight: float
+    #: Groups of near-duplicates with two or more live documents, and the documents in them.
+    duplicate_groups: int
+    grouped_documents: int
     #: The engine underneath (:data:`arsearch.engine.ENGINES`).
-    engine: str = "whoosh"
+    engine: str
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``arsearch stats --json`` and ``GET /api/stats``."""

@@ -1,4 +1,5 @@
-"""Adding and deleting documents: one engine writer under the index's write lock, with near-duplicate groups."""
+"""Adding and deleting documents: one engine writer under the index's write lock, with near-duplicate groups and
+the keyword fields of the side state (:mod:`arsearch.index.words`, :mod:`arsearch.index.grouping`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Protocol, Union
 
 from arsearch.documents import Document
 from arsearch.engine.api import Engine, EngineWriter, StoredDocument
-from arsearch.index.grouping import GroupTracker
+from arsearch.index.grouping import DUP_KEY_FIELD, GroupTracker, dup_keys
 from arsearch.index.interrupts import deferred_interrupt
 from arsearch.index.locking import IndexLock
+from arsearch.index.meta import GroupCounts
 from arsearch.index.near_duplicates import to_bytes
 from arsearch.index.preparing import BATCH as PREPARED_BATCH
 from arsearch.index.preparing import Prepared, prepare, preparers
-from arsearch.index.words import WordsChange
+from arsearch.index.words import SPELLING_FIELD, WORD_KEY_FIELD
 
 Change = Union[tuple[Document, bool], str]  # a document to add (and whether it replaces), or an id to delete
 
@@ -24,15 +26,8 @@ class WritableIndex(Protocol):
 
     engine: Engine
     write_lock: IndexLock
-    has_groups: bool
 
-    def _group_tracker(self) -> GroupTracker: ...
-
-    def _committed(self, tracker: GroupTracker | None, *, durable: bool = True) -> None: ...
-
-    def _keep_group_tracker(self, tracker: GroupTracker | None) -> None: ...
-
-    def _words_committed(self, change: WordsChange, removed: list[set[str]], before: int) -> None: ...
+    def _committed(self, before: int, change: GroupCounts, *, durable: bool = True) -> None: ...
 
 
 class IndexWriter:
@@ -53,11 +48,11 @@ class IndexWriter:
         except BaseException:
             index.write_lock.release()
             raise
+        #: The commit this writer started from.
+        self._generation = index.engine.generation()
         self._open = True
-        #: Near-duplicate state, loaded on the first add or delete (None: the index has no groups).
+        #: The grouping of this writer's changes, made on the first add or delete.
         self._groups: GroupTracker | None = None
-        #: The words of what this writer adds and deletes (see :mod:`arsearch.index.words`).
-        self._words = WordsChange()
         self._procs = procs
         #: Changes not yet given to the engine writer, in order: documents to add (with ``replace``) and ids to
         #: delete; each batch of documents is prepared by worker processes (:mod:`arsearch.index.preparing`)
@@ -65,9 +60,9 @@ class IndexWriter:
         self._changes: list[Change] = []
         self._pending: deque[tuple[list[Change], int | list[Prepared]]] = deque()
 
-    def _tracker(self) -> GroupTracker | None:
-        if self._groups is None and self._index.has_groups:
-            self._groups = self._index._group_tracker()
+    def _tracker(self) -> GroupTracker:
+        if self._groups is None:
+            self._groups = GroupTracker(self._index.engine.snapshot())
         return self._groups
 
     def add(self, document: Document, *, replace: bool = True) -> None:
@@ -87,33 +82,28 @@ class IndexWriter:
             return
         changes, self._changes = self._changes, []
         documents = [change[0] for change in changes if isinstance(change, tuple)]
-        groups = self._index.has_groups
         if self._procs > 1 and (self._pending or len(documents) >= PREPARED_BATCH):
-            self._pending.append((changes, preparers(self._procs, groups=groups).submit(documents)))
+            self._pending.append((changes, preparers(self._procs).submit(documents)))
         else:
-            self._pending.append((changes, [prepare(document, groups=groups) for document in documents]))
+            self._pending.append((changes, [prepare(document) for document in documents]))
         while len(self._pending) > 2 * self._procs:
             self._apply_oldest()
 
     def _apply_oldest(self) -> None:
         changes, answer = self._pending.popleft()
-        prepared = iter(answer if isinstance(answer, list)
-                        else preparers(self._procs, groups=self._index.has_groups).result(answer))
+        prepared = iter(answer if isinstance(answer, list) else preparers(self._procs).result(answer))
         groups = self._tracker()
         for change in changes:
             if isinstance(change, str):
+                groups.remove(change)
                 self._writer.delete(change)
-                self._words.delete(change)
-                if groups is not None:
-                    groups.remove(change)
                 continue
             document, replace = change
-            signature, words = next(prepared)
-            stored = StoredDocument(document)
-            if groups is not None:
-                stored = StoredDocument(document, groups.assign(document.id, signature), to_bytes(signature))
-            self._writer.add(stored, replace=replace)
-            self._words.add(document.id, words, replace=replace)
+            sketch, keys, spellings = next(prepared)
+            label = groups.assign(document.id, sketch, replace=replace)
+            keywords = {WORD_KEY_FIELD: _lines(keys), SPELLING_FIELD: _lines(spellings),
+                        DUP_KEY_FIELD: dup_keys(sketch)}
+            self._writer.add(StoredDocument(document, label, to_bytes(sketch), keywords), replace=replace)
 
     def _flush(self) -> None:
         self._submit()
@@ -127,11 +117,12 @@ class IndexWriter:
             try:
                 self._flush()
                 with deferred_interrupt():
-                    before = self._index.engine.generation()
-                    removed = self._words.removed(self._index.engine.snapshot())
+                    groups = self._tracker()
+                    change, unsure = groups.change()
                     self._writer.commit()
-                    self._index._committed(self._groups, durable=self._durable)
-                    self._index._words_committed(self._words, removed, before)
+                    if unsure:
+                        change += GroupTracker.unsure_change(self._index.engine.snapshot(), unsure)
+                    self._index._committed(self._generation, change, durable=self._durable)
             finally:
                 self._index.write_lock.release()
 
@@ -141,9 +132,8 @@ class IndexWriter:
             self._changes.clear()
             for _, answer in self._pending:
                 if not isinstance(answer, list):
-                    preparers(self._procs, groups=self._index.has_groups).forget(answer)
+                    preparers(self._procs).forget(answer)
             self._pending.clear()
-            self._index._keep_group_tracker(None)
             try:
                 self._writer.cancel()
             finally:
@@ -158,3 +148,7 @@ class IndexWriter:
             self.commit()
         else:
             self.cancel()
+
+
+def _lines(joined: str) -> list[str]:
+    return joined.split("\n") if joined else []

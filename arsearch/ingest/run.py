@@ -353,7 +353,6 @@ def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, pro
         run.manifest.forget({p for p in run.manifest.files if not os.path.exists(p)})
         run.flush(gone, final=True)
         run.count()
-        index.refresh_words()  # an index of an older arsearch gets the words did-you-mean suggests from
     except KeyboardInterrupt:
         raise run.interrupted() from None
     except OSError as exc:  # the input's errors are Skipped items: this one is the index's (a full disk, say)

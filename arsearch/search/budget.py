@@ -27,7 +27,6 @@ from dataclasses import dataclass, field, replace
 
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import SCORED_FIELDS, AndMaybe, AndNot, AnyOf, Phrase, Query, Snapshot, Term, leaves
-from arsearch.index.words import WrittenWords
 from arsearch.search.spelling import DEFAULT_BUDGET as DEFAULT_SPELLING_BUDGET
 from arsearch.search.spelling import Suggestion, did_you_mean
 
@@ -173,14 +172,14 @@ def _prune(query: Query, kept: set[tuple[str, object]], optional: bool = False) 
 
 
 def suggest_within(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int],
-                   spent: Spent, words: WrittenWords | None = None) -> Suggestion | None:
+                   spent: Spent) -> Suggestion | None:
     """:func:`~arsearch.search.spelling.did_you_mean` in the time ``spent`` leaves it: None, and a cut noted, when
-    the speller has no time left; a cut noted when it stopped short (its own budget, or no word list at hand)."""
+    the speller has no time left; a cut noted when it stopped short (its own budget)."""
     seconds = spent.spelling_seconds()
     if seconds <= 0:
         spent.cut("no did-you-mean: no time left")
         return None
-    found = did_you_mean(snapshot, analyzer, text, count, words=words,
+    found = did_you_mean(snapshot, analyzer, text, count,
                          budget=replace(DEFAULT_SPELLING_BUDGET, seconds=min(seconds, DEFAULT_SPELLING_BUDGET.seconds)))
     if found.partial:
         spent.cut("did-you-mean stopped short of trying every word")

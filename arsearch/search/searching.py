@@ -20,7 +20,7 @@ from arsearch.search.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.search.ordering import Sort, check_sort
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
-from arsearch.search.spelling import needs_suggestion
+from arsearch.search.spelling import has_unknown_term, query_keys, writes_all
 
 #: The values of :func:`search`'s deprecated ``engine`` argument: ``"whoosh"`` meant the engine's own matchers,
 #: ``scoring="matchers"`` now.
@@ -89,7 +89,8 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     hits = [make_hit(index.analyzer, hit, rank, terms, snippet_width)
             for rank, hit in enumerate(response.hits, start=offset + 1)]
     suggestion = None
-    if suggest and needs_suggestion(snapshot, terms, text):
+    # the speller corrects only words unknown to the index or never written: otherwise it has nothing to do
+    if suggest and (has_unknown_term(snapshot, terms) or not writes_all(snapshot, query_keys(text))):
         def count(fixed: str) -> int:
             fixed_query = fit_query(compiler.compile(fixed)[0], snapshot, spent)
             return snapshot.search(_counting(fixed_query, filters, request)).total

@@ -5,8 +5,9 @@ Arabic variations (ة/ه, ى/ي, hamza on alef, ال and clitics) and nothing ne
 (and, if a Policy asks, a very rare one) gets candidate words one edit away — deletion,
 insertion, substitution, transposition, a missing or an extra space — each with a cost that is lower for the
 mistakes Arabic typists make (neighbouring keys, letters that sound or look alike, a dropped long vowel).
-Edits are made on the normalized word and looked up among the normalized words the indexed text writes
-(:mod:`arsearch.index.words`), so a suggestion is always a word of the text, spelled as the text spells it;
+Edits are made on the normalized word and looked up among the normalized words the indexed text writes (the
+``word_key`` and ``spelling`` terms of the snapshot searched, :mod:`arsearch.index.words`), so a suggestion is
+always a word of the text, spelled as the text spells it;
 candidates are ranked by ``cost * cost_weight - ln(documents with the word)``, a noisy-channel score.
 
 The work is bounded (:class:`Budget`): so many words per query, so many look-ups, so many seconds; a correction
@@ -28,7 +29,7 @@ from arsearch.analysis.stem import DEFINITE_PREFIXES
 from arsearch.analysis.tokenize import TOKEN_RE
 from arsearch.engine.api import Snapshot
 from arsearch.errors import QueryError
-from arsearch.index.words import READ_LIMIT, WordCounts, WrittenWords
+from arsearch.index.words import is_written, spelling_of
 from arsearch.search.highlight import Snippet
 
 #: Letters inserted or substituted by candidate edits: the Arabic alphabet after normalization (the folded
@@ -136,9 +137,6 @@ class Vocabulary(Protocol):
     def frequency(self, term: str) -> int:
         """Documents with ``term``."""
 
-    def surfaces(self, term: str) -> Iterable[str]:
-        """Some words of the indexed text whose term is ``term``."""
-
     def spelling(self, key: str) -> tuple[str, int] | None:
         """How the indexed text writes the words whose :func:`normalize` is ``key`` (the commonest way) and how many
         documents have one of them; None when it never does."""
@@ -180,8 +178,6 @@ class _Allowance:
         return not self.exhausted
 
 
-#: Documents whose text :meth:`IndexVocabulary.surfaces` reads for the words of a term.
-SURFACE_DOCUMENTS = 5
 #: Most letters :meth:`Speller.spelled` changes to give a suggestion the spelling of the indexed text.
 MAX_RESPELLING = 1
 
@@ -197,24 +193,31 @@ def has_unknown_term(snapshot: Snapshot, terms: Iterable[str]) -> bool:
 
 
 def query_keys(text: str) -> list[str]:
-    """The normalized Arabic words of a query, as :meth:`arsearch.Index.writes_all` takes them."""
+    """The normalized Arabic words of a query, as :func:`writes_all` takes them."""
     return [normalize(m.group().translate(_STRIP)) for m in TOKEN_RE.finditer(text)
             if _ARABIC_WORD.fullmatch(m.group().translate(_STRIP))]
 
 
-class IndexVocabulary:
-    """The terms of an index's ``title`` and ``content`` fields, read through one snapshot, and the words of its
-    text (``words``: :meth:`arsearch.Index.words`; None: read from the snapshot's stored text when first needed)."""
+def writes_all(snapshot: Snapshot, keys: Iterable[str]) -> bool:
+    """Whether the text of ``snapshot`` writes every one of ``keys`` (:func:`query_keys`): when it does not, a
+    word of the query may be a typo that analyzes to an indexed term, and :func:`did_you_mean` has work to do."""
+    return all(is_written(snapshot, key) for key in keys)
 
-    def __init__(self, snapshot: Snapshot, analyzer: Analyzer, words: WrittenWords | None = None) -> None:
+
+class IndexVocabulary:
+    """The terms of an index's ``title`` and ``content`` fields and the words of its text as written, read
+    through one snapshot."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
-        self._analyzer = analyzer
-        self._words = words
+        self._spellings: dict[str, tuple[str, int] | None] = {}
 
     def spelling(self, key: str) -> tuple[str, int] | None:
-        if self._words is None:
-            self._words = WrittenWords.of_counts(WordCounts.of_snapshot(self._snapshot), 0)
-        return self._words.spelling(key)
+        try:
+            return self._spellings[key]
+        except KeyError:
+            found = self._spellings[key] = spelling_of(self._snapshot, key)
+            return found
 
     def frequency(self, term: str) -> int:
         """Documents with ``term`` in their content (in their title, for a term of titles only)."""
@@ -223,17 +226,6 @@ class IndexVocabulary:
             if snapshot.has_term(fieldname, term):  # much faster than doc_frequency for the many unknown candidates
                 return snapshot.doc_frequency(fieldname, term)
         return 0
-
-    def surfaces(self, term: str) -> list[str]:
-        snapshot = self._snapshot
-        fieldname = next((f for f in VOCABULARY_FIELDS if snapshot.has_term(f, term)), None)
-        if fieldname is None:
-            return []
-        found: list[str] = []
-        for docnum in snapshot.term_documents(fieldname, term, SURFACE_DOCUMENTS):
-            text = str(snapshot.stored(docnum).get(fieldname) or "")
-            found.extend(text[start:end] for start, end, _ in self._analyzer.matches(text, {term}))
-        return found
 
 
 class Speller:
@@ -473,24 +465,18 @@ def edit_distance(a: str, b: str) -> int:
 @dataclass(frozen=True)
 class DidYouMean:
     """A query's did-you-mean: the ``suggestion`` (None: none) and whether the work stopped short of trying every
-    word (:class:`Budget`, or no word list of the index at hand), so that a better one may exist."""
+    word (:class:`Budget`), so that a better one may exist."""
 
     suggestion: Suggestion | None
     partial: bool = False
 
 
 def did_you_mean(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
-                 words: WrittenWords | None = None, budget: Budget = DEFAULT_BUDGET) -> DidYouMean:
-    """The corrected query for ``text`` with its hit count (``count(query)``), made within ``budget``.
-
-    ``words``: the index's written words (:meth:`arsearch.Index.words`); None reads them from the stored text of
-    a snapshot of at most :data:`~arsearch.index.words.READ_LIMIT` documents, and gives up (partial) on a bigger
-    one.  No suggestion when no word needs correcting or the correction finds nothing."""
-    if words is None:
-        if snapshot.doc_count() > READ_LIMIT:
-            return DidYouMean(None, partial=True)
-        words = WrittenWords.of_counts(WordCounts.of_snapshot(snapshot), 0)
-    speller = Speller(analyzer, IndexVocabulary(snapshot, analyzer, words))
+                 budget: Budget = DEFAULT_BUDGET) -> DidYouMean:
+    """The corrected query for ``text`` with its hit count (``count(query)``), made within ``budget`` from the
+    terms and written words of ``snapshot``.  No suggestion when no word needs correcting or the correction
+    finds nothing."""
+    speller = Speller(analyzer, IndexVocabulary(snapshot))
     fixed = correct_text(speller, text, budget)
     if fixed.query is None:
         return DidYouMean(None, fixed.partial)
@@ -502,6 +488,6 @@ def did_you_mean(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Calla
 
 
 def suggest_query(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
-                  words: WrittenWords | None = None, budget: Budget = DEFAULT_BUDGET) -> Suggestion | None:
+                  budget: Budget = DEFAULT_BUDGET) -> Suggestion | None:
     """:func:`did_you_mean`'s suggestion alone."""
-    return did_you_mean(snapshot, analyzer, text, count, words=words, budget=budget).suggestion
+    return did_you_mean(snapshot, analyzer, text, count, budget=budget).suggestion

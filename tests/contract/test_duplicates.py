@@ -10,17 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import whoosh.index
 
 from helpers import ROOT, WORDS
 
 from arsearch import Index, index_paths, search
-from arsearch.analysis import AnalyzerSettings
-from arsearch.index.atomic import write_json_atomically
+from arsearch.engine.api import SearchRequest, Term
+from arsearch.errors import IndexFormatError
 from arsearch.index import META_FILE
-from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, MIN_SHINGLES, shingle_hashes, similarity, sketch
-from arsearch.engine.api import Layout
-from arsearch.engine.whoosh.schema import build_schema
+from arsearch.index.grouping import dup_keys
+from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHINGLES, shingle_hashes, similarity,
+                                           sketch)
 
 STORY = ("أعلنت وزارة الصحة في المملكة اليوم عن حملة تطعيم جديدة ضد الإنفلونزا تشمل جميع المناطق، وقالت الوزارة إن "
          "المستشفيات والمراكز الصحية جاهزة لاستقبال المراجعين طوال أيام الأسبوع، ودعت المواطنين والمقيمين إلى "
@@ -86,9 +85,21 @@ def test_signatures_are_the_same_in_another_process() -> None:
 
 
 def groups_of(index: Index) -> dict[str, str]:
+    return {doc_id: (index.get(doc_id) or {})["group"] for doc_id in index.stored_states()}
+
+
+def recounted(index: Index) -> tuple[int, int]:
+    """Groups of two or more live documents and the documents in them, by a search for each label."""
     snapshot = index.snapshot()
-    ids, labels = snapshot.column("id"), snapshot.column("group")
-    return {ids[n]: labels[n] for n in snapshot.live_documents()}
+    sizes = [snapshot.search(SearchRequest(Term("group", label), limit=1)).total
+             for label in set(groups_of(index).values())]
+    shared = [size for size in sizes if size > 1]
+    return len(shared), sum(shared)
+
+
+def counted(index: Index) -> tuple[int, int]:
+    stats = index.stats()
+    return stats.duplicate_groups, stats.grouped_documents
 
 
 def doc(doc_id: str, content: str, source: str = "") -> dict[str, Any]:
@@ -100,10 +111,22 @@ def test_copies_in_one_batch_and_across_commits_share_a_group(tmp_path: Path) ->
         ix.add([doc("a", STORY, "spa"), doc("b", copy_of(STORY), "okaz"), doc("c", OTHER)])
         ix.add([doc("d", copy_of(STORY, "جدة - "), "alriyadh")])
         assert groups_of(ix) == {"a": "a", "b": "a", "c": "c", "d": "a"}
-    with Index.open(tmp_path / "ix") as ix:  # a new process's writer loads the groups from the index
+    with Index.open(tmp_path / "ix") as ix:  # a new process's writer finds the candidates in the index
         ix.add([doc("e", copy_of(STORY, "مكة - "))])
         assert groups_of(ix)["e"] == "a"
-        assert ix.stats().duplicate_groups == 1 and ix.stats().grouped_documents == 4
+        assert counted(ix) == recounted(ix) == (1, 4)
+
+
+def test_the_look_up_keys_of_a_document_are_its_dup_key_terms(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add([doc("a", STORY), doc("b", copy_of(STORY)), doc("short", "خبر قصير")])
+        snapshot = ix.snapshot()
+        keys = dup_keys(sketch(STORY))
+        assert len(keys) == LSH_KEYS and all(snapshot.has_term("dup_key", key) for key in keys)
+        shared = snapshot.sharing("dup_key", keys, at_least=3, limit=10)
+        assert [doc_id for doc_id, _ in shared][:1] == ["a"] and shared[0][1] == LSH_KEYS
+        assert {doc_id for doc_id, _ in shared} <= {"a", "b"}
+        assert "sketch" not in (ix.get("a") or {})
 
 
 def test_deleting_and_changing_documents_keeps_groups_right(tmp_path: Path) -> None:
@@ -119,7 +142,9 @@ def test_deleting_and_changing_documents_keeps_groups_right(tmp_path: Path) -> N
         assert groups_of(ix)["x"] == "b"
         hit = next(h for h in search(ix, "المنتخب العراقي").hits)
         assert {hit.id, *(d.id for d in hit.duplicates)} == {"b", "x"}
+        assert counted(ix) == recounted(ix) == (1, 2)
         ix.delete(["x"])
+        assert counted(ix) == recounted(ix) == (0, 0)
         assert search(ix, "المنتخب العراقي").hits[0].duplicates == ()
 
 
@@ -173,6 +198,7 @@ def test_worker_processes_group_as_one_process_does(tmp_path: Path) -> None:
         with Index.create(tmp_path / f"ix{procs}") as ix:
             index_paths(ix, [tmp_path / "news"], procs=procs, batch_size=300)
             grouped.append(groups_of(ix))
+        assert counted(ix) == recounted(ix) == (50, 100)
     assert grouped[0] == grouped[1]
     assert all(grouped[0][f"c{n}"] == f"s{n}" for n in range(0, 450, 9))
     assert sum(1 for doc_id, label in grouped[0].items() if doc_id != label) == 50
@@ -212,18 +238,26 @@ def test_hit_json_gains_group_keys(copies_index: Index) -> None:
     assert all(set(d) == {"id", "source", "date"} for d in hit["duplicates"])
 
 
-def test_an_index_of_format_2_is_searched_without_collapsing(tmp_path: Path) -> None:
-    path = tmp_path / "ix"
-    path.mkdir()
-    whoosh.index.create_in(str(path), build_schema(Layout(AnalyzerSettings(), 4.0)))
-    write_json_atomically(path / META_FILE, {"format": 2, "arsearch_version": "0.1.0", "lead_weight": 4.0,
-                                             "analyzer": AnalyzerSettings().to_dict(), "created": "", "updated": ""})
-    with Index.open(path) as ix:
-        assert not ix.has_groups
-        ix.add([doc("a", STORY), doc("b", copy_of(STORY))])
-        hits = search(ix, "وزارة الصحة").hits
-        assert [(h.group, h.duplicates) for h in hits] == [("", ()), ("", ())]
-        assert ix.stats().duplicate_groups == 0
+def test_an_index_of_a_format_without_the_keys_must_be_rebuilt(tmp_path: Path) -> None:
+    Index.create(tmp_path / "ix").close()
+    meta = json.loads((tmp_path / "ix" / META_FILE).read_text(encoding="utf-8"))
+    (tmp_path / "ix" / META_FILE).write_text(json.dumps({**meta, "format": 3}), encoding="utf-8")
+    with pytest.raises(IndexFormatError) as raised:
+        Index.open(tmp_path / "ix")
+    assert raised.value.rebuild
+
+
+def test_counts_lost_in_a_crash_are_counted_again(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add([doc("a", STORY), doc("b", copy_of(STORY)), doc("c", OTHER)])
+        meta = (tmp_path / "ix" / META_FILE).read_text(encoding="utf-8")
+        ix.add([doc("d", copy_of(OTHER)), doc("e", copy_of(STORY, "جدة - "))])
+        ix.delete(["a"])
+        (tmp_path / "ix" / META_FILE).write_text(meta, encoding="utf-8")  # as if it died before the metadata
+    with Index.open(tmp_path / "ix") as ix:
+        assert counted(ix) == recounted(ix) == (2, 4)
+        ix.add([doc("f", words(5))])
+        assert counted(ix) == (2, 4)
 
 
 def test_cli_collapses_and_all_shows_every_copy(copies_index: Index, arsearch: Any) -> None:

@@ -11,8 +11,8 @@ import pytest
 from helpers import Run
 
 from arsearch import Index, search
-from arsearch.analysis import Analyzer
-from arsearch.index.words import WordCounts, WrittenWords, document_words
+from arsearch.analysis import Analyzer, normalize
+from arsearch.index.words import document_words
 from arsearch.search.spelling import Budget, Costs, Policy, Speller, Suggestion, correct_query, correct_text
 
 ANALYZER = Analyzer()
@@ -23,24 +23,25 @@ class ListVocabulary:
 
     def __init__(self, documents: list[str]) -> None:
         self.frequencies: Counter[str] = Counter()
-        self.words: dict[str, list[str]] = defaultdict(list)
-        counts = WordCounts()
+        counts: Counter[str] = Counter()
+        keys: Counter[str] = Counter()
         for document in documents:
-            tokens = ANALYZER.tokens(document)
-            self.frequencies.update({t.term for t in tokens})
-            for t in tokens:
-                self.words[t.term].append(t.surface)
-            counts.add(document_words([document]))
-        self.written = WrittenWords.of_counts(counts, 0)
+            self.frequencies.update({t.term for t in ANALYZER.tokens(document)})
+            words = document_words([document])
+            counts.update(words)
+            keys.update({normalize(word) for word in words})
+        spellings: dict[str, list[str]] = defaultdict(list)
+        for word in counts:
+            spellings[normalize(word)].append(word)
+        #: key -> (the commonest word, the greatest on a tie; the documents with a word of the key)
+        self.written = {key: (max(words, key=lambda word: (counts[word], word)), keys[key])
+                        for key, words in spellings.items()}
 
     def spelling(self, key: str) -> tuple[str, int] | None:
-        return self.written.spelling(key)
+        return self.written.get(key)
 
     def frequency(self, term: str) -> int:
         return self.frequencies[term]
-
-    def surfaces(self, term: str) -> list[str]:
-        return self.words[term]
 
 
 def vocabulary(**counts: int) -> ListVocabulary:
@@ -232,11 +233,12 @@ def search_total(index_path: Path, text: str) -> int:
         return search(ix, text).total
 
 
-def test_index_vocabulary_reads_terms_and_their_words(news_index: Index) -> None:
+def test_index_vocabulary_reads_terms_and_written_words(news_index: Index) -> None:
     from arsearch.search.spelling import IndexVocabulary
 
-    vocabulary = IndexVocabulary(news_index.snapshot(), news_index.analyzer)
+    vocabulary = IndexVocabulary(news_index.snapshot())
     term = news_index.analyzer.query_terms("الصحة")[0]
     assert vocabulary.frequency(term) == search(news_index, "الصحة").total
-    assert "الصحة" in vocabulary.surfaces(term)
-    assert vocabulary.frequency("غيرموجود") == 0 and vocabulary.surfaces("غيرموجود") == []
+    found = vocabulary.spelling("الصحه")
+    assert found is not None and found[0] in ("الصحة", "الصحه") and found[1] > 0
+    assert vocabulary.frequency("غيرموجود") == 0 and vocabulary.spelling("غيرموجود") is None

@@ -8,7 +8,7 @@ import pytest
 from helpers import CORPUS
 
 from arsearch import Index, index_paths, search
-from arsearch.index.words import stored_words
+from arsearch.index.words import WORD_FIELDS, document_words
 
 DAY = CORPUS / "2015-07-23.zip"
 
@@ -47,8 +47,8 @@ def test_headlines_get_no_suggestion(day_index: Index) -> None:
 
 
 def test_suggestions_are_words_the_articles_write(day_index: Index) -> None:
-    snapshot = day_index.snapshot()
-    written = set().union(*(stored_words(snapshot, n) for n in snapshot.live_documents()))
+    stored = [day_index.get(doc_id) or {} for doc_id in day_index.stored_states()]
+    written = set().union(*(document_words(str(fields[name]) for name in WORD_FIELDS) for fields in stored))
     typos = ["إصلحات", "الطاةلة", "السعودبة", "الممكلة", "وزارةالصحة", "الرياظ", "المملكو", "مجلسالشورى",
              "الحكومه الاقتسادية", "التعليع", "الأمنيو", "المشروغ"]
     suggested = [search(day_index, typo).suggestion for typo in typos]
