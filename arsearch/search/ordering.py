@@ -3,7 +3,7 @@ sorts; this names the orders and checks a user's choice)."""
 
 from __future__ import annotations
 
-from arsearch.engine.api import Sort
+from arsearch.engine.api import Sort as Sort
 from arsearch.errors import QueryError
 
 SORTS: tuple[Sort, ...] = ("relevance", "date", "recency")
@@ -14,4 +14,4 @@ DEFAULT_HALF_LIFE_DAYS = 90.0
 def check_sort(sort: str) -> Sort:
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}: use relevance, date or recency")
-    return sort  # type: ignore[return-value]
+    return sort

@@ -34,7 +34,7 @@ RECORDS = [
 SORTS = ("relevance", "date", "recency")
 #: Words only (the scorer), an operator query Whoosh's matchers select, and one only Whoosh can run.
 QUERIES = [("الرياض", "auto"), ("+الرياض -جدة", "auto"), ("الرياض OR source:was", "auto"),
-           ("الرياض", "whoosh")]
+           ("الرياض", "matchers")]
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +63,14 @@ def day_of(hit: Hit) -> str | None:
     return hit.date.date().isoformat() if hit.date else None
 
 
-@pytest.mark.parametrize("text,engine", QUERIES)
-def test_sources_keep_the_documents_of_any_of_them_whatever_the_case(index: Index, text: str, engine: str) -> None:
-    unfiltered = every_hit(index, text, engine=engine)
+@pytest.mark.parametrize("text,scoring", QUERIES)
+def test_sources_keep_the_documents_of_any_of_them_whatever_the_case(index: Index, text: str, scoring: str) -> None:
+    unfiltered = every_hit(index, text, scoring=scoring)
     for sources in (["okaz"], ["OKAZ"], ["Okaz", "sabq"], ["spa", "was", "sabq", "okaz"]):
         wanted = {s.lower() for s in sources}
-        hits = every_hit(index, text, engine=engine, sources=sources)
+        hits = every_hit(index, text, scoring=scoring, sources=sources)
         assert [h.id for h in hits] == [h.id for h in unfiltered if h.source.lower() in wanted]
-        assert search(index, text, engine=engine, sources=sources, limit=1).total == len(hits)
+        assert search(index, text, scoring=scoring, sources=sources, limit=1).total == len(hits)
 
 
 def test_one_source_may_be_a_plain_string(index: Index) -> None:
@@ -105,15 +105,15 @@ def recount(hits: list[Hit], unfiltered: list[Hit]) -> dict[str, list[dict[str, 
             "day": listed(days, str)}
 
 
-@pytest.mark.parametrize("text,engine", QUERIES)
+@pytest.mark.parametrize("text,scoring", QUERIES)
 @pytest.mark.parametrize("filters", [{}, {"sources": ["okaz", "SPA"]}, {"since": date(2015, 7, 25)},
                                      {"sources": ["sabq"], "until": date(2015, 8, 5)}])
-def test_facets_count_every_match_as_a_recount_does(index: Index, text: str, engine: str,
+def test_facets_count_every_match_as_a_recount_does(index: Index, text: str, scoring: str,
                                                     filters: dict[str, Any]) -> None:
-    results = search(index, text, limit=1, engine=engine, facets=True, **filters)
-    hits = every_hit(index, text, engine=engine, **filters)
+    results = search(index, text, limit=1, scoring=scoring, facets=True, **filters)
+    hits = every_hit(index, text, scoring=scoring, **filters)
     # the source facet ignores the source filter (multi-select): it counts what the other filters let through
-    unfiltered = every_hit(index, text, engine=engine, **{k: v for k, v in filters.items() if k != "sources"})
+    unfiltered = every_hit(index, text, scoring=scoring, **{k: v for k, v in filters.items() if k != "sources"})
     assert results.facets is not None and results.total == len(hits)
     assert results.facets.to_dict() == recount(hits, unfiltered)
     assert sum(c.count for c in results.facets.day) == results.total
@@ -127,10 +127,10 @@ def test_facets_are_in_the_envelope_only_when_asked(index: Index) -> None:
     assert {"value": None, "count": 1} in shape["source"]  # a5 has no source
 
 
-@pytest.mark.parametrize("text,engine", QUERIES)
-def test_date_order_is_newest_first_ties_by_score_undated_last(index: Index, text: str, engine: str) -> None:
-    hits = every_hit(index, text, engine=engine, sort="date")
-    assert {h.id for h in hits} == {h.id for h in every_hit(index, text, engine=engine)}
+@pytest.mark.parametrize("text,scoring", QUERIES)
+def test_date_order_is_newest_first_ties_by_score_undated_last(index: Index, text: str, scoring: str) -> None:
+    hits = every_hit(index, text, scoring=scoring, sort="date")
+    assert {h.id for h in hits} == {h.id for h in every_hit(index, text, scoring=scoring)}
     keys = [(h.date is None, -(h.date.timestamp() if h.date else 0), -h.score) for h in hits]
     assert keys == sorted(keys)
 
@@ -142,11 +142,11 @@ def test_equal_dates_are_ordered_by_score(index: Index) -> None:
     assert ids[-1] == "a6"
 
 
-@pytest.mark.parametrize("text,engine", QUERIES)
+@pytest.mark.parametrize("text,scoring", QUERIES)
 @pytest.mark.parametrize("half_life", [1.0, 7.0])
-def test_recency_multiplies_each_score_by_its_decay(index: Index, text: str, engine: str, half_life: float) -> None:
-    plain = {h.id: h for h in every_hit(index, text, engine=engine)}
-    boosted = every_hit(index, text, engine=engine, sort="recency", ranking=Ranking(half_life_days=half_life))
+def test_recency_multiplies_each_score_by_its_decay(index: Index, text: str, scoring: str, half_life: float) -> None:
+    plain = {h.id: h for h in every_hit(index, text, scoring=scoring)}
+    boosted = every_hit(index, text, scoring=scoring, sort="recency", ranking=Ranking(half_life_days=half_life))
     newest, oldest = datetime(2015, 8, 11, 23), datetime(2015, 6, 30, 12)  # a10 is deleted but still dates
     for hit in boosted:
         age = (newest - (plain[hit.id].date or oldest)).total_seconds() / 86400
@@ -165,24 +165,24 @@ def test_a_long_half_life_keeps_the_relevance_order_and_a_short_one_puts_recent_
     assert every_hit(index, "الرياض", sort="recency", ranking=Ranking(half_life_days=0.5))[0].id == "a7"
 
 
-@pytest.mark.parametrize("text,engine", QUERIES)
+@pytest.mark.parametrize("text,scoring", QUERIES)
 @pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("facets", [False, True])
-def test_pages_follow_each_other_in_every_order(index: Index, text: str, engine: str, sort: str,
+def test_pages_follow_each_other_in_every_order(index: Index, text: str, scoring: str, sort: str,
                                                 facets: bool) -> None:
-    whole = [h.id for h in every_hit(index, text, engine=engine, sort=sort, facets=facets)]
+    whole = [h.id for h in every_hit(index, text, scoring=scoring, sort=sort, facets=facets)]
     paged = [h.id for offset in range(0, len(whole) + 2, 2)
-             for h in search(index, text, engine=engine, sort=sort, facets=facets, limit=2, offset=offset,
+             for h in search(index, text, scoring=scoring, sort=sort, facets=facets, limit=2, offset=offset,
                              snippet_width=0).hits]
     assert paged == whole
-    ranks = [h.rank for h in search(index, text, engine=engine, sort=sort, limit=2, offset=2).hits]
+    ranks = [h.rank for h in search(index, text, scoring=scoring, sort=sort, limit=2, offset=2).hits]
     assert ranks == [3, 4][:len(ranks)]
 
 
 def test_relevance_with_facets_ranks_as_plain_relevance(index: Index) -> None:
-    for text, engine in QUERIES:
-        plain = [(h.id, h.score) for h in every_hit(index, text, engine=engine)]
-        assert [(h.id, h.score) for h in every_hit(index, text, engine=engine, facets=True)] == plain
+    for text, scoring in QUERIES:
+        plain = [(h.id, h.score) for h in every_hit(index, text, scoring=scoring)]
+        assert [(h.id, h.score) for h in every_hit(index, text, scoring=scoring, facets=True)] == plain
 
 
 def test_an_unknown_sort_is_refused(index: Index) -> None:

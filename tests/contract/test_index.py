@@ -221,7 +221,7 @@ def test_stats(index: Index) -> None:
     assert stats.path == str(index.path)
     assert stats.documents == 3
     assert stats.deleted == 0
-    assert stats.terms > 10
+    assert stats.terms is None and index.stats(count_terms=True).terms > 10  # type: ignore[operator]
     assert stats.segments == 1
     assert stats.size_bytes > 0
     assert stats.analyzer == {"stemmer": "light", "version": ANALYZER_VERSION}

@@ -126,7 +126,7 @@ def test_bad_query_or_argument(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     ("a file", 3, "is a file, not an index folder"),
     ("analyzer", 4, "uses analyzer version"),
     ("stemmer", 4, "rebuild it with `arsearch index --rebuild`"),
-    ("format", 4, "has format 99, newer than this arsearch supports (3): upgrade arsearch"),
+    ("format", 4, "has format 99, newer than this arsearch supports (4): upgrade arsearch"),
     ("garbage", 4, "arsearch.json is damaged"),
     ("toc", 4, "it is damaged ("),
     ("segment", 4, "it is damaged ("),

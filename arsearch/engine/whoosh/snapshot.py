@@ -77,11 +77,12 @@ class Commit:
         None: every match, in no order), and how many match."""
         if allowed is not None and not allowed:
             return [], 0  # Whoosh reads an empty filter as none
-        results = self._scoring(bm25).search(to_whoosh(query), limit=limit, filter=allowed, terms=False)
+        results = self._scoring(bm25).search(to_whoosh(query), limit=None if limit is None else max(limit, 1),
+                                             filter=allowed, terms=False)
         if limit is None:
             found = list(results.items())
             return found, len(found)
-        return [(hit.docnum, hit.score) for hit in results], len(results)
+        return [(hit.docnum, hit.score) for hit in results][:limit], len(results)
 
     # per-document values
 
@@ -182,10 +183,10 @@ class WhooshSnapshot:
         return field in schema and schema[field].format is not None
 
     def has_term(self, field: str, text: str) -> bool:
-        return self._indexed(field) and (field, text) in self._commit.reader
+        return self._indexed(field) and (field, writable(text)) in self._commit.reader
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return int(self._commit.reader.doc_frequency(field, text)) if self._indexed(field) else 0
+        return int(self._commit.reader.doc_frequency(field, writable(text))) if self._indexed(field) else 0
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
         commit = self._commit
