@@ -56,11 +56,11 @@ def _rss_bytes(pid: int) -> tuple[int, int]:
     return resident, resident - shared
 
 
-def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, int, int]:
-    """The sum of VmRSS over ``root`` and its descendants, the largest of them, and the sum of their unshared
-    resident pages; ``cpu_seen`` gets the CPU seconds of each."""
+def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, int, int, int]:
+    """The sum of VmRSS over ``root`` and its descendants, the largest of them, the sum of their unshared
+    resident pages, and the unshared pages of ``root`` alone; ``cpu_seen`` gets the CPU seconds of each."""
     tree, cpu = processes()
-    total = largest = private = 0
+    total = largest = private = own = 0
     todo = [root]
     while todo:
         pid = todo.pop()
@@ -68,10 +68,12 @@ def tree_rss(root: int, cpu_seen: dict[int, float] | None = None) -> tuple[int, 
         total += rss
         private += unshared
         largest = max(largest, rss)
+        if pid == root:
+            own = unshared
         if cpu_seen is not None and pid in cpu:
             cpu_seen[pid] = cpu[pid]
         todo.extend(tree.get(pid, ()))
-    return total, largest, private
+    return total, largest, private, own
 
 
 @dataclass
@@ -81,8 +83,9 @@ class Run:
     stdout: str
     #: The largest VmRSS of any one process of the tree.
     peak_process_rss: int = 0
-    #: ``(seconds since start, tree RSS, largest process RSS)``, thinned to about :data:`CURVE_POINTS`.
-    curve: list[tuple[float, int, int]] = field(default_factory=list)
+    #: ``(seconds since start, tree RSS, largest process RSS, the started process's unshared pages)``, thinned to
+    #: about :data:`CURVE_POINTS`.
+    curve: list[tuple[float, int, int, int]] = field(default_factory=list)
     #: User and system CPU seconds of the tree, as last sampled for each process (those that lived under one
     #: sampling interval are missed): less dependent on the machine's other load than wall time.
     cpu_seconds: float = 0.0
@@ -90,7 +93,7 @@ class Run:
     peak_private: int = 0
 
 
-def _thin(samples: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+def _thin(samples: list[tuple[float, int, int, int]]) -> list[tuple[float, int, int, int]]:
     """At most about CURVE_POINTS samples, each the largest tree RSS of its stretch of the run."""
     if len(samples) <= CURVE_POINTS:
         return samples
@@ -102,15 +105,15 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion; wall time and peak RSS of its process tree.  Exits with its stderr on failure."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    samples: list[tuple[float, int, int]] = []
+    samples: list[tuple[float, int, int, int]] = []
     private: list[int] = [0]
     cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            total, largest, unshared = tree_rss(proc.pid, cpu)
-            samples.append((time.perf_counter() - started, total, largest))
+            total, largest, unshared, own = tree_rss(proc.pid, cpu)
+            samples.append((time.perf_counter() - started, total, largest, own))
             private[0] = max(private[0], unshared)
             stop.wait(SAMPLE_SECONDS)
 
