@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 
 from arsearch.engine.api import SearchRequest, Snapshot, Term
 from arsearch.index.meta import GroupCounts
@@ -64,10 +63,10 @@ def group_counts(snapshot: Snapshot) -> GroupCounts:
     documents when the snapshot has deleted documents)."""
     exact = snapshot.stats().deleted == 0
     groups = documents = 0
-    for label, frequency in snapshot.terms(GROUP_FIELD):
-        if frequency < 2:
+    for label, held in snapshot.terms(GROUP_FIELD):
+        if held < 2:
             continue
-        size = frequency if exact else live_count(snapshot, GROUP_FIELD, label)
+        size = held if exact else live_count(snapshot, GROUP_FIELD, label)
         if size >= 2:
             groups += 1
             documents += size
@@ -137,10 +136,9 @@ class GroupTracker:
         snapshot = self._snapshot
         if not snapshot.has_term("id", doc_id):
             return ()
-        request = SearchRequest(Term("id", doc_id), limit=1, members=False, content=False)
-        found = snapshot.search(request)
+        found = snapshot.search(SearchRequest(Term("id", doc_id), limit=1, members=False, content=False))
         if found.total > len(found.hits):
-            found = snapshot.search(replace(request, limit=found.total))
+            found = snapshot.search(SearchRequest(Term("id", doc_id), limit=found.total, members=False, content=False))
         return tuple(hit.group for hit in found.hits)
 
     def _committed_size(self, label: str) -> int:

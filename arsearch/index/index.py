@@ -261,13 +261,14 @@ class Index:
 
 
 def _kind_of(path: Path) -> EngineKind:
-    """The engine named in the folder's metadata (the default when it names none or cannot be read)."""
+    """The engine named in the folder's metadata (the default when it names none or cannot be read: opening the
+    folder then says what is wrong with it)."""
     try:
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        name = engine_name(meta) if isinstance(meta, dict) else DEFAULT_ENGINE
     except (OSError, ValueError):
-        name = DEFAULT_ENGINE
-    return engine_kind(name)
+        meta = None
+    name = meta.get("engine") if isinstance(meta, dict) else None
+    return engine_kind(name if isinstance(name, str) else DEFAULT_ENGINE)
 
 
 def _check_not_a_file(path: Path) -> None:

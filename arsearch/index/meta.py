@@ -10,7 +10,6 @@ from typing import Any
 
 from arsearch.version import VERSION
 from arsearch.analysis import ANALYZER_VERSION, STEMMERS, AnalyzerSettings
-from arsearch.engine import DEFAULT_ENGINE
 from arsearch.errors import IndexFormatError
 from arsearch.index.atomic import write_json_atomically
 
@@ -43,8 +42,8 @@ def new_meta(settings: AnalyzerSettings, lead_weight: float, engine: str, genera
 
 
 def engine_name(meta: dict[str, Any]) -> str:
-    """The engine of an index (indexes made before there was a choice are Whoosh's)."""
-    return str(meta.get("engine") or DEFAULT_ENGINE)
+    """The engine of an index (of metadata that :func:`read_meta` checked)."""
+    return str(meta["engine"])
 
 
 def read_meta(path: Path) -> dict[str, Any]:
@@ -66,6 +65,8 @@ def read_meta(path: Path) -> dict[str, Any]:
                                f"({INDEX_FORMAT}): it must be rebuilt", rebuild=True)
     try:
         check_lead_weight(meta["lead_weight"])
+        if not isinstance(meta["engine"], str):
+            raise TypeError(f"engine {meta['engine']!r} is no name")
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexFormatError(f"{meta_path} is damaged: {exc}", rebuild=True) from exc
     if (analyzer.get("version") != ANALYZER_VERSION or analyzer.get("stemmer") not in STEMMERS

@@ -3,9 +3,9 @@
 exact-value terms counted over live documents.  It records what a writer asks of it, so tests can check that a
 writer never reads the whole archive.
 
-``fake`` (the fixture) makes ``Index.create`` use it; ``fake.merge_on_commit`` (False by default) drops deleted
-documents at each commit; ``fake.committed_deletes_only`` makes deletes and replacements reach only documents
-committed before the writer, as Whoosh's writer does.
+``fake`` (the fixture) makes ``Index.create`` use it; ``fake.options.merge_on_commit`` (False by default) drops
+deleted documents at each commit; ``fake.options.committed_deletes_only`` makes deletes and replacements reach only
+documents committed before the writer, as Whoosh's writer does.
 """
 
 from __future__ import annotations
@@ -226,22 +226,6 @@ class FakeKind:
 
     def open(self, path: Path, layout: Layout) -> FakeEngine:
         return FakeEngine(self.stores[path.resolve()], self.options, self.calls)
-
-    @property
-    def merge_on_commit(self) -> bool:
-        return self.options.merge_on_commit
-
-    @merge_on_commit.setter
-    def merge_on_commit(self, value: bool) -> None:
-        self.options.merge_on_commit = value
-
-    @property
-    def committed_deletes_only(self) -> bool:
-        return self.options.committed_deletes_only
-
-    @committed_deletes_only.setter
-    def committed_deletes_only(self, value: bool) -> None:
-        self.options.committed_deletes_only = value
 
 
 @pytest.fixture

@@ -45,9 +45,10 @@ def test_an_index_of_a_newer_format_asks_for_an_upgrade(tmp_path: Path, fake: Fa
     assert raised.value.upgrade and not raised.value.rebuild
 
 
-def test_metadata_without_a_lead_weight_is_damaged(tmp_path: Path, fake: FakeKind) -> None:
+@pytest.mark.parametrize("missing", ["lead_weight", "engine"])
+def test_metadata_without_a_lead_weight_or_an_engine_is_damaged(tmp_path: Path, fake: FakeKind, missing: str) -> None:
     Index.create(tmp_path / "ix").close()
-    edit_meta(tmp_path / "ix", lead_weight=None)
+    edit_meta(tmp_path / "ix", **{missing: None})
     with pytest.raises(IndexFormatError, match="damaged") as raised:
         Index.open(tmp_path / "ix")
     assert raised.value.rebuild
