@@ -6,7 +6,7 @@ that answers it, and report MRR@10 and Recall@10 for: the questions as typed (qu
 dropped at query time), the keyword queries, and the questions with every word kept (each word quoted, which
 is how a stopword is forced into a query) — what ranking would look like if question words were searched.
 
-    python benchmarks/questions.py [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full]
+    python benchmarks/questions.py [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full] [--engine E]
 
 The index is built with `arsearch index CORPUS` the first time (about a minute) and reused afterwards; so is a
 second one, INDEX-lead0, built with the lead weight off, for comparison.
@@ -60,13 +60,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--index", type=Path, default=Path("/tmp/arsearch-full"))
+    parser.add_argument("--engine", default=None, help="the engine of the indexes built (default: arsearch's)")
     args = parser.parse_args()
     if not Index.exists(args.index):
+        engine = ["--engine", args.engine] if args.engine else []
         subprocess.run([sys.executable, "-m", "arsearch", "index", str(args.corpus), "--index",
-                        str(args.index)], check=True, stdout=subprocess.DEVNULL)
+                        str(args.index), *engine], check=True, stdout=subprocess.DEVNULL)
     lead_off = args.index.with_name(f"{args.index.name}-lead0")
     if not Index.exists(lead_off):
-        with Index.create(lead_off, lead_weight=0) as index:
+        with Index.create(lead_off, lead_weight=0, engine=args.engine) as index:
             index_paths(index, [args.corpus], procs=os.cpu_count() or 1)
     rows = load_questions(HERE / "questions.tsv")
     variants = {
