@@ -10,7 +10,8 @@ the indexing process, of the largest other process and of the tree's sum in each
 that rises from quarter to quarter is memory that grows with the index.
 
 ``--held INDEX`` measures (with tracemalloc) what an indexing run holds for every document already in INDEX:
-the ``{id: (path, fingerprint)}`` of ``Index.stored_states`` and the near-duplicate ``GroupTracker``.
+the ``{id: (path, fingerprint)}`` of ``Index.stored_states`` and the near-duplicate ``GroupTracker``. Frozen since
+issue 21, which took the tracker's load out of the writer: ``--held`` runs on commit 7ee31ba or earlier.
 """
 
 from __future__ import annotations

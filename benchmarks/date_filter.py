@@ -1,6 +1,10 @@
 """Latency of date-filtered searches: arsearch's scorer with the date column against Whoosh's matchers with its
 DateRange filter, on the same index, queries and dates, in the same run.
 
+Frozen since issue 21: written for the storage-level engine contract (document numbers, columns) that the
+request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
+``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
+
     PYTHONPATH=. python benchmarks/date_filter.py [--index /tmp/arsearch-speed/arsearch-index] [--queries 300]
 
 The index is any arsearch index (the one ``benchmarks/speed.py`` leaves in its workdir by default). Queries are

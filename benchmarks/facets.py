@@ -1,6 +1,10 @@
 """Latency of source filters, facets and the date and recency orders on the whole SaudiNewsNet corpus, against
 SQLite FTS5 doing the same in the same run, and a check of the facet counts against a brute-force recount.
 
+Frozen since issue 21: written for the storage-level engine contract (document numbers, columns) that the
+request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
+``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
+
     PYTHONPATH=. python benchmarks/facets.py [--corpus DIR] [--workdir /tmp/arsearch-facets] [--queries 300]
 
 The documents and queries are benchmarks/speed.py's: its ``prepare`` (the corpus without 1,000 held-out

@@ -1,6 +1,10 @@
 """Choosing the half-life of ``--sort recency``: how far each half-life moves the top 10 towards recent news,
 and what it costs the known-item queries of benchmarks/relevance.py.
 
+Frozen since issue 21: written for the storage-level engine contract (document numbers, columns) that the
+request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
+``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
+
     PYTHONPATH=. python benchmarks/recency.py [--corpus DIR] [--workdir /tmp/arsearch-recency]
 
 The protocol of benchmarks/relevance.py (same deduplicated corpus, the same 1,000 headline queries, seed 42, each
