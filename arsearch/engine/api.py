@@ -116,23 +116,10 @@ def leaves(query: Query) -> Iterator[Term | Phrase]:
 
 
 @dataclass(frozen=True)
-class BagOfTerms:
-    """What a query of words and phrases scores by: its terms ``(field, text, boost)`` in query order, its phrases,
-    and the coordination scale of its top-level :class:`AnyOf` (None: none)."""
-
-    leaves: tuple[tuple[str, str, float], ...]
-    scale: float | None = None
-    phrases: tuple[Phrase, ...] = ()
-
-
-@dataclass(frozen=True)
 class Bm25:
     k1: float = 1.2
     b: float = 0.75
 
-
-#: ``(document number, score)`` pairs.
-Scored = list[tuple[int, float]]
 
 
 # What engines do -------------------------------------------------------------------------------------------------

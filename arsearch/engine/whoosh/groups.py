@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from arsearch.engine.api import NO_DATE, Member, Scored, date_of
-
-if TYPE_CHECKING:
-    from arsearch.engine.whoosh.snapshot import Commit
-
+from arsearch.engine.api import NO_DATE, Member, date_of
+from arsearch.engine.whoosh.commit import Commit
+from arsearch.engine.whoosh.plan import Scored
 GROUP_FIELD = "group"
 #: ``ranked(n)`` -> (the first ``n`` (docnum, score) pairs in order; the number of matching documents).
 Ranked = Callable[[int], tuple[Scored, int]]

@@ -8,7 +8,22 @@ The scorer computes that sum a posting list at a time; this module decides when 
 
 from __future__ import annotations
 
-from arsearch.engine.api import AllOf, AndMaybe, AndNot, AnyOf, BagOfTerms, Phrase, Query, Term
+from dataclasses import dataclass
+
+from arsearch.engine.api import AllOf, AndMaybe, AndNot, AnyOf, Phrase, Query, Term
+
+#: ``(Whoosh document number, score)`` pairs.
+Scored = list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class BagOfTerms:
+    """What a query of words and phrases scores by: its terms ``(field, text, boost)`` in query order, its phrases,
+    and the coordination scale of its top-level :class:`AnyOf` (None: none)."""
+
+    leaves: tuple[tuple[str, str, float], ...]
+    scale: float | None = None
+    phrases: tuple[Phrase, ...] = ()
 
 
 def bag_of_terms(query: Query, fields: frozenset[str]) -> tuple[BagOfTerms, bool] | None:

@@ -14,15 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
 
-from arsearch.engine.api import (DAY_MICROSECONDS, NO_DATE, SCORED_FIELDS, AnyOf, BagOfTerms, EngineHit,
-                                 FacetCounts, Filters, Scored, SearchRequest, SearchResponse, Term)
+from arsearch.engine.api import (DAY_MICROSECONDS, NO_DATE, SCORED_FIELDS, AnyOf, EngineHit, FacetCounts, Filters,
+                                 SearchRequest, SearchResponse, Term)
+from arsearch.engine.whoosh.commit import Commit
 from arsearch.engine.whoosh.groups import Groups, collapsed_page
-from arsearch.engine.whoosh.plan import bag_of_terms
-
-if TYPE_CHECKING:
-    from arsearch.engine.whoosh.snapshot import Commit
+from arsearch.engine.whoosh.plan import BagOfTerms, Scored, bag_of_terms
 
 
 def answer(commit: Commit, request: SearchRequest) -> SearchResponse:

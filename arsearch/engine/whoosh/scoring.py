@@ -35,8 +35,8 @@ from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
-from arsearch.engine.api import BagOfTerms, Scored
 from arsearch.engine.whoosh.columns import values_of
+from arsearch.engine.whoosh.plan import BagOfTerms, Scored
 from arsearch.engine.whoosh.queries import to_whoosh
 
 
