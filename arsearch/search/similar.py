@@ -67,7 +67,8 @@ def like_terms(analyzer: Analyzer, snapshot: Snapshot, title: str, content: str,
         for token in analyzer.tokens(text):
             if not token.stopword and not token.term.isdigit():
                 counts[token.term] += weight  # type: ignore[assignment]
-    documents = max(1, snapshot.stats().documents + snapshot.stats().deleted)
+    stats = snapshot.stats()
+    documents = max(1, stats.documents + stats.deleted)
     min_tf = MIN_TERM_FREQ if sum(1 for c in counts.values() if c >= MIN_TERM_FREQ) >= MIN_TERMS else 1
     scored = []
     for term, tf in counts.items():

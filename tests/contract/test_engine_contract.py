@@ -122,7 +122,7 @@ def test_filters_do_not_change_scores(index: Index) -> None:
     plain = {hit.id: hit.score for hit in snapshot.search(SearchRequest(query, limit=10)).hits}
     window = Filters(first=date_value(datetime(2015, 7, 1)), last=date_value(datetime(2015, 7, 31, 23, 59)))
     dated = snapshot.search(SearchRequest(query, window, limit=10))
-    assert ids(dated.hits) == ["a", "b"] or set(ids(dated.hits)) == {"a", "b"}
+    assert set(ids(dated.hits)) == {"a", "b"}
     assert dated.total == 2 and all(hit.score == pytest.approx(plain[hit.id]) for hit in dated.hits)
     by_source = snapshot.search(SearchRequest(query, Filters(sources=("okaz", "spa")), limit=10))
     assert set(ids(by_source.hits)) == {"a", "b", "c"}

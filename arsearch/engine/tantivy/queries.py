@@ -95,6 +95,7 @@ class QueryBuilder:
         return tantivy.Query.boolean_query(
             [(_SHOULD, tantivy.Query.term_query(self._schema, name, value)) for value in values])
 
+
 def filtered(query: tantivy.Query, clauses: Sequence[tantivy.Query]) -> tantivy.Query:
     """``query``'s matches that match every clause, scored as ``query`` scores them."""
     if not clauses:
