@@ -8,9 +8,15 @@ postings of a segment grouped by field and term as they arrive (documents arrive
 already sorted), remembers the field lengths it computed, and fills the codec's posting blocks a block at a time.
 The blocks, term infos and per-document data are the ones Whoosh would write (a test compares them).
 
+A field of exact values (Whoosh's ``Existence`` format: the id, url, path, group, source and keyword fields) has
+no weights, values or lengths to keep: its postings are kept as a list of document numbers per term, and a term
+held by at most :data:`INLINE_LIMIT` documents of the segment gets its postings inlined in its term info (Whoosh's
+own inlining, which its default codec leaves off) instead of a posting block of its own.  The keyword fields hold
+most of a segment's terms, and most of their terms are held by one or two documents.
+
 Whoosh's own pool is still used when it must be: when the postings held in memory pass ``limitmb`` (they are
-moved to the pool, which spills to disk), when segments are merged into this writer, and for schemas with term
-vectors or spelling fields.
+moved to the pool, which spills to disk), when segments are merged into this writer, for a document with a boost,
+and for schemas with term vectors or spelling fields.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ import queue
 import secrets
 from array import array
 from dataclasses import dataclass
+from pickle import dumps
 from typing import Any
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.codec.whoosh3 import W3Codec, W3Segment, W3TermInfo
+from whoosh.formats import Existence
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.system import pack_ushort
 from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -39,6 +48,14 @@ COMPRESS_MIN_BYTES = int(os.environ.get("ARSEARCH_COMPRESS_MIN", 64))
 
 #: Rough bytes of memory per posting held by FastSegmentWriter (tuple, float, list slot) plus its value bytes.
 _POSTING_OVERHEAD = 120
+#: Rough bytes of memory per posting of an exact-value field (a list slot: the document number is shared).
+_EXACT_POSTING_BYTES = 8
+#: Rough bytes of memory per term of an exact-value field held by FastSegmentWriter (its bytes, list and dict slot)
+#: besides the term's own length.
+_EXACT_TERM_OVERHEAD = 160
+#: A term of an exact-value field held by at most this many documents of a segment has its postings in its term
+#: info.
+INLINE_LIMIT = 8
 
 
 class FreshNamesCodec(W3Codec):
@@ -62,8 +79,11 @@ class FastSegmentWriter(SegmentWriter):
         schema = self.schema
         self._fast = type(self.codec) is FreshNamesCodec and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
-        #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order
-        self._postings: dict[str, dict[Any, list[tuple[int, float, bytes]]]] = {}
+        #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order;
+        #: for the fields of :attr:`_exact`, term bytes -> [docnum, ...]
+        self._postings: dict[str, dict[Any, list[Any]]] = {}
+        #: The fields of exact values: every posting has weight 1.0 and no value, and the field has no lengths.
+        self._exact = frozenset(name for name in schema.names() if _is_exact(schema[name]))
         #: field -> field length of each document of this segment, as the codec will read it back
         self._lengths: dict[str, dict[int, int]] = {}
         self._size = 0
@@ -71,6 +91,8 @@ class FastSegmentWriter(SegmentWriter):
         self._gc_paused = False
 
     def add_document(self, **fields: Any) -> None:
+        if self._fast and any(name.endswith("_boost") for name in fields):
+            self._to_pool()  # exact-value postings are kept without their weight
         if not self._fast:
             super().add_document(**fields)
             return
@@ -97,7 +119,20 @@ class FastSegmentWriter(SegmentWriter):
                     continue
                 field = schema[fieldname]
                 length = 0
-                if field.indexed:
+                if fieldname in self._exact:
+                    terms = self._postings.get(fieldname)
+                    if terms is None:
+                        terms = self._postings[fieldname] = {}
+                        self.pool.fieldnames.add(fieldname)
+                    for tbytes, _, _, _ in field.index(value):
+                        found = terms.get(tbytes)
+                        if found is None:
+                            terms[tbytes] = [docnum]
+                            size += _EXACT_TERM_OVERHEAD + len(tbytes)
+                        else:
+                            found.append(docnum)
+                            size += _EXACT_POSTING_BYTES
+                elif field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     scorable = field.scorable
                     terms = self._postings.get(fieldname)
@@ -139,8 +174,13 @@ class FastSegmentWriter(SegmentWriter):
         """Hand every posting held in memory to Whoosh's pool (which spills to disk) and use it from now on."""
         add = self.pool.add
         for fieldname, terms in self._postings.items():
+            exact = fieldname in self._exact
             for term, postings in terms.items():
                 tbytes = term.encode("utf-8") if isinstance(term, str) else term
+                if exact:
+                    for docnum in postings:
+                        add((fieldname, tbytes, docnum, 1.0, b""))
+                    continue
                 for docnum, weight, vbytes in postings:
                     add((fieldname, tbytes, docnum, weight, vbytes))
         self._postings = {}
@@ -167,6 +207,9 @@ class FastSegmentWriter(SegmentWriter):
         schema = self.schema
         for fieldname in sorted(self._postings):
             terms = self._postings[fieldname]
+            if fieldname in self._exact:
+                _write_exact_field(fieldwriter, fieldname, schema[fieldname], terms, self.codec._compression)
+                continue
             lengths = self._lengths.get(fieldname, {})
             fieldwriter.start_field(fieldname, schema[fieldname])
             encoded = sorted((t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms)
@@ -182,6 +225,41 @@ class FastSegmentWriter(SegmentWriter):
 
 def _no(value: Any) -> bool:
     return False
+
+
+def _is_exact(field: Any) -> bool:
+    """Whether every posting of ``field`` has weight 1.0, no value and no field length."""
+    return bool(field.indexed) and type(field.format) is Existence and field.format.field_boost == 1.0 \
+        and not field.scorable
+
+
+#: W3TermInfo of a posting list inlined in it: flags, total weight, documents, min and max length bytes, max
+#: weight, first and last document.
+_TERM_INFO = W3TermInfo._struct
+
+
+def _write_exact_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[bytes, list[int]],
+                       compression: int) -> None:
+    """The terms of an exact-value field and their postings: a short posting list inlined in its term info as
+    ``W3PostingsWriter.finish_postings`` inlines one, a longer one in blocks (:func:`_add_postings`)."""
+    fieldwriter.start_field(fieldname, field)
+    add_term = fieldwriter._tindex.add
+    prefix = pack_ushort(fieldwriter._fieldid)
+    pack = _TERM_INFO.pack
+    no_lengths: dict[int, int] = {}
+    for tbytes in sorted(terms):
+        docnums = terms[tbytes]
+        count = len(docnums)
+        if count <= INLINE_LIMIT:
+            # values None, as a posting block of the field reads them: Whoosh's ListMatcher gives "" for none, which
+            # its merging pool refuses
+            add_term(prefix + tbytes, pack(1, float(count), count, 0, 0, 1.0, docnums[0], docnums[-1])
+                     + dumps((tuple(docnums), (1.0,) * count, (None,) * count), 2))
+            continue
+        fieldwriter.start_term(tbytes)
+        _add_postings(fieldwriter._postwriter, [(docnum, 1.0, b"") for docnum in docnums], no_lengths, compression)
+        fieldwriter.finish_term()
+    fieldwriter.finish_field()
 
 
 def _add_postings(postwriter: Any, postings: list[tuple[int, float, bytes]], lengths: dict[int, int],
