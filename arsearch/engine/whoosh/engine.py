@@ -21,6 +21,7 @@ from arsearch.engine.whoosh.durable import create_index, open_index, writing_vie
 from arsearch.engine.whoosh.merging import merge_bounded
 from arsearch.engine.whoosh.schema import build_schema
 from arsearch.engine.whoosh.snapshot import WhooshSnapshot
+from arsearch.engine.whoosh.term_tables import TermTables
 from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter, abandon
 from arsearch.errors import IndexFormatError, IndexLockedError
 
@@ -74,12 +75,13 @@ class WhooshEngine:
         self._local = threading.local()
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
+        self._term_tables = TermTables()
 
     def snapshot(self) -> WhooshSnapshot:
         current: WhooshSnapshot | None = getattr(self._local, "snapshot", None)
         if current is not None and current.is_current():
             return current
-        fresh = WhooshSnapshot(self._fresh_searcher())
+        fresh = WhooshSnapshot(self._fresh_searcher(), self._term_tables)
         self._local.snapshot = fresh
         with self._searchers_lock:
             if current is not None:
@@ -121,6 +123,7 @@ class WhooshEngine:
                 searcher.close()
             self._searchers.clear()
         self._local = threading.local()
+        self._term_tables.clear()
         self.whoosh.close()
 
 

@@ -4,6 +4,7 @@ statistics and stored documents by id, over :class:`Commit`, the same searcher b
 from __future__ import annotations
 
 import heapq
+import time
 from array import array
 from bisect import bisect_right
 from collections import Counter
@@ -22,15 +23,20 @@ from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.queries import to_whoosh
 from arsearch.engine.whoosh.requests import answer
 from arsearch.engine.whoosh.scoring import all_documents, top_documents
+from arsearch.engine.whoosh import term_tables
+from arsearch.engine.whoosh.term_tables import FieldTable, TermTables, has_table
 
 
 class Commit:
     """One Whoosh searcher (one commit) by its global document numbers, which never leave the engine: matching,
     BM25F scoring, per-document values and stored fields.  Deleted documents keep their numbers: the
     per-document values (:meth:`column`, :meth:`dates`, :meth:`sources`) include them, matching and scoring leave
-    them out."""
+    them out.
 
-    def __init__(self, searcher: Searcher) -> None:
+    Term statistics come from Whoosh term by term until a field's look-ups have cost
+    :data:`~.term_tables.TABLE_AFTER_SECONDS`, then from the field's table (:mod:`.term_tables`)."""
+
+    def __init__(self, searcher: Searcher, tables: TermTables | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         leaves = self.reader.leaf_readers()
@@ -39,6 +45,11 @@ class Commit:
         self._weighted: dict[Bm25, Searcher] = {}
         self._dates: array[int] | None = None
         self._sources: list[tuple[str, ...]] | None = None
+        self._term_tables = tables if tables is not None else TermTables()
+        self._segment_ids = tuple(getattr(leaf.segment(), "segid", "") if hasattr(leaf, "segment") else ""
+                                  for leaf in self.leaves)
+        #: field -> its table, or the seconds its look-ups through Whoosh have cost so far
+        self._tables: dict[str, FieldTable | float] = {}
 
     def doc_count_all(self) -> int:
         """Document numbers in use, deleted documents included."""
@@ -122,16 +133,94 @@ class Commit:
             self._sources = found
         return self._sources
 
-    # terms and stored fields
+    # term statistics
+
+    def indexed(self, field: str) -> bool:
+        schema = self.reader.schema
+        return field in schema and schema[field].format is not None
+
+    def table(self, field: str) -> FieldTable | None:
+        """The table of ``field``, if this commit has one or its look-ups have paid for it."""
+        found = self._tables.get(field, 0.0)
+        if isinstance(found, FieldTable):
+            return found
+        table = self._term_tables.cached(self._segment_ids, field)
+        if table is None and found >= term_tables.TABLE_AFTER_SECONDS and self.indexed(field) \
+                and has_table(self.reader.schema[field]):
+            generation = self.reader.generation()
+            table = self._term_tables.table(self.leaves, self._segment_ids, -1 if generation is None else generation,
+                                            field)
+        if table is not None:
+            self._tables[field] = table
+        return table
+
+    def _spent(self, field: str, started: float) -> None:
+        """Counts a look-up of ``field`` through Whoosh that began at ``started``."""
+        spent = self._tables.get(field, 0.0)
+        if not isinstance(spent, FieldTable):
+            self._tables[field] = spent + time.perf_counter() - started
+
+    def has_term(self, field: str, text: str) -> bool:
+        if not self.indexed(field):
+            return False
+        table = self.table(field)
+        if table is not None:
+            return _key(text) in table
+        started = time.perf_counter()
+        found = (field, writable(text)) in self.reader
+        self._spent(field, started)
+        return bool(found)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        if not self.indexed(field):
+            return 0
+        table = self.table(field)
+        if table is not None:
+            return table.frequency(_key(text))
+        started = time.perf_counter()
+        found = int(self.reader.doc_frequency(field, writable(text)))
+        self._spent(field, started)
+        return found
+
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        if not self.indexed(field) or limit == 0:
+            return []
+        table = self.table(field)
+        if table is not None:
+            return [(term.decode("utf-8"), frequency) for term, frequency in table.prefixed(_key(prefix), limit)]
+        started = time.perf_counter()
+        per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, writable(prefix)))
+                       for leaf in self.leaves if not isinstance(leaf, EmptyReader)]
+        found: list[tuple[str, int]] = []
+        last: bytes | None = None
+        for term, frequency in heapq.merge(*per_segment):
+            if term == last:
+                found[-1] = (found[-1][0], found[-1][1] + frequency)
+                continue
+            if len(found) == limit:
+                break
+            found.append((term.decode("utf-8"), frequency))
+            last = term
+        if prefix:  # a pass over every term is no look-up
+            self._spent(field, started)
+        return found
 
     def term_documents(self, field: str, text: str) -> list[int]:
         """The live documents with the term, in document order."""
         found: list[int] = []
-        term = (field, text)
-        for leaf, offset in zip(self.leaves, self.offsets):
-            if term in leaf:
-                found.extend(docnum + offset for docnum in leaf.postings(field, text).all_ids())
+        table = self.table(field)
+        if table is not None:
+            leaves = [(self.leaves[index], self.offsets[index]) for index in table.segments(_key(text))]
+        else:
+            started = time.perf_counter()
+            term = (field, writable(text))
+            leaves = [(leaf, offset) for leaf, offset in zip(self.leaves, self.offsets) if term in leaf]
+            self._spent(field, started)
+        for leaf, offset in leaves:
+            found.extend(docnum + offset for docnum in leaf.postings(field, writable(text)).all_ids())
         return found
+
+    # stored fields
 
     def document_number(self, doc_id: str) -> int | None:
         found = self.searcher.document_number(id=writable(doc_id))
@@ -155,9 +244,9 @@ class Commit:
 class WhooshSnapshot:
     """One Whoosh searcher (one commit), used by one thread."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, tables: TermTables | None = None) -> None:
         self.searcher = searcher
-        self._commit = Commit(searcher)
+        self._commit = Commit(searcher, tables)
 
     def is_current(self) -> bool:
         return bool(self.searcher.up_to_date())
@@ -178,33 +267,14 @@ class WhooshSnapshot:
 
     # term statistics
 
-    def _indexed(self, field: str) -> bool:
-        schema = self._commit.reader.schema
-        return field in schema and schema[field].format is not None
-
     def has_term(self, field: str, text: str) -> bool:
-        return self._indexed(field) and (field, writable(text)) in self._commit.reader
+        return self._commit.has_term(field, text)
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return int(self._commit.reader.doc_frequency(field, writable(text))) if self._indexed(field) else 0
+        return self._commit.doc_frequency(field, text)
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
-        commit = self._commit
-        if not self._indexed(field) or limit == 0:
-            return []
-        per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, prefix))
-                       for leaf in commit.leaves if not isinstance(leaf, EmptyReader)]
-        found: list[tuple[str, int]] = []
-        last: bytes | None = None
-        for term, frequency in heapq.merge(*per_segment):
-            if term == last:
-                found[-1] = (found[-1][0], found[-1][1] + frequency)
-                continue
-            if len(found) == limit:
-                break
-            found.append((term.decode("utf-8"), frequency))
-            last = term
-        return found
+        return self._commit.terms(field, prefix, limit)
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
         commit = self._commit
@@ -242,6 +312,14 @@ class WhooshSnapshot:
     def date_range(self) -> tuple[datetime, datetime] | None:
         found = self._commit.date_range()
         return None if found is None else (date_of(found[0]), date_of(found[1]))
+
+
+def _key(text: str) -> bytes:
+    """A term's text as Whoosh stores it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return writable(text).encode("utf-8")
 
 
 class ColumnView(Sequence[Any]):
