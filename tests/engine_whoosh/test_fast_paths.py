@@ -56,7 +56,7 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
     with (writer(ix, limitmb=limitmb) if writer else ix.writer()) as w:
         for copy in range(copies):
             for n, text in enumerate(TEXTS):
-                keywords = {"word_key": [f"w{n}", "a, b"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
+                keywords = {"word_key": [f"w{n}", "a, b", "x\ud800y"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
                 w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
                                author=text[-20:], source="spa" if n % 2 else "okaz", group=f"g{n}",
                                sketch=bytes([copy % 256, n]), **keywords)

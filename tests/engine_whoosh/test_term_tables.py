@@ -17,7 +17,7 @@ from arsearch.engine.api import DEFAULT_LEAD_WEIGHT, KEYWORD_FIELDS, Engine, Lay
 from arsearch.engine.whoosh import term_tables
 from arsearch.engine.whoosh.term_tables import SegmentTerms
 
-WORDS = ["وزارة", "الصحة", "مجلس", "الشورى", "الرياض", "جدة", "أسعار", "النفط", "a, b", "a b", "ٱ", "xy"]
+WORDS = ["وزارة", "الصحة", "مجلس", "الشورى", "الرياض", "جدة", "أسعار", "النفط", "a, b", "a b", "ٱ", "x\ud800y"]
 FIELDS = ("title", "content", "group", "id", "source", *KEYWORD_FIELDS)
 
 

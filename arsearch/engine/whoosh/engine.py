@@ -19,7 +19,7 @@ from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
 from arsearch.engine.whoosh.durable import create_index, open_index, writing_view
 from arsearch.engine.whoosh.merging import merge_bounded
-from arsearch.engine.whoosh.schema import build_schema
+from arsearch.engine.whoosh.schema import build_schema, joined_values
 from arsearch.engine.whoosh.snapshot import WhooshSnapshot
 from arsearch.engine.whoosh.term_tables import TermTables
 from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter, abandon
@@ -146,7 +146,7 @@ class WhooshWriter:
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
         document = stored.document
-        fields: dict[str, Any] = {name: values for name, values in stored.keywords.items() if values}
+        fields: dict[str, Any] = {name: joined_values(values) for name, values in stored.keywords.items() if values}
         if stored.group:
             fields["group"] = stored.group
         write = self._writer.update_document if replace else self._writer.add_document

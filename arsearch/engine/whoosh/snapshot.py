@@ -22,6 +22,7 @@ from arsearch.engine.api import (STORED_FIELDS, BagOfTerms, Bm25, EngineStats, Q
 from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.queries import to_whoosh
 from arsearch.engine.whoosh.requests import answer
+from arsearch.engine.whoosh.schema import term_bytes
 from arsearch.engine.whoosh.scoring import all_documents, top_documents
 from arsearch.engine.whoosh import term_tables
 from arsearch.engine.whoosh.term_tables import FieldTable, TermTables, has_table
@@ -165,7 +166,7 @@ class Commit:
             return False
         table = self.table(field)
         if table is not None:
-            return _key(text) in table
+            return term_bytes(text) in table
         started = time.perf_counter()
         found = (field, writable(text)) in self.reader
         self._spent(field, started)
@@ -176,7 +177,7 @@ class Commit:
             return 0
         table = self.table(field)
         if table is not None:
-            return table.frequency(_key(text))
+            return table.frequency(term_bytes(text))
         started = time.perf_counter()
         found = int(self.reader.doc_frequency(field, writable(text)))
         self._spent(field, started)
@@ -187,7 +188,7 @@ class Commit:
             return []
         table = self.table(field)
         if table is not None:
-            return [(term.decode("utf-8"), frequency) for term, frequency in table.prefixed(_key(prefix), limit)]
+            return [(term.decode("utf-8"), frequency) for term, frequency in table.prefixed(term_bytes(prefix), limit)]
         started = time.perf_counter()
         per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, writable(prefix)))
                        for leaf in self.leaves if not isinstance(leaf, EmptyReader)]
@@ -210,7 +211,7 @@ class Commit:
         found: list[int] = []
         table = self.table(field)
         if table is not None:
-            leaves = [(self.leaves[index], self.offsets[index]) for index in table.segments(_key(text))]
+            leaves = [(self.leaves[index], self.offsets[index]) for index in table.segments(term_bytes(text))]
         else:
             started = time.perf_counter()
             term = (field, writable(text))
@@ -312,14 +313,6 @@ class WhooshSnapshot:
     def date_range(self) -> tuple[datetime, datetime] | None:
         found = self._commit.date_range()
         return None if found is None else (date_of(found[0]), date_of(found[1]))
-
-
-def _key(text: str) -> bytes:
-    """A term's text as Whoosh stores it."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return writable(text).encode("utf-8")
 
 
 class ColumnView(Sequence[Any]):

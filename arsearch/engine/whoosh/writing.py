@@ -22,23 +22,30 @@ and for schemas with term vectors or spelling fields.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import struct
+import zlib
 import queue
 import secrets
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import repeat
 from pickle import dumps
 from typing import Any
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import W3Codec, W3Segment, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3Segment, W3TermInfo
+from whoosh.filedb.filetables import md5_hash
 from whoosh.formats import Existence
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from arsearch.engine.whoosh.schema import ExactValues, term_bytes
 from arsearch.processes import CONTEXT, prepare_workers
 
 #: Smallest posting block (approximate bytes of its values and ids) worth a zlib call: below it, zlib's fixed
@@ -50,9 +57,8 @@ COMPRESS_MIN_BYTES = int(os.environ.get("ARSEARCH_COMPRESS_MIN", 64))
 _POSTING_OVERHEAD = 120
 #: Rough bytes of memory per posting of an exact-value field (a list slot: the document number is shared).
 _EXACT_POSTING_BYTES = 8
-#: Rough bytes of memory per term of an exact-value field held by FastSegmentWriter (its bytes, list and dict slot)
-#: besides the term's own length.
-_EXACT_TERM_OVERHEAD = 160
+#: Rough bytes of memory per term of an exact-value field held by FastSegmentWriter (its text, list and dict slot).
+_EXACT_TERM_OVERHEAD = 180
 #: A term of an exact-value field held by at most this many documents of a segment has its postings in its term
 #: info.
 INLINE_LIMIT = 8
@@ -80,7 +86,7 @@ class FastSegmentWriter(SegmentWriter):
         self._fast = type(self.codec) is FreshNamesCodec and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
         #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order;
-        #: for the fields of :attr:`_exact`, term bytes -> [docnum, ...]
+        #: for the fields of :attr:`_exact`, term (bytes, or str for an :class:`ExactValues` field) -> [docnum, ...]
         self._postings: dict[str, dict[Any, list[Any]]] = {}
         #: The fields of exact values: every posting has weight 1.0 and no value, and the field has no lengths.
         self._exact = frozenset(name for name in schema.names() if _is_exact(schema[name]))
@@ -122,16 +128,14 @@ class FastSegmentWriter(SegmentWriter):
                 if fieldname in self._exact:
                     terms = self._postings.get(fieldname)
                     if terms is None:
-                        terms = self._postings[fieldname] = {}
+                        terms = self._postings[fieldname] = defaultdict(list)
                         self.pool.fieldnames.add(fieldname)
-                    for tbytes, _, _, _ in field.index(value):
-                        found = terms.get(tbytes)
-                        if found is None:
-                            terms[tbytes] = [docnum]
-                            size += _EXACT_TERM_OVERHEAD + len(tbytes)
-                        else:
-                            found.append(docnum)
-                            size += _EXACT_POSTING_BYTES
+                    texts = field.texts(value) if isinstance(field, ExactValues) \
+                        else [tbytes for tbytes, _, _, _ in field.index(value)]
+                    known = len(terms)
+                    # terms[text].append(docnum) for each text, looped in C
+                    deque(map(list.append, map(terms.__getitem__, texts), repeat(docnum)), maxlen=0)
+                    size += (len(terms) - known) * _EXACT_TERM_OVERHEAD + len(texts) * _EXACT_POSTING_BYTES
                 elif field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     scorable = field.scorable
@@ -176,7 +180,7 @@ class FastSegmentWriter(SegmentWriter):
         for fieldname, terms in self._postings.items():
             exact = fieldname in self._exact
             for term, postings in terms.items():
-                tbytes = term.encode("utf-8") if isinstance(term, str) else term
+                tbytes = (term_bytes(term) if exact else term.encode("utf-8")) if isinstance(term, str) else term
                 if exact:
                     for docnum in postings:
                         add((fieldname, tbytes, docnum, 1.0, b""))
@@ -238,28 +242,76 @@ def _is_exact(field: Any) -> bool:
 _TERM_INFO = W3TermInfo._struct
 
 
-def _write_exact_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[bytes, list[int]],
+def _write_exact_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[Any, list[int]],
                        compression: int) -> None:
-    """The terms of an exact-value field and their postings: a short posting list inlined in its term info as
-    ``W3PostingsWriter.finish_postings`` inlines one, a longer one in blocks (:func:`_add_postings`)."""
+    """The terms of an exact-value field and their postings, as Whoosh's W3 field and postings writers write them
+    (a posting list of at most :data:`INLINE_LIMIT` documents inlined in its term info, as
+    ``W3PostingsWriter.finish_postings`` inlines one), without their work per posting and per term."""
     fieldwriter.start_field(fieldname, field)
-    add_term = fieldwriter._tindex.add
+    postfile = fieldwriter._postfile
+    blocklimit = fieldwriter._codec._blocklimit
     prefix = pack_ushort(fieldwriter._fieldid)
     pack = _TERM_INFO.pack
-    no_lengths: dict[int, int] = {}
-    for tbytes in sorted(terms):
-        docnums = terms[tbytes]
+    entries: list[tuple[bytes, bytes]] = []
+    for tbytes, term in sorted((term_bytes(t) if isinstance(t, str) else t, t) for t in terms):
+        docnums = terms[term]
         count = len(docnums)
         if count <= INLINE_LIMIT:
             # values None, as a posting block of the field reads them: Whoosh's ListMatcher gives "" for none, which
             # its merging pool refuses
-            add_term(prefix + tbytes, pack(1, float(count), count, 0, 0, 1.0, docnums[0], docnums[-1])
-                     + dumps((tuple(docnums), (1.0,) * count, (None,) * count), 2))
-            continue
-        fieldwriter.start_term(tbytes)
-        _add_postings(fieldwriter._postwriter, [(docnum, 1.0, b"") for docnum in docnums], no_lengths, compression)
-        fieldwriter.finish_term()
+            where = dumps((tuple(docnums), (1.0,) * count, (None,) * count), 2)
+        else:
+            start = postfile.tell()
+            postfile.write(_exact_blocks(docnums, blocklimit, compression))
+            where = pack_long(start) + pack_int(postfile.tell() - start)
+        entries.append((prefix + tbytes, pack(count <= INLINE_LIMIT, float(count), count, 0, 0, 1.0, docnums[0],
+                                              docnums[-1]) + where))
+    _add_terms(fieldwriter._tindex, entries)
     fieldwriter.finish_field()
+
+
+def _exact_blocks(docnums: list[int], blocklimit: int, compression: int) -> bytes:
+    """The posting blocks ``W3PostingsWriter`` writes for ``docnums`` of an exact-value field: ids delta-coded, no
+    weights (all 1.0) and no values, compressed as :func:`_add_postings` decides."""
+    chunks = [WHOOSH3_HEADER_MAGIC]
+    for start in range(0, len(docnums), blocklimit):
+        ids = docnums[start:start + blocklimit]
+        data = dumps((tuple(b - a for a, b in zip([0, *ids], ids)), None, None), 2)
+        level = compression if 4 * len(ids) >= COMPRESS_MIN_BYTES else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((len(ids), ids[-1], 1.0, level, 0, 0), 2)
+        last = start + blocklimit >= len(docnums)
+        chunks += [pack_int(-(len(info) + len(data)) if last else len(info) + len(data)), info, data]
+    return b"".join(chunks)
+
+
+_ENTRY_LENGTHS = struct.Struct("!ii")
+
+
+def _add_terms(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
+    """``OrderedHashWriter.add`` of each (key, value) of ``entries`` (in key order, after the table's last key),
+    written at once."""
+    if not entries:
+        return
+    if table.hashfn is not md5_hash or entries[0][0] <= table.lastkey:
+        for key, value in entries:  # add raises on a key out of order
+            table.add(key, value)
+        return
+    dbfile = table.dbfile
+    position = dbfile.tell()
+    index, buckets = table.index, table.buckets
+    lengths, md5 = _ENTRY_LENGTHS.pack, hashlib.md5
+    chunks = []
+    for key, value in entries:
+        index.append(position)
+        digest = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")  # md5_hash
+        buckets[digest & 255].append((digest, position))
+        chunk = lengths(len(key), len(value)) + key + value
+        chunks.append(chunk)
+        position += len(chunk)
+    dbfile.write(b"".join(chunks))
+    table.lastkey = entries[-1][0]
 
 
 def _add_postings(postwriter: Any, postings: list[tuple[int, float, bytes]], lengths: dict[int, int],
