@@ -83,7 +83,7 @@ class FastSegmentWriter(SegmentWriter):
         kwargs.setdefault("codec", FreshNamesCodec())
         super().__init__(ix, **kwargs)
         schema = self.schema
-        self._fast = type(self.codec) is FreshNamesCodec and not any(
+        self._fast = type(self.codec) is FreshNamesCodec and self.codec._inlinelimit <= 1 and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
         #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order;
         #: for the fields of :attr:`_exact`, term (bytes, or str for an :class:`ExactValues` field) -> [docnum, ...]
@@ -214,14 +214,8 @@ class FastSegmentWriter(SegmentWriter):
             if fieldname in self._exact:
                 _write_exact_field(fieldwriter, fieldname, schema[fieldname], terms, self.codec._compression)
                 continue
-            lengths = self._lengths.get(fieldname, {})
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            encoded = sorted((t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms)
-            for tbytes, term in encoded:
-                fieldwriter.start_term(tbytes)
-                _add_postings(fieldwriter._postwriter, terms[term], lengths, self.codec._compression)
-                fieldwriter.finish_term()
-            fieldwriter.finish_field()
+            _write_field(fieldwriter, fieldname, schema[fieldname], terms, self._lengths.get(fieldname, {}),
+                         self.codec._compression)
         fieldwriter.close()
         self._postings = {}
         self._resume_gc()
@@ -272,7 +266,7 @@ def _write_exact_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict
 
 def _exact_blocks(docnums: list[int], blocklimit: int, compression: int) -> bytes:
     """The posting blocks ``W3PostingsWriter`` writes for ``docnums`` of an exact-value field: ids delta-coded, no
-    weights (all 1.0) and no values, compressed as :func:`_add_postings` decides."""
+    weights (all 1.0) and no values, compressed as :func:`_write_field` decides."""
     chunks = [WHOOSH3_HEADER_MAGIC]
     for start in range(0, len(docnums), blocklimit):
         ids = docnums[start:start + blocklimit]
@@ -314,27 +308,64 @@ def _add_terms(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
     table.lastkey = entries[-1][0]
 
 
-def _add_postings(postwriter: Any, postings: list[tuple[int, float, bytes]], lengths: dict[int, int],
-                  compression: int) -> None:
-    """What ``W3PostingsWriter.add_posting`` does for each posting of one term, a block at a time.
-
-    Blocks whose values are shorter than ``COMPRESS_MIN_BYTES`` are stored uncompressed (each block records its
-    own compression level, so readers handle both).
-    """
-    blocklimit = postwriter._blocklimit
-    for start in range(0, len(postings), blocklimit):
-        if start:
-            postwriter._write_block()  # add_posting writes a full block before it adds the next posting
-        docnums, weights, values = zip(*postings[start:start + blocklimit])
-        postwriter._ids = array("I", docnums)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [v for v in values if v]
-        postwriter._maxweight = max(0, max(weights))
-        known = [n for n in map(lengths.get, docnums) if n]
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
-        size = sum(map(len, postwriter._values)) + 4 * len(docnums)
-        postwriter._compression = compression if size >= COMPRESS_MIN_BYTES else 0
+def _write_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[Any, list[tuple[int, float, bytes]]],
+                 lengths: dict[int, int], compression: int) -> None:
+    """The terms of a field and their posting blocks, as Whoosh's W3 field and postings writers write them
+    (``W3PostingsWriter.add_posting`` and ``_write_block`` for each block, ``finish_postings`` and
+    ``W3TermInfo.to_bytes`` for each term; the codec inlines no posting list), without their work per posting."""
+    fieldwriter.start_field(fieldname, field)
+    postfile = fieldwriter._postfile
+    position = postfile.tell()
+    blocklimit = fieldwriter._codec._blocklimit
+    fixed_size = field.format.fixed_value_size()
+    prefix = pack_ushort(fieldwriter._fieldid)
+    entries: list[tuple[bytes, bytes]] = []
+    for tbytes, term in sorted((t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms):
+        postings = terms[term]
+        chunks = [WHOOSH3_HEADER_MAGIC]
+        total_weight, min_length, max_length, max_weight = 0.0, None, 0, 0.0
+        for start in range(0, len(postings), blocklimit):
+            ids, weights, values = zip(*postings[start:start + blocklimit])
+            stored = array("f", weights)
+            total_weight += sum(stored)
+            values = tuple(value for value in values if value)
+            known = [n for n in map(lengths.get, ids) if n]
+            if known:
+                min_length = min(known) if min_length is None else min(min_length, *known)
+                max_length = max(max_length, *known)
+            block_max_weight = max(0, max(weights))
+            max_weight = max(max_weight, block_max_weight)
+            if all(weight == 1.0 for weight in stored):
+                mini_weights: Any = None
+            elif all(weight == stored[0] for weight in stored):
+                mini_weights = stored[0]
+            else:
+                mini_weights = tuple(stored)
+            if fixed_size is None or fixed_size < 0:
+                mini_values: Any = values
+            else:
+                mini_values = None if fixed_size == 0 else b"".join(values)
+            data = dumps((tuple(b - a for a, b in zip((0, *ids), ids)), mini_weights, mini_values), 2)
+            # blocks whose values are shorter than COMPRESS_MIN_BYTES are stored uncompressed (each block records its
+            # own compression level, so readers handle both)
+            level = compression if sum(map(len, values)) + 4 * len(ids) >= COMPRESS_MIN_BYTES else 0
+            if level:
+                data = zlib.compress(data, level)
+            info = dumps((len(ids), ids[-1], block_max_weight, level,
+                          length_to_byte(min(known) if known else None), length_to_byte(max(known) if known else 0)),
+                         2)
+            size = len(info) + len(data)
+            chunks += [pack_int(-size if start + blocklimit >= len(postings) else size), info, data]
+        written = b"".join(chunks)
+        postfile.write(written)
+        count = len(postings)
+        entries.append((prefix + tbytes, _TERM_INFO.pack(
+            0, total_weight, count, 0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length), max_weight, postings[0][0], postings[-1][0])
+            + pack_long(position) + pack_int(len(written))))
+        position += len(written)
+    _add_terms(fieldwriter._tindex, entries)
+    fieldwriter.finish_field()
 
 
 #: Worker processes start from a fork server, a small process that has imported this module and nothing of the
