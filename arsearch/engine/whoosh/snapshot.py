@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from whoosh.reading import EmptyReader
+from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -209,16 +209,27 @@ class Commit:
     def term_documents(self, field: str, text: str) -> list[int]:
         """The live documents with the term, in document order."""
         found: list[int] = []
+        if not self.indexed(field):
+            return found
+        key = term_bytes(text)
         table = self.table(field)
-        if table is not None:
-            leaves = [(self.leaves[index], self.offsets[index]) for index in table.segments(term_bytes(text))]
-        else:
-            started = time.perf_counter()
-            term = (field, writable(text))
-            leaves = [(leaf, offset) for leaf, offset in zip(self.leaves, self.offsets) if term in leaf]
+        started = time.perf_counter()
+        for index in range(len(self.leaves)) if table is None else table.segments(key):
+            leaf = self.leaves[index]
+            if isinstance(leaf, EmptyReader):
+                continue
+            try:  # one look-up tells whether the segment has the term and where its postings are
+                info = leaf._terms.term_info(field, key)
+            except TermNotFound:
+                continue
+            ids = info.inlined_postings()[0] if info.is_inlined() else leaf.postings(field, key).all_ids()
+            if leaf.has_deletions():
+                deleted = leaf.deleted_docs_set
+                ids = [docnum for docnum in ids if docnum not in deleted]
+            offset = self.offsets[index]
+            found.extend(docnum + offset for docnum in ids)
+        if table is None:
             self._spent(field, started)
-        for leaf, offset in leaves:
-            found.extend(docnum + offset for docnum in leaf.postings(field, writable(text)).all_ids())
         return found
 
     # stored fields
