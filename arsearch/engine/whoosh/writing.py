@@ -5,10 +5,11 @@ Whoosh's writer puts every posting into a sorting pool as a ``(field, term, docn
 sorts them all when the segment is flushed, and hands them one at a time to the codec, looking up the document's
 field length for each.  A profile of a build puts about half of the time there.  ``FastSegmentWriter`` keeps the
 postings of a segment grouped by field and term as they arrive (documents arrive in docnum order, so each list is
-already sorted), remembers the field lengths it computed, and fills the codec's posting blocks a block at a time.
-The blocks, term infos and per-document data are the ones Whoosh would write (a test compares them).
+already sorted), remembers the field lengths it computed, and at the flush builds each term's posting blocks and
+term info itself and adds a field's terms to the terms table in one batch.  The blocks, term infos and
+per-document data are the ones Whoosh's writers would write (a test compares them).
 
-A field of exact values (Whoosh's ``Existence`` format: the id, url, path, group, source and keyword fields) has
+A field of exact values (Whoosh's ``Existence`` format: the id, url, path, group, source, date and keyword fields) has
 no weights, values or lengths to keep: its postings are kept as a list of document numbers per term, and a term
 held by at most :data:`INLINE_LIMIT` documents of the segment gets its postings inlined in its term info (Whoosh's
 own inlining, which its default codec leaves off) instead of a posting block of its own.  The keyword fields hold
@@ -24,10 +25,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import struct
-import zlib
 import queue
 import secrets
+import struct
+import zlib
 from array import array
 from collections import defaultdict, deque
 from dataclasses import dataclass
