@@ -60,6 +60,7 @@ def _answers(engine: Engine) -> list[Any]:
         texts = [t for t, _ in terms]
         out.append([snapshot.sharing(field, texts[start:start + 6], at_least=2, limit=limit)
                     for start in range(0, len(texts), 3) for limit in (1, 5)])
+    out.append([snapshot.get(f"d{n}", content=False) for n in range(80)])  # some replaced, deleted or missing
     found = snapshot.search(SearchRequest(Term("content", "وزار"), limit=100, collapse=False))
     out.append([(hit.id, hit.group, [member.id for member in hit.members]) for hit in found.hits])
     out.append([snapshot.has_term("nofield", "x"), snapshot.doc_frequency("nofield", "x"),

@@ -51,6 +51,7 @@ class Commit:
                                   for leaf in self.leaves)
         #: field -> its table, or the seconds its look-ups through Whoosh have cost so far
         self._tables: dict[str, FieldTable | float] = {}
+        self._indexed: dict[str, bool] = {}
 
     def doc_count_all(self) -> int:
         """Document numbers in use, deleted documents included."""
@@ -137,8 +138,11 @@ class Commit:
     # term statistics
 
     def indexed(self, field: str) -> bool:
-        schema = self.reader.schema
-        return field in schema and schema[field].format is not None
+        found = self._indexed.get(field)
+        if found is None:
+            schema = self.reader.schema
+            found = self._indexed[field] = field in schema and schema[field].format is not None
+        return found
 
     def table(self, field: str) -> FieldTable | None:
         """The table of ``field``, if this commit has one or its look-ups have paid for it."""
@@ -235,8 +239,9 @@ class Commit:
     # stored fields
 
     def document_number(self, doc_id: str) -> int | None:
-        found = self.searcher.document_number(id=writable(doc_id))
-        return None if found is None else int(found)
+        """The first live document with the id (as ``Searcher.document_number``), None if there is none."""
+        found = self.term_documents("id", doc_id)
+        return found[0] if found else None
 
     def stored(self, docnum: int, *, content: bool = True) -> dict[str, Any]:
         """The :data:`~arsearch.engine.api.STORED_FIELDS` of a document, every one present: text "" when empty
