@@ -20,7 +20,7 @@ from arsearch.engine.api import (DEFAULT_LEAD_WEIGHT, KEYWORD_FIELDS, SCORED_FIE
 from arsearch.engine.whoosh import schema as schema_module
 from arsearch.engine.whoosh.plan import bag_of_terms
 from arsearch.engine.whoosh.queries import to_whoosh
-from arsearch.engine.whoosh.writing import FastSegmentWriter
+from arsearch.engine.whoosh.writing import INLINE_LIMIT, FastSegmentWriter
 
 TEXTS = [
     *(r["content"] for r in NEWS_RECORDS),
@@ -56,7 +56,7 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
     with (writer(ix, limitmb=limitmb) if writer else ix.writer()) as w:
         for copy in range(copies):
             for n, text in enumerate(TEXTS):
-                keywords = {"word_key": [f"w{n}", "a, b"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
+                keywords = {"word_key": [f"w{n}", "a, b", "x\ud800y"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
                 w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
                                author=text[-20:], source="spa" if n % 2 else "okaz", group=f"g{n}",
                                sketch=bytes([copy % 256, n]), **keywords)
@@ -75,12 +75,18 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
                     m.next()
             out.append([reader.doc_field_length(d, field) for d in range(reader.doc_count_all())])
             out.append(reader.field_length(field))
-        for field in ("id", "source", "group", *KEYWORD_FIELDS):
-            out.append([(t, reader.doc_frequency(field, t), list(reader.postings(field, t).all_ids()))
+        for field in ("id", "source", "group", "date", *KEYWORD_FIELDS):
+            out.append([(t, _term_info(reader.term_info(field, t)), list(reader.postings(field, t).all_ids()),
+                         list(reader.postings(field, t).all_items()))
                         for t in reader.lexicon(field)])
         out.append(list(reader.all_stored_fields()))
         out.append(list(reader.column_reader("sketch")))
     return out
+
+
+def _term_info(info: object) -> tuple[object, ...]:
+    return tuple(getattr(info, name)() for name in ("weight", "doc_frequency", "min_length", "max_length",
+                                                     "max_weight", "min_id", "max_id"))
 
 
 @pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: postings move to Whoosh's pool part way through
@@ -89,6 +95,30 @@ def test_fast_segment_writer_writes_what_whoosh_writes(tmp_path: Path, limitmb: 
     fast = _postings(tmp_path / "fast", writer=FastSegmentWriter, copies=30, limitmb=limitmb,
                      lead_weight=DEFAULT_LEAD_WEIGHT)
     assert fast == _postings(tmp_path / "stock", writer=None, copies=30, lead_weight=DEFAULT_LEAD_WEIGHT)
+
+
+def test_short_posting_lists_of_exact_values_are_inlined(tmp_path: Path) -> None:
+    ix = whoosh.index.create_in(str(tmp_path), schema_module.build_schema(Layout(AnalyzerSettings())))
+    with FastSegmentWriter(ix) as w:
+        for n in range(INLINE_LIMIT + 1):
+            w.add_document(id=f"d{n}", content="نص", dup_key=[f"k{n}", "shared"])
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert reader.term_info("dup_key", "k0").is_inlined() and reader.term_info("id", "d0").is_inlined()
+        assert not reader.term_info("dup_key", "shared").is_inlined()  # held by more than INLINE_LIMIT documents
+        assert list(reader.postings("dup_key", "shared").all_ids()) == list(range(INLINE_LIMIT + 1))
+
+
+def test_a_boosted_document_goes_to_whooshs_pool_with_what_came_before(tmp_path: Path) -> None:
+    ix = whoosh.index.create_in(str(tmp_path), schema_module.build_schema(Layout(AnalyzerSettings())))
+    with FastSegmentWriter(ix) as w:
+        w.add_document(id="a", content="نص", dup_key=["k", "a"])
+        w.add_document(id="b", content="نص", dup_key=["k", "b"], _boost=2.0)
+        w.add_document(id="c", content="نص", dup_key=["k"])
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert list(reader.postings("dup_key", "k").all_ids()) == [0, 1, 2]
+        assert [t.decode() for t in reader.lexicon("dup_key")] == ["a", "b", "k"]
 
 
 def test_arabic_text_field_writes_the_postings_of_a_plain_text_field(tmp_path: Path) -> None:

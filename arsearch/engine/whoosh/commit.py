@@ -4,12 +4,15 @@ what :class:`~arsearch.engine.whoosh.snapshot.WhooshSnapshot` answers the contra
 
 from __future__ import annotations
 
+import heapq
+import time
 from array import array
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -18,16 +21,22 @@ from arsearch.engine.api import STORED_FIELDS, Bm25, Query
 from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.plan import BagOfTerms, Scored
 from arsearch.engine.whoosh.queries import to_whoosh
+from arsearch.engine.whoosh import term_tables
+from arsearch.engine.whoosh.schema import term_bytes
 from arsearch.engine.whoosh.scoring import all_documents, top_documents
+from arsearch.engine.whoosh.term_tables import FieldTable, TermTables, has_table
 
 
 class Commit:
     """One Whoosh searcher (one commit) by its global document numbers, which never leave the engine: matching,
     BM25F scoring, per-document values and stored fields.  Deleted documents keep their numbers: the
     per-document values (:meth:`column`, :meth:`dates`, :meth:`sources`) include them, matching and scoring leave
-    them out."""
+    them out.
 
-    def __init__(self, searcher: Searcher) -> None:
+    Term statistics come from Whoosh term by term until a field's look-ups have cost
+    :data:`~.term_tables.TABLE_AFTER_SECONDS`, then from the field's table (:mod:`.term_tables`)."""
+
+    def __init__(self, searcher: Searcher, tables: TermTables | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         leaves = self.reader.leaf_readers()
@@ -36,6 +45,12 @@ class Commit:
         self._weighted: dict[Bm25, Searcher] = {}
         self._dates: array[int] | None = None
         self._sources: list[tuple[str, ...]] | None = None
+        self._term_tables = tables if tables is not None else TermTables()
+        self._segment_ids = tuple(getattr(leaf.segment(), "segid", "") if hasattr(leaf, "segment") else ""
+                                  for leaf in self.leaves)
+        #: field -> its table, or the seconds its look-ups through Whoosh have cost so far
+        self._tables: dict[str, FieldTable | float] = {}
+        self._indexed: dict[str, bool] = {}
 
     def doc_count_all(self) -> int:
         """Document numbers in use, deleted documents included."""
@@ -119,20 +134,113 @@ class Commit:
             self._sources = found
         return self._sources
 
-    # terms and stored fields
+    # term statistics
+
+    def indexed(self, field: str) -> bool:
+        found = self._indexed.get(field)
+        if found is None:
+            schema = self.reader.schema
+            found = self._indexed[field] = field in schema and schema[field].format is not None
+        return found
+
+    def table(self, field: str) -> FieldTable | None:
+        """The table of ``field``, if this commit has one or its look-ups have paid for it."""
+        found = self._tables.get(field, 0.0)
+        if isinstance(found, FieldTable):
+            return found
+        table = self._term_tables.cached(self._segment_ids, field)
+        if table is None and found >= term_tables.TABLE_AFTER_SECONDS and self.indexed(field) \
+                and has_table(self.reader.schema[field]):
+            generation = self.reader.generation()
+            table = self._term_tables.table(self.leaves, self._segment_ids, -1 if generation is None else generation,
+                                            field)
+        if table is not None:
+            self._tables[field] = table
+        return table
+
+    def _spent(self, field: str, started: float) -> None:
+        """Counts a look-up of ``field`` through Whoosh that began at ``started``."""
+        spent = self._tables.get(field, 0.0)
+        if not isinstance(spent, FieldTable):
+            self._tables[field] = spent + time.perf_counter() - started
+
+    def has_term(self, field: str, text: str) -> bool:
+        if not self.indexed(field):
+            return False
+        table = self.table(field)
+        if table is not None:
+            return term_bytes(text) in table
+        started = time.perf_counter()
+        found = (field, writable(text)) in self.reader
+        self._spent(field, started)
+        return bool(found)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        if not self.indexed(field):
+            return 0
+        table = self.table(field)
+        if table is not None:
+            return table.frequency(term_bytes(text))
+        started = time.perf_counter()
+        found = int(self.reader.doc_frequency(field, writable(text)))
+        self._spent(field, started)
+        return found
+
+    def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
+        if not self.indexed(field) or limit == 0:
+            return []
+        table = self.table(field)
+        if table is not None:
+            return [(term.decode("utf-8"), frequency) for term, frequency in table.prefixed(term_bytes(prefix), limit)]
+        started = time.perf_counter()
+        per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, writable(prefix)))
+                       for leaf in self.leaves if not isinstance(leaf, EmptyReader)]
+        found: list[tuple[str, int]] = []
+        last: bytes | None = None
+        for term, frequency in heapq.merge(*per_segment):
+            if term == last:
+                found[-1] = (found[-1][0], found[-1][1] + frequency)
+                continue
+            if len(found) == limit:
+                break
+            found.append((term.decode("utf-8"), frequency))
+            last = term
+        if prefix:  # a pass over every term is no look-up
+            self._spent(field, started)
+        return found
 
     def term_documents(self, field: str, text: str) -> list[int]:
         """The live documents with the term, in document order."""
         found: list[int] = []
-        term = (field, text)
-        for leaf, offset in zip(self.leaves, self.offsets):
-            if term in leaf:
-                found.extend(docnum + offset for docnum in leaf.postings(field, text).all_ids())
+        if not self.indexed(field):
+            return found
+        key = term_bytes(text)
+        table = self.table(field)
+        started = time.perf_counter()
+        for index in range(len(self.leaves)) if table is None else table.segments(key):
+            leaf = self.leaves[index]
+            if isinstance(leaf, EmptyReader):
+                continue
+            try:  # one look-up tells whether the segment has the term and where its postings are
+                info = leaf._terms.term_info(field, key)
+            except TermNotFound:
+                continue
+            ids = info.inlined_postings()[0] if info.is_inlined() else leaf.postings(field, key).all_ids()
+            if leaf.has_deletions():
+                deleted = leaf.deleted_docs_set
+                ids = [docnum for docnum in ids if docnum not in deleted]
+            offset = self.offsets[index]
+            found.extend(docnum + offset for docnum in ids)
+        if table is None:
+            self._spent(field, started)
         return found
 
+    # stored fields
+
     def document_number(self, doc_id: str) -> int | None:
-        found = self.searcher.document_number(id=writable(doc_id))
-        return None if found is None else int(found)
+        """The first live document with the id (as ``Searcher.document_number``), None if there is none."""
+        found = self.term_documents("id", doc_id)
+        return found[0] if found else None
 
     def stored(self, docnum: int, *, content: bool = True) -> dict[str, Any]:
         """The :data:`~arsearch.engine.api.STORED_FIELDS` of a document, every one present: text "" when empty

@@ -19,8 +19,9 @@ from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
 from arsearch.engine.whoosh.durable import create_index, open_index, writing_view
 from arsearch.engine.whoosh.merging import merge_bounded
-from arsearch.engine.whoosh.schema import build_schema
+from arsearch.engine.whoosh.schema import build_schema, joined_values
 from arsearch.engine.whoosh.snapshot import WhooshSnapshot
+from arsearch.engine.whoosh.term_tables import TermTables
 from arsearch.engine.whoosh.writing import FastMpWriter, FastSegmentWriter, abandon
 from arsearch.errors import IndexFormatError, IndexLockedError
 
@@ -74,12 +75,13 @@ class WhooshEngine:
         self._local = threading.local()
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
+        self._term_tables = TermTables()
 
     def snapshot(self) -> WhooshSnapshot:
         current: WhooshSnapshot | None = getattr(self._local, "snapshot", None)
         if current is not None and current.is_current():
             return current
-        fresh = WhooshSnapshot(self._fresh_searcher())
+        fresh = WhooshSnapshot(self._fresh_searcher(), self._term_tables)
         self._local.snapshot = fresh
         with self._searchers_lock:
             if current is not None:
@@ -121,6 +123,7 @@ class WhooshEngine:
                 searcher.close()
             self._searchers.clear()
         self._local = threading.local()
+        self._term_tables.clear()
         self.whoosh.close()
 
 
@@ -143,7 +146,7 @@ class WhooshWriter:
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
         document = stored.document
-        fields: dict[str, Any] = {name: values for name, values in stored.keywords.items() if values}
+        fields: dict[str, Any] = {name: joined_values(values) for name, values in stored.keywords.items() if values}
         if stored.group:
             fields["group"] = stored.group
         write = self._writer.update_document if replace else self._writer.add_document

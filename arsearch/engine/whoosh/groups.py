@@ -53,7 +53,7 @@ class Groups:
         """The other live documents of ``docnum``'s group ``label``, oldest first, undated last, then by id."""
         commit = self._commit
         # most stories have one copy: a label in one document (deleted ones counted) is ``docnum``'s alone
-        if not label or commit.reader.doc_frequency(GROUP_FIELD, label) == 1:
+        if not label or commit.doc_frequency(GROUP_FIELD, label) == 1:
             return ()
         group = self._groups.get(label)
         if group is None:  # read once for the copies of one story on the same page

@@ -13,19 +13,19 @@ from typing import Any
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
-from arsearch.documents import writable
 from arsearch.engine.api import EngineStats, SearchRequest, SearchResponse, date_of
 from arsearch.engine.whoosh.columns import values_of
 from arsearch.engine.whoosh.commit import Commit
 from arsearch.engine.whoosh.requests import answer
+from arsearch.engine.whoosh.term_tables import TermTables
 
 
 class WhooshSnapshot:
     """One Whoosh searcher (one commit), used by one thread."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, tables: TermTables | None = None) -> None:
         self.searcher = searcher
-        self._commit = Commit(searcher)
+        self._commit = Commit(searcher, tables)
 
     def is_current(self) -> bool:
         return bool(self.searcher.up_to_date())
@@ -46,33 +46,14 @@ class WhooshSnapshot:
 
     # term statistics
 
-    def _indexed(self, field: str) -> bool:
-        schema = self._commit.reader.schema
-        return field in schema and schema[field].format is not None
-
     def has_term(self, field: str, text: str) -> bool:
-        return self._indexed(field) and (field, writable(text)) in self._commit.reader
+        return self._commit.has_term(field, text)
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return int(self._commit.reader.doc_frequency(field, writable(text))) if self._indexed(field) else 0
+        return self._commit.doc_frequency(field, text)
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
-        commit = self._commit
-        if not self._indexed(field) or limit == 0:
-            return []
-        per_segment = [((term, info.doc_frequency()) for term, info in leaf.iter_prefix(field, prefix))
-                       for leaf in commit.leaves if not isinstance(leaf, EmptyReader)]
-        found: list[tuple[str, int]] = []
-        last: bytes | None = None
-        for term, frequency in heapq.merge(*per_segment):
-            if term == last:
-                found[-1] = (found[-1][0], found[-1][1] + frequency)
-                continue
-            if len(found) == limit:
-                break
-            found.append((term.decode("utf-8"), frequency))
-            last = term
-        return found
+        return self._commit.terms(field, prefix, limit)
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
         commit = self._commit

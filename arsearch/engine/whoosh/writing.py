@@ -5,31 +5,48 @@ Whoosh's writer puts every posting into a sorting pool as a ``(field, term, docn
 sorts them all when the segment is flushed, and hands them one at a time to the codec, looking up the document's
 field length for each.  A profile of a build puts about half of the time there.  ``FastSegmentWriter`` keeps the
 postings of a segment grouped by field and term as they arrive (documents arrive in docnum order, so each list is
-already sorted), remembers the field lengths it computed, and fills the codec's posting blocks a block at a time.
-The blocks, term infos and per-document data are the ones Whoosh would write (a test compares them).
+already sorted), remembers the field lengths it computed, and at the flush builds each term's posting blocks and
+term info itself and adds a field's terms to the terms table in one batch.  The blocks, term infos and
+per-document data are the ones Whoosh's writers would write (a test compares them).
+
+A field of exact values (Whoosh's ``Existence`` format: the id, url, path, group, source, date and keyword fields) has
+no weights, values or lengths to keep: its postings are kept as a list of document numbers per term, and a term
+held by at most :data:`INLINE_LIMIT` documents of the segment gets its postings inlined in its term info (Whoosh's
+own inlining, which its default codec leaves off) instead of a posting block of its own.  The keyword fields hold
+most of a segment's terms, and most of their terms are held by one or two documents.
 
 Whoosh's own pool is still used when it must be: when the postings held in memory pass ``limitmb`` (they are
-moved to the pool, which spills to disk), when segments are merged into this writer, and for schemas with term
-vectors or spelling fields.
+moved to the pool, which spills to disk), when segments are merged into this writer, for a document with a boost,
+and for schemas with term vectors or spelling fields.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import queue
 import secrets
+import struct
+import zlib
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import repeat
+from pickle import dumps
 from typing import Any
 
 from whoosh import multiproc
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3Segment, W3TermInfo
+from whoosh.filedb.filetables import md5_hash
+from whoosh.formats import Existence
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from arsearch.engine.whoosh.schema import ExactValues, term_bytes
 from arsearch.processes import CONTEXT, prepare_workers
 
 #: Smallest posting block (approximate bytes of its values and ids) worth a zlib call: below it, zlib's fixed
@@ -39,6 +56,13 @@ COMPRESS_MIN_BYTES = int(os.environ.get("ARSEARCH_COMPRESS_MIN", 64))
 
 #: Rough bytes of memory per posting held by FastSegmentWriter (tuple, float, list slot) plus its value bytes.
 _POSTING_OVERHEAD = 120
+#: Rough bytes of memory per posting of an exact-value field (a list slot: the document number is shared).
+_EXACT_POSTING_BYTES = 8
+#: Rough bytes of memory per term of an exact-value field held by FastSegmentWriter (its text, list and dict slot).
+_EXACT_TERM_OVERHEAD = 180
+#: A term of an exact-value field held by at most this many documents of a segment has its postings in its term
+#: info.
+INLINE_LIMIT = 8
 
 
 class FreshNamesCodec(W3Codec):
@@ -60,10 +84,13 @@ class FastSegmentWriter(SegmentWriter):
         kwargs.setdefault("codec", FreshNamesCodec())
         super().__init__(ix, **kwargs)
         schema = self.schema
-        self._fast = type(self.codec) is FreshNamesCodec and not any(
+        self._fast = type(self.codec) is FreshNamesCodec and self.codec._inlinelimit <= 1 and not any(
             schema[name].vector or schema[name].separate_spelling() for name in schema.names())
-        #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order
-        self._postings: dict[str, dict[Any, list[tuple[int, float, bytes]]]] = {}
+        #: field -> term (bytes, or str from ``index_text``) -> [(docnum, weight, value bytes), ...] in docnum order;
+        #: for the fields of :attr:`_exact`, term (bytes, or str for an :class:`ExactValues` field) -> [docnum, ...]
+        self._postings: dict[str, dict[Any, list[Any]]] = {}
+        #: The fields of exact values: every posting has weight 1.0 and no value, and the field has no lengths.
+        self._exact = frozenset(name for name in schema.names() if _is_exact(schema[name]))
         #: field -> field length of each document of this segment, as the codec will read it back
         self._lengths: dict[str, dict[int, int]] = {}
         self._size = 0
@@ -71,6 +98,8 @@ class FastSegmentWriter(SegmentWriter):
         self._gc_paused = False
 
     def add_document(self, **fields: Any) -> None:
+        if self._fast and any(name.endswith("_boost") for name in fields):
+            self._to_pool()  # exact-value postings are kept without their weight
         if not self._fast:
             super().add_document(**fields)
             return
@@ -97,7 +126,18 @@ class FastSegmentWriter(SegmentWriter):
                     continue
                 field = schema[fieldname]
                 length = 0
-                if field.indexed:
+                if fieldname in self._exact:
+                    terms = self._postings.get(fieldname)
+                    if terms is None:
+                        terms = self._postings[fieldname] = defaultdict(list)
+                        self.pool.fieldnames.add(fieldname)
+                    texts = field.texts(value) if isinstance(field, ExactValues) \
+                        else [tbytes for tbytes, _, _, _ in field.index(value)]
+                    known = len(terms)
+                    # terms[text].append(docnum) for each text, looped in C
+                    deque(map(list.append, map(terms.__getitem__, texts), repeat(docnum)), maxlen=0)
+                    size += (len(terms) - known) * _EXACT_TERM_OVERHEAD + len(texts) * _EXACT_POSTING_BYTES
+                elif field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     scorable = field.scorable
                     terms = self._postings.get(fieldname)
@@ -139,8 +179,13 @@ class FastSegmentWriter(SegmentWriter):
         """Hand every posting held in memory to Whoosh's pool (which spills to disk) and use it from now on."""
         add = self.pool.add
         for fieldname, terms in self._postings.items():
+            exact = fieldname in self._exact
             for term, postings in terms.items():
-                tbytes = term.encode("utf-8") if isinstance(term, str) else term
+                tbytes = (term_bytes(term) if exact else term.encode("utf-8")) if isinstance(term, str) else term
+                if exact:
+                    for docnum in postings:
+                        add((fieldname, tbytes, docnum, 1.0, b""))
+                    continue
                 for docnum, weight, vbytes in postings:
                     add((fieldname, tbytes, docnum, weight, vbytes))
         self._postings = {}
@@ -167,14 +212,11 @@ class FastSegmentWriter(SegmentWriter):
         schema = self.schema
         for fieldname in sorted(self._postings):
             terms = self._postings[fieldname]
-            lengths = self._lengths.get(fieldname, {})
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            encoded = sorted((t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms)
-            for tbytes, term in encoded:
-                fieldwriter.start_term(tbytes)
-                _add_postings(fieldwriter._postwriter, terms[term], lengths, self.codec._compression)
-                fieldwriter.finish_term()
-            fieldwriter.finish_field()
+            if fieldname in self._exact:
+                _write_exact_field(fieldwriter, fieldname, schema[fieldname], terms, self.codec._compression)
+                continue
+            _write_field(fieldwriter, fieldname, schema[fieldname], terms, self._lengths.get(fieldname, {}),
+                         self.codec._compression)
         fieldwriter.close()
         self._postings = {}
         self._resume_gc()
@@ -184,27 +226,147 @@ def _no(value: Any) -> bool:
     return False
 
 
-def _add_postings(postwriter: Any, postings: list[tuple[int, float, bytes]], lengths: dict[int, int],
-                  compression: int) -> None:
-    """What ``W3PostingsWriter.add_posting`` does for each posting of one term, a block at a time.
+def _is_exact(field: Any) -> bool:
+    """Whether every posting of ``field`` has weight 1.0, no value and no field length."""
+    return bool(field.indexed) and type(field.format) is Existence and field.format.field_boost == 1.0 \
+        and not field.scorable
 
-    Blocks whose values are shorter than ``COMPRESS_MIN_BYTES`` are stored uncompressed (each block records its
-    own compression level, so readers handle both).
-    """
-    blocklimit = postwriter._blocklimit
-    for start in range(0, len(postings), blocklimit):
-        if start:
-            postwriter._write_block()  # add_posting writes a full block before it adds the next posting
-        docnums, weights, values = zip(*postings[start:start + blocklimit])
-        postwriter._ids = array("I", docnums)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [v for v in values if v]
-        postwriter._maxweight = max(0, max(weights))
-        known = [n for n in map(lengths.get, docnums) if n]
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
-        size = sum(map(len, postwriter._values)) + 4 * len(docnums)
-        postwriter._compression = compression if size >= COMPRESS_MIN_BYTES else 0
+
+#: W3TermInfo of a posting list inlined in it: flags, total weight, documents, min and max length bytes, max
+#: weight, first and last document.
+_TERM_INFO = W3TermInfo._struct
+
+
+def _write_exact_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[Any, list[int]],
+                       compression: int) -> None:
+    """The terms of an exact-value field and their postings, as Whoosh's W3 field and postings writers write them
+    (a posting list of at most :data:`INLINE_LIMIT` documents inlined in its term info, as
+    ``W3PostingsWriter.finish_postings`` inlines one), without their work per posting and per term."""
+    fieldwriter.start_field(fieldname, field)
+    postfile = fieldwriter._postfile
+    blocklimit = fieldwriter._codec._blocklimit
+    prefix = pack_ushort(fieldwriter._fieldid)
+    pack = _TERM_INFO.pack
+    entries: list[tuple[bytes, bytes]] = []
+    for tbytes, term in sorted((term_bytes(t) if isinstance(t, str) else t, t) for t in terms):
+        docnums = terms[term]
+        count = len(docnums)
+        if count <= INLINE_LIMIT:
+            # values None, as a posting block of the field reads them: Whoosh's ListMatcher gives "" for none, which
+            # its merging pool refuses
+            where = dumps((tuple(docnums), (1.0,) * count, (None,) * count), 2)
+        else:
+            start = postfile.tell()
+            postfile.write(_exact_blocks(docnums, blocklimit, compression))
+            where = pack_long(start) + pack_int(postfile.tell() - start)
+        entries.append((prefix + tbytes, pack(count <= INLINE_LIMIT, float(count), count, 0, 0, 1.0, docnums[0],
+                                              docnums[-1]) + where))
+    _add_terms(fieldwriter._tindex, entries)
+    fieldwriter.finish_field()
+
+
+def _exact_blocks(docnums: list[int], blocklimit: int, compression: int) -> bytes:
+    """The posting blocks ``W3PostingsWriter`` writes for ``docnums`` of an exact-value field: ids delta-coded, no
+    weights (all 1.0) and no values, compressed as :func:`_write_field` decides."""
+    chunks = [WHOOSH3_HEADER_MAGIC]
+    for start in range(0, len(docnums), blocklimit):
+        ids = docnums[start:start + blocklimit]
+        data = dumps((tuple(b - a for a, b in zip([0, *ids], ids)), None, None), 2)
+        level = compression if 4 * len(ids) >= COMPRESS_MIN_BYTES else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((len(ids), ids[-1], 1.0, level, 0, 0), 2)
+        last = start + blocklimit >= len(docnums)
+        chunks += [pack_int(-(len(info) + len(data)) if last else len(info) + len(data)), info, data]
+    return b"".join(chunks)
+
+
+_ENTRY_LENGTHS = struct.Struct("!ii")
+
+
+def _add_terms(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
+    """``OrderedHashWriter.add`` of each (key, value) of ``entries`` (in key order, after the table's last key),
+    written at once."""
+    if not entries:
+        return
+    if table.hashfn is not md5_hash or entries[0][0] <= table.lastkey:
+        for key, value in entries:  # add raises on a key out of order
+            table.add(key, value)
+        return
+    dbfile = table.dbfile
+    position = dbfile.tell()
+    index, buckets = table.index, table.buckets
+    lengths, md5 = _ENTRY_LENGTHS.pack, hashlib.md5
+    chunks = []
+    for key, value in entries:
+        index.append(position)
+        digest = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")  # md5_hash
+        buckets[digest & 255].append((digest, position))
+        chunk = lengths(len(key), len(value)) + key + value
+        chunks.append(chunk)
+        position += len(chunk)
+    dbfile.write(b"".join(chunks))
+    table.lastkey = entries[-1][0]
+
+
+def _write_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[Any, list[tuple[int, float, bytes]]],
+                 lengths: dict[int, int], compression: int) -> None:
+    """The terms of a field and their posting blocks, as Whoosh's W3 field and postings writers write them
+    (``W3PostingsWriter.add_posting`` and ``_write_block`` for each block, ``finish_postings`` and
+    ``W3TermInfo.to_bytes`` for each term; the codec inlines no posting list), without their work per posting."""
+    fieldwriter.start_field(fieldname, field)
+    postfile = fieldwriter._postfile
+    position = postfile.tell()
+    blocklimit = fieldwriter._codec._blocklimit
+    fixed_size = field.format.fixed_value_size()
+    prefix = pack_ushort(fieldwriter._fieldid)
+    entries: list[tuple[bytes, bytes]] = []
+    for tbytes, term in sorted((t.encode("utf-8") if isinstance(t, str) else t, t) for t in terms):
+        postings = terms[term]
+        chunks = [WHOOSH3_HEADER_MAGIC]
+        total_weight, min_length, max_length, max_weight = 0.0, None, 0, 0.0
+        for start in range(0, len(postings), blocklimit):
+            ids, weights, values = zip(*postings[start:start + blocklimit])
+            stored = array("f", weights)
+            total_weight += sum(stored)
+            values = tuple(value for value in values if value)
+            known = [n for n in map(lengths.get, ids) if n]
+            if known:
+                min_length = min(known) if min_length is None else min(min_length, *known)
+                max_length = max(max_length, *known)
+            block_max_weight = max(0, max(weights))
+            max_weight = max(max_weight, block_max_weight)
+            if all(weight == 1.0 for weight in stored):
+                mini_weights: Any = None
+            elif all(weight == stored[0] for weight in stored):
+                mini_weights = stored[0]
+            else:
+                mini_weights = tuple(stored)
+            if fixed_size is None or fixed_size < 0:
+                mini_values: Any = values
+            else:
+                mini_values = None if fixed_size == 0 else b"".join(values)
+            data = dumps((tuple(b - a for a, b in zip((0, *ids), ids)), mini_weights, mini_values), 2)
+            # blocks whose values are shorter than COMPRESS_MIN_BYTES are stored uncompressed (each block records its
+            # own compression level, so readers handle both)
+            level = compression if sum(map(len, values)) + 4 * len(ids) >= COMPRESS_MIN_BYTES else 0
+            if level:
+                data = zlib.compress(data, level)
+            info = dumps((len(ids), ids[-1], block_max_weight, level,
+                          length_to_byte(min(known) if known else None), length_to_byte(max(known) if known else 0)),
+                         2)
+            size = len(info) + len(data)
+            chunks += [pack_int(-size if start + blocklimit >= len(postings) else size), info, data]
+        written = b"".join(chunks)
+        postfile.write(written)
+        count = len(postings)
+        entries.append((prefix + tbytes, _TERM_INFO.pack(
+            0, total_weight, count, 0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length), max_weight, postings[0][0], postings[-1][0])
+            + pack_long(position) + pack_int(len(written))))
+        position += len(written)
+    _add_terms(fieldwriter._tindex, entries)
+    fieldwriter.finish_field()
 
 
 #: Worker processes start from a fork server, a small process that has imported this module and nothing of the
