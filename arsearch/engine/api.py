@@ -224,12 +224,15 @@ class FacetCounts:
 @dataclass(frozen=True)
 class SearchResponse:
     """``total``: the matching documents (copies included when collapsing); ``facets`` when asked for;
-    ``partial``: the engine answered without all of its data (a shard that did not answer)."""
+    ``partial``: the engine answered without all of its data (a shard that did not answer); ``groups``: when
+    collapsing, the near-duplicate groups among the matches (a document of no group is a group of its own: the
+    number of hits collapsed paging can reach), None when the engine did not count them."""
 
     hits: tuple[EngineHit, ...]
     total: int
     facets: FacetCounts | None = None
     partial: bool = False
+    groups: int | None = None
 
 
 #: The stored fields of a document, as :meth:`Snapshot.get` and :attr:`EngineHit.fields` give them: text fields
