@@ -73,6 +73,9 @@ class SearchResults:
     suggestion: Suggestion | None = None
     #: What the search's budget cut (:mod:`arsearch.search.budget`), in words; empty for a whole answer.
     cuts: tuple[str, ...] = ()
+    #: With collapsing: the near-duplicate groups among the matches, what ``offset`` can page through (None: the
+    #: engine did not count them, or copies were not folded).
+    groups: int | None = None
 
     @property
     def partial(self) -> bool:
@@ -91,6 +94,8 @@ class SearchResults:
             "suggestion": self.suggestion.to_dict() if self.suggestion else None,
             "partial": self.partial,
         }
+        if self.groups is not None:
+            shape["groups"] = self.groups
         if self.facets is not None:
             shape["facets"] = self.facets.to_dict()
         return shape

@@ -98,7 +98,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
         suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
     return SearchResults(text, hits, response.total, (time.perf_counter() - spent.started) * 1000, terms,
                          Facets.of(response.facets) if response.facets is not None else None, suggestion,
-                         cuts=tuple(spent.cuts))
+                         cuts=tuple(spent.cuts), groups=response.groups)
 
 
 def _counting(query: Query, filters: Filters, like: SearchRequest) -> SearchRequest:

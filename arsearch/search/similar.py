@@ -57,7 +57,8 @@ def similar(index: Index, doc_id: str, *, limit: int = 10, offset: int = 0, incl
     response = snapshot.search(request)
     hits = [make_hit(index.analyzer, hit, rank, frozenset(terms), snippet_width, frozenset({doc_id}))
             for rank, hit in enumerate(response.hits, start=offset + 1)]
-    return SearchResults(doc_id, hits, response.total, (time.perf_counter() - started) * 1000, frozenset(terms))
+    return SearchResults(doc_id, hits, response.total, (time.perf_counter() - started) * 1000, frozenset(terms),
+                         groups=response.groups)
 
 
 def like_terms(analyzer: Analyzer, snapshot: Snapshot, title: str, content: str, title_weight: float) -> list[str]:

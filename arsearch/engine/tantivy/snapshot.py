@@ -85,7 +85,19 @@ class TantivySnapshot:
                                members=members.get(position(address), ()))
                      for (address, score), fields in zip(page, documents))
         facets = self._facets(scored, query, request) if request.facets else None
-        return SearchResponse(hits=hits, total=total, facets=facets)
+        groups = self._groups(query, total, len(page)) if request.collapse else None
+        return SearchResponse(hits=hits, total=total, facets=facets, groups=groups)
+
+    def _groups(self, query: tantivy.Query, total: int, shown: int) -> int:
+        """The near-duplicate groups among the matches: their distinct group keys (a document of no group has a
+        key of its own), by a terms aggregation of the keys when they fit one, else by its cardinality estimate."""
+        if total <= 1:
+            return total
+        if total <= _MOST_BUCKETS:
+            found = self.searcher.aggregate(query, {"groups": {"terms": {"field": GROUP_KEY, "size": total}}})
+            return len(found["groups"]["buckets"])
+        found = self.searcher.aggregate(query, {"groups": {"cardinality": {"field": GROUP_KEY}}})
+        return max(shown, int(found["groups"]["value"]))
 
     def _order(self, request: SearchRequest, query: tantivy.Query) -> Order:
         if request.sort == "date":

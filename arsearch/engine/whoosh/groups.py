@@ -8,7 +8,7 @@ the ``group`` postings and the id, source and date columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from arsearch.engine.api import NO_DATE, Member, date_of
@@ -48,6 +48,19 @@ class Groups:
                 if len(kept) == limit:
                     break
         return kept
+
+    def count(self, docnums: Iterable[int]) -> int:
+        """The groups of ``docnums``, a document of no group counted as a group of its own."""
+        labels = self._labels
+        alone = 0
+        seen: set[object] = set()
+        for docnum in docnums:
+            label = labels[docnum]
+            if label:
+                seen.add(label)
+            else:
+                alone += 1
+        return len(seen) + alone
 
     def members(self, docnum: int, label: str) -> tuple[Member, ...]:
         """The other live documents of ``docnum``'s group ``label``, oldest first, undated last, then by id."""

@@ -25,12 +25,13 @@ from arsearch.engine.whoosh.plan import BagOfTerms, Scored, bag_of_terms
 def answer(commit: Commit, request: SearchRequest) -> SearchResponse:
     ranker = _Ranker(commit, request, *_allowed(commit, request.filters))
     groups = Groups(commit)
+    counted = None
     if request.collapse:
-        page, total, facets = ranker.collapsed(groups)
+        page, total, facets, counted = ranker.collapsed(groups)
     else:
         page, total, facets = ranker.ranked(first=request.offset, count=request.limit, facets=request.facets)
     hits = tuple(_hit(commit, groups, docnum, score, request) for docnum, score in page)
-    return SearchResponse(hits, total, facets)
+    return SearchResponse(hits, total, facets, groups=counted)
 
 
 def _allowed(commit: Commit, filters: Filters) -> tuple[set[int] | None, set[int] | None]:
@@ -79,19 +80,28 @@ class _Ranker:
             ordered = _by_relevance(filtered, first + count)
         return ordered[first:first + count], len(filtered), found
 
-    def collapsed(self, groups: Groups) -> tuple[Scored, int, FacetCounts | None]:
-        """:meth:`ranked` with one document per near-duplicate group; the offset and limit count groups."""
+    def collapsed(self, groups: Groups) -> tuple[Scored, int, FacetCounts | None, int]:
+        """:meth:`ranked` with one document per near-duplicate group; the offset and limit count groups.  Also
+        the number of groups among the matches."""
         request = self.request
         if request.sort == "relevance" and not request.facets:
             def ranked(n: int) -> tuple[Scored, int]:
                 page, total, _ = self.ranked(first=0, count=n, facets=False)
                 return page, total
 
-            return (*collapsed_page(ranked, groups, request.offset, request.limit), None)
+            page, total = collapsed_page(ranked, groups, request.offset, request.limit)
+            return page, total, None, groups.count(self._matching())
         # every match is scored anyway (for the facets or the order): order them all once
         everything, total, found = self.ranked(first=0, count=self.commit.doc_count_all(), facets=request.facets)
         page, _ = collapsed_page(lambda n: (everything[:n], total), groups, request.offset, request.limit)
-        return page, total, found
+        return page, total, found, groups.count(docnum for docnum, _ in everything)
+
+    def _matching(self) -> set[int]:
+        """The documents of the request's matches, unscored."""
+        _, allowed, selects = self._bag
+        found = allowed if selects and allowed is not None else _both(self.commit.matching(self.request.query),
+                                                                       self.dates)
+        return _both(found, self.sources) or set()
 
     @cached_property
     def _bag(self) -> tuple[BagOfTerms | None, set[int] | None, bool]:

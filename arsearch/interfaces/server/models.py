@@ -52,6 +52,9 @@ class SearchOut(BaseModel):
 
     query: str
     total: int = Field(description="Documents matching the query and filters.")
+    groups: Optional[int] = Field(None, description="When copies are folded (not all=true): the stories (groups "
+                                  "of near-duplicates) among the matches, what offset pages through; absent "
+                                  "otherwise.")
     elapsed_ms: float
     hits: list[HitOut]
     facets: Optional[dict[str, list[FacetCountOut]]] = Field(
