@@ -14,8 +14,10 @@ query that costs more than its :class:`Budget` is answered in part, never refuse
   nothing is left.
 
 Required and excluded words and phrases are never dropped: a partial answer never matches a document the query
-excludes or lacks a word it requires (so ``+في +من +على`` still reads every posting of its stopwords).  What was
-cut is listed in :attr:`Spent.cuts`; ``SearchResults.partial`` is then true.
+excludes or lacks a word it requires.  When the required words cost more than ``postings`` (each posting
+:data:`REQUIRED_COST` times: the engine intersects them), the costliest are matched in titles only until they fit,
+so ``+في +من +على`` answers with the documents whose titles hold its commonest words, a subset of its matches.
+What was cut is listed in :attr:`Spent.cuts`; ``SearchResults.partial`` is then true.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from arsearch.analysis import Analyzer
-from arsearch.engine.api import SCORED_FIELDS, AndMaybe, AndNot, AnyOf, Phrase, Query, Snapshot, Term, leaves
+from arsearch.engine.api import (SCORED_FIELDS, AllOf, AndMaybe, AndNot, AnyOf, Phrase, Query, Snapshot, Term,
+                                 leaves)
 from arsearch.search.spelling import DEFAULT_BUDGET as DEFAULT_SPELLING_BUDGET
 from arsearch.search.spelling import Suggestion, did_you_mean
 
@@ -75,6 +78,7 @@ class Spent:
 
 def fit_query(query: Query, snapshot: Snapshot, spent: Spent) -> Query:
     """``query`` cut down to ``spent.budget`` (see the module): the same query when it fits."""
+    query = _narrow_required(query, _Costs(snapshot), spent)
     budget = spent.budget
     optional = list(dict.fromkeys(_optional_leaves(query, optional=False)))
     optional_keys = {_key(leaf) for leaf in optional}
@@ -129,6 +133,78 @@ class _Costs:
         if isinstance(leaf, Term):
             return self.term(leaf.field, leaf.text) if leaf.field in SCORED_FIELDS else 0
         return PHRASE_COST * sum(self.term(leaf.field, w) for w in dict.fromkeys(leaf.words))
+
+
+def _narrow_required(query: Query, costs: _Costs, spent: Spent) -> Query:
+    """``query`` with its costliest required words (a word or phrase in the title or the content) matched in the
+    title only, until what its required words read fits ``spent.budget.postings``: a narrower query, so a partial
+    answer still matches only documents that match ``query``."""
+    words = list(dict.fromkeys(_required_words(query, required=False)))
+    if not words:
+        return query
+    beyond = {word: REQUIRED_COST * sum(costs.of(leaf) for leaf in _leaves_of(word) if leaf.field != TITLE)
+              for word in words}
+    spending = REQUIRED_COST * sum(costs.of(leaf) for word in words for leaf in _leaves_of(word))
+    narrowed: dict[AnyOf, Query] = {}
+    for word in sorted(words, key=lambda w: -beyond[w]):
+        if spending <= spent.budget.postings or not beyond[word]:
+            break
+        titles = tuple(leaf for leaf in _leaves_of(word) if leaf.field == TITLE)
+        narrowed[word] = titles[0] if len(titles) == 1 else AnyOf(titles, word.scale)
+        spending -= beyond[word]
+    if not narrowed:
+        return query
+    spent.cut(f"{len(narrowed)} of {len(words)} required words too common for the budget: matched in titles only")
+    return _replaced(query, narrowed)
+
+
+TITLE = "title"
+#: A required word's postings cost this many times an optional term's: they are intersected by the engine's general
+#: matchers, not scored by its bag of terms.
+REQUIRED_COST = 3
+
+
+def _leaves_of(word: AnyOf) -> tuple[Term | Phrase, ...]:
+    return tuple(part for part in word.parts if isinstance(part, (Term, Phrase)))
+
+
+def _is_word(query: AnyOf) -> bool:
+    """Whether ``query`` is one word or phrase searched in the title and other fields (as the compiler writes
+    it), so that its title part alone matches a subset of its documents."""
+    fields = [part.field for part in query.parts if isinstance(part, (Term, Phrase))]
+    return len(fields) == len(query.parts) > 1 and TITLE in fields and all(f in SCORED_FIELDS for f in fields)
+
+
+def _required_words(query: Query, required: bool) -> Iterable[AnyOf]:
+    """The words (:func:`_is_word`) a document must match to match ``query``: parts of an AllOf, the required
+    side of an AndMaybe, never inside an exclusion or an alternative."""
+    if isinstance(query, AnyOf):
+        if required and _is_word(query):
+            yield query
+        elif len(query.parts) == 1:
+            yield from _required_words(query.parts[0], required)
+    elif isinstance(query, AllOf):
+        for part in query.parts:
+            yield from _required_words(part, True)
+    elif isinstance(query, AndMaybe):
+        yield from _required_words(query.required, True)
+    elif isinstance(query, AndNot):
+        yield from _required_words(query.positive, required)
+
+
+def _replaced(query: Query, narrowed: dict[AnyOf, Query]) -> Query:
+    """``query`` with each word of ``narrowed`` replaced, outside exclusions (which are never narrowed)."""
+    if isinstance(query, AnyOf):
+        if query in narrowed:
+            return narrowed[query]
+        return AnyOf(tuple(_replaced(part, narrowed) for part in query.parts), query.scale)
+    if isinstance(query, AllOf):
+        return AllOf(tuple(_replaced(part, narrowed) for part in query.parts))
+    if isinstance(query, AndMaybe):
+        return AndMaybe(_replaced(query.required, narrowed), query.optional)
+    if isinstance(query, AndNot):
+        return AndNot(_replaced(query.positive, narrowed), query.negative)
+    return query
 
 
 def _key(leaf: Term | Phrase) -> tuple[str, object]:

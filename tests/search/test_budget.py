@@ -13,7 +13,7 @@ import pytest
 from arsearch.errors import QueryError
 from arsearch.index import Index
 from arsearch.search import search
-from arsearch.search.budget import DEFAULT_BUDGET, UNLIMITED, Budget
+from arsearch.search.budget import DEFAULT_BUDGET, REQUIRED_COST, UNLIMITED, Budget
 from arsearch.search.compiler import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 
 #: شائعة is in every document, نادرة in two, فريدة in one, مستبعدة in every other; the phrase في من على in every
@@ -62,9 +62,22 @@ def test_at_least_one_word_is_kept_however_small_the_budget(index: Index) -> Non
 
 def test_required_and_excluded_words_are_never_dropped(index: Index) -> None:
     tight = Budget(postings=0)
-    assert found(index, "+شائعة نادرة", tight) == found(index, "شائعة", UNLIMITED)  # required: all 40 match
+    # required: all 40 match, within a budget that pays for the required word's postings (three times each)
+    assert found(index, "+شائعة نادرة", Budget(postings=REQUIRED_COST * 41)) == found(index, "شائعة", UNLIMITED)
     assert found(index, "شائعة -مستبعدة", tight) == {f"d{n}" for n in range(0, 40, 2)}
     assert found(index, "نادرة شائعة -مستبعدة", tight) == {"d0"}  # d1 is excluded whatever was dropped
+
+
+def test_costly_required_words_are_matched_in_titles_only(index: Index) -> None:
+    whole = search(index, "+في +من +على", limit=100, budget=UNLIMITED, collapse=False)
+    assert whole.total == 40 and not whole.partial
+    cut = search(index, "+في +من +على", limit=100, budget=Budget(postings=100), collapse=False)
+    assert cut.partial and any("required words too common" in c and "titles only" in c for c in cut.cuts)
+    assert {h.id for h in cut.hits} == {"d0", "d1", "d2"}  # the documents with the three words in their title
+    # an exclusion is never narrowed: no document with the excluded word comes back
+    excluded = search(index, "+في +من -مستبعدة", limit=100, budget=Budget(postings=100), collapse=False)
+    assert excluded.partial and {h.id for h in excluded.hits} == {"d0", "d2"}
+    assert found(index, "+في +من -مستبعدة", UNLIMITED) == {f"d{n}" for n in range(0, 40, 2)}
 
 
 def test_a_costly_phrase_is_kept_in_titles_only(index: Index) -> None:
