@@ -225,8 +225,9 @@ class FacetCounts:
 class SearchResponse:
     """``total``: the matching documents (copies included when collapsing); ``facets`` when asked for;
     ``partial``: the engine answered without all of its data (a shard that did not answer); ``groups``: when
-    collapsing, the near-duplicate groups among the matches (a document of no group is a group of its own: the
-    number of hits collapsed paging can reach), None when the engine did not count them."""
+    collapsing with facets, the near-duplicate groups among the matches (a document of no group is a group of its
+    own: the number of hits collapsed paging can reach); None without facets, unless the engine counted them at no
+    cost, and None without collapsing."""
 
     hits: tuple[EngineHit, ...]
     total: int

@@ -84,20 +84,10 @@ class TantivySnapshot:
         hits = tuple(EngineHit(id=str(fields["id"]), score=score, fields=fields, group=str(fields["group"]),
                                members=members.get(position(address), ()))
                      for (address, score), fields in zip(page, documents))
-        facets = self._facets(scored, query, request) if request.facets else None
-        groups = self._groups(query, total, len(page)) if request.collapse else None
+        facets = groups = None
+        if request.facets:
+            facets, groups = self._facets(scored, query, request, total if request.collapse else None)
         return SearchResponse(hits=hits, total=total, facets=facets, groups=groups)
-
-    def _groups(self, query: tantivy.Query, total: int, shown: int) -> int:
-        """The near-duplicate groups among the matches: their distinct group keys (a document of no group has a
-        key of its own), by a terms aggregation of the keys when they fit one, else by its cardinality estimate."""
-        if total <= 1:
-            return total
-        if total <= _MOST_BUCKETS:
-            found = self.searcher.aggregate(query, {"groups": {"terms": {"field": GROUP_KEY, "size": total}}})
-            return len(found["groups"]["buckets"])
-        found = self.searcher.aggregate(query, {"groups": {"cardinality": {"field": GROUP_KEY}}})
-        return max(shown, int(found["groups"]["value"]))
 
     def _order(self, request: SearchRequest, query: tantivy.Query) -> Order:
         if request.sort == "date":
@@ -142,22 +132,32 @@ class TantivySnapshot:
                 found[at] = tuple(sorted(others, key=lambda m: (m.date or datetime.max, m.id)))
         return found
 
-    def _facets(self, scored: tantivy.Query, every: tantivy.Query, request: SearchRequest) -> FacetCounts:
+    def _facets(self, scored: tantivy.Query, every: tantivy.Query, request: SearchRequest,
+                total: int | None) -> tuple[FacetCounts, int | None]:
         """Per source without the source filter, per day with every filter: one aggregation when they are the
-        same matches, two when a source filter tells them apart."""
+        same matches, two when a source filter tells them apart.  With ``total`` (the matches; None: not asked), the
+        near-duplicate groups among the matches too: their distinct group keys (a document of no group has a key
+        of its own) in the same aggregation."""
         by_source = {"terms": {"field": SOURCE_NAMES, "size": _MOST_BUCKETS, "missing": _MISSING_SOURCE}}
         by_day = {"terms": {"field": DAY, "size": _MOST_BUCKETS, "missing": _MISSING_DAY}}
+        asked: dict[str, Any] = {"days": by_day}
+        if total is not None and total > 1:
+            asked["groups"] = ({"terms": {"field": GROUP_KEY, "size": total}} if total <= _MOST_BUCKETS
+                               else {"cardinality": {"field": GROUP_KEY}})
         if request.filters.sources is None:
-            found = self.searcher.aggregate(every, {"sources": by_source, "days": by_day})
-            sources, days = found["sources"], found["days"]
+            found = self.searcher.aggregate(every, {"sources": by_source, **asked})
+            sources = found["sources"]
         else:
             unsourced = filtered(scored, self._build.filters(request.filters, sources=False))
             sources = self.searcher.aggregate(unsourced, {"sources": by_source})["sources"]
-            days = self.searcher.aggregate(every, {"days": by_day})["days"]
+            found = self.searcher.aggregate(every, asked)
+        counted = found.get("groups")
+        groups = total if counted is None else (len(counted["buckets"]) if "buckets" in counted
+                                                else int(counted["value"]))
         return FacetCounts(
             sources={None if bucket["key"] == _MISSING_SOURCE else str(bucket["key"]): int(bucket["doc_count"])
                      for bucket in sources["buckets"]},
-            days=_by_day(days["buckets"]))
+            days=_by_day(found["days"]["buckets"])), groups
 
     # term statistics
     def has_term(self, field: str, text: str) -> bool:

@@ -80,28 +80,21 @@ class _Ranker:
             ordered = _by_relevance(filtered, first + count)
         return ordered[first:first + count], len(filtered), found
 
-    def collapsed(self, groups: Groups) -> tuple[Scored, int, FacetCounts | None, int]:
+    def collapsed(self, groups: Groups) -> tuple[Scored, int, FacetCounts | None, int | None]:
         """:meth:`ranked` with one document per near-duplicate group; the offset and limit count groups.  Also
-        the number of groups among the matches."""
+        the number of groups among the matches when every match was scored (None otherwise: counting them would
+        cost a pass over the matches that the best ones alone do not)."""
         request = self.request
         if request.sort == "relevance" and not request.facets:
             def ranked(n: int) -> tuple[Scored, int]:
                 page, total, _ = self.ranked(first=0, count=n, facets=False)
                 return page, total
 
-            page, total = collapsed_page(ranked, groups, request.offset, request.limit)
-            return page, total, None, groups.count(self._matching())
+            return (*collapsed_page(ranked, groups, request.offset, request.limit), None, None)
         # every match is scored anyway (for the facets or the order): order them all once
         everything, total, found = self.ranked(first=0, count=self.commit.doc_count_all(), facets=request.facets)
         page, _ = collapsed_page(lambda n: (everything[:n], total), groups, request.offset, request.limit)
         return page, total, found, groups.count(docnum for docnum, _ in everything)
-
-    def _matching(self) -> set[int]:
-        """The documents of the request's matches, unscored."""
-        _, allowed, selects = self._bag
-        found = allowed if selects and allowed is not None else _both(self.commit.matching(self.request.query),
-                                                                       self.dates)
-        return _both(found, self.sources) or set()
 
     @cached_property
     def _bag(self) -> tuple[BagOfTerms | None, set[int] | None, bool]:
