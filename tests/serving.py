@@ -58,11 +58,12 @@ def running_server(index: Path, *args: str) -> Iterator[str]:
 
 
 def wait_until_up(url: str, seconds: float = 40) -> None:
-    """Until the server answers; worker processes (``--workers``) accept connections only once they have started."""
+    """Until the server says it is ready (``/health``: 503 while it warms up); worker processes (``--workers``)
+    accept connections only once they have started."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url + "/api/stats", timeout=5) as response:
+            with urllib.request.urlopen(url + "/health", timeout=5) as response:
                 json.load(response)
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -581,6 +581,13 @@ def serve_command(
     client_concurrency: int = typer.Option(8, "--client-concurrency", min=0, metavar="N",
                                            help="Requests one client address may have in flight per worker "
                                                 "(429 beyond; 0: no limit)."),
+    rate_limit: float = typer.Option(5.0, "--rate-limit", min=0.0, metavar="N",
+                                     help="Requests a second one client address may send on average, across "
+                                          "the server's processes (429 with Retry-After beyond; 0: no limit)."),
+    rate_burst: int = typer.Option(20, "--rate-burst", min=1, metavar="N",
+                                   help="Requests one client address may send at once before --rate-limit applies."),
+    rate_limit_loopback: bool = typer.Option(False, "--rate-limit-loopback", metavar="",
+                                             help="Rate-limit clients on this machine too (127.0.0.1, ::1)."),
     cors_origins: list[str] = typer.Option([], "--cors-origin", metavar="ORIGIN", show_default="none",
                                            help="A web origin whose pages may call the API (repeatable; *: any)."),
 ) -> None:
@@ -597,7 +604,8 @@ def serve_command(
                      False)
         sys.exit(2)
     limits = Limits(max_body_bytes=int(max_body_mb * 1024 * 1024), request_seconds=request_timeout,
-                    client_concurrency=client_concurrency)
+                    client_concurrency=client_concurrency, client_rate=rate_limit, client_burst=rate_burst,
+                    limit_loopback=rate_limit_loopback)
     with Index.open(_index_path(index)) as ix:
         served = server.Served(ix.path, allow_writes=allow_writes, token=token, limits=limits,
                                cors_origins=tuple(cors_origins))

@@ -4,6 +4,7 @@ for writes, CORS, ``/health``, query length, and several worker processes over o
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,7 +82,9 @@ def test_a_body_over_the_limit_is_413_and_nothing_is_written(index: Index) -> No
 
 
 def test_health_and_the_query_length_limit(index: Index) -> None:
-    api = client(index)
+    app = create_app(index)
+    assert app.state.warmth.ready.wait(30)
+    api = TestClient(app, raise_server_exceptions=False)
     assert api.get("/health").json() == {"status": "ok", "documents": 5}
     assert_error(api.get("/api/search", params={"q": "a" * (MAX_QUERY_CHARS + 1)}), 400, "at most")
     assert_error(api.get("/api/search", params={"q": "طاقة", "limit": 101}), 400, "limit")
@@ -157,6 +160,11 @@ def test_a_read_over_the_time_limit_is_503_and_a_write_is_not_cut() -> None:
     app = RequestTimeLimit(slow, seconds=0.05)
     read = asyncio.run(_call(app, _scope()))
     assert _status(read) == 503 and b"longer than 0.05 s" in read[1]["body"]
+    assert b"shorter query" in read[1]["body"]
+    stats = asyncio.run(_call(app, _scope(path="/api/stats")))
+    message = json.loads(stats[1]["body"])["error"]
+    assert _status(stats) == 503 and "GET /api/stats took longer than 0.05 s" in message
+    assert "query" not in message  # a status call is not a query: the hint says what timed out
     assert _status(asyncio.run(_call(app, _scope(method="POST", path="/api/documents")))) == 200
 
 

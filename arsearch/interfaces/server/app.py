@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -20,6 +20,8 @@ from arsearch.errors import ArsearchError, DocumentNotFoundError, IndexLockedErr
 from arsearch.index import Index, IndexStats, document_from_dict
 from arsearch.interfaces.dates import parse_date
 from arsearch.interfaces.server.limits import BodyLimit, ClientConcurrency, Limits, RequestTimeLimit
+from arsearch.interfaces.server.rates import Buckets, RateLimited
+from arsearch.interfaces.server.warming import Warmth, start_warming
 from arsearch.interfaces.server.models import (AnalyzeOut, DeletedOut, DocumentIn, DocumentOut, ErrorOut, HealthOut,
                                                IndexedOut, SearchOut)
 from arsearch.search import search, similar
@@ -48,8 +50,12 @@ def error(status: int, message: str) -> JSONResponse:
 
 
 def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = WRITE_WAIT_SECONDS,
-               token: str | None = None, limits: Limits = Limits(), cors_origins: Sequence[str] = ()) -> FastAPI:
+               token: str | None = None, limits: Limits = Limits(), cors_origins: Sequence[str] = (),
+               warm: bool = True, rate_table: Path | None = None) -> FastAPI:
     """The app serving ``index``: searches run in the server's thread pool, one engine snapshot per thread.
+    ``warm``: warm the index up in a thread (:mod:`.warming`); ``/health`` says ``starting`` (503) until it is done.
+    ``rate_table``: the file of the token buckets shared by the server's processes (:mod:`.rates`; None: this
+    process's own).
 
     Writes need ``allow_writes`` and a ``token``, which every write must send as ``Authorization: Bearer TOKEN``.
     ``limits``: body size, time per read, requests in flight per client.  ``cors_origins``: web origins whose
@@ -58,6 +64,10 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
     app = FastAPI(title="arsearch", version=VERSION, docs_url=None, redoc_url=None,
                   description="Full-text search for Arabic news. Errors are `{\"error\": ..., \"status\": N}`.")
     _add_error_handlers(app)
+    warmth = start_warming(index) if warm else Warmth()
+    if not warm:
+        warmth.ready.set()
+    app.state.warmth = warmth
 
     def check_writes(request: Request) -> None:
         if not allow_writes:
@@ -113,10 +123,15 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         """The terms a text is indexed and searched under, with offsets of each word as written."""
         return JSONResponse({"text": text, "tokens": [t.to_dict() for t in index.analyze(text)]})
 
-    @app.get("/health", response_model=HealthOut, tags=["index"])
+    @app.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut, "description": "Starting"}},
+             tags=["index"])
     def health_endpoint() -> JSONResponse:
-        """Whether the server answers, and how many documents it serves (no limits apply: for load balancers)."""
-        return JSONResponse({"status": "ok", "documents": index.document_count()})
+        """Whether the server is ready, and how many documents it serves (no limits apply: for load balancers):
+        200 `ok` once the first searches of each kind have loaded what queries read (a warm start), 503
+        `starting` before."""
+        status = warmth.status()
+        return JSONResponse({"status": status, "documents": index.document_count()},
+                            status_code=200 if status == "ok" else 503)
 
     @app.get("/api/stats", response_model=IndexStats, tags=["index"])
     def stats_endpoint() -> JSONResponse:
@@ -159,10 +174,12 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
         return FileResponse(STATIC / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # added last runs first: CORS answers preflights, then the per-client count, the time, the body
+    # added last runs first: CORS answers preflights, then the rate per client, the count in flight, the time,
+    # the body
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(RequestTimeLimit, seconds=limits.request_seconds)
     app.add_middleware(ClientConcurrency, limit=limits.client_concurrency)
+    app.add_middleware(RateLimited, limits=limits, buckets=lambda: Buckets(rate_table))
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
@@ -243,10 +260,12 @@ class Served:
     token: str | None = None
     limits: Limits = field(default_factory=Limits)
     cors_origins: tuple[str, ...] = field(default=())
+    #: The token buckets' file shared by the worker processes (:mod:`.rates`).
+    rate_table: Path | None = None
 
     def app(self, index: Index) -> FastAPI:
         return create_app(index, allow_writes=self.allow_writes, token=self.token, limits=self.limits,
-                          cors_origins=self.cors_origins)
+                          cors_origins=self.cors_origins, rate_table=self.rate_table)
 
     def __call__(self) -> FastAPI:
         """The app of one worker process, over its own :class:`Index` (uvicorn calls this in each worker)."""
@@ -266,9 +285,17 @@ def serve(served: Served, sock: socket.socket, *, workers: int = 1, index: Index
         return
     from uvicorn.supervisors import Multiprocess
 
+    table = Buckets.create() if served.limits.client_rate and served.rate_table is None else None
+    if table is not None:
+        served = replace(served, rate_table=table)
     config = uvicorn.Config(served, factory=True, workers=workers, log_level="warning", access_log=False)
     try:
-        supervisor = Multiprocess(config, sockets=[sock])
-    except TypeError:  # older uvicorn takes the target each worker runs
-        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])  # type: ignore[call-arg]
-    supervisor.run()
+        try:
+            supervisor = Multiprocess(config, sockets=[sock])
+        except TypeError:  # older uvicorn takes the target each worker runs
+            supervisor = Multiprocess(config, target=uvicorn.Server(config).run,  # type: ignore[call-arg]
+                                      sockets=[sock])
+        supervisor.run()
+    finally:
+        if table is not None:
+            table.unlink(missing_ok=True)

@@ -1,7 +1,8 @@
 """What one HTTP client may ask of the server: body size, time per request, requests in flight at once.
 
-Plain ASGI middleware (no FastAPI), outermost first: :class:`ClientConcurrency` (429), :class:`RequestTimeLimit`
-(503), :class:`BodyLimit` (413).  Each answers with the API's error shape, ``{"error": ..., "status": N}``.
+Plain ASGI middleware (no FastAPI), outermost first: the rate per client (:mod:`.rates`, 429),
+:class:`ClientConcurrency` (429), :class:`RequestTimeLimit` (503), :class:`BodyLimit` (413).  Each answers with
+the API's error shape, ``{"error": ..., "status": N}``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ class Limits:
     request_seconds: float = 10.0
     #: Requests one client address may have in flight in one server process (429 beyond).
     client_concurrency: int = 8
+    #: Requests a second one client address may send on average, counted across the server's processes
+    #: (:mod:`.rates`; 429 with Retry-After beyond).
+    client_rate: float = 5.0
+    #: Requests one client address may send at once before ``client_rate`` applies.
+    client_burst: int = 20
+    #: Whether clients on this machine (loopback addresses) are rate-limited too.
+    limit_loopback: bool = False
 
 
 async def send_error(send: Send, status: int, message: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
@@ -43,7 +51,7 @@ async def send_error(send: Send, status: int, message: str, headers: tuple[tuple
     await send({"type": "http.response.body", "body": body})
 
 
-def _limited(scope: Scope) -> bool:
+def limited(scope: Scope) -> bool:
     return scope["type"] == "http" and scope.get("path") not in UNLIMITED_PATHS
 
 
@@ -56,7 +64,7 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.max_bytes or not _limited(scope) or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+        if not self.max_bytes or not limited(scope) or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or ()).get(b"content-length")
@@ -103,7 +111,7 @@ class RequestTimeLimit:
         self.seconds = seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.seconds or not _limited(scope) or scope.get("method") not in ("GET", "HEAD"):
+        if not self.seconds or not limited(scope) or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         started = late = False
@@ -122,7 +130,22 @@ class RequestTimeLimit:
         late = True
         task.cancel()
         if not started:
-            await send_error(send, 503, f"the request took longer than {self.seconds:g} s: try a shorter query")
+            await send_error(send, 503, timed_out(scope, self.seconds))
+
+
+#: The paths whose time a query's length and filters decide.
+SEARCH_PATHS = ("/api/search",)
+
+
+def timed_out(scope: Scope, seconds: float) -> str:
+    """What the 503 of a read over ``seconds`` says: which call timed out, and what may help."""
+    path = str(scope.get("path") or "/")
+    call = f"{scope.get('method', 'GET')} {path}"
+    if path in SEARCH_PATHS:
+        return f"the search took longer than {seconds:g} s ({call}): try a shorter query or fewer filters"
+    if path.endswith("/similar"):
+        return f"related stories took longer than {seconds:g} s ({call}): the server is busy, try again later"
+    return f"{call} took longer than {seconds:g} s: the server is busy, try again later"
 
 
 class ClientConcurrency:
@@ -134,7 +157,7 @@ class ClientConcurrency:
         self.in_flight: Counter[str] = Counter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.limit or not _limited(scope):
+        if not self.limit or not limited(scope):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("?", 0))[0]

@@ -113,7 +113,7 @@ class DeletedOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str = Field(description="\"ok\".")
+    status: str = Field(description="\"ok\" (200), or \"starting\" (503) while the server warms up.")
     documents: int
 
 

@@ -1,0 +1,60 @@
+"""A warm start: before the server says it is ready (``/health``), one search of each kind a first visitor may send
+has run, so that what they read (the engine's columns and term tables, the did-you-mean look-ups, the facets, the
+orders) is loaded and the first real queries answer within their budget."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from arsearch.errors import ArsearchError
+from arsearch.index import Index
+from arsearch.search import search
+from arsearch.search.budget import UNLIMITED
+
+#: Searches that load what first queries read: a common word with the facets and each order, and typos (a missing
+#: space, swapped letters) whose did-you-mean runs without a budget, so that the speller's look-ups are loaded.
+WARM_UP_SEARCHES: tuple[tuple[str, dict[str, object]], ...] = (
+    ("المملكة العربية السعودية", {"facets": True}),
+    ("المملكة", {"sort": "date", "facets": True}),
+    ("المملكة", {"sort": "recency"}),
+    ('"وزارة الصحة"', {}),
+    ("وزارةالصحة", {"budget": UNLIMITED}),
+    ("الممكلة الصخة", {"budget": UNLIMITED}),
+)
+
+
+@dataclass
+class Warmth:
+    """Whether the warm-up has finished, how long it took, and what it could not run (a warm-up that fails leaves
+    the server ready: its searches then load what they need themselves)."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def status(self) -> str:
+        return "ok" if self.ready.is_set() else "starting"
+
+
+def warm_up(index: Index, warmth: Warmth) -> None:
+    """Run :data:`WARM_UP_SEARCHES` on ``index``, then set ``warmth.ready``."""
+    started = time.perf_counter()
+    try:
+        if index.document_count():
+            for text, options in WARM_UP_SEARCHES:
+                try:
+                    search(index, text, limit=10, **options)  # type: ignore[arg-type]
+                except ArsearchError as exc:
+                    warmth.problems.append(f"{text}: {exc}")
+    finally:
+        warmth.seconds = time.perf_counter() - started
+        warmth.ready.set()
+
+
+def start_warming(index: Index) -> Warmth:
+    """A thread that warms ``index`` up; the :class:`Warmth` it sets when done."""
+    warmth = Warmth()
+    threading.Thread(target=warm_up, args=(index, warmth), name="arsearch-warm-up", daemon=True).start()
+    return warmth
