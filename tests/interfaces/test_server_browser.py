@@ -131,11 +131,59 @@ def test_a_late_answer_to_an_older_search_is_dropped(page: Any) -> None:
     assert set(marks(page)) == {"كونيكو"} and "q=%D9%83" in page.url
 
 
-def test_an_error_is_shown(page: Any) -> None:
+def test_an_error_is_shown_in_arabic_and_resets_the_pager(page: Any) -> None:
+    search_for(page, "كونيكو")
+    assert page.is_visible("#pager") and page.is_enabled("#next")
     page.fill("#q", "foo:bar")
     page.press("#q", "Enter")
     page.wait_for_selector("#status.error")
-    assert "unknown field 'foo'" in page.text_content("#status")
+    assert page.text_content("#status").startswith("لم يُفهم البحث")
+    assert page.text_content("#status bdi") and "unknown field 'foo'" in page.text_content("#status bdi")
+    assert page.get_attribute("#status bdi", "dir") == "ltr"
+    assert not page.is_visible("#pager") and page.is_disabled("#next") and page.is_disabled("#prev")
+    assert page.locator("#results .hit").count() == 0
+
+
+def test_no_pager_on_the_empty_home_page_nor_for_one_page(page: Any) -> None:
+    assert not page.is_visible("#pager") and page.text_content("#page") == ""
+    search_for(page, "المملكة")  # 5 hits: one page
+    assert page.locator("#results .hit").count() == 5 and not page.is_visible("#pager")
+
+
+def test_paging_counts_stories_when_copies_are_folded(page: Any, base_url: str) -> None:
+    query = "كونيكو"
+    with urllib.request.urlopen(f"{base_url}/api/search?{urllib.parse.urlencode({'q': query, 'facets': 'true'})}"
+                                ) as response:
+        answer = json.load(response)
+    pages = -(-answer["groups"] // 10)
+    search_for(page, query)
+    assert page.text_content("#page") == f"صفحة 1 من {pages}"
+    for _ in range(pages - 1):
+        page.click("#next")
+        page.wait_for_function(f"document.querySelector('#page').textContent.startsWith('صفحة {_ + 2} ')")
+    assert page.locator("#results .hit").count() > 0 and page.is_disabled("#next")  # the last page is not empty
+
+
+def test_a_partial_answer_is_shown(page: Any) -> None:
+    words = "كونيكو " + " ".join(f"كلمة{n}" for n in range(70))  # more words than one search may look up
+    search_for(page, words)
+    assert page.is_visible("#partial") and "إجابة جزئية" in page.text_content("#partial")
+    search_for(page, "كونيكو")
+    assert not page.is_visible("#partial")
+
+
+def test_on_a_narrow_screen_the_hits_come_before_the_folded_facets(browser: Any, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    try:
+        page.goto(base_url + "/?q=%D9%83%D9%88%D9%86%D9%8A%D9%83%D9%88")
+        page.wait_for_selector("#results .hit")
+        first_hit = page.locator("#results .hit").first.bounding_box()
+        facets = page.locator("#facets").bounding_box()
+        assert first_hit["y"] < facets["y"]
+        assert page.locator("#facets details.facets-fold").count() == 1
+        assert not page.locator("#facets details.facets-fold").evaluate("node => node.open")
+    finally:
+        page.close()
 
 
 def test_source_filter_and_facets_from_the_server(page: Any) -> None:
@@ -186,7 +234,8 @@ def test_suggestion_duplicates_and_new_parameters(page: Any, enriched: list[str]
     """Rendering of the suggestion and the copies, and the source/sort/all controls: the server's answers are
     replaced by the shapes above (the library side is tested where it is built)."""
     assert page.text_content("#suggestion a") == "كونيكو حقل"
-    assert page.text_content(".duplicates summary") == "1 نسخ مشابهة من الخبر"
+    assert page.text_content(".duplicates summary") == "نسخة أخرى من الخبر"
+    assert page.get_attribute(".duplicates li bdi", "dir") == "ltr"  # an id as written, never reordered
     assert page.get_attribute(".hit h2 a", "href") == "https://example.com/a"
     assert "facets=true" in enriched[-1] and "facets=" not in page.url  # asked of the API, not in the address
     page.select_option("#sort", "date")

@@ -39,22 +39,54 @@ async function run(params, remember) {
   const api = new URLSearchParams(params);
   api.set("limit", String(PAGE_SIZE));
   api.set("facets", "true");
-  let data;
+  let response = null;
+  let data = null;
   try {
-    const response = await fetch("/api/search?" + api);
+    response = await fetch("/api/search?" + api);
     data = await response.json();
-    if (!response.ok) throw new Error(data.error || response.statusText);
   } catch (error) {
-    if (mine === latest) setStatus(error.message, true);
+    data = null;
+  }
+  if (mine !== latest) return;
+  if (!response || !data || !response.ok) {
+    showError(response, data);
     return;
   }
-  if (mine === latest) render(data, Number(params.get("offset") || 0));
+  render(data, Number(params.get("offset") || 0));
+}
+
+// What went wrong, in Arabic; the server's own words (English) follow, isolated left-to-right.
+const ERRORS = {
+  400: "لم يُفهم البحث",
+  404: "غير موجود",
+  413: "الطلب أكبر مما يُقبل",
+  429: "طلبات كثيرة في وقت قصير: انتظر قليلًا ثم أعد المحاولة",
+  500: "خطأ في الخادم",
+  503: "استغرق الطلب وقتًا أطول من المسموح: جرّب بحثًا أقصر أو أعد المحاولة بعد قليل",
+};
+
+function showError(response, data) {
+  clear();
+  const status = response ? response.status : 0;
+  let text = ERRORS[status] || (response ? `خطأ (${status})` : "تعذّر الاتصال بالخادم");
+  const retry = response && response.headers.get("Retry-After");
+  if (status === 429 && retry) text += ` (بعد ${retry} ث)`;
+  setStatus(text, true);
+  const detail = data && data.error;
+  if (detail) {
+    const original = element("bdi", "detail", detail);
+    original.dir = "ltr";
+    $("status").append(": ", original);
+  }
 }
 
 function clear() {
   $("results").replaceChildren();
   $("facets").replaceChildren();
-  $("facets").hidden = $("suggestion").hidden = $("pager").hidden = true;
+  $("facets").hidden = $("suggestion").hidden = $("pager").hidden = $("partial").hidden = true;
+  $("prev").disabled = $("next").disabled = true;
+  $("prev").onclick = $("next").onclick = null;
+  $("page").textContent = "";
   setStatus("");
 }
 
@@ -63,18 +95,29 @@ function setStatus(text, isError = false) {
   $("status").classList.toggle("error", isError);
 }
 
+// Folded copies (the default) page by stories: `groups` says how many there are; every copy (all=true) by
+// documents.
+function pageCount(data) {
+  const items = typeof data.groups === "number" ? data.groups : data.total;
+  return Math.ceil(Math.min(items, MAX_OFFSET + PAGE_SIZE) / PAGE_SIZE);
+}
+
 function render(data, offset) {
   const hits = data.hits || [];
   const shown = hits.length ? ` (${hits[0].rank}–${hits[hits.length - 1].rank})` : "";
-  setStatus(`${data.total} نتيجة${shown} في ${Math.round(data.elapsed_ms)} م.ث`);
+  const stories = typeof data.groups === "number" && data.groups !== data.total ? ` في ${data.groups} خبرًا` : "";
+  setStatus(`${data.total} نتيجة${stories}${shown} في ${Math.round(data.elapsed_ms)} م.ث`);
+  if (!hits.length) setStatus(data.total ? "لا نتائج في هذه الصفحة" : "لا نتائج", false);
+  $("partial").hidden = !data.partial;
   $("results").replaceChildren(...hits.map(renderHit));
   renderSuggestion(data.suggestion);
   renderFacets(data.facets);
-  const pages = Math.ceil(Math.min(data.total, MAX_OFFSET + PAGE_SIZE) / PAGE_SIZE);
-  $("pager").hidden = pages <= 1;
-  $("page").textContent = `صفحة ${Math.floor(offset / PAGE_SIZE) + 1} من ${pages}`;
+  const pages = pageCount(data);
+  const current = Math.floor(offset / PAGE_SIZE) + 1;
+  $("pager").hidden = pages <= 1 && offset <= 0;
+  $("page").textContent = `صفحة ${current} من ${Math.max(pages, current)}`;
   $("prev").disabled = offset <= 0;
-  $("next").disabled = offset + PAGE_SIZE >= data.total || offset + PAGE_SIZE > MAX_OFFSET;
+  $("next").disabled = current >= pages || offset + PAGE_SIZE > MAX_OFFSET;
   $("prev").onclick = () => run(paramsFromForm(Math.max(0, offset - PAGE_SIZE)), true);
   $("next").onclick = () => run(paramsFromForm(offset + PAGE_SIZE), true);
 }
@@ -132,11 +175,52 @@ function renderHit(hit) {
   return item;
 }
 
-// `duplicates`: the {id, source, date} of the near-copies folded into this hit.
+// A URL or an id as written, isolated left-to-right so that Arabic in it is not reordered with the text around.
+function isolated(text) {
+  const node = element("bdi", "ltr", text);
+  node.dir = "ltr";
+  return node;
+}
+
+// `duplicates`: the {id, source, date} of the near-copies folded into this hit. Each is listed by its id (its URL
+// when it has one); opening the list fetches their titles and links (/api/documents/ID).
 function renderDuplicates(duplicates) {
   if (!duplicates || !duplicates.length) return null;
-  const list = element("ul", "", ...duplicates.map((d) => element("li", "", d.id, " — ", describe(d))));
-  return element("details", "duplicates", element("summary", "", `${duplicates.length} نسخ مشابهة من الخبر`), list);
+  const items = duplicates.map((d) => {
+    const item = element("li", "", element("span", "copy-title", isolated(d.id)), " ",
+                         element("span", "meta", describe(d)));
+    item.dataset.id = d.id;
+    return item;
+  });
+  const count = duplicates.length;
+  const label = count === 1 ? "نسخة أخرى من الخبر" : count === 2 ? "نسختان أخريان من الخبر" : `${count} نسخ أخرى من الخبر`;
+  const box = element("details", "duplicates", element("summary", "", label), element("ul", "", ...items));
+  box.addEventListener("toggle", () => { if (box.open) fillCopies(items); }, { once: true });
+  return box;
+}
+
+async function fillCopies(items) {
+  await Promise.all(items.map(async (item) => {
+    let doc;
+    try {
+      const response = await fetch("/api/documents/" + encodeURIComponent(item.dataset.id).replace(/%2F/g, "/"));
+      if (!response.ok) return;
+      doc = await response.json();
+    } catch (error) {
+      return;
+    }
+    const url = safeUrl(doc.url) || safeUrl(doc.id);
+    const title = element("span", "copy-title", doc.title || isolated(doc.id));
+    let head = title;
+    if (url) {
+      head = element("a", "copy-title", ...title.childNodes);
+      head.href = url;
+      head.rel = "noopener noreferrer";
+    }
+    const parts = [head, " ", element("span", "meta", describe(doc))];
+    if (url) parts.push(element("div", "url", isolated(url)));
+    item.replaceChildren(...parts);
+  }));
 }
 
 // `suggestion`: {query, total}, a corrected query to offer instead of the one typed, or null.
@@ -155,6 +239,8 @@ function renderSuggestion(suggestion) {
 
 const FACET_NAMES = { source: "المصادر", month: "الأشهر", day: "الأيام" };
 const FACETS_SHOWN = 10;
+// The screens on which the facets are folded below the hits (as style.css lays them out).
+const NARROW = "(max-width: 40rem)";
 
 // What clicking a facet value does: a source becomes the source filter, a month or a day the date filters.
 function facetFilter(name, value) {
@@ -187,7 +273,12 @@ function facetItem(name, { value, count }) {
 // them. The first FACETS_SHOWN values of each are listed, the rest folded.
 function renderFacets(facets) {
   if (!facets) return;
-  const box = $("facets");
+  const aside = $("facets");
+  let box = aside;
+  if (window.matchMedia(NARROW).matches) {  // below the hits, folded: the hits come first on a phone
+    box = element("details", "facets-fold", element("summary", "", "تصفية النتائج: المصادر والتواريخ"));
+    aside.append(box);
+  }
   for (const [name, rows] of Object.entries(facets)) {
     if (!rows.length) continue;
     const items = rows.map((row) => facetItem(name, row));
@@ -197,7 +288,7 @@ function renderFacets(facets) {
       box.append(element("details", "", more, element("ul", "", ...items.slice(FACETS_SHOWN))));
     }
   }
-  box.hidden = !box.childElementCount;
+  aside.hidden = !(box === aside ? aside.childElementCount : box.childElementCount > 1);
 }
 
 function start() {
