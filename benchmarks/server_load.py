@@ -18,6 +18,13 @@ another process updates the index, against the same searches run in-process thro
    Each phase starts with 30 unmeasured warm-up requests.
 4. Prints requests/s, p50/p95/p99 latency, errors and HTTP/library ratios as a Markdown table.
 
+With ``--fresh`` (issue 26) each hostile query of ``benchmarks/hostile_queries.py`` is the first request of a freshly
+started server (ready once ``/health`` says so), with a headline search sent at the same time: their seconds, on
+``--before CHECKOUT`` and this one.  With ``--flood`` (issue 26) ``--clients`` clients, each from its own loopback
+address, send ``--pace`` headline searches a second for ``--seconds``, alone and then beside one client that keeps
+16 requests in flight (another process, another address): their p50/p95 and the flooder's statuses, on
+``--before`` and on this checkout with ``--rate-limit``/``--rate-burst`` on loopback too.
+
 With ``--hostile`` (issue 16) it measures instead the server under one hostile client, on two checkouts in the
 same run: ``--before CHECKOUT`` (``arsearch serve`` as it was) and this one, in one process and with
 ``--workers WORKERS`` (default 2); the load generator is one client address, so ``--client-concurrency`` is
@@ -277,6 +284,174 @@ def hostile_main(args: argparse.Namespace, queries: list[str]) -> None:
               f"p95 ×{a['p95'] / b['p95']:.2f} (1 process: ×{one['rps'] / b['rps']:.2f}, ×{one['p95'] / b['p95']:.2f})")
 
 
+def wait_ready(url: str, seconds: float = 300) -> float:
+    """Poll ``/health`` until it answers 200 (a warm start answers 503 before); the seconds it took."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        try:
+            if httpx.get(url + "/health", timeout=10).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"{url} not ready after {seconds:.0f} s")
+
+
+def fresh_main(args: argparse.Namespace, queries: list[str]) -> None:
+    """Each hostile query as the first request of a freshly started server, with a headline search sent beside
+    it: their seconds, per checkout (issue 26: a warm start and every query within its budget)."""
+    from benchmarks.hostile_queries import cases
+
+    hostile = {name: q for name, q in cases(args.corpus, args.index).items()
+               if len(str(httpx.QueryParams({"q": q}))) < 60_000}
+    checkouts = ([("before", args.before)] if args.before else []) + [("after", REPO_ROOT)]
+    rows: dict[str, dict[str, tuple[float, float, float, str]]] = {}
+    load_before = os.getloadavg()
+    for label, checkout in checkouts:
+        rows[label] = {}
+        for n, (name, text) in enumerate(hostile.items()):
+            server, url = start_server(args.index, checkout)
+            try:
+                ready = wait_ready(url)
+                normal = queries[WARMUP + n]
+
+                async def pair(text: str = text, normal: str = normal, url: str = url) -> tuple[float, float, str]:
+                    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+                        async def timed(q: str) -> tuple[float, int, bool]:
+                            started = time.perf_counter()
+                            response = await client.get("/api/search", params={"q": q, "limit": 10})
+                            partial = response.status_code == 200 and bool(response.json().get("partial"))
+                            return time.perf_counter() - started, response.status_code, partial
+
+                        (worst, status, partial), (beside, _, _) = await asyncio.gather(timed(text), timed(normal))
+                        return worst, beside, f"{status}{' partial' if partial else ''}"
+
+                worst, beside, note = asyncio.run(pair())
+                rows[label][name] = (ready, worst, beside, note)
+                print(f"  {label} {name}: ready {ready:.2f} s, {worst:.3f} s ({note}), beside {beside:.3f} s",
+                      file=sys.stderr)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+    load_after = os.getloadavg()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; index {args.index}; one fresh server per "
+          "query, its first request, a headline search sent at the same time\n")
+    head = " | ".join(f"{label} ready s | {label} query s | {label} beside s | {label} answer"
+                      for label, _ in checkouts)
+    print(f"| case | {head} |")
+    print("|---|" + "---:|---:|---:|---|" * len(checkouts))
+    for name in hostile:
+        cells = " | ".join("{:.2f} | {:.3f} | {:.3f} | {}".format(*rows[label][name]) for label, _ in checkouts)
+        print(f"| {name} | {cells} |")
+    for label, _ in checkouts:
+        worst = max(rows[label].values(), key=lambda r: r[1])
+        beside = max(r[2] for r in rows[label].values())
+        print(f"\n{label}: worst query {worst[1]:.3f} s, slowest search beside one {beside:.3f} s")
+
+
+#: The address the flooding client sends from; the others each have their own (loopback has every 127.x.y.z).
+FLOODER = "127.0.0.2"
+
+
+def flood_process(url: str, queries: list[str], seconds: float, connections: int) -> None:
+    """In a child process: ``connections`` requests in flight from :data:`FLOODER`, one after another, for
+    ``seconds``; prints how many were answered with each status."""
+    statuses: Counter[int] = Counter()
+
+    async def main() -> None:
+        transport = httpx.AsyncHTTPTransport(local_address=FLOODER)
+        async with httpx.AsyncClient(base_url=url, transport=transport, timeout=60,
+                                     limits=httpx.Limits(max_connections=connections)) as client:
+            deadline = time.monotonic() + seconds
+            turn = iter(range(10**9))
+
+            async def loop() -> None:
+                while time.monotonic() < deadline:
+                    try:
+                        response = await client.get("/api/search", params={"q": queries[next(turn) % len(queries)]})
+                        statuses[response.status_code] += 1
+                    except httpx.HTTPError:
+                        statuses[0] += 1
+
+            await asyncio.gather(*(loop() for _ in range(connections)))
+
+    asyncio.run(main())
+    print(json.dumps(dict(statuses)))
+
+
+def paced_clients(url: str, queries: list[str], clients: int, rate: float, seconds: float, phase: Phase) -> None:
+    """``clients`` clients, each from its own loopback address, each sending ``rate`` searches a second."""
+    async def main() -> None:
+        turn = iter(range(10**9))
+
+        async def client_loop(n: int) -> None:
+            transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{n + 1}")
+            async with httpx.AsyncClient(base_url=url, transport=transport, timeout=60) as client:
+                deadline = time.monotonic() + seconds
+                next_at = time.monotonic() + n / (clients * rate)
+                while next_at < deadline:
+                    await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+                    await timed_search(client, queries[next(turn) % len(queries)], phase, shown=200)
+                    next_at += 1 / rate
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(n) for n in range(clients)))
+        phase.seconds = time.perf_counter() - started
+
+    asyncio.run(main())
+
+
+def flood_main(args: argparse.Namespace, queries: list[str]) -> None:
+    """The others' latency without and with one flooding client, on each checkout (issue 26: the rate limit)."""
+    checkouts = ([("before", args.before, ())] if args.before else []) + [
+        ("after", REPO_ROOT, ("--rate-limit", str(args.rate_limit), "--rate-burst", str(args.rate_burst),
+                              "--rate-limit-loopback"))]
+    rows = []
+    load_before = os.getloadavg()
+    for label, checkout, extra in checkouts:
+        server, url = start_server(args.index, checkout, "--workers", str(args.workers), *extra)
+        try:
+            wait_ready(url)
+            run_http(url, queries[:WARMUP], 4, Bounds(WARMUP * 2, 60), Phase("warm-up"))
+            alone = Phase(f"{label} alone")
+            paced_clients(url, queries[WARMUP:], args.clients, args.pace, args.seconds, alone)
+            flooder = subprocess.Popen([sys.executable, __file__, "--flood-child", url, "--seconds",
+                                        str(args.seconds + 2), "--index", str(args.index)],
+                                       stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
+            time.sleep(1)
+            flooded = Phase(f"{label} flooded")
+            paced_clients(url, queries[WARMUP:], args.clients, args.pace, args.seconds, flooded)
+            out, _ = flooder.communicate(timeout=120)
+            flood = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+            for phase in (alone, flooded):
+                for problem in phase.errors[:3]:
+                    print(f"  {phase.name} error: {problem}", file=sys.stderr)
+            rows.append((label, alone.row(), flooded.row(), flood))
+            print(f"  {label}: alone {alone.row()}, flooded {flooded.row()}, flood {flood}", file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    load_after = os.getloadavg()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; index {args.index}; --workers {args.workers}; "
+          f"{args.clients} clients at {args.pace:g} searches/s each, {args.seconds:.0f} s per phase; one flooding "
+          f"client with {FLOOD_CONNECTIONS} requests in flight; after: --rate-limit {args.rate_limit:g} "
+          f"--rate-burst {args.rate_burst} --rate-limit-loopback\n")
+    print("| server | others alone: requests, p50 / p95 ms | others flooded: requests, errors, p50 / p95 ms | "
+          "p95 flooded / alone | flooder's answers |")
+    print("|---|---:|---:|---:|---|")
+    for label, alone, flooded, flood in rows:
+        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(flood.items()))
+        print(f"| {label} | {alone['requests']}, {alone['p50']:.0f} / {alone['p95']:.0f} | {flooded['requests']}, "
+              f"{flooded['errors']}, {flooded['p50']:.0f} / {flooded['p95']:.0f} | "
+              f"×{flooded['p95'] / alone['p95']:.2f} | {statuses} |")
+
+
+#: Requests the flooding client keeps in flight.
+FLOOD_CONNECTIONS = 16
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -288,8 +463,20 @@ def main() -> None:
     parser.add_argument("--update", type=int, default=5000)
     parser.add_argument("--hostile", action="store_true", help="one hostile client, before and after (issue 16)")
     parser.add_argument("--before", type=Path, help="with --hostile: the checkout to compare with")
-    parser.add_argument("--workers", type=int, default=2, help="with --hostile: server processes after")
+    parser.add_argument("--workers", type=int, default=2, help="with --hostile or --flood: server processes")
+    parser.add_argument("--fresh", action="store_true",
+                        help="each hostile query first on a fresh server, a headline search beside it (issue 26)")
+    parser.add_argument("--flood", action="store_true",
+                        help="paced clients without and with one flooding client (issue 26: the rate limit)")
+    parser.add_argument("--pace", type=float, default=2.0, help="with --flood: searches a second per client")
+    parser.add_argument("--rate-limit", type=float, default=5.0, help="with --flood: the server's --rate-limit")
+    parser.add_argument("--rate-burst", type=int, default=20, help="with --flood: the server's --rate-burst")
+    parser.add_argument("--flood-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.flood_child:
+        articles, _ = deduplicate(read_records(args.corpus))
+        flood_process(args.flood_child, headline_queries(articles, 2000), args.seconds, FLOOD_CONNECTIONS)
+        return
 
     if not Index.exists(args.index):
         subprocess.run(arsearch_command("index", args.corpus, "--index", args.index), check=True)
@@ -299,6 +486,12 @@ def main() -> None:
         if args.before is None:
             raise SystemExit("--hostile needs --before CHECKOUT")
         hostile_main(args, queries)
+        return
+    if args.fresh:
+        fresh_main(args, queries)
+        return
+    if args.flood:
+        flood_main(args, queries)
         return
     copy = args.workdir / "index"
     shutil.rmtree(args.workdir, ignore_errors=True)
