@@ -416,8 +416,8 @@ def flood_main(args: argparse.Namespace, queries: list[str]) -> None:
             run_http(url, queries[:WARMUP], 4, Bounds(WARMUP * 2, 60), Phase("warm-up"))
             alone = Phase(f"{label} alone")
             paced_clients(url, queries[WARMUP:], args.clients, args.pace, args.seconds, alone)
-            flooder = subprocess.Popen([sys.executable, __file__, "--flood-child", url, "--seconds",
-                                        str(args.seconds + 2), "--index", str(args.index)],
+            flooder = subprocess.Popen([sys.executable, __file__, "--flood-child", url, "--corpus", str(args.corpus),
+                                        "--seconds", str(args.seconds + 2), "--index", str(args.index)],
                                        stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
             time.sleep(1)
             flooded = Phase(f"{label} flooded")

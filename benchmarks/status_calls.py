@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from arsearch import Index  # noqa: E402
-from benchmarks.server_load import arsearch_command, start_server  # noqa: E402
+from benchmarks.server_load import arsearch_command, start_server, wait_ready  # noqa: E402
 
 WARMUP = 5
 
@@ -47,6 +47,7 @@ def timed(call: object, count: int) -> list[float]:
 def measure(index: Path, requests: int) -> str:
     server, url = start_server(index)
     try:
+        wait_ready(url)  # a warm start: measured once the server says it is ready
         with httpx.Client(base_url=url, timeout=60) as client:
             http = timed(lambda: client.get("/api/stats").raise_for_status(), requests)
     finally:

@@ -11,6 +11,7 @@ the same for every process of a machine.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import math
 import mmap
@@ -89,9 +90,14 @@ def is_loopback(address: str) -> bool:
         return address in ("localhost", "testclient")
 
 
+#: Seconds a refused request is held before its 429.
+HELD = 1.0
+
+
 class RateLimited:
     """ASGI middleware: a request beyond its client's bucket gets 429 with ``Retry-After`` (whole seconds), before
-    anything else of the server runs.  ``/health`` is never limited."""
+    anything else of the server runs, once it has been held :data:`HELD` seconds.  ``/health`` is never
+    limited."""
 
     def __init__(self, app: App, limits: Limits, buckets: Callable[[], Buckets]) -> None:
         self.app = app
@@ -112,6 +118,9 @@ class RateLimited:
         wait = self._buckets.take(client, self.rate, self.burst)
         if wait:
             seconds = max(1, math.ceil(wait))
+            # held first: a client that does not wait for Retry-After cannot make the server spin answering 429s
+            # (a held request costs a timer), each of its connections gets one a second at most
+            await asyncio.sleep(HELD)
             await send_error(send, 429, f"too many requests from {client}: at most {self.rate:g} a second "
                              f"(bursts of {self.burst}); try again in {seconds} s",
                              ((b"retry-after", str(seconds).encode()),))
