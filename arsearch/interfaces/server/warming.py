@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from arsearch.engine.api import Snapshot
 from arsearch.errors import ArsearchError
 from arsearch.index import Index
 from arsearch.search import search
@@ -34,6 +35,9 @@ class Warmth:
     ready: threading.Event = field(default_factory=threading.Event)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    #: The warm-up thread's snapshot, kept after the thread ends: an engine may share what a snapshot loaded with
+    #: other threads' snapshots only while it lives (Whoosh's term tables are weakly cached).
+    snapshot: Snapshot | None = None
 
     def status(self) -> str:
         return "ok" if self.ready.is_set() else "starting"
@@ -43,6 +47,7 @@ def warm_up(index: Index, warmth: Warmth) -> None:
     """Run :data:`WARM_UP_SEARCHES` on ``index``, then set ``warmth.ready``."""
     started = time.perf_counter()
     try:
+        warmth.snapshot = index.snapshot()
         if index.document_count():
             for text, options in WARM_UP_SEARCHES:
                 try:
