@@ -182,6 +182,15 @@ function isolated(text) {
   return node;
 }
 
+// A URL as people read it: Arabic in its path decoded from %XX (the link itself keeps the encoded form).
+function readable(url) {
+  try {
+    return decodeURI(url);
+  } catch (error) {
+    return url;
+  }
+}
+
 // `duplicates`: the {id, source, date} of the near-copies folded into this hit. Each is listed by its id (its URL
 // when it has one); opening the list fetches their titles and links (/api/documents/ID).
 function renderDuplicates(duplicates) {
@@ -218,7 +227,7 @@ async function fillCopies(items) {
       head.rel = "noopener noreferrer";
     }
     const parts = [head, " ", element("span", "meta", describe(doc))];
-    if (url) parts.push(element("div", "url", isolated(url)));
+    if (url) parts.push(element("div", "url", isolated(readable(url))));
     item.replaceChildren(...parts);
   }));
 }
