@@ -261,3 +261,43 @@ def test_facets_list_counts_and_filter_when_clicked(page: Any, enriched: list[st
     page.click("#facets button:has-text('2015-02 (2)')")
     page.wait_for_function("location.search.includes('until=2015-02-28')")
     assert "since=2015-02-01" in enriched[-1] and "until=2015-02-28" in enriched[-1]
+
+
+STORY = ("أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في مدينة الرياض بسعة خمسمئة سرير، ويضم المستشفى أقساما "
+         "للطوارئ والعناية المركزة وجراحة القلب، وقال الوزير إن المشروع يأتي ضمن خطة لتطوير الخدمات الصحية في "
+         "مناطق المملكة كافة خلال الأعوام الخمسة المقبلة، وإن العمل جار على إنشاء مستشفيات أخرى في جدة والدمام")
+COPIES = [{"id": f"copy{n}", "title": f"افتتاح مستشفى جديد في الرياض {n}", "content": STORY, "source": source,
+           "url": f"https://{source}.example/news/مستشفى-الرياض-{n}", "date": f"2015-07-2{n}"}
+          for n, source in enumerate(("okaz", "spa", "alriyadh"), start=1)]
+
+
+@pytest.fixture(scope="module")
+def copies_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Iterator[str]:
+    from arsearch import Index
+
+    path = tmp_path_factory.mktemp("copies") / "index"
+    with Index.create(path, engine=engine_name) as index:
+        index.add(COPIES)
+    with running_server(path) as url:
+        yield url
+
+
+def test_a_storys_copies_are_titled_links_with_their_urls_left_to_right(browser: Any, copies_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(copies_url + "/?q=" + urllib.parse.quote("مستشفى الرياض"))
+        page.wait_for_selector("#results .hit")
+        assert page.locator("#results .hit").count() == 1  # the three copies are one story
+        page.click(".duplicates summary")
+        page.wait_for_selector(".duplicates li a")
+        links = page.locator(".duplicates li a")
+        assert links.count() == 2
+        shown = [d for d in COPIES if d["title"] in links.all_text_contents()]
+        assert len(shown) == 2
+        for copy in shown:
+            link = page.locator(".duplicates li a", has_text=copy["title"])
+            assert urllib.parse.unquote(link.get_attribute("href")) == copy["url"]
+            address = link.locator("xpath=..").locator(".url bdi")
+            assert address.get_attribute("dir") == "ltr" and address.text_content() == copy["url"]
+    finally:
+        page.close()
