@@ -20,10 +20,10 @@ from arsearch.errors import ArsearchError, DocumentNotFoundError, IndexLockedErr
 from arsearch.index import Index, IndexStats, document_from_dict
 from arsearch.interfaces.dates import parse_date
 from arsearch.interfaces.server.limits import BodyLimit, ClientConcurrency, Limits, RequestTimeLimit
-from arsearch.interfaces.server.rates import Buckets, RateLimited
-from arsearch.interfaces.server.warming import Warmth, start_warming
 from arsearch.interfaces.server.models import (AnalyzeOut, DeletedOut, DocumentIn, DocumentOut, ErrorOut, HealthOut,
                                                IndexedOut, SearchOut)
+from arsearch.interfaces.server.rates import Buckets, RateLimited
+from arsearch.interfaces.server.warming import Warmth, start_warming
 from arsearch.search import search, similar
 from arsearch.search.compiler import MAX_QUERY_CHARS
 from arsearch.version import VERSION
@@ -64,9 +64,7 @@ def create_app(index: Index, *, allow_writes: bool = False, write_wait: float = 
     app = FastAPI(title="arsearch", version=VERSION, docs_url=None, redoc_url=None,
                   description="Full-text search for Arabic news. Errors are `{\"error\": ..., \"status\": N}`.")
     _add_error_handlers(app)
-    warmth = start_warming(index) if warm else Warmth()
-    if not warm:
-        warmth.ready.set()
+    warmth = start_warming(index) if warm else Warmth.done()
     app.state.warmth = warmth
 
     def check_writes(request: Request) -> None:

@@ -39,6 +39,13 @@ class Warmth:
     #: other threads' snapshots only while it lives (Whoosh's term tables are weakly cached).
     snapshot: Snapshot | None = None
 
+    @classmethod
+    def done(cls) -> Warmth:
+        """Ready at once: no warm-up."""
+        warmth = cls()
+        warmth.ready.set()
+        return warmth
+
     def status(self) -> str:
         return "ok" if self.ready.is_set() else "starting"
 
