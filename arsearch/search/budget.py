@@ -247,6 +247,14 @@ def _prune(query: Query, kept: set[tuple[str, object]], optional: bool = False) 
     return query  # an AllOf: required, kept whole
 
 
+def searched_terms(query: Query) -> frozenset[str]:
+    """The terms ``query`` looks for (its words and its phrases' words)."""
+    found: set[str] = set()
+    for leaf in leaves(query):
+        found.update((leaf.text,) if isinstance(leaf, Term) else leaf.words)
+    return frozenset(found)
+
+
 def suggest_within(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int],
                    spent: Spent) -> Suggestion | None:
     """:func:`~arsearch.search.spelling.did_you_mean` in the time ``spent`` leaves it: None, and a cut noted, when

@@ -12,7 +12,7 @@ from typing import Literal
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import NO_DATE, EngineHit, Filters, Query, Scoring, SearchRequest, Snapshot, date_value
 from arsearch.index import Index
-from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, suggest_within
+from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, searched_terms, suggest_within
 from arsearch.search.collapsing import Duplicate
 from arsearch.search.compiler import QueryCompiler
 from arsearch.search.facets import Facets, source_names
@@ -86,7 +86,9 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     response = snapshot.search(request)
     if response.partial:
         spent.cut("the engine answered without all of its data")
-    hits = [make_hit(index.analyzer, hit, rank, terms, snippet_width)
+    # a cut query's hits are those of the words it kept: only they are looked for in the snippets
+    shown = terms & searched_terms(query) if spent.cuts else terms
+    hits = [make_hit(index.analyzer, hit, rank, shown, snippet_width)
             for rank, hit in enumerate(response.hits, start=offset + 1)]
     suggestion = None
     # the speller corrects only words unknown to the index or never written: otherwise it has nothing to do
