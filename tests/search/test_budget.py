@@ -132,3 +132,13 @@ def test_the_cli_says_when_an_answer_is_partial(index: Index, arsearch: Any) -> 
     assert envelope["partial"] is True and envelope["total"] == 40
     whole = json.loads(arsearch("query", "--index", index.path, "--json", "--envelope", "--", "نادرة").stdout)
     assert whole["partial"] is False
+
+
+def test_a_cut_querys_snippets_mark_only_the_words_it_kept(index: Index) -> None:
+    # two look-ups: نادرة in the title and the content; شائعة is dropped unseen
+    results = search(index, "نادرة شائعة", limit=100, budget=Budget(terms=2), collapse=False)
+    assert results.partial and results.hits
+    marked = {hit.snippet.text[start:end] for hit in results.hits for start, end in hit.snippet.spans}
+    assert marked == {"نادرة"}  # the hits were not searched for شائعة
+    whole = search(index, "شائعة نادرة", limit=100, budget=UNLIMITED, collapse=False)
+    assert {whole.hits[0].snippet.text[s:e] for s, e in whole.hits[0].snippet.spans} == {"شائعة", "نادرة"}
