@@ -441,6 +441,8 @@ def _print_results(results: SearchResults, render: Renderer, collapsed: bool = T
     if results.partial:
         render.block([("Partial answer", "bold"), (f" (the search reached its budget): {'; '.join(results.cuts)}",
                                                    "dim")])
+    elif results.skipped and results.suggestion is None:
+        render.block([(f"({'; '.join(results.skipped)})", "dim")])
 
 
 #: Facet values shown per line of ``query --facets`` (all of them are in ``--json``).

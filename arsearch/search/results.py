@@ -73,11 +73,13 @@ class SearchResults:
     suggestion: Suggestion | None = None
     #: What the search's budget cut (:mod:`arsearch.search.budget`), in words; empty for a whole answer.
     cuts: tuple[str, ...] = ()
+    #: Optional work the budget skipped or stopped short (did-you-mean), in words: the hits and total are whole.
+    skipped: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
-        """Whether the budget cut the search: hits and total are those of a reduced query, or there was no time
-        for did-you-mean."""
+        """Whether the budget cut the search: hits and total are those of a reduced query (a did-you-mean skipped
+        for time is in :attr:`skipped`, not here)."""
         return bool(self.cuts)
 
     def to_dict(self) -> dict[str, Any]:
