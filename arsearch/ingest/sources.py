@@ -18,11 +18,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from arsearch.documents import Document, document_date
+from arsearch.documents import Document, document_from_record
+from arsearch.errors import DocumentError
 from arsearch.ingest.cleanup import clean_article
 
 __all__ = ["STREAM_NAME", "SUPPORTED_SUFFIXES", "Skipped", "SourceFile", "decode_text", "discover", "read_documents",
@@ -47,9 +47,6 @@ _BINARY_PROBE_BYTES = 8 * 1024
 _TITLE_MAX_CHARS = 120
 _MIN_ARABIC_LETTER_SHARE = 0.3
 _MAX_CONTROL_CHAR_SHARE = 0.01
-
-_CONTENT_KEYS = ("content", "body", "text", "contents")
-_DATE_KEYS = ("date", "date_extracted", "published")
 
 _LETTER = re.compile(r"[^\W\d_]")
 _ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06FF])[^\W\d_]")
@@ -459,46 +456,7 @@ def _jsonl_documents(text: str, display: str, path: str, at: _Fraction) -> Itera
 
 
 def _record_document(record: object, where: str, default_id: str, path: str) -> Document | Skipped:
-    if not isinstance(record, dict):
-        return Skipped(where, "record is not a JSON object")
-    content = _first_value(record, _CONTENT_KEYS, strip=False)
-    if not content.strip():
-        return Skipped(where, "record has no content")
-    url = _field(record, "url")
-    return Document(
-        id=_field(record, "id") or url or default_id,
-        content=content,
-        title=_field(record, "title"),
-        date=_parse_date(_first_value(record, _DATE_KEYS)),
-        source=_field(record, "source"),
-        url=url,
-        author=_field(record, "author"),
-        path=path,
-    )
-
-
-def _first_value(record: dict[str, Any], keys: Sequence[str], *, strip: bool = True) -> str:
-    """The first of ``keys`` whose value is not blank, or ""."""
-    for key in keys:
-        value = _field(record, key, strip=strip)
-        if value.strip():
-            return value
-    return ""
-
-
-def _field(record: dict[str, Any], key: str, *, strip: bool = True) -> str:
-    """A scalar field as text; missing, null, arrays and objects read as ""."""
-    value = record.get(key)
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return text.strip() if strip else text
-
-
-def _parse_date(value: str) -> datetime | None:
-    """The record's date (see :func:`~arsearch.documents.document_date`); a date it cannot read leaves the record
-    undated rather than unindexed."""
     try:
-        return document_date(value)
-    except ValueError:
-        return None
+        return document_from_record(record, default_id=default_id, path=path, unreadable_dates=True)
+    except DocumentError as exc:
+        return Skipped(where, str(exc))
