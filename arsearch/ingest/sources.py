@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
 import gzip
 import hashlib
 import json
@@ -83,9 +84,13 @@ class Skipped:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Skipped]]:
-    """The supported files under ``paths``, in a stable order, plus what could not be used."""
-    walk = _Discovery()
+def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
+             not_into: Sequence[str | Path] = ()) -> tuple[list[SourceFile], list[Skipped]]:
+    """The supported files under ``paths``, in a stable order, plus what could not be used (a file of an
+    unsupported type found in a folder too).  ``exclude``: glob patterns (``*.md``, ``drafts/*``); a file or folder
+    whose name or path as shown (from the folder given) matches one is left out, without a word.  ``not_into``:
+    folders never walked into (the index's own, when it sits inside a folder given)."""
+    walk = _Discovery(exclude=tuple(exclude), not_into=frozenset(os.path.realpath(p) for p in not_into))
     for arg in paths:
         walk.argument(os.fspath(arg))
     return walk.found, walk.skipped
@@ -93,6 +98,8 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Skippe
 
 @dataclass
 class _Discovery:
+    exclude: tuple[str, ...] = ()
+    not_into: frozenset[str] = frozenset()
     found: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     _seen_files: set[tuple[int, int]] = field(default_factory=set, init=False)
@@ -100,6 +107,8 @@ class _Discovery:
     _seen_skips: set[Skipped] = field(default_factory=set, init=False)
 
     def argument(self, arg: str) -> None:
+        if self.exclude and self.excluded(Path(arg).as_posix()):
+            return
         path = os.path.abspath(arg)
         info = _stat(path)
         if isinstance(info, str):
@@ -115,6 +124,8 @@ class _Discovery:
 
     def _directory(self, path: str, base: str, ancestors: frozenset[str]) -> None:
         real = os.path.realpath(path)
+        if real in self.not_into:
+            return
         if real in ancestors:
             self._skip(_display(path, base), "symlink loop")
             return
@@ -130,14 +141,20 @@ class _Discovery:
             if not name.startswith("."):
                 self._child(os.path.join(path, name), base, inner)
 
+    def excluded(self, display: str) -> bool:
+        name = display.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(display, p) for p in self.exclude)
+
     def _child(self, path: str, base: str, ancestors: frozenset[str]) -> None:
+        if self.exclude and self.excluded(_display(path, base)):
+            return
         info = _stat(path)
         if isinstance(info, str):
             self._skip(_display(path, base), info)
         elif stat.S_ISDIR(info.st_mode):
             self._directory(path, base, ancestors)
         elif _suffix_of(path) is None:
-            return
+            self._skip(_display(path, base), "unsupported file type")
         elif stat.S_ISREG(info.st_mode):
             self._file(path, _display(path, base), info)
         else:
