@@ -13,16 +13,15 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, Optional, TypeVar
 import typer
 
 from arsearch.errors import ArsearchError
-from arsearch.index import Index
 from arsearch.interfaces import render
 from arsearch.interfaces.exits import INTERNAL, INTERRUPTED, USAGE, exit_code, hint, install_hint
 from arsearch.interfaces.render import err
-from arsearch.search.dates import parse_date
 from arsearch.version import VERSION
 
-if TYPE_CHECKING:  # imported where used: `arsearch query` starts faster without them
+if TYPE_CHECKING:  # the library is imported by the commands that use it: `arsearch --help` starts without it
     from rich.progress import Progress
 
+    from arsearch.index import Index
     from arsearch.ingest.run import Progress as IngestProgress
 
 Bidi = Literal["auto", "on", "off"]
@@ -150,6 +149,12 @@ def _index_path(index: Optional[Path]) -> Path:
     return index if index is not None else default_index_path()
 
 
+def _open(index: Optional[Path]) -> Index:
+    from arsearch.index import Index
+
+    return Index.open(_index_path(index))
+
+
 def _needs_json(envelope: bool, as_json: bool) -> None:
     if envelope and not as_json:
         raise UsageError("--envelope shapes the JSON output: use it with --json")
@@ -187,6 +192,7 @@ def index_command(
     """Index files and folders; run again to pick up changed, new and deleted files."""
     from arsearch.analysis import AnalyzerSettings
     from arsearch.errors import InputError
+    from arsearch.index import Index
     from arsearch.ingest import index_paths
 
     path = _index_path(index)
@@ -252,6 +258,7 @@ def query_command(
 ) -> None:
     """Search the index; prints ranked hits with highlighted snippets of the original text."""
     from arsearch.search import search
+    from arsearch.search.dates import parse_date
 
     since_date, until_date = parse_date(since, "--since"), parse_date(until, "--until", end=True)
     _needs_json(envelope, as_json)
@@ -260,7 +267,7 @@ def query_command(
         return
     if text is None or not text.strip():
         raise UsageError("empty query: give some words to search for")
-    with Index.open(_index_path(index)) as ix:
+    with _open(index) as ix:
         results = search(ix, text, limit=limit, offset=offset, since=since_date, until=until_date, sources=source,
                          sort=sort, facets=facets, collapse=not show_all)
     # the array of hits has no place for facets: --facets makes it the envelope
@@ -276,7 +283,7 @@ def _run_batch(batch: Path, text: Optional[str], index: Optional[Path], limit: i
         if given:
             raise UsageError(f"--batch reads its queries from FILE and prints a TREC run: {why} does not apply")
     topics = read_topics(batch)
-    with Index.open(_index_path(index)) as ix:
+    with _open(index) as ix:
         if source:  # refused once here, not per line (a query that cannot run is skipped)
             source_names(ix.snapshot(), source)
         render.trec_lines(trec_run(ix, topics, limit=limit, since=since, until=until, sources=source, sort=sort))
@@ -301,7 +308,7 @@ def similar_command(
     from arsearch.search import similar
 
     _needs_json(envelope, as_json)
-    with Index.open(_index_path(index)) as ix:
+    with _open(index) as ix:
         results = similar(ix, doc_id, limit=limit, offset=offset, include_duplicates=include_duplicates,
                           collapse=not show_all)
     render.results(results, as_json=as_json, envelope=envelope, bidi=bidi, collapsed=not show_all,
@@ -339,7 +346,7 @@ def stats_command(index: Optional[Path] = IndexOption, as_json: bool = JsonOptio
                                                    help="Also count the distinct terms (reads every term).")
                   ) -> None:
     """What is in an index: documents, segments, size, analyzer settings, last update (--terms: and terms)."""
-    with Index.open(_index_path(index)) as ix:
+    with _open(index) as ix:
         stats = ix.stats(count_terms=count_terms)
     render.stats(stats.to_dict(), as_json)
 
@@ -381,7 +388,7 @@ def serve_command(
         raise UsageError("--allow-writes needs an API token for the writes: --token TOKEN or ARSEARCH_TOKEN=TOKEN")
     limits = Limits(max_body_bytes=int(max_body_mb * 1024 * 1024), request_seconds=request_timeout,
                     client_concurrency=client_concurrency)
-    with Index.open(_index_path(index)) as ix:
+    with _open(index) as ix:
         served = server.Served(ix.path, allow_writes=allow_writes, token=token, limits=limits,
                                cors_origins=tuple(cors_origins))
         sock = server.bind(host, port)

@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from arsearch.engine.api import LEAD_WORDS
-from arsearch.interfaces.terminal import BidiMode, Renderer, use_visual_order
-from arsearch.search import Facets, SearchResults
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the library is imported by what renders it: errors and --help start without it
     from arsearch.ingest.run import IngestReport
     from arsearch.ingest.sources import Skipped
+    from arsearch.interfaces.terminal import BidiMode
+    from arsearch.search import Facets, SearchResults
 
 
 class _Console(Console):
@@ -49,6 +47,8 @@ def results(found: SearchResults, *, as_json: bool, envelope: bool, bidi: BidiMo
     if as_json:
         print_json(found.to_dict() if envelope else [h.to_dict() for h in found.hits])
         return
+    from arsearch.interfaces.terminal import Renderer, use_visual_order
+
     render = Renderer(out, use_visual_order(bidi, out))
     for hit in found.hits:
         render.block([(f"{hit.rank:>2}. ", "bold")] + [(p, "bold yellow" if m else "bold")
@@ -139,6 +139,8 @@ def stats(shape: dict[str, Any], as_json: bool) -> None:
 
 def readable_stats(shape: dict[str, Any]) -> list[tuple[str, str]]:
     """``stats --json``'s fields as a person reads them; fields this does not know are shown as they are."""
+    from arsearch.engine.api import LEAD_WORDS
+
     shape = dict(shape)
     analyzer = dict(shape.pop("analyzer", {}))
     updating = shape.pop("updating", None)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from arsearch.analysis import Token
@@ -80,6 +79,8 @@ class Renderer:
         self.block([(p, HIGHLIGHT if hit else None) for p, hit in snippet.segments()], indent, style)
 
     def tokens_table(self, text: str, tokens: Sequence[Token]) -> None:
+        from rich.table import Table
+
         table = Table(title=None, show_lines=False)
         for column in ("#", "term", "surface", "start", "end", "stopword"):
             table.add_column(column, justify="right" if column in ("#", "start", "end") else "left")
