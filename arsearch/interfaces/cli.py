@@ -424,7 +424,8 @@ def main() -> None:
         if not hasattr(exc, "format_message"):
             print(exc, file=sys.stderr)
             sys.exit(code)
-        render.error(" ".join(exc.format_message().split()) + _usage_hint(exc, argv), code, "--json" in argv)
+        message = " ".join(exc.format_message().split()).replace("Value error, ", "")  # pydantic's prefix
+        render.error(message + _usage_hint(exc, argv), code, "--json" in argv)
         sys.exit(code)
     sys.exit(code if isinstance(code, int) else 0)
 

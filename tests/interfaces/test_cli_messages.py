@@ -56,6 +56,22 @@ def test_a_question_mark_ending_a_question_is_punctuation(monkeypatch: pytest.Mo
     assert code == 0 and json.loads(out)[0]["id"] == ARABIC_URL
 
 
+@pytest.mark.parametrize("args, expected", [
+    (["query", "الصحة", "--sort", "newest", "--index", "IX"],
+     "error: Invalid value for '--sort': 'newest' is not one of 'relevance', 'date', 'recency'. (see arsearch query "
+     "--help)"),
+    (["query", "الصحة", "--bidi", "sideways"], "error: Invalid value for '--bidi' (env var: 'ARSEARCH_BIDI'): "
+                                               "'sideways' is not one of 'auto', 'on', 'off'. (see arsearch query "
+                                               "--help)"),
+    (["analyze", "نص", "--stemmer", "porter"], "error: Invalid value for '--stemmer': 'porter' is not one of "
+                                               "'light', 'none'. (see arsearch analyze --help)"),
+])
+def test_a_choice_not_listed_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                         index: Path, args: list[str], expected: str) -> None:
+    code, _, err = run_main(monkeypatch, capsys, *[str(index) if a == "IX" else a for a in args])
+    assert code == 2 and err.strip() == expected
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["query", "الصحة", "--envelope"], "--envelope shapes the JSON output: use it with --json"),
     (["similar", "b", "--envelope"], "--envelope shapes the JSON output: use it with --json"),
