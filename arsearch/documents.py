@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from functools import cached_property
+from typing import Any
+
+from arsearch.errors import DocumentError
 
 #: ``YYYY-MM-DD`` or ``YYYY/MM/DD``, then optionally a time ``HH:MM[:SS[.fraction]]`` (after ``T`` or a space) and
 #: a zone ``Z``, ``±HH``, ``±HHMM`` or ``±HH:MM``.
@@ -103,3 +107,74 @@ def _check_zone(text: str | None) -> None:
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours >= 24 or minutes >= 60:
         raise ValueError(f"zone {text} is not a UTC offset")
+
+
+#: Where a record's content, and its date, may be: the first key whose value is not blank.
+CONTENT_KEYS = ("content", "body", "text", "contents")
+DATE_KEYS = ("date", "date_extracted", "published")
+
+
+def document_from_record(record: object, *, default_id: str = "", path: str = "",
+                         unreadable_dates: bool = False) -> Document:
+    """The one rule that makes a :class:`Document` of a record (a dict, or a :class:`Document` as it is), for
+    every way a document comes in: files and standard input, ``Index.add``, ``IndexWriter.add`` and
+    ``POST /api/documents``.
+
+    The content is the first of :data:`CONTENT_KEYS` that is not blank; the id is ``id``, else ``url``, else
+    ``default_id`` (a file's record: where it is in the file); the date the first of :data:`DATE_KEYS` that is not
+    blank, read by :func:`document_date` (a ``date`` or ``datetime`` as it is).  Scalars are read as text; null,
+    arrays and objects as nothing.  :class:`DocumentError` for a record with no content or no id, and for a date
+    that is no date unless ``unreadable_dates`` (a file's record is then indexed undated rather than not at all)."""
+    if isinstance(record, Document):
+        return record
+    if not isinstance(record, Mapping):
+        raise DocumentError("record is not a JSON object")
+    content = _first_value(record, CONTENT_KEYS, strip=False)
+    if not content.strip():
+        raise DocumentError("record has no content")
+    url = _field(record, "url")
+    doc_id = _field(record, "id") or url or default_id
+    if not doc_id:
+        raise DocumentError("record has no id (nor a url to use as one)")
+    return Document(
+        id=doc_id,
+        content=content,
+        title=_field(record, "title"),
+        date=_record_date(record, unreadable_dates),
+        source=_field(record, "source"),
+        url=url,
+        author=_field(record, "author"),
+        path=path or _field(record, "path"),
+    )
+
+
+def _record_date(record: Mapping[str, Any], unreadable_dates: bool) -> datetime | None:
+    for key in DATE_KEYS:
+        value = record.get(key)
+        if isinstance(value, (date, datetime)):
+            return document_date(value)
+    text = _first_value(record, DATE_KEYS)
+    try:
+        return document_date(text)
+    except ValueError as exc:
+        if unreadable_dates:
+            return None
+        raise DocumentError(str(exc)) from None
+
+
+def _first_value(record: Mapping[str, Any], keys: Sequence[str], *, strip: bool = True) -> str:
+    """The first of ``keys`` whose value is not blank, or ""."""
+    for key in keys:
+        value = _field(record, key, strip=strip)
+        if value.strip():
+            return value
+    return ""
+
+
+def _field(record: Mapping[str, Any], key: str, *, strip: bool = True) -> str:
+    """A scalar field as text; missing, null, arrays and objects read as ""."""
+    value = record.get(key)
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text.strip() if strip else text

@@ -52,6 +52,12 @@ class InputError(ArsearchError):
     """Nothing usable could be read from the paths given to index."""
 
 
+class DocumentError(ArsearchError, ValueError):
+    """A record cannot be made a document (no content, no id, a date that is no date); the message says why, in
+    the words a skipped file's record is listed with.  A ValueError too, as it was before it had its own class."""
+
+
+
 class Interrupted(ArsearchError):
     """Ctrl-C while indexing; the message says what was committed and what was discarded."""
 

@@ -16,8 +16,9 @@ from arsearch.ingest import index_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-#: The SaudiNewsNet corpus beside the checkout; tests that need it are marked ``corpus`` and skip without it.
-CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+#: The SaudiNewsNet corpus beside the checkout (or where ``$ARSEARCH_CORPUS`` says: a worktree elsewhere); tests that
+#: need it are marked ``corpus`` and skip without it.
+CORPUS = Path(os.environ.get("ARSEARCH_CORPUS") or ROOT.parent / "shared" / "corpus" / "saudinewsnet")
 
 WORDS = ("قصف قاعدة صواريخ العراق سوريا الحشد المقاومة كونيكو وزارة الصحة حملة تطعيم الرياض فريق مباراة "
          "اقتصاد نفط أسعار الأمطار السيول مجلس الشورى الطلاب الجامعة").split()

@@ -18,7 +18,6 @@ from arsearch.index.grouping import group_counts
 from arsearch.index.locking import HOLDER_FILE, LOCK_FILE, IndexLock
 from arsearch.index.meta import (GROUP_COUNTS, META_FILE, GroupCounts, check_lead_weight, engine_name,
                                  group_counts_of, new_meta, read_meta, touch, write_meta)
-from arsearch.index.records import document_from_dict
 from arsearch.index.stats import IndexStats
 from arsearch.index.writer import IndexWriter
 
@@ -157,11 +156,13 @@ class Index:
         return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait, durable=durable)
 
     def add(self, documents: Iterable[Document | dict[str, Any]]) -> int:
-        """Add (or replace) documents and commit; dicts use :class:`Document`'s field names."""
+        """Add (or replace) documents and commit, all or none; dicts are read as a file's records are
+        (:func:`~arsearch.documents.document_from_record`; :class:`~arsearch.errors.DocumentError` for one that
+        cannot be a document, and nothing is committed)."""
         count = 0
         with self.writer() as w:
             for doc in documents:
-                w.add(doc if isinstance(doc, Document) else document_from_dict(doc))
+                w.add(doc)
                 count += 1
         return count
 

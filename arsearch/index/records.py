@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from arsearch.documents import Document, document_date
+from arsearch.documents import Document, document_from_record
 
 
 def document_from_dict(record: dict[str, Any]) -> Document:
-    """A :class:`Document` from a dict with ``id`` and ``content`` (``title``, ``date``, ... optional; ``date`` is
-    read by :func:`~arsearch.documents.document_date`).  ValueError for a record it cannot make a document of."""
-    if not record.get("id") or not isinstance(record.get("content"), str):
-        raise ValueError("a document needs an 'id' and a string 'content'")
-    date = document_date(record.get("date"))
-    return Document(
-        id=str(record["id"]),
-        content=record["content"],
-        title=str(record.get("title") or ""),
-        date=date,
-        source=str(record.get("source") or ""),
-        url=str(record.get("url") or ""),
-        author=str(record.get("author") or ""),
-        path=str(record.get("path") or ""),
-    )
+    """A :class:`Document` from a dict, by the rule every way in shares
+    (:func:`~arsearch.documents.document_from_record`): ``content`` (or ``body``, ``text``), ``id`` (or ``url``),
+    ``date`` (or ``date_extracted``, ``published``) ...  :class:`~arsearch.errors.DocumentError` (a ValueError) for
+    a record it cannot make a document of: no content, no id, a date that is no date."""
+    return document_from_record(record)

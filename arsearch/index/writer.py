@@ -4,10 +4,11 @@ the keyword fields of the side state (:mod:`arsearch.index.words`, :mod:`arsearc
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Protocol, Union
+from typing import Any, Protocol, Union
 
-from arsearch.documents import Document
+from arsearch.documents import Document, document_from_record
 from arsearch.engine.api import Engine, EngineWriter, StoredDocument
 from arsearch.index.grouping import DUP_KEY_FIELD, GroupTracker, dup_keys
 from arsearch.index.interrupts import deferred_interrupt
@@ -65,9 +66,13 @@ class IndexWriter:
             self._groups = GroupTracker(self._index.engine.snapshot())
         return self._groups
 
-    def add(self, document: Document, *, replace: bool = True) -> None:
-        """Add ``document``, replacing any document with the same id (``replace=False`` when the caller knows
-        there is none: no look-up of the id in every segment)."""
+    def add(self, document: Document | Mapping[str, Any], *, replace: bool = True) -> None:
+        """Add ``document`` (a dict is read as a file's record is: :func:`~arsearch.documents.document_from_record`,
+        :class:`~arsearch.errors.DocumentError` at once for one that cannot be a document), replacing any document
+        with the same id (``replace=False`` when the caller knows there is none: no look-up of the id in every
+        segment)."""
+        if not isinstance(document, Document):
+            document = document_from_record(document)
         self._changes.append((document, replace))
         if len(self._changes) >= PREPARED_BATCH:
             self._submit()

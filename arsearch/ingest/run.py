@@ -308,8 +308,9 @@ class _Ingest:
 
 def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = DEFAULT_BATCH_SIZE,
                 procs: int = 1, progress: ProgressCallback | None = None, wait: float = 0.0,
-                stream: IO[bytes] | None = None, durable: bool = True) -> IngestReport:
-    """Bring ``index`` up to date with the files under ``paths``.
+                stream: IO[bytes] | None = None, durable: bool = True, exclude: Sequence[str] = ()) -> IngestReport:
+    """Bring ``index`` up to date with the files under ``paths``, less those ``exclude``'s glob patterns match
+    (:func:`~arsearch.ingest.sources.discover`; the documents of a file excluded are removed as a deleted file's).
 
     Holds the index's write lock for the whole run, waiting up to ``wait`` seconds for another writer
     (:class:`~arsearch.errors.IndexLockedError` after that).  On an exception the current batch is discarded and
@@ -325,17 +326,17 @@ def index_paths(index: Index, paths: Sequence[str | Path], *, batch_size: int = 
     """
     index.write_lock.acquire(wait)
     try:
-        return _index_paths(index, paths, batch_size, procs, progress, stream, durable)
+        return _index_paths(index, paths, batch_size, procs, progress, stream, durable, exclude)
     finally:
         index.write_lock.release()
 
 
 def _index_paths(index: Index, paths: Sequence[str | Path], batch_size: int, procs: int,
                  progress: ProgressCallback | None, stream: IO[bytes] | None,
-                 durable: bool) -> IngestReport:
+                 durable: bool, exclude: Sequence[str] = ()) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
-    sources, skipped = discover(paths)
+    sources, skipped = discover(paths, exclude, not_into=[index.path])
     own = os.path.realpath(index.path) + os.sep  # the index's own files, when it sits inside a folder given
     sources = [s for s in sources if not os.path.realpath(s.path).startswith(own)]
     report.skipped.extend(skipped)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
 import gzip
 import hashlib
 import json
@@ -18,11 +19,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from arsearch.documents import Document, document_date
+from arsearch.documents import Document, document_from_record
+from arsearch.errors import DocumentError
 from arsearch.ingest.cleanup import clean_article
 
 __all__ = ["STREAM_NAME", "SUPPORTED_SUFFIXES", "Skipped", "SourceFile", "decode_text", "discover", "read_documents",
@@ -47,9 +48,6 @@ _BINARY_PROBE_BYTES = 8 * 1024
 _TITLE_MAX_CHARS = 120
 _MIN_ARABIC_LETTER_SHARE = 0.3
 _MAX_CONTROL_CHAR_SHARE = 0.01
-
-_CONTENT_KEYS = ("content", "body", "text", "contents")
-_DATE_KEYS = ("date", "date_extracted", "published")
 
 _LETTER = re.compile(r"[^\W\d_]")
 _ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06FF])[^\W\d_]")
@@ -86,9 +84,13 @@ class Skipped:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Skipped]]:
-    """The supported files under ``paths``, in a stable order, plus what could not be used."""
-    walk = _Discovery()
+def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (),
+             not_into: Sequence[str | Path] = ()) -> tuple[list[SourceFile], list[Skipped]]:
+    """The supported files under ``paths``, in a stable order, plus what could not be used (a file of an
+    unsupported type found in a folder too).  ``exclude``: glob patterns (``*.md``, ``drafts/*``); a file or folder
+    whose name or path as shown (from the folder given) matches one is left out, without a word.  ``not_into``:
+    folders never walked into (the index's own, when it sits inside a folder given)."""
+    walk = _Discovery(exclude=tuple(exclude), not_into=frozenset(os.path.realpath(p) for p in not_into))
     for arg in paths:
         walk.argument(os.fspath(arg))
     return walk.found, walk.skipped
@@ -96,6 +98,8 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[SourceFile], list[Skippe
 
 @dataclass
 class _Discovery:
+    exclude: tuple[str, ...] = ()
+    not_into: frozenset[str] = frozenset()
     found: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     _seen_files: set[tuple[int, int]] = field(default_factory=set, init=False)
@@ -103,6 +107,8 @@ class _Discovery:
     _seen_skips: set[Skipped] = field(default_factory=set, init=False)
 
     def argument(self, arg: str) -> None:
+        if self.exclude and self.excluded(Path(arg).as_posix()):
+            return
         path = os.path.abspath(arg)
         info = _stat(path)
         if isinstance(info, str):
@@ -118,6 +124,8 @@ class _Discovery:
 
     def _directory(self, path: str, base: str, ancestors: frozenset[str]) -> None:
         real = os.path.realpath(path)
+        if real in self.not_into:
+            return
         if real in ancestors:
             self._skip(_display(path, base), "symlink loop")
             return
@@ -133,14 +141,20 @@ class _Discovery:
             if not name.startswith("."):
                 self._child(os.path.join(path, name), base, inner)
 
+    def excluded(self, display: str) -> bool:
+        name = display.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(display, p) for p in self.exclude)
+
     def _child(self, path: str, base: str, ancestors: frozenset[str]) -> None:
+        if self.exclude and self.excluded(_display(path, base)):
+            return
         info = _stat(path)
         if isinstance(info, str):
             self._skip(_display(path, base), info)
         elif stat.S_ISDIR(info.st_mode):
             self._directory(path, base, ancestors)
         elif _suffix_of(path) is None:
-            return
+            self._skip(_display(path, base), "unsupported file type")
         elif stat.S_ISREG(info.st_mode):
             self._file(path, _display(path, base), info)
         else:
@@ -459,46 +473,7 @@ def _jsonl_documents(text: str, display: str, path: str, at: _Fraction) -> Itera
 
 
 def _record_document(record: object, where: str, default_id: str, path: str) -> Document | Skipped:
-    if not isinstance(record, dict):
-        return Skipped(where, "record is not a JSON object")
-    content = _first_value(record, _CONTENT_KEYS, strip=False)
-    if not content.strip():
-        return Skipped(where, "record has no content")
-    url = _field(record, "url")
-    return Document(
-        id=_field(record, "id") or url or default_id,
-        content=content,
-        title=_field(record, "title"),
-        date=_parse_date(_first_value(record, _DATE_KEYS)),
-        source=_field(record, "source"),
-        url=url,
-        author=_field(record, "author"),
-        path=path,
-    )
-
-
-def _first_value(record: dict[str, Any], keys: Sequence[str], *, strip: bool = True) -> str:
-    """The first of ``keys`` whose value is not blank, or ""."""
-    for key in keys:
-        value = _field(record, key, strip=strip)
-        if value.strip():
-            return value
-    return ""
-
-
-def _field(record: dict[str, Any], key: str, *, strip: bool = True) -> str:
-    """A scalar field as text; missing, null, arrays and objects read as ""."""
-    value = record.get(key)
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return text.strip() if strip else text
-
-
-def _parse_date(value: str) -> datetime | None:
-    """The record's date (see :func:`~arsearch.documents.document_date`); a date it cannot read leaves the record
-    undated rather than unindexed."""
     try:
-        return document_date(value)
-    except ValueError:
-        return None
+        return document_from_record(record, default_id=default_id, path=path, unreadable_dates=True)
+    except DocumentError as exc:
+        return Skipped(where, str(exc))

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from arsearch.analysis import Token
@@ -67,10 +66,21 @@ class Renderer:
                 out.pad_left(max(0, width - out.cell_len))
             self.console.print(Text(pad) + out)
 
+    def fields(self, fields: Sequence[str], literal: str, indent: int = 0, style: str | None = None,
+               joiner: str = " · ") -> None:
+        """One line of short fields, then ``literal`` (an id, a URL, a list of them) exactly as it is: in visual
+        order each field is reordered on its own, left to right, and ``literal`` never is, so that it can be copied
+        and given back to arsearch (``similar DOC_ID``)."""
+        shown = [visual_text(field) for field in fields] if self.visual_order else list(fields)
+        line = joiner.join([*shown, literal] if literal else shown)
+        self.console.print(Text(" " * indent) + Text(line, style=style or ""))
+
     def snippet(self, snippet: Snippet, indent: int = 0, style: str | None = None) -> None:
         self.block([(p, HIGHLIGHT if hit else None) for p, hit in snippet.segments()], indent, style)
 
     def tokens_table(self, text: str, tokens: Sequence[Token]) -> None:
+        from rich.table import Table
+
         table = Table(title=None, show_lines=False)
         for column in ("#", "term", "surface", "start", "end", "stopword"):
             table.add_column(column, justify="right" if column in ("#", "start", "end") else "left")

@@ -11,7 +11,7 @@ query that costs more than its :class:`Budget` is answered in part, never refuse
 - of the rest, the costliest are dropped until the others fit ``postings``: common words add the least to a
   BM25 score, so the top hits change least, and a phrase of stopwords is matched in titles only;
 - the did-you-mean speller gets what is left of ``seconds`` (at most ``spelling_seconds``) and is skipped when
-  nothing is left.
+  nothing is left (noted in :attr:`Spent.skipped`: the hits are whole, so the answer is not partial).
 
 Required and excluded words and phrases are never dropped: a partial answer never matches a document the query
 excludes or lacks a word it requires.  When the required words cost more than ``postings`` (each posting
@@ -63,10 +63,16 @@ class Spent:
     budget: Budget
     started: float = field(default_factory=time.perf_counter)
     cuts: list[str] = field(default_factory=list)
+    #: Optional work skipped or stopped short (did-you-mean): the hits and the total are whole.
+    skipped: list[str] = field(default_factory=list)
 
     def cut(self, reason: str) -> None:
         if reason not in self.cuts:
             self.cuts.append(reason)
+
+    def skip(self, reason: str) -> None:
+        if reason not in self.skipped:
+            self.skipped.append(reason)
 
     def seconds_left(self) -> float:
         return self.budget.seconds - (time.perf_counter() - self.started)
@@ -257,14 +263,14 @@ def searched_terms(query: Query) -> frozenset[str]:
 
 def suggest_within(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int],
                    spent: Spent) -> Suggestion | None:
-    """:func:`~arsearch.search.spelling.did_you_mean` in the time ``spent`` leaves it: None, and a cut noted, when
-    the speller has no time left; a cut noted when it stopped short (its own budget)."""
+    """:func:`~arsearch.search.spelling.did_you_mean` in the time ``spent`` leaves it: None, and a skip noted, when
+    the speller has no time left; a skip noted when it stopped short (its own budget)."""
     seconds = spent.spelling_seconds()
     if seconds <= 0:
-        spent.cut("no did-you-mean: no time left")
+        spent.skip("no did-you-mean: no time left")
         return None
     found = did_you_mean(snapshot, analyzer, text, count,
                          budget=replace(DEFAULT_SPELLING_BUDGET, seconds=min(seconds, DEFAULT_SPELLING_BUDGET.seconds)))
     if found.partial:
-        spent.cut("did-you-mean stopped short of trying every word")
+        spent.skip("did-you-mean stopped short of trying every word")
     return found.suggestion

@@ -3,6 +3,7 @@ with the index's analyzer, build the tree of :mod:`arsearch.engine.api`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from arsearch.analysis import Analyzer
@@ -21,6 +22,10 @@ MAX_QUERY_TERMS = 1024
 #: can be checked (1 MB took 5 s to refuse).
 MAX_QUERY_CHARS = 32_768
 _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
+#: A ``*`` at the start, inside or at the end of a word (فلسط*), or a ``?`` inside one: wildcards, unsupported.
+_WILDCARD_IN_WORD = re.compile(r"\w\*|\*\w|\w\?\w")
+_WILDCARDS = ("wildcards (* and ?) are not supported: search for words; a word already matches its forms with and "
+              "without ال and suffixes")
 
 
 @dataclass
@@ -45,6 +50,8 @@ class QueryCompiler:
         """The query and the analyzed terms that highlight its matches."""
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters, the limit is {MAX_QUERY_CHARS}): shorten it")
+        if _WILDCARD_IN_WORD.search(text):
+            raise QueryError(_WILDCARDS)
         clauses = parse_query(text)
         unknown = fields_named(clauses) - set(QUERY_FIELDS)
         if unknown:
@@ -55,8 +62,7 @@ class QueryCompiler:
         compiled = self._sequence(clauses, None)
         if compiled.query is None:
             if text.strip() and set(text) <= _WILDCARDS_ONLY:
-                raise QueryError("wildcards (* and ?) are not supported: search for words; a word already "
-                                 "matches its forms with and without ال and suffixes")
+                raise QueryError(_WILDCARDS)
             raise QueryError("nothing to search for: the query has no words, or only excludes words")
         count = sum(1 for _ in leaves(compiled.query))  # a phrase is one look-up of its positions
         if count > MAX_QUERY_TERMS:

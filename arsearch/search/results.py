@@ -76,11 +76,13 @@ class SearchResults:
     #: With collapsing: the near-duplicate groups among the matches, what ``offset`` can page through (None: the
     #: engine did not count them, or copies were not folded).
     groups: int | None = None
+    #: Optional work the budget skipped or stopped short (did-you-mean), in words: the hits and total are whole.
+    skipped: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
-        """Whether the budget cut the search: hits and total are those of a reduced query, or there was no time
-        for did-you-mean."""
+        """Whether the budget cut the search: hits and total are those of a reduced query (a did-you-mean skipped
+        for time is in :attr:`skipped`, not here)."""
         return bool(self.cuts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from arsearch.index import Index
 from arsearch.search.budget import DEFAULT_BUDGET, Budget, Spent, fit_query, searched_terms, suggest_within
 from arsearch.search.collapsing import Duplicate
 from arsearch.search.compiler import QueryCompiler
+from arsearch.search.dates import parse_date
 from arsearch.search.facets import Facets, source_names
 from arsearch.search.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.search.ordering import Sort, check_sort
@@ -35,13 +36,18 @@ def _day_end(value: date | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, dtime.max)
 
 
-def filters_for(snapshot: Snapshot, since: date | None, until: date | None,
+def filters_for(snapshot: Snapshot, since: date | str | None, until: date | str | None,
                 sources: Collection[str] | None) -> Filters:
-    """The request's filters: the days from ``since`` to ``until`` included (a datetime is taken as it is) and the
-    sources, checked against the index's (:class:`QueryError` for a name it does not have)."""
+    """The request's filters: the days from ``since`` to ``until`` included (a datetime is taken as it is, text as
+    :func:`~arsearch.search.dates.parse_date` reads it) and the sources, checked against the index's
+    (:class:`QueryError` for a name it does not have)."""
+    if isinstance(since, str):
+        since = parse_date(since, "since")
+    if isinstance(until, str):
+        until = parse_date(until, "until", end=True)
     for name, value in (("since", since), ("until", until)):
         if value is not None and not isinstance(value, date):
-            raise TypeError(f"{name} must be a date or datetime, not {type(value).__name__}")
+            raise TypeError(f"{name} must be a date, a datetime or text (YYYY-MM-DD), not {type(value).__name__}")
     return Filters(
         first=date_value(_day_start(since)) if since else None,
         last=min(date_value(_day_end(until)), NO_DATE - 1) if until else None,
@@ -49,8 +55,8 @@ def filters_for(snapshot: Snapshot, since: date | None, until: date | None,
     )
 
 
-def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | None = None,
-           until: date | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
+def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: date | str | None = None,
+           until: date | str | None = None, ranking: Ranking = DEFAULT_RANKING, snippet_width: int = 220,
            scoring: Scoring = "auto", sources: Collection[str] | None = None, sort: Sort = "relevance",
            facets: bool = False, suggest: bool = True, collapse: bool = True,
            budget: Budget = DEFAULT_BUDGET, engine: Engine | None = None) -> SearchResults:
@@ -100,7 +106,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
         suggestion = suggest_within(snapshot, index.analyzer, text, count, spent)
     return SearchResults(text, hits, response.total, (time.perf_counter() - spent.started) * 1000, terms,
                          Facets.of(response.facets) if response.facets is not None else None, suggestion,
-                         cuts=tuple(spent.cuts), groups=response.groups)
+                         cuts=tuple(spent.cuts), skipped=tuple(spent.skipped), groups=response.groups)
 
 
 def _counting(query: Query, filters: Filters, like: SearchRequest) -> SearchRequest:

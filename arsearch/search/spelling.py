@@ -178,6 +178,8 @@ class _Allowance:
         return not self.exhausted
 
 
+#: Candidate look-ups between two checks of a speller's :class:`Budget`.
+_CHECK_EVERY = 32
 #: Most letters :meth:`Speller.spelled` changes to give a suggestion the spelling of the indexed text.
 MAX_RESPELLING = 1
 
@@ -258,8 +260,8 @@ class Speller:
         return None if term is None else self.frequency(term)
 
     def correct(self, word: str, limit: int = 3, allowance: _Allowance | None = None) -> list[Correction]:
-        """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`) or when
-        ``allowance`` runs out first."""
+        """The best corrections of ``word``, best first; empty when it needs none (see :class:`Policy`); when
+        ``allowance`` runs out, the best of the cheapest edits tried (:meth:`candidates`)."""
         known = self.word_frequency(word)
         if known is None or not self.needs_correcting(word):
             return []
@@ -284,16 +286,22 @@ class Speller:
 
     def candidates(self, word: str, limit: int = 3, allowance: _Allowance | None = None) -> list[Correction]:
         """Words of the indexed text one edit from ``word`` (or two words, for a missing space) whose term is
-        another one; ``frequency``: the documents with the word (the rarer one of two)."""
+        another one; ``frequency``: the documents with the word (the rarer one of two).  The cheapest edits are
+        looked up first: when ``allowance`` runs out, the best of those found so far (it is then exhausted)."""
         letters = normalize(word.translate(_STRIP))
         own = self.term(letters)
         spelling = self.vocabulary.spelling
         best: dict[str, Correction] = {}
-        looked_up = 0
-        for key, cost in self._edits(letters):
+        for left, right in self._splits(letters):
+            parts = [self._written_part(part) for part in (left, right)]
+            if parts[0] is not None and parts[1] is not None:
+                text = f"{parts[0][0]} {parts[1][0]}"
+                self._keep(best, text, text, self.costs.split, min(parts[0][1], parts[1][1]))
+        looked_up = len(letters)
+        for key, cost in sorted(self._edits(letters), key=lambda edit: edit[1]):
             looked_up += 1
-            if looked_up % 256 == 0 and allowance is not None and not allowance.spend(256):
-                return []
+            if looked_up % _CHECK_EVERY == 0 and allowance is not None and not allowance.spend(_CHECK_EVERY):
+                break
             found = spelling(key)
             if found is None:
                 continue
@@ -301,13 +309,9 @@ class Speller:
             term = self.term(text)
             if term is not None and term != own:
                 self._keep(best, term, text, cost, frequency)
-        for left, right in self._splits(letters):
-            parts = [self._written_part(part) for part in (left, right)]
-            if parts[0] is not None and parts[1] is not None:
-                text = f"{parts[0][0]} {parts[1][0]}"
-                self._keep(best, text, text, self.costs.split, min(parts[0][1], parts[1][1]))
-        if allowance is not None and not allowance.spend(looked_up % 256 + len(letters)):
-            return []
+        else:
+            if allowance is not None:
+                allowance.spend(looked_up % _CHECK_EVERY)
         return sorted(best.values(), key=lambda c: (c.score, c.cost, c.text))[:limit]
 
     def join(self, first: str, second: str) -> Correction | None:
@@ -416,7 +420,9 @@ def correct_text(speller: Speller, text: str, budget: Budget = DEFAULT_BUDGET) -
         if not allowance.word():
             break
         corrections = speller.correct(word.group(), limit=1, allowance=allowance)
-        if allowance.exhausted:
+        if allowance.exhausted:  # the best correction of the cheapest edits tried, if any, and no further word
+            if corrections:
+                replacements.append((word.start(), word.end(), corrections[0].text))
             break
         joined = None
         if following is not None and text[word.end():following.start()] == " " and (suspect or next_suspect):

@@ -243,10 +243,11 @@ def test_analyze(index: Index) -> None:
     assert [(t.term, t.surface, t.start, t.end) for t in tokens] == [("صواريخ", "بالصواريخ", 0, 9)]
 
 
-@pytest.mark.parametrize("record", [{"content": "نص"}, {"id": "x"}, {"id": "", "content": "نص"},
-                                    {"id": "x", "content": 5}])
-def test_document_from_dict_rejects_incomplete_records(record: dict) -> None:
-    with pytest.raises(ValueError, match="'id' and a string 'content'"):
+@pytest.mark.parametrize("record, reason", [({"content": "نص"}, "no id"), ({"id": "x"}, "no content"),
+                                            ({"id": "", "content": "نص"}, "no id"),
+                                            ({"id": "x", "content": " \n"}, "no content")])
+def test_document_from_dict_rejects_incomplete_records(record: dict, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
         document_from_dict(record)
 
 

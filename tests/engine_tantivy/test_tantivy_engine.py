@@ -32,7 +32,7 @@ def test_the_installed_tantivy_is_a_checked_release() -> None:
 
 @pytest.mark.parametrize("found", ["tantivy v0.26.0, index_format v6", "tantivy v0.28.1", "", "1.0"])
 def test_another_release_is_refused_with_the_install_command(found: str) -> None:
-    with pytest.raises(ImportError, match=r"pip install 'arsearch\[fast\]'"):
+    with pytest.raises(ImportError, match=r"the fast extra"):
         tantivy_engine.check_version(found)
 
 
@@ -41,7 +41,7 @@ def test_without_the_extra_the_engine_is_unavailable_with_the_install_command(
     for name in [m for m in sys.modules if m == "tantivy" or m.startswith(("tantivy.", "arsearch.engine.tantivy"))]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "tantivy", None)  # import tantivy raises ImportError
-    with pytest.raises(EngineUnavailableError, match=r"pip install 'arsearch\[fast\]'"):
+    with pytest.raises(EngineUnavailableError, match=r"the fast extra"):  # the CLI adds how to install it
         engine_kind("tantivy")
 
 
@@ -141,7 +141,7 @@ def test_the_cli_creates_either_engine_and_keeps_it(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
     result = run("index", SEEDS, "--index", tmp_path / "ix", "--engine", "lucene")
     assert result.returncode == 2
-    assert_one_line_error(result.stderr, "unknown engine 'lucene'", "whoosh or tantivy")
+    assert_one_line_error(result.stderr, "'lucene' is not one of 'whoosh', 'tantivy'")
     assert not (tmp_path / "ix").exists()
 
 

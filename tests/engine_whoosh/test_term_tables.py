@@ -88,6 +88,7 @@ def test_tables_answer_as_whoosh_does(engines: tuple[Engine, Engine], monkeypatc
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", float("inf"))
     expected = _answers(through_whoosh)
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(term_tables, "READ_SECONDS_PER_BYTE", 0.0)
     assert _answers(through_tables) == expected
     assert through_tables.snapshot()._commit._tables.keys() >= set(FIELDS)  # type: ignore[attr-defined]
 
@@ -99,13 +100,26 @@ def test_a_field_gets_a_table_once_its_look_ups_have_cost_enough(engines: tuple[
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 3600.0)
     assert engine.snapshot().has_term("word_key", "مجلس") and commit.table("word_key") is None
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 1e-9)  # any look-up through Whoosh costs more
+    monkeypatch.setattr(term_tables, "READ_SECONDS_PER_BYTE", 1e-15)  # ... and more than reading the table
     assert commit.table("word_key") is not None
     assert commit.table("spelling") is None  # no look-up of it yet
+
+
+def test_no_table_while_look_ups_cost_less_than_reading_it(engines: tuple[Engine, Engine],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst of look-ups (a did-you-mean in a fresh process) costs less than reading a whole field's table."""
+    engine, _ = engines
+    monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 1e-9)
+    monkeypatch.setattr(term_tables, "READ_SECONDS_PER_BYTE", 3600.0)
+    snapshot = engine.snapshot()
+    assert snapshot.has_term("word_key", "مجلس") and not snapshot.has_term("word_key", "مجلسس")
+    assert snapshot._commit.table("word_key") is None  # type: ignore[attr-defined]
 
 
 def test_a_new_commit_reads_the_terms_of_its_new_segments_only(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(term_tables, "READ_SECONDS_PER_BYTE", 0.0)
     reads: list[str] = []
     original = SegmentTerms.read.__func__  # type: ignore[attr-defined]
 
@@ -136,6 +150,7 @@ def test_a_new_commit_reads_the_terms_of_its_new_segments_only(tmp_path: Path,
 
 def test_the_terms_of_merged_segments_are_let_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(term_tables, "TABLE_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(term_tables, "READ_SECONDS_PER_BYTE", 0.0)
     rng = random.Random(11)
     engine = _engine(tmp_path, create=True)
     try:

@@ -354,13 +354,30 @@ def make_tree(root: Path) -> None:
         write(root / name, "x")
 
 
-def test_discover_walks_sorted_and_ignores_hidden_and_unsupported(tmp_path: Path) -> None:
+UNSUPPORTED = [Skipped("root/notes.pdf", "unsupported file type"), Skipped("root/sub/README", "unsupported file type")]
+
+
+def test_discover_walks_sorted_ignores_hidden_and_lists_unsupported(tmp_path: Path) -> None:
     make_tree(tmp_path / "root")
     found, skipped = discover([tmp_path / "root"])
     assert [f.display for f in found] == [
         "root/Z.jsonl", "root/a.json", "root/b.txt", "root/sub/c.md", "root/sub/deep/d.txt.gz",
     ]
-    assert skipped == []
+    assert skipped == UNSUPPORTED
+
+
+@pytest.mark.parametrize("patterns, left_out", [
+    (["*.md"], ["root/sub/c.md"]),
+    (["sub"], ["root/sub/c.md", "root/sub/deep/d.txt.gz"]),
+    (["root/sub/*"], ["root/sub/c.md", "root/sub/deep/d.txt.gz"]),
+    (["*.json*", "b.txt"], ["root/Z.jsonl", "root/a.json", "root/b.txt"]),
+    (["nothing*"], []),
+])
+def test_discover_leaves_out_what_exclude_matches(tmp_path: Path, patterns: list[str], left_out: list[str]) -> None:
+    make_tree(tmp_path / "root")
+    everything, _ = discover([tmp_path / "root"])
+    found, _ = discover([tmp_path / "root"], exclude=patterns)
+    assert [f.display for f in found] == [f.display for f in everything if f.display not in left_out]
 
 
 def test_discover_source_file_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -393,7 +410,7 @@ def test_discover_reports_each_file_once(tmp_path: Path) -> None:
     displays = [f.display for f in found]
     assert len(displays) == len(set(displays)) == 5
     assert "root/sub/alias.txt" not in displays
-    assert skipped == []
+    assert skipped == UNSUPPORTED
 
 
 def test_discover_follows_symlinked_folders(tmp_path: Path) -> None:

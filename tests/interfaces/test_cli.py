@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.testing import CliRunner, Result
 
-import arsearch.interfaces.cli as cli
+from arsearch.interfaces import render
 from arsearch.analysis import Analyzer
 from arsearch.interfaces.cli import app
 from arsearch.index import INDEX_FORMAT
@@ -120,7 +120,7 @@ def _styled(console_kwargs: dict[str, Any], text: str, style: str) -> str:
 def test_rich_output_wraps_query_word_in_ansi_style(cli_seed_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     options: dict[str, Any] = {"force_terminal": True, "color_system": "standard", "width": 200}
     buffer = io.StringIO()
-    monkeypatch.setattr(cli, "out", Console(file=buffer, **options))
+    monkeypatch.setattr(render, "out", Console(file=buffer, **options))
     result = run("query", "كونيكو", "--index", cli_seed_index, "--bidi", "off")
     assert result.exit_code == 0, result.stderr
     text = buffer.getvalue()
@@ -435,8 +435,8 @@ def test_analyze_stemmer_none() -> None:
 
 def test_analyze_unknown_stemmer_exits_2() -> None:
     result = run("analyze", "نص", "--stemmer", "porter")
-    assert result.exit_code == 2
-    assert "unknown stemmer 'porter'" in one_line_error(result)
+    assert result.exit_code == 2  # Typer's own check of the choice (one line through the console script)
+    assert "'porter' is not one of 'light', 'none'" in " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
 
 
 def test_analyze_stdin_one_json_object_per_line() -> None:
@@ -565,7 +565,7 @@ def test_stemmer_none_is_stored_and_a_different_stemmer_is_refused(tmp_path: Pat
 def test_unknown_stemmer_for_index_exits_2(tmp_path: Path, seeds_dir: Path) -> None:
     result = run("index", seeds_dir, "--index", tmp_path / "ix", "--stemmer", "snowball")
     assert result.exit_code == 2
-    assert "unknown stemmer 'snowball'" in one_line_error(result)
+    assert "'snowball' is not one of 'light', 'none'" in " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
     assert not (tmp_path / "ix").exists()
 
 
@@ -578,7 +578,7 @@ def test_index_folder_without_supported_files(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert result.exit_code == 6
     line = one_line_error(result)
-    assert "nothing could be indexed" in line and "no supported files found" in line
+    assert "nothing could be indexed" in line and "unsupported file type" in line
 
 
 def test_index_missing_path_gives_reason(tmp_path: Path) -> None:

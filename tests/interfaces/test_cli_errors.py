@@ -88,11 +88,11 @@ ERRORS = [
     ("word as --until", ["query", "قصف", "--until", "yesterday"], 2, "invalid date 'yesterday' for --until"),
     ("--limit 0", ["query", "قصف", "--limit", "0"], 2, "Invalid value for '--limit'"),
     ("unknown option", ["query", "قصف", "--frobnicate"], 2, "No such option: --frobnicate"),
-    ("unknown --bidi", ["query", "قصف", "--bidi", "sideways"], 2, "unknown --bidi mode 'sideways'"),
+    ("unknown --bidi", ["query", "قصف", "--bidi", "sideways"], 2, "'sideways' is not one of 'auto', 'on', 'off'"),
     ("--batch file missing", ["query", "--batch", "/nonexistent/topics.tsv"], 1, "No such file or directory"),
     ("--batch file not UTF-8", ["query", "--batch", "LATIN1"], 2, "is not UTF-8 text (byte 5): save it as UTF-8"),
     ("stemmer of another index", ["index", "SEEDS", "--stemmer", "none"], 4, "uses stemmer 'light'"),
-    ("unknown stemmer", ["index", "SEEDS", "--stemmer", "snowball"], 2, "unknown stemmer 'snowball'"),
+    ("unknown stemmer", ["index", "SEEDS", "--stemmer", "snowball"], 2, "'snowball' is not one of 'light', 'none'"),
     ("--batch-size 0", ["index", "SEEDS", "--batch-size", "0"], 2, "Invalid value for '--batch-size'"),
     ("negative --wait", ["index", "SEEDS", "--wait", "-1"], 2, "Invalid value for '--wait'"),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 try:
     import tantivy
 except ImportError as exc:  # the optional extra is not installed
-    raise ImportError("arsearch's tantivy engine needs the tantivy package: pip install 'arsearch[fast]'") from exc
+    raise ImportError("arsearch's tantivy engine needs the tantivy package (the fast extra)") from exc
 
 #: The tantivy-py release series this package was checked against (the index format and the JSON of pre-tokenized
 #: text it relies on); ``pyproject.toml`` asks for the same range.
@@ -20,7 +20,7 @@ def check_version(found: str) -> None:
     release = found.split(",")[0].removeprefix("tantivy").strip().removeprefix("v")
     if ".".join(release.split(".")[:2]) not in TANTIVY_VERSIONS:
         raise ImportError(f"arsearch's tantivy engine needs tantivy {' or '.join(TANTIVY_VERSIONS)}, found "
-                          f"{release or 'an unknown release'}: pip install 'arsearch[fast]'")
+                          f"{release or 'an unknown release'} (the fast extra installs it)")
 
 
 check_version(str(getattr(tantivy, "__version__", "")))

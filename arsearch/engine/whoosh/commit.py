@@ -34,7 +34,8 @@ class Commit:
     them out.
 
     Term statistics come from Whoosh term by term until a field's look-ups have cost
-    :data:`~.term_tables.TABLE_AFTER_SECONDS`, then from the field's table (:mod:`.term_tables`)."""
+    :data:`~.term_tables.TABLE_AFTER_SECONDS` and what reading the field's table would, then from the table
+    (:mod:`.term_tables`)."""
 
     def __init__(self, searcher: Searcher, tables: TermTables | None = None) -> None:
         self.searcher = searcher
@@ -51,6 +52,8 @@ class Commit:
         #: field -> its table, or the seconds its look-ups through Whoosh have cost so far
         self._tables: dict[str, FieldTable | float] = {}
         self._indexed: dict[str, bool] = {}
+        #: field -> the seconds reading its table would cost (:meth:`TermTables.read_cost`)
+        self._read_costs: dict[str, float] = {}
 
     def doc_count_all(self) -> int:
         """Document numbers in use, deleted documents included."""
@@ -150,13 +153,19 @@ class Commit:
             return found
         table = self._term_tables.cached(self._segment_ids, field)
         if table is None and found >= term_tables.TABLE_AFTER_SECONDS and self.indexed(field) \
-                and has_table(self.reader.schema[field]):
+                and has_table(self.reader.schema[field]) and found >= self._read_cost(field):
             generation = self.reader.generation()
             table = self._term_tables.table(self.leaves, self._segment_ids, -1 if generation is None else generation,
                                             field)
         if table is not None:
             self._tables[field] = table
         return table
+
+    def _read_cost(self, field: str) -> float:
+        found = self._read_costs.get(field)
+        if found is None:
+            found = self._read_costs[field] = self._term_tables.read_cost(self.leaves, self._segment_ids, field)
+        return found
 
     def _spent(self, field: str, started: float) -> None:
         """Counts a look-up of ``field`` through Whoosh that began at ``started``."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from arsearch.engine.api import AllOf, AndMaybe, AndNot, AnyOf, Phrase, Query, Term
+from arsearch.engine import api
+from arsearch.engine.api import AllOf, AndMaybe, AnyOf, Phrase, Query, Term
+from arsearch.engine.whoosh.exclusion import AndNot
 
 
 def to_whoosh(query: Query) -> wq.Query:
@@ -18,6 +20,6 @@ def to_whoosh(query: Query) -> wq.Query:
         return wq.And([to_whoosh(part) for part in query.parts])
     if isinstance(query, AndMaybe):
         return wq.AndMaybe(to_whoosh(query.required), to_whoosh(query.optional))
-    if isinstance(query, AndNot):
-        return wq.AndNot(to_whoosh(query.positive), to_whoosh(query.negative))
+    if isinstance(query, api.AndNot):
+        return AndNot(to_whoosh(query.positive), to_whoosh(query.negative))
     raise TypeError(f"not a query: {query!r}")

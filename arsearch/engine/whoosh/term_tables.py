@@ -26,8 +26,13 @@ from whoosh.fields import FieldType
 from whoosh.reading import EmptyReader
 from whoosh.system import pack_ushort
 
-#: Seconds of look-ups of one field, term by term through Whoosh, after which a snapshot reads the field's table.
+#: Seconds of look-ups of one field, term by term through Whoosh, before a snapshot considers reading the field's
+#: table; it reads it once its look-ups have also cost what reading the table would (:meth:`TermTables.read_cost`),
+#: so a one-off burst (a did-you-mean in a fresh process) never pays seconds and a table of the whole field.
 TABLE_AFTER_SECONDS = 0.1
+#: What reading and tabling one byte of a field's part of a terms file costs, in seconds (about 50 ns measured on
+#: the corpus's word keys; a little less, so that a field looked up all the time gets its table soon).
+READ_SECONDS_PER_BYTE = 30e-9
 #: A table's value for a term: its document frequency in the low bits, above them one bit per segment holding it.
 _SEGMENT_SHIFT = 32
 _FREQUENCY_MASK = (1 << _SEGMENT_SHIFT) - 1
@@ -67,16 +72,11 @@ class SegmentTerms:
         """The terms of ``field`` in the segment of ``leaf`` (a Whoosh segment reader), from one read of its part of
         the terms file (the terms are stored in key order, the field's number first)."""
         frequencies: array[int] = array("I")
-        if isinstance(leaf, EmptyReader):
+        found = _field_range(leaf, field)
+        if found is None:
             return cls([], frequencies)
-        reader = leaf._terms
-        number = reader._fieldmap.get(field)
-        table = reader._tindex
-        start = None if number is None else table.closest_key_pos(pack_ushort(number))
-        if start is None:
-            return cls([], frequencies)
-        end = table.closest_key_pos(pack_ushort(number + 1)) if number + 1 < 0xFFFF else None
-        data = table.dbfile.get(start, (table.endofdata if end is None else end) - start)
+        table, start, end = found
+        data = table.dbfile.get(start, end - start)
         terms = []
         lengths, frequency = _LENGTHS.unpack_from, _FREQUENCY.unpack_from
         position, size = 0, len(data)
@@ -88,6 +88,27 @@ class SegmentTerms:
             frequencies.append(frequency(data, value + _FREQUENCY_AT)[0])
             position = value + value_length
         return cls(terms, frequencies)
+
+
+def _field_range(leaf: Any, field: str) -> tuple[Any, int, int] | None:
+    """The terms table of the segment of ``leaf`` (a Whoosh segment reader) and where ``field``'s part of it starts
+    and ends (the terms are stored in key order, the field's number first); None when it has no such part."""
+    if isinstance(leaf, EmptyReader):
+        return None
+    reader = leaf._terms
+    number = reader._fieldmap.get(field)
+    table = reader._tindex
+    start = None if number is None else table.closest_key_pos(pack_ushort(number))
+    if start is None:
+        return None
+    end = table.closest_key_pos(pack_ushort(number + 1)) if number + 1 < 0xFFFF else None
+    return table, start, table.endofdata if end is None else end
+
+
+def _field_bytes(leaf: Any, field: str) -> int:
+    """The bytes of ``field``'s part of the terms file of the segment of ``leaf``."""
+    found = _field_range(leaf, field)
+    return 0 if found is None else int(found[2] - found[1])
 
 
 class FieldTable:
@@ -162,6 +183,19 @@ class TermTables:
         """The table of ``field`` in the commit of ``segments``, if a snapshot of it has one."""
         with self._lock:
             return self._tables.get((segments, field))
+
+    def read_cost(self, leaves: Sequence[Any], segments: tuple[str, ...], field: str) -> float:
+        """The seconds reading the table of ``field`` would take: its part of the terms file in each segment whose
+        part is not kept yet, at :data:`READ_SECONDS_PER_BYTE`."""
+        if self.cached(segments, field) is not None:
+            return 0.0
+        size = 0
+        for leaf, segment in zip(leaves, segments):
+            with self._lock:
+                if (segment, field) in self._parts:
+                    continue
+            size += _field_bytes(leaf, field)
+        return size * READ_SECONDS_PER_BYTE
 
     def table(self, leaves: Sequence[Any], segments: tuple[str, ...], generation: int, field: str) -> FieldTable:
         """The table of ``field`` in the commit of generation ``generation`` whose segment readers are ``leaves``

@@ -81,10 +81,13 @@ class AnalyzeOut(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    """A document to index; a document with the same id is replaced."""
+    """A document to index, read as a file's record is (other keys, such as ``body`` or ``date_extracted``, are
+    read too); a document with the same id is replaced.  A record without content or id is refused (400)."""
 
-    id: str = Field(min_length=1)
-    content: str
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field("", description="The document's id; without it, its url.")
+    content: str = Field("", description="The text (or, when it is blank, body, text or contents).")
     title: str = ""
     date: Optional[str] = Field(None, description="YYYY-MM-DD or YYYY/MM/DD, optionally with a time and zone "
                                 "(2015-07-22T01:00:00+03:00): filed under the day it says.")
