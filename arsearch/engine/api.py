@@ -324,7 +324,8 @@ class EncodingWriter(EngineWriter, Protocol):
     def encoding(self) -> DocumentEncoding: ...
 
     def add_encoded(self, stored: StoredDocument, encoded: object, *, replace: bool = True) -> None:
-        """:meth:`add` of ``stored`` (with its group label), given what :meth:`encoding` made of it without."""
+        """:meth:`add` of ``stored`` (its document and group label; its sketch and keywords may be left out),
+        given what :meth:`encoding` made of it without its label."""
 
 
 class Engine(Protocol):

@@ -96,11 +96,10 @@ class IndexWriter:
             prepared, encoded = next(answers)
             sketch = prepared[0]
             label = groups.assign(document.id, sketch, replace=replace)
-            stored = StoredDocument(document, label, to_bytes(sketch), keywords(prepared))
-            if self._encoded:
-                writer.add_encoded(stored, encoded, replace=replace)  # type: ignore[attr-defined]
+            if self._encoded:  # the encoding holds the sketch and keywords already
+                writer.add_encoded(StoredDocument(document, label), encoded, replace=replace)  # type: ignore[attr-defined]
             else:
-                writer.add(stored, replace=replace)
+                writer.add(StoredDocument(document, label, to_bytes(sketch), keywords(prepared)), replace=replace)
 
     def _flush(self) -> None:
         self._submit()
