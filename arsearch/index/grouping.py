@@ -36,7 +36,7 @@ DUP_KEY_FIELD = "dup_key"
 #: starts 2,800 of its articles): it finds no candidates.  Copies of one story share many other keys.
 MAX_KEY_HOLDERS = 100
 #: The committed documents sharing the most look-up keys with a new one whose sketches are compared with its.
-CANDIDATES = 64
+CANDIDATES = 16
 
 
 def dup_keys(sketch: Sequence[int]) -> list[str]:
