@@ -43,6 +43,7 @@ def prepare_batch(encoding: DocumentEncoding | None, documents: list[Document]) 
         encoded = None
         if encoding is not None:
             encoded = encoding(StoredDocument(document, "", to_bytes(prepared[0]), keywords(prepared)))
+            prepared = (prepared[0], "", "")  # the encoding holds the words: only the sketch goes back for grouping
         worked.append((prepared, encoded))
     return worked
 
