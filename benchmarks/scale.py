@@ -203,6 +203,7 @@ class ProgressSampler:
     def stop(self) -> list[tuple[float, int]]:
         self._stop.set()
         self._thread.join()
+        self.sample()  # the last commit
         return self.points
 
 
@@ -547,7 +548,31 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
     plt.close(fig)
     curves = png.with_name(png.stem + "-memory" + png.suffix)
     draw_memory_curves(plt, rows, curves)
-    return f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+    text = f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+    per = png.with_name(png.stem + "-per100k" + png.suffix)
+    if draw_per_100k(plt, rows, per):
+        text += f"\n\n![build time per 100,000 articles]({per.name})"
+    return text
+
+
+def draw_per_100k(plt: Any, rows: list[dict[str, Any]], png: Path) -> bool:
+    """Build seconds of each 100,000 articles, one line per build that has its committed-documents curve."""
+    found = sorted((r for r in rows if r.get("per_100k_s")), key=lambda r: (r["system"], r["documents"]))
+    if not found:
+        return False
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for r in found:
+        ax.plot(range(1, len(r["per_100k_s"]) + 1), r["per_100k_s"], marker="o",
+                label=f"{r['system']}, {r['documents']:,} articles")
+    ax.set_xlabel("100,000 articles, in the order built")
+    ax.set_ylabel("build seconds")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    return True
 
 
 def draw_request_ratios(ax: Any, rows: list[dict[str, Any]], system: str) -> None:
