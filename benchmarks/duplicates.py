@@ -81,7 +81,8 @@ def build(args: argparse.Namespace) -> None:
     if not baseline.exists():
         archive = subprocess.run(["git", "-C", str(REPO_ROOT), "archive", args.baseline], check=True,
                                  capture_output=True).stdout
-        tarfile.open(fileobj=io.BytesIO(archive)).extractall(baseline)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as unpacked:
+            unpacked.extractall(baseline)
     rows: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for round_ in range(args.rounds):
         order = [("baseline", baseline), ("grouped", REPO_ROOT)]
@@ -187,6 +188,20 @@ def compare(labels: dict[str, str], other: dict[str, str]) -> None:
     print(f"compared with {len(other)} labels of another build ({len(common)} documents in both): documents whose "
           f"group has other members {len(moved)}; groups of 2+ the same documents {len(same)} of {len(shared)}, "
           f"{len(relabelled)} of them under another label")
+    # pairs of documents grouped together, the other build's pairs taken as the reference
+    mine_pairs, their_pairs = pairs_of(labels, common), pairs_of(other, common)
+    both = len(mine_pairs & their_pairs)
+    print(f"grouped pairs: {len(mine_pairs)} here, {len(their_pairs)} there, {both} in both: precision "
+          f"{both / max(1, len(mine_pairs)):.4f}, recall {both / max(1, len(their_pairs)):.4f} against the other "
+          f"build; labels that differ {sum(1 for d in common if labels[d] != other[d])}")
+
+
+def pairs_of(labels: dict[str, str], ids: set[str]) -> set[tuple[str, str]]:
+    """Every pair of documents of ``ids`` that share a group label."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id in sorted(ids):
+        members[labels[doc_id]].append(doc_id)
+    return {(a, b) for group in members.values() for i, a in enumerate(group) for b in group[i + 1:]}
 
 
 def precision(sample: list[str]) -> None:

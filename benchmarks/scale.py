@@ -46,6 +46,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,68 @@ def opens(system: str, target: Path) -> bool:
     return True
 
 
+#: Seconds between two reads of a build's committed documents (the per-100k curve).
+PROGRESS_SECONDS = 2.0
+PER = 100_000
+
+
+def committed_documents(system: str, target: Path) -> int | None:
+    """The documents a tantivy index (arsearch's or the peer's) holds at its last commit, from its meta.json."""
+    try:
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return sum(int(segment.get("max_doc", 0)) for segment in meta.get("segments", []))
+
+
+class ProgressSampler:
+    """Reads a build's committed documents every :data:`PROGRESS_SECONDS`, each new count written to
+    ``TARGET.progress.jsonl`` as it comes (so a stopped run still has its curve)."""
+
+    def __init__(self, system: str, target: Path) -> None:
+        import threading
+
+        self.points: list[tuple[float, int]] = []
+        self._system, self._target = system, target
+        self._file = target.with_name(target.name + ".progress.jsonl")
+        self._file.unlink(missing_ok=True)
+        self._stop = threading.Event()
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(PROGRESS_SECONDS):
+            self.sample()
+
+    def sample(self) -> None:
+        found = committed_documents(self._system, self._target)
+        if found is not None and (not self.points or found > self.points[-1][1]):
+            point = (round(time.perf_counter() - self._started, 1), found)
+            self.points.append(point)
+            with open(self._file, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"seconds": point[0], "documents": found,
+                                      "load": loadavg()}) + "\n")
+
+    def stop(self) -> list[tuple[float, int]]:
+        self._stop.set()
+        self._thread.join()
+        self.sample()  # the last commit
+        return self.points
+
+
+def per_100k(points: list[tuple[float, int]], total_s: float | None = None,
+             size: int | None = None) -> list[float]:
+    """Seconds the build took for each 100,000 articles, from its committed-documents curve (the last stretch
+    ends at ``total_s`` when the build finished with ``size`` articles)."""
+    marks = [0.0]
+    for k in range(1, 1 + (points[-1][1] if points else 0) // PER):
+        marks.append(next(t for t, n in points if n >= k * PER))
+    if total_s is not None and size is not None and size % PER == 0 and len(marks) == size // PER:
+        marks.append(total_s)
+    return [round(b - a, 1) for a, b in pairwise(marks)]
+
+
 def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dict[str, Any]:
     """Build ``system``'s index of ``docs`` from scratch (or keep a finished one with ``resume``)."""
     record = target.with_name(target.name + ".build.json")
@@ -171,7 +234,11 @@ def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dic
     target.parent.mkdir(parents=True, exist_ok=True)
     print(f"  {system}: building…", file=sys.stderr)
     load = loadavg()
-    run = run_measured(build_command(system, docs, target), env=cli_env())
+    sampler = ProgressSampler(system, target) if system in ("arsearch-tantivy", "tantivy-snowball") else None
+    try:
+        run = run_measured(build_command(system, docs, target), env=cli_env())
+    finally:
+        points = sampler.stop() if sampler is not None else []
     added = json.loads(run.stdout.strip().splitlines()[-1]).get("added")
     if added != size:
         raise SystemExit(f"{system} indexed {added} of {size} articles: {run.stdout[-500:]}")
@@ -181,6 +248,8 @@ def build(system: str, docs: Path, target: Path, size: int, resume: bool) -> dic
         "peak_process_rss": run.peak_process_rss, "peak_private": run.peak_private,
         "index_bytes": dir_size(target), "load_before": load, "load_after": loadavg(),
         "memory_curve": [[round(t, 1), *values] for t, *values in run.curve],
+        "committed_curve": [list(point) for point in points],
+        "per_100k_s": per_100k(points, run.seconds, size) if points else [],
     }
     record.write_text(json.dumps(done), encoding="utf-8")
     print(f"  {system}: {run.seconds:.0f} s, peak {run.peak_rss / 2**30:.2f} GB", file=sys.stderr)
@@ -479,7 +548,31 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
     plt.close(fig)
     curves = png.with_name(png.stem + "-memory" + png.suffix)
     draw_memory_curves(plt, rows, curves)
-    return f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+    text = f"![growth curves]({png.name})\n\n![memory over each build]({curves.name})"
+    per = png.with_name(png.stem + "-per100k" + png.suffix)
+    if draw_per_100k(plt, rows, per):
+        text += f"\n\n![build time per 100,000 articles]({per.name})"
+    return text
+
+
+def draw_per_100k(plt: Any, rows: list[dict[str, Any]], png: Path) -> bool:
+    """Build seconds of each 100,000 articles, one line per build that has its committed-documents curve."""
+    found = sorted((r for r in rows if r.get("per_100k_s")), key=lambda r: (r["system"], r["documents"]))
+    if not found:
+        return False
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for r in found:
+        ax.plot(range(1, len(r["per_100k_s"]) + 1), r["per_100k_s"], marker="o",
+                label=f"{r['system']}, {r['documents']:,} articles")
+    ax.set_xlabel("100,000 articles, in the order built")
+    ax.set_ylabel("build seconds")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    return True
 
 
 def draw_request_ratios(ax: Any, rows: list[dict[str, Any]], system: str) -> None:
@@ -589,6 +682,8 @@ def main() -> None:
                         help=f"build and query the Whoosh engine only at sizes up to N articles [{WHOOSH_UP_TO:,}; "
                         "0: never]")
     parser.add_argument("--queries", type=int, default=200, help="headlines queried (the first 20 warm up)")
+    parser.add_argument("--build-only", action="store_true",
+                        help="builds only (no queries): the rows keep the query figures of an earlier run")
     parser.add_argument("--resume", action="store_true", help="keep builds an earlier run finished in the workdir")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "benchmarks" / "scale_results.json")
     parser.add_argument("--markdown", type=Path, default=REPO_ROOT / "benchmarks" / "SCALE.md")
@@ -634,12 +729,23 @@ def main() -> None:
         builds = {s: build(s, docs, index_path(args.workdir, size, s), size, args.resume) for s in measured}
         print(f"{size:,} articles: {len(queries)} queries, window {work.since}..{work.until}, sources "
               f"{', '.join(work.sources)}…", file=sys.stderr)
+        if args.build_only:
+            rows = [{"system": s, "run": run_id, **builds[s]} for s in measured]
+            merge_rows(results, rows)
+            save_results(results, args.results)
+            for row in rows:
+                print(f"{size:,} {row['system']}: build {row['build_s']} s, CPU {row['build_cpu_s']} s, tree "
+                      f"{gb(row['peak_rss'])}, unshared {gb(row['peak_private'])}, per 100k "
+                      f"{row.get('per_100k_s')}, load {row['load_before']} → {row['load_after']}", flush=True)
+            continue
         latency, found = query_latency({s: index_path(args.workdir, size, s) for s in measured}, work)
         rows = [{"system": s, "run": run_id, "queries": len(queries) - WARMUP_QUERIES, **builds[s], **latency[s],
                  **checked(s, found[s])} for s in measured]
         merge_rows(results, rows)
         save_results(results, args.results)
         print("\n".join([*table(rows), "", *request_table(rows)]))
+    if args.build_only:
+        return
     text = write_report(results, args.markdown, args.png, notes)
     print(text)
 

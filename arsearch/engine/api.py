@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol, Union
+from typing import Any, Literal, Protocol, Union, runtime_checkable
 
 from arsearch.analysis import AnalyzerSettings
 from arsearch.documents import Document
@@ -310,6 +310,26 @@ class EngineWriter(Protocol):
     def commit(self) -> None: ...
 
     def cancel(self) -> None: ...
+
+
+class DocumentEncoding(Protocol):
+    """An engine's own work on a document (its analysed text, say), done in the worker processes of the index's
+    pipeline before the document's group is known: picklable, called there with the document without its group
+    label; the answer is given to :meth:`EncodingWriter.add_encoded`."""
+
+    def __call__(self, stored: StoredDocument) -> object: ...
+
+
+@runtime_checkable
+class EncodingWriter(EngineWriter, Protocol):
+    """A writer whose documents can be encoded in worker processes (optional: a writer without it gets each
+    document through :meth:`EngineWriter.add`)."""
+
+    def encoding(self) -> DocumentEncoding: ...
+
+    def add_encoded(self, stored: StoredDocument, encoded: object, *, replace: bool = True) -> None:
+        """:meth:`add` of ``stored`` (its document and group label; its sketch and keywords may be left out),
+        given what :meth:`encoding` made of it without its label."""
 
 
 class Engine(Protocol):

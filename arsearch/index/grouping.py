@@ -36,7 +36,7 @@ DUP_KEY_FIELD = "dup_key"
 #: starts 2,800 of its articles): it finds no candidates.  Copies of one story share many other keys.
 MAX_KEY_HOLDERS = 100
 #: The committed documents sharing the most look-up keys with a new one whose sketches are compared with its.
-CANDIDATES = 64
+CANDIDATES = 16
 
 
 def dup_keys(sketch: Sequence[int]) -> list[str]:
@@ -162,13 +162,15 @@ class GroupTracker:
         snapshot, added_keys = self._snapshot, self._added_keys
         looked_up: list[str] = []  # the keys committed documents hold, boilerplate left out
         shared: Counter[str] = Counter()
+        doc_frequency = snapshot.doc_frequency  # 0 for a key no committed document holds
         for key, text in zip(keys, dup_keys(keys)):
             held = added_keys.get(key, ())
-            committed = frequency(snapshot, DUP_KEY_FIELD, text)
+            committed = doc_frequency(DUP_KEY_FIELD, text)
             if len(held) + committed <= MAX_KEY_HOLDERS:
                 if committed:
                     looked_up.append(text)
-                shared.update(held)
+                if held:
+                    shared.update(held)
         best_label, best_score = None, self.threshold
         if len(looked_up) >= MIN_SHARED_KEYS:
             for doc_id, _ in snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS,

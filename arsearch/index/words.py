@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from arsearch.analysis import normalize
 from arsearch.analysis.chars import DELETED
@@ -45,16 +44,33 @@ def document_words(texts: Iterable[str]) -> set[str]:
     return {word for word in runs if _LETTERS.fullmatch(word)}
 
 
-@lru_cache(maxsize=1 << 16)
 def written(word: str) -> tuple[str, str]:
     """The key of a written word (its normal form) and its ``spelling`` term."""
     key = normalize(word)
     return key, f"{key}{SEPARATOR}{word}"
 
 
+#: Written words a table holds before it starts again empty (an archive's vocabulary passes a least-recently-used
+#: cache of 65,536 words, which then missed one look-up in seven on the corpus).
+_TABLE_LIMIT = 400_000
+
+
+class _WrittenTable(dict):  # type: ignore[type-arg]
+    """word -> :func:`written` of it, filled on a miss; looked up by ``map`` (no Python code per known word)."""
+
+    def __missing__(self, word: str) -> tuple[str, str]:
+        if len(self) >= _TABLE_LIMIT:
+            self.clear()
+        found = self[word] = written(word)
+        return found
+
+
+_WRITTEN = _WrittenTable()
+
+
 def word_keywords(words: Iterable[str]) -> dict[str, list[str]]:
     """The ``word_key`` and ``spelling`` terms of a document whose distinct written words are ``words``."""
-    found = list(map(written, words))
+    found = list(map(_WRITTEN.__getitem__, words))
     return {WORD_KEY_FIELD: sorted({key for key, _ in found}), SPELLING_FIELD: sorted(term for _, term in found)}
 
 

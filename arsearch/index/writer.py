@@ -3,21 +3,19 @@ the keyword fields of the side state (:mod:`arsearch.index.words`, :mod:`arsearc
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Protocol, Union
 
 from arsearch.documents import Document, document_from_record
-from arsearch.engine.api import Engine, EngineWriter, StoredDocument
-from arsearch.index.grouping import DUP_KEY_FIELD, GroupTracker, dup_keys
+from arsearch.engine.api import EncodingWriter, Engine, EngineWriter, StoredDocument
+from arsearch.index.grouping import GroupTracker
 from arsearch.index.interrupts import deferred_interrupt
 from arsearch.index.locking import IndexLock
 from arsearch.index.meta import GroupCounts
 from arsearch.index.near_duplicates import to_bytes
-from arsearch.index.preparing import BATCH as PREPARED_BATCH
-from arsearch.index.preparing import Prepared, prepare, preparers
-from arsearch.index.words import SPELLING_FIELD, WORD_KEY_FIELD
+from arsearch.index.pipeline import Worked, batches, keywords
+from arsearch.index.preparing import BATCH
 
 Change = Union[tuple[Document, bool], str]  # a document to add (and whether it replaces), or an id to delete
 
@@ -54,12 +52,12 @@ class IndexWriter:
         self._open = True
         #: The grouping of this writer's changes, made on the first add or delete.
         self._groups: GroupTracker | None = None
-        self._procs = procs
-        #: Changes not yet given to the engine writer, in order: documents to add (with ``replace``) and ids to
-        #: delete; each batch of documents is prepared by worker processes (:mod:`arsearch.index.preparing`)
+        #: Changes not yet given to the pipeline, in order: documents to add (with ``replace``) and ids to delete.
+        #: Each batch's documents are worked on by the pipeline's worker processes (:mod:`arsearch.index.pipeline`)
         #: while earlier batches are grouped and written.
         self._changes: list[Change] = []
-        self._pending: deque[tuple[list[Change], int | list[Prepared]]] = deque()
+        self._encoded = isinstance(self._writer, EncodingWriter)
+        self._batches = batches(self._writer.encoding() if self._encoded else None, procs)  # type: ignore[attr-defined]
 
     def _tracker(self) -> GroupTracker:
         if self._groups is None:
@@ -74,12 +72,12 @@ class IndexWriter:
         if not isinstance(document, Document):
             document = document_from_record(document)
         self._changes.append((document, replace))
-        if len(self._changes) >= PREPARED_BATCH:
+        if len(self._changes) >= BATCH:
             self._submit()
 
     def delete(self, doc_id: str) -> None:
         self._changes.append(doc_id)
-        if len(self._changes) >= PREPARED_BATCH:
+        if len(self._changes) >= BATCH:
             self._submit()
 
     def _submit(self) -> None:
@@ -87,40 +85,53 @@ class IndexWriter:
             return
         changes, self._changes = self._changes, []
         documents = [change[0] for change in changes if isinstance(change, tuple)]
-        if self._procs > 1 and (self._pending or len(documents) >= PREPARED_BATCH):
-            self._pending.append((changes, preparers(self._procs).submit(documents)))
-        else:
-            self._pending.append((changes, [prepare(document) for document in documents]))
-        while len(self._pending) > 2 * self._procs:
-            self._apply_oldest()
+        for done, worked in self._batches.submit(changes, documents):
+            self._apply(done, worked)
 
-    def _apply_oldest(self) -> None:
-        changes, answer = self._pending.popleft()
-        prepared = iter(answer if isinstance(answer, list) else preparers(self._procs).result(answer))
+    def _apply(self, changes: list[Change], worked: list[Worked]) -> None:
+        answers = iter(worked)
         groups = self._tracker()
+        writer = self._writer
         for change in changes:
             if isinstance(change, str):
                 groups.remove(change)
-                self._writer.delete(change)
+                writer.delete(change)
                 continue
             document, replace = change
-            sketch, keys, spellings = next(prepared)
+            prepared, encoded = next(answers)
+            sketch = prepared[0]
             label = groups.assign(document.id, sketch, replace=replace)
-            keywords = {WORD_KEY_FIELD: _lines(keys), SPELLING_FIELD: _lines(spellings),
-                        DUP_KEY_FIELD: dup_keys(sketch)}
-            self._writer.add(StoredDocument(document, label, to_bytes(sketch), keywords), replace=replace)
+            if self._encoded:  # the encoding holds the sketch and keywords already
+                writer.add_encoded(StoredDocument(document, label), encoded, replace=replace)  # type: ignore[attr-defined]
+            else:
+                writer.add(StoredDocument(document, label, to_bytes(sketch), keywords(prepared)), replace=replace)
 
     def _flush(self) -> None:
         self._submit()
-        while self._pending:
-            self._apply_oldest()
+        for changes, worked in self._batches.drain():
+            self._apply(changes, worked)
+
+    def prepare_commit(self) -> None:
+        """The work of :meth:`commit` that a Ctrl-C may still abandon: every change handed to the engine, and the
+        engine's own preparation (an engine writer's optional ``prepare_commit``: Whoosh's worker processes
+        finishing their segments).  Idempotent; :meth:`commit` calls it first."""
+        if self._open:
+            self._flush()
+            prepare = getattr(self._writer, "prepare_commit", None)
+            if prepare is not None:
+                prepare()
 
     def commit(self) -> None:
-        """Make the changes visible to new searches; a Ctrl-C during the commit takes effect after it."""
+        """Make the changes visible to new searches; a Ctrl-C during the commit takes effect after it (during
+        :meth:`prepare_commit`, it cancels the writer)."""
         if self._open:
+            try:
+                self.prepare_commit()
+            except BaseException:
+                self.cancel()
+                raise
             self._open = False
             try:
-                self._flush()
                 with deferred_interrupt():
                     groups = self._tracker()
                     change, unsure = groups.change()
@@ -135,10 +146,7 @@ class IndexWriter:
         if self._open:
             self._open = False
             self._changes.clear()
-            for _, answer in self._pending:
-                if not isinstance(answer, list):
-                    preparers(self._procs).forget(answer)
-            self._pending.clear()
+            self._batches.cancel()
             try:
                 self._writer.cancel()
             finally:
@@ -154,6 +162,3 @@ class IndexWriter:
         else:
             self.cancel()
 
-
-def _lines(joined: str) -> list[str]:
-    return joined.split("\n") if joined else []

@@ -270,6 +270,7 @@ class _Ingest:
             for doc_id in deletions:
                 writer.delete(doc_id)
             self.tell("committing")
+            writer.prepare_commit()  # interruptible: the engine's work before the commit itself
         except BaseException:
             writer.cancel()
             raise

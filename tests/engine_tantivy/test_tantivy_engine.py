@@ -145,21 +145,27 @@ def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "ix").exists()
 
 
-def test_worker_processes_do_not_run_an_unguarded_script_again(tmp_path: Path) -> None:
-    """A script with no ``if __name__ == "__main__"`` guard that indexes with worker processes finishes: the
-    workers start without the caller's ``__main__`` (spawned workers that imported it would index again, and die,
-    for ever)."""
+@pytest.mark.parametrize("guarded", [True, False])
+def test_a_script_that_indexes_with_worker_processes_ends(tmp_path: Path, guarded: bool) -> None:
+    """A script that indexes with worker processes finishes; without an ``if __name__ == "__main__"`` guard (the
+    workers, started by the standard library's executor, import the script) it fails with an error that says
+    so, instead of starting workers for ever."""
     folder = tmp_path / "docs"
     folder.mkdir()
     lines = [json.dumps({"id": f"d{n}", "content": f"خبر رقم {n} عن الرياض وجدة"}, ensure_ascii=False)
              for n in range(600)]
     (folder / "docs.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    script = tmp_path / "unguarded.py"
-    script.write_text(
-        "from arsearch import Index\nfrom arsearch.ingest import index_paths\n"
-        f"with Index.create({str(tmp_path / 'ix')!r}, engine='tantivy') as ix:\n"
-        f"    print(index_paths(ix, [{str(folder)!r}], procs=2).indexed)\n", encoding="utf-8")
+    script = tmp_path / "script.py"
+    body = (f"with Index.create({str(tmp_path / 'ix')!r}, engine='tantivy') as ix:\n"
+            f"    print(index_paths(ix, [{str(folder)!r}], procs=2).indexed)\n")
+    if guarded:
+        body = "if __name__ == '__main__':\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    script.write_text("from arsearch import Index\nfrom arsearch.ingest import index_paths\n" + body,
+                      encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], env=cli_env(), capture_output=True, text=True, timeout=180)
+    if not guarded:
+        assert done.returncode != 0 and "__name__" in done.stderr.splitlines()[-1]
+        return
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "600"
     with Index.open(tmp_path / "ix") as ix:

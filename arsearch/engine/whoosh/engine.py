@@ -167,6 +167,16 @@ class WhooshWriter:
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", writable(doc_id))
 
+    def prepare_commit(self) -> None:
+        """The work of the commit that can still be abandoned (worker processes finishing their segments, merges):
+        interruptible, unlike :meth:`commit`."""
+        if isinstance(self._writer, FastMpWriter):
+            try:
+                self._writer.prepare_commit(merge_bounded)
+            except BaseException:
+                abandon(self._writer)
+                raise
+
     def commit(self) -> None:
         try:
             self._writer.commit(mergetype=merge_bounded)

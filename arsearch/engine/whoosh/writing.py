@@ -47,7 +47,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from arsearch.engine.whoosh.schema import ExactValues, term_bytes
-from arsearch.processes import CONTEXT, prepare_workers
+from arsearch.processes import CONTEXT, ignore_interrupts, interrupts_held, prepare_workers
 
 #: Smallest posting block (approximate bytes of its values and ids) worth a zlib call: below it, zlib's fixed
 #: cost per call (about 20 µs) buys a few bytes at most.  Whoosh means to skip compression under 20 bytes of
@@ -410,6 +410,7 @@ class _SubWriterTask(SubWriterTask):
         return _CONTEXT.Process._Popen(process_obj)  # type: ignore[attr-defined]
 
     def run(self) -> None:
+        ignore_interrupts()  # a Ctrl-C is the parent's to handle: it stops this process when it cancels
         multiproc.SegmentWriter = FastSegmentWriter  # a name looked up by SubWriterTask.run, in this child only
         try:
             super().run()
@@ -433,16 +434,55 @@ class FastMpWriter(MpWriter):
         super().__init__(ix, **kwargs)
         _use_fork_server()
         # what the workers are given: queues the fork server's children can use (not those of the fork context)
-        self._jobs, self._results = _CONTEXT.Queue(self.procs * 4), _CONTEXT.Queue()
+        with interrupts_held():  # may start the resource tracker
+            self._jobs, self._results = _CONTEXT.Queue(self.procs * 4), _CONTEXT.Queue()
         self.jobqueue, self.resultqueue = _Jobs(self), _Results(self)  # what MpWriter's own code calls
+        #: The segments of the commit once :meth:`prepare_commit` has written them.
+        self._final: list[Any] | None = None
 
     def _new_task(self) -> SubWriterTask:
         task = _SubWriterTask(self.storage, self.indexname, self._jobs, self._results, self.subargs,
                               self.multisegment)
         task.name = _WORKER_NAME
         self.tasks.append(task)
-        task.start()
+        with interrupts_held():  # the worker (and the fork server, the first time) start with SIGINT blocked
+            task.start()
         return task
+
+    def prepare_commit(self, mergetype: Any = None) -> None:
+        """Everything ``commit`` does before it publishes the new segments: the workers finish theirs and the
+        merges are written.  Interruptible (a Ctrl-C here abandons the commit), unlike the publication."""
+        if self._final is not None or not self._added_sub:
+            return
+        assert self.multisegment, "only the multi-segment commit is split"
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        final = self._merge_segments(mergetype, None, None)
+        for task in self.tasks:
+            task.join()
+        results = []
+        for _ in self.tasks:
+            try:
+                results.append(self.resultqueue.get(timeout=1))
+            except queue.Empty:
+                pass
+        final += [segment for _, _, segment in results]
+        if self._added:
+            final.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._final = final
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        if not self._added_sub or optimize or merge is not None:
+            super().commit(mergetype=mergetype, optimize=optimize, merge=merge)
+            return
+        self.prepare_commit(mergetype)
+        assert self._final is not None
+        self._commit_toc(self._final)
+        self._finish()
 
     def failure(self) -> Exception | None:
         """The error of a worker that has ended before it was told to finish (so it failed), if any."""
