@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -213,9 +214,37 @@ class Cluster:
 
     # -- the whole cluster ---------------------------------------------------------------------------------------
     def start(self, *, timeout: float = 180.0) -> None:
+        began = time.monotonic()
         for node in range(self.layout.nodes):
             self.start_node(node)
         self.wait_for_nodes(self.layout.nodes, timeout=timeout)
+        self.wait_for_voting_configuration(timeout=max(10.0, timeout - (time.monotonic() - began)))
+
+    def wait_for_voting_configuration(self, *, timeout: float = 60.0) -> None:
+        """Wait until every node votes in the committed voting configuration.  A fresh cluster elects its first
+        manager with a placeholder for a node not yet seen and swaps in the real node a moment later: a node killed
+        inside that moment leaves the other two without a quorum until it comes back."""
+        deadline = time.monotonic() + timeout
+        query = "/_cluster/state/metadata?filter_path=metadata.cluster_coordination"
+        while True:
+            coordination = (self.request(query) or {}).get("metadata", {}).get("cluster_coordination", {})
+            committed = coordination.get("last_committed_config", [])
+            if (len(committed) == self.layout.nodes and committed == coordination.get("last_accepted_config")
+                    and not any(voter.startswith("{bootstrap-placeholder}") for voter in committed)):
+                return
+            if time.monotonic() > deadline:
+                raise ClusterError(f"the voting configuration did not settle in {timeout:.0f} s: {coordination}")
+            time.sleep(0.5)
+
+    def request(self, path: str, *, timeout: float = 5.0) -> dict | None:
+        """GET `path` from the first live node that answers with JSON; None when none does."""
+        for node in self.running() or list(range(self.layout.nodes)):
+            try:
+                with urllib.request.urlopen(f"{self.layout.node_url(node)}{path}", timeout=timeout) as response:
+                    return json.load(response)
+            except (OSError, ValueError):
+                continue
+        return None
 
     def stop(self, *, timeout: float = 30.0) -> None:
         """SIGTERM every node (a clean close), SIGKILL any still alive after `timeout` seconds."""
@@ -266,23 +295,52 @@ class Cluster:
             time.sleep(0.5)
 
 
-def start_cluster(data: str | Path, *, nodes: int = 3, base_port: int = 9200, transport_base_port: int | None = None,
+def free_base_port(nodes: int = 3, *, first: int = 9200, last: int = 9290, step: int = 10) -> int:
+    """The first HTTP base port from `first` up to `last` (by `step`) whose HTTP and transport ports (base + 100)
+    for `nodes` nodes are all free on 127.0.0.1."""
+    for base in range(first, last + 1, step):
+        if all(_port_free(port) for node in range(nodes) for port in (base + node, base + 100 + node)):
+            return base
+    raise ClusterError(f"no free ports for {nodes} nodes between {first} and {last + 100 + nodes}")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the nodes bind: TIME_WAIT is no obstacle
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def start_cluster(data: str | Path, *, nodes: int = 3, base_port: int = 0, transport_base_port: int | None = None,
                   heap: str = DEFAULT_HEAP, cluster_name: str | None = None, fresh: bool = False,
                   timeout: float = 180.0) -> Cluster:
     """Build if needed, then start a cluster whose data lives in `data` and wait until all its nodes have joined.
-    `fresh` wipes the data folder first (a running cluster there is stopped)."""
+    `base_port` 0 keeps the ports of the cluster already in `data`, or takes the first free range of
+    :func:`free_base_port`; `fresh` wipes the data folder first (a running cluster there is stopped)."""
     data = Path(data).resolve()
+    existing = Layout.load(data) if (data / LAYOUT_FILE).is_file() else None
     if fresh and data.exists():
-        if (data / LAYOUT_FILE).is_file():
-            Cluster(Layout.load(data)).stop()
+        if existing is not None:
+            Cluster(existing).stop()
         shutil.rmtree(data)
+        existing = None
+    if existing is not None and Cluster(existing).running():
+        if base_port not in (0, existing.http_base_port) or nodes != existing.nodes:
+            raise ClusterError(f"another cluster runs from {data} ({existing.url}); stop it first")
+        cluster = Cluster(existing)  # already up, or partly: start the nodes that are not running
+        cluster.start(timeout=timeout)
+        return cluster
     build()
-    layout = Layout(data=str(data), cluster_name=cluster_name or f"arsearch-{base_port}", nodes=nodes,
-                    http_base_port=base_port, transport_base_port=transport_base_port or base_port + 100, heap=heap)
-    if (data / LAYOUT_FILE).is_file() and Layout.load(data) != layout:
-        running = Cluster(Layout.load(data))
-        if running.running():
-            raise ClusterError(f"another cluster runs from {data}; stop it first")
+    if not base_port and existing is not None and existing.nodes == nodes:
+        base_port, transport_base_port = existing.http_base_port, existing.transport_base_port
+    base_port = base_port or free_base_port(nodes)
+    layout = Layout(data=str(data), cluster_name=cluster_name or (existing.cluster_name if existing else
+                                                                  f"arsearch-{base_port}"),
+                    nodes=nodes, http_base_port=base_port,
+                    transport_base_port=transport_base_port or base_port + 100, heap=heap)
     layout.save()
     cluster = Cluster(layout)
     try:
@@ -335,7 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("build", help="resolve the jars and compile the launcher (start does it when needed)")
     start = commands.add_parser("start", help="start a cluster and wait until all its nodes have joined")
     start.add_argument("--nodes", type=int, default=3)
-    start.add_argument("--base-port", type=int, default=9200, help="HTTP port of node 0; node i gets base + i")
+    start.add_argument("--base-port", type=int, default=0,
+                       help="HTTP port of node 0; node i gets base + i (default: the first free of 9200, 9210, ...)")
     start.add_argument("--transport-base-port", type=int, help="transport port of node 0 (default: base-port + 100)")
     start.add_argument("--data", required=True, help="the cluster's folder: node data, logs, pid files")
     start.add_argument("--heap", default=DEFAULT_HEAP, help=f"each node's Java heap (default {DEFAULT_HEAP})")
@@ -366,7 +425,9 @@ def _run(arguments: argparse.Namespace) -> int:
                                 transport_base_port=arguments.transport_base_port, heap=arguments.heap,
                                 cluster_name=arguments.cluster_name, fresh=arguments.fresh,
                                 timeout=arguments.timeout)
-        print(f"{cluster.url} ({arguments.nodes} nodes up in {time.monotonic() - began:.1f} s)")
+        print(cluster.url)
+        print(f"opensearch_cluster: {arguments.nodes} nodes up in {time.monotonic() - began:.1f} s, data in "
+              f"{cluster.layout.data}", file=sys.stderr)
         return 0
     cluster = Cluster(Layout.load(arguments.data))
     if arguments.command == "stop":
