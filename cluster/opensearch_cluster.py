@@ -28,7 +28,9 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+Json = dict[str, Any]
 HERE = Path(__file__).resolve().parent
 LAUNCHER_JAR = HERE / "target" / "arsearch-test-cluster-1.jar"
 LIBRARIES = HERE / "target" / "lib"
@@ -236,15 +238,24 @@ class Cluster:
                 raise ClusterError(f"the voting configuration did not settle in {timeout:.0f} s: {coordination}")
             time.sleep(0.5)
 
-    def request(self, path: str, *, timeout: float = 5.0) -> dict | None:
-        """GET `path` from the first live node that answers with JSON; None when none does."""
+    def request(self, path: str, *, timeout: float = 5.0) -> Json | None:
+        """GET `path` from the first live node that answers with JSON (an error's JSON too: a health call whose
+        wait_for_* condition is not met yet answers 408 with the health); None when none does."""
         for node in self.running() or list(range(self.layout.nodes)):
             try:
                 with urllib.request.urlopen(f"{self.layout.node_url(node)}{path}", timeout=timeout) as response:
-                    return json.load(response)
+                    answer = json.load(response)
+            except urllib.error.HTTPError as error:
+                try:
+                    answer = json.load(error)
+                except ValueError:
+                    continue
             except (OSError, ValueError):
                 continue
+            if isinstance(answer, dict):
+                return answer
         return None
+
 
     def stop(self, *, timeout: float = 30.0) -> None:
         """SIGTERM every node (a clean close), SIGKILL any still alive after `timeout` seconds."""
@@ -259,30 +270,17 @@ class Cluster:
         for node in range(self.layout.nodes):
             self.pid_file(node).unlink(missing_ok=True)
 
-    def health(self, *, node: int | None = None, query: str = "", timeout: float = 5.0) -> dict | None:
-        """The cluster health as any live node (or `node`) reports it; None when no node answers."""
-        nodes = [node] if node is not None else self.running() or list(range(self.layout.nodes))
-        for candidate in nodes:
-            url = f"{self.layout.node_url(candidate)}/_cluster/health{query}"
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as response:
-                    return json.load(response)
-            except urllib.error.HTTPError as error:  # 408: a wait_for_* condition not met yet; the body says why
-                try:
-                    return json.load(error)
-                except ValueError:
-                    continue
-            except (OSError, ValueError):
-                continue
-        return None
+    def health(self, query: str = "") -> Json | None:
+        """The cluster health as any live node reports it; None when no node answers."""
+        return self.request(f"/_cluster/health{query}")
 
-    def wait_for_nodes(self, count: int, *, status: str = "yellow", timeout: float = 180.0) -> dict:
+    def wait_for_nodes(self, count: int, *, status: str = "yellow", timeout: float = 180.0) -> Json:
         """Wait until the cluster has exactly `count` nodes and at least `status`; raise ClusterError after
         `timeout` seconds, or as soon as a node process expected up has died (with the end of its log)."""
         deadline = time.monotonic() + timeout
         expected = set(self.running())
         while True:
-            health = self.health(query=f"?wait_for_nodes={count}&wait_for_status={status}&timeout=2s")
+            health = self.health(f"?wait_for_nodes={count}&wait_for_status={status}&timeout=2s")
             if health and health.get("number_of_nodes") == count and not health.get("timed_out"):
                 return health
             dead = [node for node in expected if self.pid(node) is None]
