@@ -44,6 +44,8 @@ def place_index(path: str | Path, engine: str, *, url: str | None = None, index:
     comes from the folder, then the environment).  Credentials are never written: they come from the environment."""
     if engine != "opensearch":
         raise IndexFormatError(f"the {engine} engine keeps its index in its folder: it takes no location")
-    from arsearch.engine.opensearch.location import place
-
+    try:
+        from arsearch.engine.opensearch import place
+    except ImportError as exc:
+        raise EngineUnavailableError(f"the opensearch engine cannot be loaded: {exc}") from exc
     place(Path(path), url=url, index=index, shards=shards, replicas=replicas)

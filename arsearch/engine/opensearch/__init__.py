@@ -13,7 +13,8 @@ except ImportError as exc:  # the optional extra is not installed
         from exc
 
 from arsearch.engine.opensearch.engine import OpenSearchKind
+from arsearch.engine.opensearch.location import place
 
 KIND = OpenSearchKind()
 
-__all__ = ["KIND"]
+__all__ = ["KIND", "place"]
