@@ -1,0 +1,178 @@
+"""The engine contract (:mod:`arsearch.engine.api`) on an OpenSearch index: creating and opening it from the
+folder's location (:mod:`~arsearch.engine.opensearch.location`), the commit generation, one snapshot per thread,
+and the writer with its lease.
+
+Beside the documents' index sits a small control index (one shard, a copy on every node) with two documents:
+``commit``, whose ``generation`` each commit raises after its refresh, and the writer's ``lease``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from arsearch.engine.api import Layout
+from arsearch.engine.opensearch.cluster import Cluster, cluster
+from arsearch.engine.opensearch.lease import Lease
+from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location, write_location
+from arsearch.engine.opensearch.schema import index_body, layout_meta
+from arsearch.engine.opensearch.snapshot import KEEP_ALIVE, OpenSearchSnapshot
+from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
+
+if TYPE_CHECKING:
+    from arsearch.engine.opensearch.writing import OpenSearchWriter
+
+COMMIT_DOCUMENT = "commit"
+_CONTROL_BODY = {
+    "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-all"}},
+    "mappings": {"dynamic": False, "properties": {"generation": {"type": "long"}}},
+}
+
+
+class OpenSearchKind:
+    name = "opensearch"
+    #: The folder's location survives a rebuild: the rebuilt index goes where the old one was.
+    kept_on_rebuild = frozenset({LOCATION_FILE})
+
+    def exists(self, path: Path) -> bool:
+        return (path / LOCATION_FILE).is_file()
+
+    def create(self, path: Path, layout: Layout) -> OpenSearchEngine:
+        """A new index where the folder's location says (or the environment, see
+        :func:`~arsearch.engine.opensearch.location.place`).  An index already there is replaced only if this
+        folder created it (a rebuild) and no other writer holds its lease."""
+        location = place(path)
+        client = cluster(location.url)
+        existing = client.request("GET", f"/{location.index}/_settings", missing=(404,))
+        if existing is not None:
+            found = _uuid(existing, location.index)
+            if not location.uuid or found != location.uuid:
+                raise IndexFormatError(
+                    f"the OpenSearch index {location.index} on {location.url} already exists and was not created "
+                    f"by the index folder {path}: name another index, or delete that one first")
+            lease = Lease(client, location.control, location.index)
+            lease.take()  # no other writer is using it
+            try:
+                client.request("DELETE", f"/{location.index}", missing=(404,))
+            finally:
+                lease.release()
+        client.request("DELETE", f"/{location.control}", missing=(404,))
+        client.request("PUT", f"/{location.index}", index_body(layout, location.shards, location.replicas),
+                       params={"wait_for_active_shards": "1"})
+        client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
+        client.request("PUT", f"/{location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": 1},
+                       params={"refresh": "true"})
+        created = client.request("GET", f"/{location.index}/_settings")
+        location = replace(location, uuid=_uuid(created, location.index))
+        write_location(path, location)
+        return OpenSearchEngine(path, location, layout)
+
+    def open(self, path: Path, layout: Layout) -> OpenSearchEngine:
+        location = read_location(path)
+        if location is None:
+            raise IndexNotFoundError(f"{path} does not say where its OpenSearch index is (no {LOCATION_FILE})",
+                                     path=str(path))
+        engine = OpenSearchEngine(path, location, layout)
+        engine.check()
+        return engine
+
+
+class OpenSearchEngine:
+    def __init__(self, path: Path, location: Location, layout: Layout) -> None:
+        self.path = path
+        self.location = location
+        self.layout = layout
+        self.cluster: Cluster = cluster(location.url)
+        self._local = threading.local()
+        self._pits: list[str] = []
+        self._pits_lock = threading.Lock()
+        self._lease: Lease | None = None
+        self._lease_lock = threading.Lock()
+
+    def check(self) -> None:
+        """IndexNotFoundError when the index is not on the cluster; IndexFormatError when its mapping was written
+        by another arsearch (another analyzer, lead weight or layout)."""
+        found: dict[str, Any] = self.cluster.request("GET", f"/{self.location.index}/_mapping")
+        mapping = _first(found, self.location.index).get("mappings", {})
+        meta = (mapping.get("_meta") or {}).get("arsearch")
+        expected = layout_meta(self.layout)
+        if meta != expected:
+            raise IndexFormatError(
+                f"the OpenSearch index {self.location.index} on {self.location.url} was written "
+                f"{'by another version of arsearch' if meta else 'by another program'} (its mapping records "
+                f"{meta}, this arsearch writes {expected})", rebuild=True)
+
+    # commits -------------------------------------------------------------------------------------------------
+
+    def generation(self) -> int:
+        found = self.cluster.request("GET", f"/{self.location.control}/_doc/{COMMIT_DOCUMENT}", missing=(404,))
+        if found is None:
+            raise IndexNotFoundError(f"the OpenSearch index {self.location.index} on {self.location.url} has no "
+                                     f"control index ({self.location.control})", path=str(self.path))
+        return int((found.get("_source") or {}).get("generation", 0))
+
+    def commit_generation(self, generation: int) -> None:
+        self.cluster.request("PUT", f"/{self.location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": generation})
+
+    # snapshots -----------------------------------------------------------------------------------------------
+
+    def snapshot(self) -> OpenSearchSnapshot:
+        current: OpenSearchSnapshot | None = getattr(self._local, "snapshot", None)
+        generation = self.generation()
+        if current is not None and current.generation == generation:
+            return current
+        fresh = OpenSearchSnapshot(self, generation, self.open_pit())
+        self._local.snapshot = fresh
+        return fresh
+
+    def open_pit(self) -> str | None:
+        pit = self.cluster.open_pit(self.location.index, KEEP_ALIVE)
+        if pit is not None:
+            with self._pits_lock:
+                self._pits.append(pit)
+        return pit
+
+    # writing -------------------------------------------------------------------------------------------------
+
+    def writer(self, *, procs: int = 1, memory_mb: int = 256, durable: bool = True) -> OpenSearchWriter:
+        """``durable`` is the cluster's: a bulk request returns once the translog of every copy has the change
+        (``index.translog.durability: request``, the default)."""
+        from arsearch.engine.opensearch.writing import OpenSearchWriter
+
+        return OpenSearchWriter(self, self.layout, procs=procs, memory_mb=memory_mb)
+
+    def lease(self) -> Lease:
+        """The writers' lease, taken by the first writer and kept until :meth:`settle`."""
+        with self._lease_lock:
+            if self._lease is None:
+                lease = Lease(self.cluster, self.location.control, self.location.index)
+                lease.take()
+                self._lease = lease
+            return self._lease
+
+    def settle(self) -> None:
+        with self._lease_lock:
+            lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
+
+    def close(self) -> None:
+        self.settle()
+        with self._pits_lock:
+            pits, self._pits = self._pits, []
+        self.cluster.close_pits(pits)
+        self._local = threading.local()
+
+
+def _first(answer: dict[str, Any], index: str) -> dict[str, Any]:
+    """The part of an answer about ``index`` (the only one, whatever name the cluster gives it)."""
+    found: dict[str, Any] = answer.get(index) or next(iter(answer.values()), {})
+    return found
+
+
+def _uuid(settings: dict[str, Any], index: str) -> str:
+    return str(_first(settings, index).get("settings", {}).get("index", {}).get("uuid", ""))
+
+
+__all__ = ["IndexLockedError", "OpenSearchEngine", "OpenSearchKind"]
