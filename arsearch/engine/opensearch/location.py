@@ -84,7 +84,7 @@ def read_location(path: Path) -> Location | None:
         raise IndexFormatError(f"{path / LOCATION_FILE} is damaged: {exc}", rebuild=True) from exc
     try:
         return Location(url=check_url(str(found["url"])), index=check_name(str(found["index"])),
-                        shards=_count(found.get("shards")), replicas=_count(found.get("replicas")),
+                        shards=_count(found.get("shards")), replicas=_count(found.get("replicas"), least=0),
                         uuid=str(found.get("uuid") or ""))
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFormatError(f"{path / LOCATION_FILE} is damaged: {exc}", rebuild=True) from exc
