@@ -44,7 +44,7 @@ _LEAST_FACTOR = 1e-30
 #: of at most :data:`_MOST_TABLE_DOCUMENTS` documents reads every term of the field once (one pass over its values)
 #: instead of a request per term (the index writer looks up every new document's id and near-duplicate keys).
 _TABLE_FIELDS = frozenset({"id", "group", "dup_key", "word_key"})
-_TABLE_AFTER = 100
+_TABLE_AFTER = 20
 _MOST_TABLE_DOCUMENTS = 300_000
 
 
