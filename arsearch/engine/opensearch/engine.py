@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from arsearch.engine.api import Layout
 from arsearch.engine.opensearch.cluster import Cluster, cluster
 from arsearch.engine.opensearch.lease import Lease
-from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location, write_location
+from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location
 from arsearch.engine.opensearch.schema import index_body, layout_meta
 from arsearch.engine.opensearch.snapshot import KEEP_ALIVE, OpenSearchSnapshot
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
@@ -51,10 +50,10 @@ class OpenSearchKind:
         folder created it (a rebuild) and no other writer holds its lease."""
         location = place(path)
         client = cluster(location.url)
-        existing = client.request("GET", f"/{location.index}/_settings", missing=(404,))
+        existing = client.request("GET", f"/{location.index}/_mapping", missing=(404,))
         if existing is not None:
-            found = _uuid(existing, location.index)
-            if not location.uuid or found != location.uuid:
+            meta = _first(existing, location.index).get("mappings", {}).get("_meta") or {}
+            if meta.get("creator") != location.creator:
                 raise IndexFormatError(
                     f"the OpenSearch index {location.index} on {location.url} already exists and was not created "
                     f"by the index folder {path}: name another index, or delete that one first")
@@ -65,14 +64,12 @@ class OpenSearchKind:
             finally:
                 lease.release()
         client.request("DELETE", f"/{location.control}", missing=(404,))
-        client.request("PUT", f"/{location.index}", index_body(layout, location.shards, location.replicas),
+        client.request("PUT", f"/{location.index}",
+                       index_body(layout, location.shards, location.replicas, location.creator),
                        params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": 1},
                        params={"refresh": "true"})
-        created = client.request("GET", f"/{location.index}/_settings")
-        location = replace(location, uuid=_uuid(created, location.index))
-        write_location(path, location)
         return OpenSearchEngine(path, location, layout)
 
     def open(self, path: Path, layout: Layout) -> OpenSearchEngine:
@@ -204,9 +201,6 @@ def _first(answer: dict[str, Any], index: str) -> dict[str, Any]:
     found: dict[str, Any] = answer.get(index) or next(iter(answer.values()), {})
     return found
 
-
-def _uuid(settings: dict[str, Any], index: str) -> str:
-    return str(_first(settings, index).get("settings", {}).get("index", {}).get("uuid", ""))
 
 
 __all__ = ["IndexLockedError", "OpenSearchEngine", "OpenSearchKind"]
