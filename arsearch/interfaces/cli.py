@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from arsearch.analysis import STEMMERS, Analyzer, AnalyzerSettings
-from arsearch.engine import ENGINES
+from arsearch.engine import ENGINES, REMOTE_ENGINES, place_index
 from arsearch.engine.api import LEAD_WORDS
 from arsearch.errors import (ArsearchError, DocumentNotFoundError, IndexFormatError, IndexLockedError,
                              IndexNotFoundError, InputError, Interrupted, QueryError)
@@ -263,8 +263,18 @@ def index_command(
                                           help="light or none; fixed when the index is created."),
     engine: Optional[str] = typer.Option(None, "--engine", envvar="ARSEARCH_ENGINE", metavar="NAME",
                                          show_default="whoosh",
-                                         help="whoosh, or tantivy (needs the fast extra); fixed when the "
-                                              "index is created."),
+                                         help="whoosh, tantivy (needs the fast extra) or opensearch (needs the "
+                                              "opensearch extra and a cluster); fixed when the index is created."),
+    opensearch_url: Optional[str] = typer.Option(None, "--opensearch-url", envvar="ARSEARCH_OPENSEARCH_URL",
+                                                 metavar="URL", help="With --engine opensearch: the cluster a new "
+                                                 "index goes to (credentials only from the environment)."),
+    opensearch_index: Optional[str] = typer.Option(None, "--opensearch-index", envvar="ARSEARCH_OPENSEARCH_INDEX",
+                                                   metavar="NAME", show_default="from the folder's name",
+                                                   help="With --engine opensearch: the name of a new index."),
+    shards: Optional[int] = typer.Option(None, "--shards", min=1, metavar="N", show_default="the cluster's",
+                                         help="With --engine opensearch: primary shards of a new index."),
+    replicas: Optional[int] = typer.Option(None, "--replicas", min=0, metavar="N", show_default="the cluster's",
+                                           help="With --engine opensearch: replicas of each shard of a new index."),
     rebuild: bool = typer.Option(False, "--rebuild", metavar="",
                                  help="Delete the index and build it again from PATHS."),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, metavar="N", help="Documents per commit."),
@@ -286,6 +296,8 @@ def index_command(
         raise QueryError(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
     path = _index_path(index)
     settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None
+    if engine in REMOTE_ENGINES and (rebuild or not Index.exists(path)):
+        place_index(path, engine, url=opensearch_url, index=opensearch_index, shards=shards, replicas=replicas)
     if rebuild:
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait, engine=engine)
     else:

@@ -3,19 +3,21 @@ folder's location (:mod:`~arsearch.engine.opensearch.location`), the commit gene
 and the writer with its lease.
 
 Beside the documents' index sits a small control index (one shard, a copy on every node) with two documents:
-``commit``, whose ``generation`` each commit raises after its refresh, and the writer's ``lease``."""
+``commit`` and the writer's ``lease``.  A commit marks ``commit`` as committing, refreshes the index (its shards one
+by one) and raises the ``generation``; a snapshot opens its point in time between two reads of ``commit`` that
+agree and say no commit was under way, so it never sees part of a commit."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from arsearch.engine.api import Layout
 from arsearch.engine.opensearch.cluster import Cluster, cluster
 from arsearch.engine.opensearch.lease import Lease
-from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location, write_location
+from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location
 from arsearch.engine.opensearch.schema import index_body, layout_meta
 from arsearch.engine.opensearch.snapshot import KEEP_ALIVE, OpenSearchSnapshot
 from arsearch.errors import IndexFormatError, IndexLockedError, IndexNotFoundError
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
     from arsearch.engine.opensearch.writing import OpenSearchWriter
 
 COMMIT_DOCUMENT = "commit"
+#: Seconds a snapshot waits for a commit under way to finish; a mark older than this is left by a writer that
+#: died during its refresh.
+COMMIT_WAIT = 60.0
+_POLL = 0.05
 _CONTROL_BODY = {
     "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-all"}},
     "mappings": {"dynamic": False, "properties": {"generation": {"type": "long"}}},
@@ -44,10 +50,10 @@ class OpenSearchKind:
         folder created it (a rebuild) and no other writer holds its lease."""
         location = place(path)
         client = cluster(location.url)
-        existing = client.request("GET", f"/{location.index}/_settings", missing=(404,))
+        existing = client.request("GET", f"/{location.index}/_mapping", missing=(404,))
         if existing is not None:
-            found = _uuid(existing, location.index)
-            if not location.uuid or found != location.uuid:
+            meta = _first(existing, location.index).get("mappings", {}).get("_meta") or {}
+            if meta.get("creator") != location.creator:
                 raise IndexFormatError(
                     f"the OpenSearch index {location.index} on {location.url} already exists and was not created "
                     f"by the index folder {path}: name another index, or delete that one first")
@@ -58,14 +64,12 @@ class OpenSearchKind:
             finally:
                 lease.release()
         client.request("DELETE", f"/{location.control}", missing=(404,))
-        client.request("PUT", f"/{location.index}", index_body(layout, location.shards, location.replicas),
+        client.request("PUT", f"/{location.index}",
+                       index_body(layout, location.shards, location.replicas, location.creator),
                        params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": 1},
                        params={"refresh": "true"})
-        created = client.request("GET", f"/{location.index}/_settings")
-        location = replace(location, uuid=_uuid(created, location.index))
-        write_location(path, location)
         return OpenSearchEngine(path, location, layout)
 
     def open(self, path: Path, layout: Layout) -> OpenSearchEngine:
@@ -106,25 +110,52 @@ class OpenSearchEngine:
     # commits -------------------------------------------------------------------------------------------------
 
     def generation(self) -> int:
+        return self._commit_state()[0]
+
+    def _commit_state(self) -> tuple[int, float]:
+        """The generation, and since when (``time.time()``) a commit has been under way, 0.0 when none is."""
         found = self.cluster.request("GET", f"/{self.location.control}/_doc/{COMMIT_DOCUMENT}", missing=(404,))
         if found is None:
             raise IndexNotFoundError(f"the OpenSearch index {self.location.index} on {self.location.url} has no "
                                      f"control index ({self.location.control})", path=str(self.path))
-        return int((found.get("_source") or {}).get("generation", 0))
+        source = found.get("_source") or {}
+        return int(source.get("generation", 0)), float(source.get("committing") or 0.0)
 
-    def commit_generation(self, generation: int) -> None:
+    def start_commit(self, generation: int) -> None:
+        self.cluster.request("PUT", f"/{self.location.control}/_doc/{COMMIT_DOCUMENT}",
+                             {"generation": generation, "committing": time.time()})
+
+    def end_commit(self, generation: int) -> None:
         self.cluster.request("PUT", f"/{self.location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": generation})
 
     # snapshots -----------------------------------------------------------------------------------------------
 
     def snapshot(self) -> OpenSearchSnapshot:
         current: OpenSearchSnapshot | None = getattr(self._local, "snapshot", None)
-        generation = self.generation()
-        if current is not None and current.generation == generation:
+        state = self._commit_state()
+        if current is not None and current.generation == state[0]:
             return current
-        fresh = OpenSearchSnapshot(self, generation, self.open_pit())
+        deadline = time.monotonic() + COMMIT_WAIT
+        while True:
+            if state[1] and time.time() - state[1] < COMMIT_WAIT and time.monotonic() < deadline:
+                time.sleep(_POLL)  # a commit is being refreshed, shard by shard
+                state = self._commit_state()
+                continue
+            pit = self.open_pit()
+            after = self._commit_state()
+            if after == state or time.monotonic() >= deadline:
+                break
+            self._forget_pit(pit)
+            state = after
+        fresh = OpenSearchSnapshot(self, state[0], pit)
         self._local.snapshot = fresh
         return fresh
+
+    def _forget_pit(self, pit: str | None) -> None:
+        if pit is not None:
+            with self._pits_lock:
+                self._pits.remove(pit)
+            self.cluster.close_pits([pit])
 
     def open_pit(self) -> str | None:
         pit = self.cluster.open_pit(self.location.index, KEEP_ALIVE)
@@ -170,9 +201,6 @@ def _first(answer: dict[str, Any], index: str) -> dict[str, Any]:
     found: dict[str, Any] = answer.get(index) or next(iter(answer.values()), {})
     return found
 
-
-def _uuid(settings: dict[str, Any], index: str) -> str:
-    return str(_first(settings, index).get("settings", {}).get("index", {}).get("uuid", ""))
 
 
 __all__ = ["IndexLockedError", "OpenSearchEngine", "OpenSearchKind"]

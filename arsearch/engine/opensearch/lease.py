@@ -4,8 +4,9 @@ A writer takes the lease by creating the document (``op_type=create``), or by re
 passed, conditionally on the version it read (``if_seq_no``/``if_primary_term``), so of two writers taking an
 expired lease at once one wins.  It renews the lease from a thread while it holds it, each renewal conditional on
 its own last write (a writer whose lease was taken over learns it there), and deletes it when it lets go.  When
-its process dies, the lease runs out after :data:`LEASE_SECONDS` and the next writer takes it over.  Expiry is by
-the writers' clocks: machines that write to one index must agree on the time within a fraction of the lease."""
+its process dies, the lease runs out after :data:`LEASE_SECONDS` and the next writer takes it over, at once when
+the dead holder ran on the same host (its process id is gone).  Expiry is by the writers' clocks: machines that
+write to one index must agree on the time within a fraction of the lease."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class Lease:
                 created = self._cluster.request("PUT", self._create, self._body(), missing=(409,))
             else:
                 holder = held.get("_source") or {}
-                if float(holder.get("expires", 0)) > time.time():
+                if float(holder.get("expires", 0)) > time.time() and _alive(holder):
                     raise IndexLockedError(
                         f"the OpenSearch index {self._index} is being updated by process {holder.get('pid')} on "
                         f"{holder.get('host')} (since {holder.get('since')}; its lease runs out in "
@@ -112,3 +113,16 @@ class Lease:
                                       params={"if_seq_no": version[0], "if_primary_term": version[1]})
             except (ArsearchError, ClusterError):
                 pass  # it runs out by itself
+
+
+def _alive(holder: dict[str, Any]) -> bool:
+    """Whether the holder of a lease may still be running: always for another host's."""
+    if holder.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(int(holder.get("pid") or 0), 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError):
+        return True
+    return True

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,14 +32,15 @@ _MOST_NAME_BYTES = 200
 
 @dataclass(frozen=True)
 class Location:
-    """``shards``/``replicas``: None leaves them to the cluster's defaults.  ``uuid``: the cluster's id of the index
-    this folder created (a rebuild replaces that index; an index this folder did not create is never replaced)."""
+    """``shards``/``replicas``: None leaves them to the cluster's defaults.  ``creator``: a token of this folder's,
+    recorded in the mapping of the index it creates (a rebuild replaces that index; an index this folder did not
+    create is never replaced)."""
 
     url: str
     index: str
     shards: int | None = None
     replicas: int | None = None
-    uuid: str = ""
+    creator: str = ""
 
     @property
     def control(self) -> str:
@@ -84,8 +86,8 @@ def read_location(path: Path) -> Location | None:
         raise IndexFormatError(f"{path / LOCATION_FILE} is damaged: {exc}", rebuild=True) from exc
     try:
         return Location(url=check_url(str(found["url"])), index=check_name(str(found["index"])),
-                        shards=_count(found.get("shards")), replicas=_count(found.get("replicas")),
-                        uuid=str(found.get("uuid") or ""))
+                        shards=_count(found.get("shards")), replicas=_count(found.get("replicas"), least=0),
+                        creator=str(found.get("creator") or ""))
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFormatError(f"{path / LOCATION_FILE} is damaged: {exc}", rebuild=True) from exc
 
@@ -102,7 +104,7 @@ def place(path: Path, *, url: str | None = None, index: str | None = None, shard
     """Say where the index of the folder ``path`` lives, before it is created: what is not given comes from the
     folder's location if it has one, then the environment (:data:`URL_VARIABLE`, :data:`INDEX_VARIABLE`,
     :data:`SHARDS_VARIABLE`, :data:`REPLICAS_VARIABLE`), the index name last from the folder
-    (:func:`derived_name`).  A folder keeps the id of the index it created while its URL and name stay."""
+    (:func:`derived_name`).  A folder keeps its creator token while its URL and index name stay."""
     known = read_location(path)
     url = url or (known.url if known else None) or os.environ.get(URL_VARIABLE)
     if not url:
@@ -114,8 +116,8 @@ def place(path: Path, *, url: str | None = None, index: str | None = None, shard
         shards=shards if shards is not None else (known.shards if known else _count(os.environ.get(SHARDS_VARIABLE))),
         replicas=replicas if replicas is not None else (known.replicas if known else
                                                         _count(os.environ.get(REPLICAS_VARIABLE), least=0)))
-    if known is not None and (known.url, known.index) == (location.url, location.index):
-        location = replace(location, uuid=known.uuid)
+    same = known is not None and (known.url, known.index) == (location.url, location.index) and known.creator
+    location = replace(location, creator=known.creator if same and known else uuid.uuid4().hex)
     write_location(path, location)
     return location
 

@@ -51,9 +51,9 @@ def layout_meta(layout: Layout) -> dict[str, Any]:
     return {"layout": LAYOUT, "analyzer": layout.settings.to_dict(), "lead_weight": float(layout.lead_weight)}
 
 
-def index_body(layout: Layout, shards: int | None, replicas: int | None) -> dict[str, Any]:
-    """The settings and mapping the index is created with.  The refresh interval is off: a writer's refresh is its
-    commit."""
+def index_body(layout: Layout, shards: int | None, replicas: int | None, creator: str) -> dict[str, Any]:
+    """The settings and mapping the index is created with (``creator``: the token of the folder that creates it).
+    The refresh interval is off: a writer's refresh is its commit."""
     index: dict[str, Any] = {"refresh_interval": "-1", "max_result_window": 10_000}
     if shards is not None:
         index["number_of_shards"] = shards
@@ -72,7 +72,7 @@ def index_body(layout: Layout, shards: int | None, replicas: int | None) -> dict
             "analyzer": {ANALYZER: {"type": "custom", "tokenizer": "arsearch_whitespace"}}}},
         "mappings": {
             "dynamic": "strict",
-            "_meta": {"arsearch": layout_meta(layout)},
+            "_meta": {"arsearch": layout_meta(layout), "creator": creator},
             "_source": {"excludes": [*ANALYZED, *EXACT, SOURCE_NAMES, COLLAPSE, DAY, *KEYWORD_FIELDS]},
             "properties": properties,
         },

@@ -38,8 +38,16 @@ _SCROLL_PAGE = 2_000
 _HIT_SOURCE = [f"{STORED}.*", "date"]
 #: Fields of ``stored`` a search never needs.
 _NOT_NEEDED = [f"{STORED}.sketch"]
-#: The largest and smallest weight the cluster takes for a factor.
+#: The smallest weight given to a factor (the cluster refuses 0).
 _LEAST_FACTOR = 1e-30
+#: Whether this contract's responses carry the number of groups (``SearchResponse.groups``).
+_COUNTS_GROUPS = "groups" in SearchResponse.__dataclass_fields__
+#: Exact-value fields whose terms a snapshot may read whole: after this many look-ups of one of them, a snapshot
+#: of at most :data:`_MOST_TABLE_DOCUMENTS` documents reads every term of the field once (one pass over its values)
+#: instead of a request per term (the index writer looks up every new document's id and near-duplicate keys).
+_TABLE_FIELDS = frozenset({"id", "group", "dup_key", "word_key"})
+_TABLE_AFTER = 20
+_MOST_TABLE_DOCUMENTS = 300_000
 
 
 class OpenSearchSnapshot:
@@ -52,6 +60,8 @@ class OpenSearchSnapshot:
         self._frequencies: dict[tuple[str, str], int] = {}
         self._field_counts: dict[str, int] = {}
         self._count: int | None = None
+        self._lookups: dict[str, int] = {}
+        self._tables: dict[str, dict[str, int]] = {}
         self._extremes: tuple[int, int] | None = None
         self._extremes_read = False
         self._build = QueryBuilder(self._whoosh_idf)
@@ -142,7 +152,7 @@ class OpenSearchSnapshot:
         if request.collapse:
             body["collapse"] = {"field": COLLAPSE}
         if request.facets:
-            body["aggs"] = _facet_aggregations(post_filter)
+            body["aggs"] = _facet_aggregations(post_filter, groups=request.collapse and _COUNTS_GROUPS)
         found = self._search(body, dfs=True)
         partial = _partial(found)
         documents = [(stored_fields(hit["_source"], content=request.content), float(hit.get("_score") or 0.0))
@@ -157,8 +167,12 @@ class OpenSearchSnapshot:
             hits.append(EngineHit(id=fields["id"], score=score, fields=fields, group=fields["group"],
                                   members=tuple(m for m in members.get(fields["group"], ()) if m.id != fields["id"])))
         facets = _facets(found["aggregations"], post_filter is not None) if request.facets else None
+        extra: dict[str, Any] = {}
+        if request.facets and request.collapse and _COUNTS_GROUPS:
+            scope = found["aggregations"]["filtered"] if post_filter is not None else found["aggregations"]
+            extra["groups"] = int(scope["groups"]["value"])
         return SearchResponse(hits=tuple(hits), total=int(found["hits"]["total"]["value"]), facets=facets,
-                              partial=partial)
+                              partial=partial, **extra)
 
     def _decayed(self, query: Clause, half_life_days: float) -> Clause:
         """Each score times ``0.5 ** (age / half_life_days)``, the age counted back from the newest date, an
@@ -249,15 +263,48 @@ class OpenSearchSnapshot:
         if name is None:
             return 0
         key = (field, writable(text))
+        table = self._tables.get(field)
+        if table is not None:
+            return table.get(key[1], 0)
         found = self._frequencies.get(key)
         if found is None:
             if self.doc_count() == 0:
                 return 0
+            if field in _TABLE_FIELDS:
+                self._lookups[field] = looked_up = self._lookups.get(field, 0) + 1
+                if looked_up > _TABLE_AFTER and self.doc_count() <= _MOST_TABLE_DOCUMENTS:
+                    table = self._tables[field] = self._table(name)
+                    return table.get(key[1], 0)
             if len(self._frequencies) >= _FREQUENCY_CACHE:
                 self._frequencies = {}
             answer = self._search({"size": 0, "track_total_hits": True, "query": {"term": {name: key[1]}}})
             found = self._frequencies[key] = int(answer["hits"]["total"]["value"])
         return found
+
+    def _table(self, name: str) -> dict[str, int]:
+        """Every term of the exact-value field ``name`` with its document frequency, by one scroll over the
+        values of the documents that have it."""
+        table: dict[str, int] = {}
+        body = {"size": _SCROLL_PAGE, "sort": ["_doc"], "_source": False, "docvalue_fields": [name],
+                "query": {"exists": {"field": name}}}
+        for hit in self._scroll(body):
+            for value in (hit.get("fields") or {}).get(name, ()):
+                table[value] = table.get(value, 0) + 1
+        return table
+
+    def _scroll(self, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every hit of a search of the index's last refresh, by a scroll."""
+        found = self._cluster.request("POST", f"/{self._index}/_search", body, params={"scroll": "5m"})
+        scroll = found.get("_scroll_id")
+        try:
+            while found["hits"]["hits"]:
+                yield from found["hits"]["hits"]
+                found = self._cluster.request("POST", "/_search/scroll", {"scroll": "5m", "scroll_id": scroll})
+                scroll = found.get("_scroll_id") or scroll
+        finally:
+            if scroll:
+                self._cluster.request("DELETE", "/_search/scroll", {"scroll_id": [scroll]}, missing=(404,),
+                                      retry=False)
 
     def terms(self, field: str, prefix: str = "", limit: int | None = None) -> list[tuple[str, int]]:
         """A terms aggregation ordered by term (exact: each shard gives its first terms, which hold the index's
@@ -322,19 +369,9 @@ class OpenSearchSnapshot:
         """Every live document of the index's last refresh, by a scroll in index order."""
         body = {"size": _SCROLL_PAGE, "sort": ["_doc"],
                 "_source": [f"{STORED}.id", f"{STORED}.path", f"{STORED}.fingerprint", f"{STORED}.raw"]}
-        found = self._cluster.request("POST", f"/{self._index}/_search", body, params={"scroll": "5m"})
-        scroll = found.get("_scroll_id")
-        try:
-            while found["hits"]["hits"]:
-                for hit in found["hits"]["hits"]:
-                    fields = stored_fields(hit["_source"])
-                    yield fields["id"], fields["path"], fields["fingerprint"]
-                found = self._cluster.request("POST", "/_search/scroll", {"scroll": "5m", "scroll_id": scroll})
-                scroll = found.get("_scroll_id") or scroll
-        finally:
-            if scroll:
-                self._cluster.request("DELETE", "/_search/scroll", {"scroll_id": [scroll]}, missing=(404,),
-                                      retry=False)
+        for hit in self._scroll(body):
+            fields = stored_fields(hit["_source"])
+            yield fields["id"], fields["path"], fields["fingerprint"]
 
     def date_range(self) -> tuple[datetime, datetime] | None:
         extremes = self._date_extremes()
@@ -357,8 +394,13 @@ class OpenSearchSnapshot:
         return self._extremes
 
 
-def _facet_aggregations(post_filter: Clause | None) -> dict[str, Any]:
-    days = {"days": {"terms": {"field": DAY, "size": _MOST_BUCKETS}}, "undated": {"missing": {"field": DAY}}}
+def _facet_aggregations(post_filter: Clause | None, *, groups: bool) -> dict[str, Any]:
+    """The facets' aggregations; ``groups``: the near-duplicate groups among the matches too, by the cluster's
+    cardinality estimate (exact below 40,000 groups, within a few percent above)."""
+    days: dict[str, Any] = {"days": {"terms": {"field": DAY, "size": _MOST_BUCKETS}},
+                            "undated": {"missing": {"field": DAY}}}
+    if groups:
+        days["groups"] = {"cardinality": {"field": COLLAPSE, "precision_threshold": 40_000}}
     aggs: dict[str, Any] = {"sources": {"terms": {"field": SOURCE_NAMES, "size": _MOST_BUCKETS}},
                             "unsourced": {"missing": {"field": SOURCE_NAMES}}}
     if post_filter is None:

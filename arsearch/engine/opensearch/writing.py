@@ -66,8 +66,12 @@ class OpenSearchWriter:
         self._lease.check()
         engine = self._engine
         self._send()
-        engine.cluster.request("POST", f"/{engine.location.index}/_refresh")
-        engine.commit_generation(engine.generation() + 1)
+        generation = engine.generation()
+        engine.start_commit(generation)
+        try:
+            engine.cluster.request("POST", f"/{engine.location.index}/_refresh")
+        finally:  # a refresh that failed may have refreshed some shards: the next snapshot is another commit
+            engine.end_commit(generation + 1)
         self._close()
 
     def cancel(self) -> None:
