@@ -2,27 +2,26 @@
 
 Every test in this folder is marked ``opensearch``.  Two clusters serve them:
 
-- ``opensearch_url``: the cluster named by ``ARSEARCH_TEST_OPENSEARCH_URL`` (``.ci/run`` starts one with
-  ``cluster/opensearch_cluster.py`` and exports it); the tests skip, saying why, when it is unset or does not answer.
+- the cluster named by ``ARSEARCH_TEST_OPENSEARCH_URL`` (``.ci/run`` starts one with ``cluster/opensearch_cluster.py``
+  and exports it), through the ``opensearch_indexes`` fixture of tests/conftest.py, which skips, saying why, when
+  it is unset or does not answer;
 - ``fault_cluster``: a private 3-node cluster these tests start and stop themselves, for the fault tests that kill
   its nodes; skipped, saying why, without Java or Maven (or when the cluster cannot be built or started here).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers import OPENSEARCH_TEST_URL
+
 from cluster.opensearch_cluster import Cluster, ClusterError, free_base_port, missing_tools, start_cluster
 
-URL_VARIABLE = "ARSEARCH_TEST_OPENSEARCH_URL"
 HERE = Path(__file__).resolve().parent
 #: The private fault cluster takes the first free HTTP ports from here (transport ports: HTTP + 100).
 FAULT_CLUSTER_FIRST_PORT = 9260
@@ -32,29 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.opensearch)
-
-
-def cluster_health(url: str, *, timeout: float = 5.0) -> dict:
-    """The cluster's health as its REST API reports it; raises OSError or ValueError when it does not answer."""
-    with urllib.request.urlopen(f"{url.rstrip('/')}/_cluster/health", timeout=timeout) as response:
-        health: dict = json.load(response)
-    return health
-
-
-@pytest.fixture(scope="session")
-def opensearch_url() -> str:
-    """The URL of the shared test cluster, from ARSEARCH_TEST_OPENSEARCH_URL."""
-    url = os.environ.get(URL_VARIABLE, "").strip()
-    if not url:
-        pytest.skip(f"{URL_VARIABLE} is not set: no OpenSearch cluster to test against "
-                    f"(start one with `python3 cluster/opensearch_cluster.py start --data DIR`, or run .ci/run)")
-    try:
-        health = cluster_health(url)
-    except (OSError, ValueError) as error:
-        pytest.skip(f"{URL_VARIABLE}={url} does not answer: {error}")
-    if health.get("status") not in ("green", "yellow"):
-        pytest.skip(f"the OpenSearch cluster at {url} is {health.get('status')}: {health}")
-    return url.rstrip("/")
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +45,7 @@ def fault_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
         cluster = start_cluster(data, nodes=3, base_port=free_base_port(3, first=FAULT_CLUSTER_FIRST_PORT),
                                 cluster_name="arsearch-faults")
     except ClusterError as error:
-        if os.environ.get(URL_VARIABLE):  # CI started a cluster from the same jars: this one must start too
+        if os.environ.get(OPENSEARCH_TEST_URL):  # CI started a cluster from the same jars: this one must start too
             raise
         pytest.skip(f"the fault tests' OpenSearch cluster did not start: {error}")
     try:
