@@ -134,6 +134,8 @@ class Cluster:
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
+        #: The nodes this object started, by pid: waited for through their Popen, so that none is left unreaped.
+        self._children: dict[int, subprocess.Popen[bytes]] = {}
 
     @property
     def url(self) -> str:
@@ -197,6 +199,7 @@ class Cluster:
         with open(self.log_file(node), "ab") as log:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                        start_new_session=True, close_fds=True)
+        self._children[process.pid] = process
         self.pid_file(node).write_text(f"{process.pid}\n")
         return process.pid
 
@@ -206,10 +209,9 @@ class Cluster:
         if pid is None:
             return
         os.kill(pid, sig)
-        _wait_gone(pid, timeout)
-        if self.pid(node) is not None and sig != signal.SIGKILL:
+        if not self._wait_gone(pid, timeout) and sig != signal.SIGKILL:
             os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid, 10.0)
+            self._wait_gone(pid, 10.0)
 
     def running(self) -> list[int]:
         return [node for node in range(self.layout.nodes) if self.pid(node) is not None]
@@ -264,11 +266,22 @@ class Cluster:
             _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for pid in pids:
-            if not _wait_gone(pid, max(0.0, deadline - time.monotonic())):
+            if not self._wait_gone(pid, max(0.0, deadline - time.monotonic())):
                 _signal(pid, signal.SIGKILL)
-                _wait_gone(pid, 10.0)
+                self._wait_gone(pid, 10.0)
         for node in range(self.layout.nodes):
             self.pid_file(node).unlink(missing_ok=True)
+
+    def _wait_gone(self, pid: int, timeout: float) -> bool:
+        child = self._children.get(pid)
+        if child is None:
+            return _wait_gone(pid, timeout)
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        del self._children[pid]
+        return True
 
     def health(self, query: str = "") -> Json | None:
         """The cluster health as any live node reports it; None when no node answers."""
@@ -357,7 +370,7 @@ def _signal(pid: int, sig: int) -> None:
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:
-    """Wait for `pid` to exit (reaping it when it is our child); True once it is gone."""
+    """Wait for `pid` to exit (reaped if it is a child of this process); True once it is gone."""
     deadline = time.monotonic() + timeout
     while True:
         try:
