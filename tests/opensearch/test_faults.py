@@ -1,7 +1,8 @@
 """Faults on a real 3-node OpenSearch cluster with one replica (issue 22, point 6): nodes killed with SIGKILL while
-arsearch writes and searches, restarted, and the arsearch writer itself killed.  The cluster is the private
-``fault_cluster`` of conftest.py; arsearch talks to its node 0, so the nodes killed under arsearch are 1 and 2 (the
-death of the one node a URL names is "cluster unreachable", a one-line error like any other)."""
+arsearch writes and searches, then restarted (they rejoin and hold copies again), and the arsearch writer itself
+killed.  The cluster is the private ``fault_cluster`` of conftest.py; arsearch talks to its node 0, so the nodes
+killed under arsearch are 1 and 2 (the death of the one node a URL names is "cluster unreachable", a one-line error
+like any other)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,8 @@ def test_a_node_killed_during_a_bulk_index_loses_and_duplicates_nothing(place: P
 
     place.cluster.start_node(1)  # back with its stale copies: the cluster recovers them from the primaries
     place.cluster.wait_for_nodes(3, status="green", timeout=300)
+    holders = {shard["node"] for shard in rest(place.cluster.url, "GET", f"/_cat/shards/{place.name}?format=json")}
+    assert place.cluster.layout.node_name(1) in holders  # it rejoined and holds copies again
     kept = place.ids()
     assert len(kept) == len(set(kept)) and sorted(kept) == sorted(ids)
     with Index.open(place.folder) as ix:
@@ -229,37 +232,3 @@ def test_a_killed_writer_leaves_a_lease_that_runs_out_and_a_rerun_completes(plac
     kept = place.ids()
     assert len(kept) == len(set(kept)) and sorted(kept) == sorted(ids)
 
-
-def test_a_killed_node_restarts_and_rejoins_with_no_document_lost(all_nodes_up: Cluster) -> None:
-    """The cluster alone, without arsearch: what the tests above rely on."""
-    cluster = all_nodes_up
-    index = f"faults-rejoin-{uuid.uuid4().hex[:8]}"
-    created = rest(cluster.url, "PUT", f"/{index}", {"settings": {"number_of_shards": 3, "number_of_replicas": 1}})
-    assert created.get("acknowledged"), created
-    try:
-        lines = "".join(json.dumps({"index": {"_id": str(n)}}) + "\n" + json.dumps({"n": n}) + "\n"
-                        for n in range(300))
-        request = urllib.request.Request(f"{cluster.url}/{index}/_bulk?refresh=true", data=lines.encode(),
-                                         method="POST", headers={"content-type": "application/x-ndjson"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert not json.load(response)["errors"]
-        assert rest(cluster.url, "GET", f"/_cluster/health/{index}?wait_for_status=green&timeout=60s")["status"] \
-            == "green"
-        victim = 1
-        held = {shard["shard"] for shard in rest(cluster.url, "GET", f"/_cat/shards/{index}?format=json")
-                if shard["node"] == cluster.layout.node_name(victim)}
-        assert held, "every node holds a copy of some shard with 3 shards × 2 copies on 3 nodes"
-
-        cluster.kill_node(victim)
-        health = cluster.wait_for_nodes(2, timeout=60)
-        assert health["status"] in ("yellow", "green"), health  # the replicas of the lost primaries took over
-        count = rest(cluster.url, "GET", f"/{index}/_count")
-        assert count["count"] == 300 and count["_shards"]["failed"] == 0, count
-
-        cluster.start_node(victim)
-        cluster.wait_for_nodes(3, status="green", timeout=180)
-        nodes = {shard["node"] for shard in rest(cluster.url, "GET", f"/_cat/shards/{index}?format=json")}
-        assert cluster.layout.node_name(victim) in nodes  # the node rejoined and holds shards again
-        assert rest(cluster.layout.node_url(victim), "GET", f"/{index}/_count")["count"] == 300
-    finally:
-        rest(cluster.url, "DELETE", f"/{index}")
