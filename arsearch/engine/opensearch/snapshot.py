@@ -363,7 +363,7 @@ class OpenSearchSnapshot:
         if not hits:
             return None
         fields = stored_fields(hits[0]["_source"], content=content)
-        return fields if fields["id"] == doc_id else None
+        return fields if writable(fields["id"]) == writable(doc_id) else None
 
     def states(self) -> Iterator[tuple[str, str, str]]:
         """Every live document of the index's last refresh, by a scroll in index order."""
