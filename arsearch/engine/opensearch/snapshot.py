@@ -27,8 +27,9 @@ from arsearch.engine.opensearch.schema import (ANALYZED, COLLAPSE, DAY, INDEXED,
 if TYPE_CHECKING:
     from arsearch.engine.opensearch.engine import OpenSearchEngine
 
-#: How long the cluster keeps a snapshot's point in time after its last request.
-KEEP_ALIVE = "10m"
+#: How long the cluster keeps a snapshot's point in time after its last request (it holds the segments it reads,
+#: merged away or not, until then).
+KEEP_ALIVE = "2m"
 #: The most buckets of a facet (the cluster's default ``search.max_buckets`` is 65,535).
 _MOST_BUCKETS = 65_000
 #: The most hits one search may ask for (``index.max_result_window``).
