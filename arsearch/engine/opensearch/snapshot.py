@@ -46,9 +46,9 @@ _COUNTS_GROUPS = "groups" in SearchResponse.__dataclass_fields__
 #: Exact-value fields whose terms a snapshot may read whole: after this many look-ups of one of them, a snapshot
 #: of at most :data:`_MOST_TABLE_DOCUMENTS` documents reads every term of the field once (one pass over its values)
 #: instead of a request per term (the index writer looks up every new document's id and near-duplicate keys).
-_TABLE_FIELDS = frozenset({"id", "group", "dup_key", "word_key"})
+_TABLE_FIELDS = frozenset({"id", "group", "dup_key"})
 _TABLE_AFTER = 20
-_MOST_TABLE_DOCUMENTS = 300_000
+_MOST_TABLE_DOCUMENTS = 100_000
 
 
 class OpenSearchSnapshot:
