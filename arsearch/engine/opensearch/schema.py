@@ -85,13 +85,14 @@ def source_names(source: str) -> list[str]:
 
 
 def document_key(doc_id: str) -> str:
-    """The cluster's ``_id`` of a document: its id, or a hash of it when it is too long or not plain UTF-8."""
+    """The cluster's ``_id`` of a document: its id as the local engines index it (a lone surrogate as U+FFFD), or
+    a hash of that when it is too long for an ``_id``."""
     text = writable(doc_id)
-    if text == doc_id and len(text.encode("utf-8")) <= 500:
+    if len(text.encode("utf-8")) <= 500:
         return text
     from hashlib import sha256
 
-    return "~" + sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return "~" + sha256(text.encode("utf-8")).hexdigest()
 
 
 class DocumentEncoder:

@@ -27,8 +27,9 @@ from arsearch.engine.opensearch.schema import (ANALYZED, COLLAPSE, DAY, INDEXED,
 if TYPE_CHECKING:
     from arsearch.engine.opensearch.engine import OpenSearchEngine
 
-#: How long the cluster keeps a snapshot's point in time after its last request.
-KEEP_ALIVE = "10m"
+#: How long the cluster keeps a snapshot's point in time after its last request (it holds the segments it reads,
+#: merged away or not, until then).
+KEEP_ALIVE = "2m"
 #: The most buckets of a facet (the cluster's default ``search.max_buckets`` is 65,535).
 _MOST_BUCKETS = 65_000
 #: The most hits one search may ask for (``index.max_result_window``).
@@ -45,9 +46,9 @@ _COUNTS_GROUPS = "groups" in SearchResponse.__dataclass_fields__
 #: Exact-value fields whose terms a snapshot may read whole: after this many look-ups of one of them, a snapshot
 #: of at most :data:`_MOST_TABLE_DOCUMENTS` documents reads every term of the field once (one pass over its values)
 #: instead of a request per term (the index writer looks up every new document's id and near-duplicate keys).
-_TABLE_FIELDS = frozenset({"id", "group", "dup_key", "word_key"})
+_TABLE_FIELDS = frozenset({"id", "group", "dup_key"})
 _TABLE_AFTER = 20
-_MOST_TABLE_DOCUMENTS = 300_000
+_MOST_TABLE_DOCUMENTS = 100_000
 
 
 class OpenSearchSnapshot:
@@ -363,7 +364,7 @@ class OpenSearchSnapshot:
         if not hits:
             return None
         fields = stored_fields(hits[0]["_source"], content=content)
-        return fields if fields["id"] == doc_id else None
+        return fields if writable(fields["id"]) == writable(doc_id) else None
 
     def states(self) -> Iterator[tuple[str, str, str]]:
         """Every live document of the index's last refresh, by a scroll in index order."""
