@@ -106,17 +106,19 @@ def finish(process: subprocess.Popen[str], *, timeout: float = 900.0) -> tuple[i
 
 
 def test_a_node_killed_during_a_bulk_index_loses_and_duplicates_nothing(place: Place, tmp_path: Path) -> None:
-    ids = write_corpus(tmp_path / "corpus", 300, 30)
-    run = subprocess.Popen(place.index_command(tmp_path / "corpus", 30), env=place.env(), text=True,
+    ids = write_corpus(tmp_path / "corpus", 150, 15)
+    run = subprocess.Popen(place.index_command(tmp_path / "corpus", 15), env=place.env(), text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_until(lambda: place.indexed() > 0 or run.poll() is not None, timeout=600, what="the first bulk request")
     assert run.poll() is None, "the run finished before a node could be killed: give it more to write"
+    # The lost copies wait for the node instead of being rebuilt on the other two, so it gets them back.
+    rest(place.cluster.url, "PUT", f"/{place.name}/_settings", {"index.unassigned.node_left.delayed_timeout": "10m"})
     place.cluster.kill_node(1)
     code, _, err = finish(run)
     if code != 0:  # stopping is allowed, with one line that says why
         assert_one_line_error(err)
 
-    rerun = subprocess.run(place.index_command(tmp_path / "corpus", 30), env=place.env(), text=True,
+    rerun = subprocess.run(place.index_command(tmp_path / "corpus", 15), env=place.env(), text=True,
                            capture_output=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
     kept = place.ids()
@@ -210,9 +212,9 @@ def test_searches_keep_answering_when_nodes_die_and_say_when_shards_are_lost(pla
 
 
 def test_a_killed_writer_leaves_a_lease_that_runs_out_and_a_rerun_completes(place: Place, tmp_path: Path) -> None:
-    ids = write_corpus(tmp_path / "corpus", 300, 30)
+    ids = write_corpus(tmp_path / "corpus", 150, 15)
     env = place.env(ARSEARCH_OPENSEARCH_LEASE_SECONDS="6")
-    writer = subprocess.Popen(place.index_command(tmp_path / "corpus", 30), env=env, text=True,
+    writer = subprocess.Popen(place.index_command(tmp_path / "corpus", 15), env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_until(lambda: place.indexed() > 0 or writer.poll() is not None, timeout=600, what="the first bulk request")
     assert writer.poll() is None, "the writer finished before it could be killed: give it more to write"
@@ -220,13 +222,13 @@ def test_a_killed_writer_leaves_a_lease_that_runs_out_and_a_rerun_completes(plac
     writer.communicate(timeout=60)
     killed_at = time.monotonic()
 
-    at_once = subprocess.run(place.index_command(tmp_path / "corpus", 30), env=env, text=True, capture_output=True,
+    at_once = subprocess.run(place.index_command(tmp_path / "corpus", 15), env=env, text=True, capture_output=True,
                              timeout=900)
     if at_once.returncode != 0:  # the dead writer's lease still held: one line naming it, and exit code 5
         assert at_once.returncode == 5, at_once.stderr
         assert_one_line_error(at_once.stderr, str(writer.pid))
         time.sleep(max(0.0, killed_at + 7 - time.monotonic()))  # the lease has run out by now
-        rerun = subprocess.run(place.index_command(tmp_path / "corpus", 30), env=env, text=True,
+        rerun = subprocess.run(place.index_command(tmp_path / "corpus", 15), env=env, text=True,
                                capture_output=True, timeout=900)
         assert rerun.returncode == 0, rerun.stderr
     kept = place.ids()
