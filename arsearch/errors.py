@@ -36,6 +36,16 @@ class EngineUnavailableError(IndexFormatError):
     """The index's engine cannot be loaded here (an optional extra that is not installed)."""
 
 
+class EngineConnectionError(ArsearchError):
+    """The server an index lives on (an OpenSearch cluster) cannot be used: it cannot be reached, it refused the
+    credentials (``auth``), or it is not configured (``setting``: which setting is missing or wrong)."""
+
+    def __init__(self, message: str, *, auth: bool = False, setting: str = "") -> None:
+        super().__init__(message)
+        self.auth = auth
+        self.setting = setting
+
+
 class IndexLockedError(ArsearchError):
     """Another process is writing to the index; ``waited``: the seconds this one waited for it."""
 

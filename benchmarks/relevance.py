@@ -56,6 +56,8 @@ CONFIGS: dict[str, Engine] = {
     "arsearch-stemmer-none": ArsearchCli("none"),
     # the same analysis on the tantivy engine (`pip install 'arsearch[fast]'`)
     "arsearch-tantivy": ArsearchCli("light", engine="tantivy"),
+    # the same analysis on an OpenSearch cluster (ARSEARCH_OPENSEARCH_URL; ARSEARCH_OPENSEARCH_SHARDS for the shards)
+    "arsearch-opensearch": ArsearchCli("light", engine="opensearch"),
     "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
     "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coord": None}),
     "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.5}),

@@ -26,6 +26,8 @@ WORDS = ("قصف قاعدة صواريخ العراق سوريا الحشد ال
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
+#: The shared test cluster the opensearch engine's tests use; they skip without it.
+OPENSEARCH_TEST_URL = "ARSEARCH_TEST_OPENSEARCH_URL"
 #: The engine ``arsearch index`` creates indexes with in the CLI runs of :func:`cli_env` (None: the default);
 #: set per test by the ``every_engine`` fixture.
 CLI_ENGINE: str | None = None
@@ -36,9 +38,22 @@ def cli_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARSEARCH_")}
     if CLI_ENGINE is not None:
         env["ARSEARCH_ENGINE"] = CLI_ENGINE
+    if CLI_ENGINE == "opensearch":  # where its indexes go (see the opensearch_indexes fixture)
+        env.update({k: v for k, v in os.environ.items() if k.startswith("ARSEARCH_OPENSEARCH_")})
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+def delete_opensearch_indexes(url: str, prefix: str) -> None:
+    """Delete the indexes of the cluster at ``url`` whose names start with ``prefix``."""
+    import httpx
+
+    found = httpx.get(f"{url}/_cat/indices/{prefix}*", params={"format": "json", "expand_wildcards": "all"},
+                      timeout=60)
+    names = [entry["index"] for entry in found.json()] if found.status_code == 200 else []
+    for start in range(0, len(names), 50):
+        httpx.delete(f"{url}/{','.join(names[start:start + 50])}", timeout=120)
 
 
 def cli_command(*args: str | Path) -> list[str]:

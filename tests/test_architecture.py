@@ -1,7 +1,7 @@
 """The layers of ARCHITECTURE.md, checked on the package's own imports and strings (read as source, not run).
 
 analysis ← engine ← index ← search ← ingest ← interfaces: a layer imports only the layers before it (and the
-shared modules), only each engine's package imports its library (whoosh, tantivy), no engine imports another,
+shared modules), only each engine's package imports its library (whoosh, tantivy, httpx), no engine imports another,
 nothing imports the package face, and library code
 never names a command-line option, prints, or picks an exit code.
 """
@@ -26,7 +26,8 @@ FACES = {"arsearch", "arsearch.__main__", "arsearch.server"}
 #: The only package allowed to import ``whoosh``.
 WHOOSH_ENGINE = "arsearch.engine.whoosh"
 #: Each implementation of the contract, and the only library it may import.
-ENGINE_LIBRARIES = {WHOOSH_ENGINE: "whoosh", "arsearch.engine.tantivy": "tantivy"}
+ENGINE_LIBRARIES = {WHOOSH_ENGINE: "whoosh", "arsearch.engine.tantivy": "tantivy",
+                    "arsearch.engine.opensearch": "httpx"}
 #: What the library may import of the engine layer: the contract and the registry.
 ENGINE_SEAM = {"arsearch.engine", "arsearch.engine.api"}
 #: A command-line option in a string, such as ``--wait`` or ``--index``.

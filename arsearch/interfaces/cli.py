@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the library is imported by the commands that use it: `arsea
 
 Bidi = Literal["auto", "on", "off"]
 Stemmer = Literal["light", "none"]
-EngineName = Literal["whoosh", "tantivy"]
+EngineName = Literal["whoosh", "tantivy", "opensearch"]
 Order = Literal["relevance", "date", "recency"]
 
 
@@ -171,8 +171,19 @@ def index_command(
                                               help="light or none; fixed when the index is created."),
     engine: Optional[EngineName] = typer.Option(None, "--engine", envvar="ARSEARCH_ENGINE", metavar="NAME",
                                                 show_default="whoosh",
-                                                help="whoosh, or tantivy (needs the fast extra); fixed when the "
-                                                     "index is created."),
+                                                help="whoosh, tantivy (needs the fast extra) or opensearch (needs "
+                                                     "the opensearch extra and a cluster); fixed when the index is "
+                                                     "created."),
+    opensearch_url: Optional[str] = typer.Option(None, "--opensearch-url", envvar="ARSEARCH_OPENSEARCH_URL",
+                                                 metavar="URL", help="With --engine opensearch: the cluster a new "
+                                                 "index goes to (credentials only from the environment)."),
+    opensearch_index: Optional[str] = typer.Option(None, "--opensearch-index", envvar="ARSEARCH_OPENSEARCH_INDEX",
+                                                   metavar="NAME", show_default="from the folder's name",
+                                                   help="With --engine opensearch: the name of a new index."),
+    shards: Optional[int] = typer.Option(None, "--shards", min=1, metavar="N", show_default="the cluster's",
+                                         help="With --engine opensearch: primary shards of a new index."),
+    replicas: Optional[int] = typer.Option(None, "--replicas", min=0, metavar="N", show_default="the cluster's",
+                                           help="With --engine opensearch: replicas of each shard of a new index."),
     rebuild: bool = typer.Option(False, "--rebuild", metavar="",
                                  help="Delete the index and build it again from PATHS."),
     exclude: list[str] = typer.Option([], "--exclude", metavar="PATTERN", show_default="none",
@@ -191,12 +202,15 @@ def index_command(
 ) -> None:
     """Index files and folders; run again to pick up changed, new and deleted files."""
     from arsearch.analysis import AnalyzerSettings
+    from arsearch.engine import REMOTE_ENGINES, place_index
     from arsearch.errors import InputError
     from arsearch.index import Index
     from arsearch.ingest import index_paths
 
     path = _index_path(index)
     settings = AnalyzerSettings(stemmer=stemmer) if stemmer else None
+    if engine in REMOTE_ENGINES and (rebuild or not Index.exists(path)):
+        place_index(path, engine, url=opensearch_url, index=opensearch_index, shards=shards, replicas=replicas)
     if rebuild:
         ix = Index.create(path, settings or AnalyzerSettings(), overwrite=True, wait=wait, engine=engine)
     else:

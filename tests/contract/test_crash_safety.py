@@ -36,7 +36,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 def generation(index: Path) -> int:
     """The number of the latest commit, -1 before the index exists: Whoosh's TOC generation; for tantivy, whose
-    commit number (opstamp) counts every change, the committed documents in batches."""
+    commit number (opstamp) counts every change, the committed documents in batches; for opensearch, the commits
+    its control index counts."""
+    if (index / "opensearch.json").is_file():
+        return opensearch_generation(index)
     try:
         meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -51,6 +54,14 @@ def generation(index: Path) -> int:
     except FileNotFoundError:
         return -1
     return max(map(int, names), default=-1)
+
+
+def opensearch_generation(index: Path) -> int:
+    import httpx
+
+    location = json.loads((index / "opensearch.json").read_text(encoding="utf-8"))
+    found = httpx.get(f"{location['url']}/{location['index']}-arsearch-control/_doc/commit", timeout=30)
+    return int(found.json()["_source"]["generation"]) - 1 if found.status_code == 200 else -1
 
 
 def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str], timeout: float = 60) -> bool:

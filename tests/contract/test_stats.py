@@ -44,7 +44,8 @@ def test_stats_of_an_indexed_folder(tmp_path: Path, arsearch: Run, every_engine:
     assert stats["terms"] is None  # counted only when asked: a pass over every term
     counted = json.loads(arsearch("stats", "--index", index, "--json", "--terms").stdout)
     assert counted["terms"] >= len(vocabulary)  # content terms plus title, id, path, date... terms
-    assert stats["segments"] == 1
+    # one commit: one segment (on a cluster, one per shard that holds a document: the two may share one)
+    assert stats["segments"] == 1 if every_engine != "opensearch" else 1 <= stats["segments"] <= 2
     assert stats["size_bytes"] == sum(p.stat().st_size for p in index.iterdir() if p.is_file())
     assert stats["analyzer"] == {"stemmer": "none", "version": ANALYZER_VERSION}
     assert stats["format"] == INDEX_FORMAT
