@@ -85,6 +85,15 @@ def test_a_cluster_that_does_not_answer_is_one_line_exit_1(tmp_path: Path) -> No
     assert len(found.stderr.strip().splitlines()) == 1 and "cannot reach" in found.stderr
 
 
+def test_a_url_of_several_nodes_goes_on_to_the_next_when_one_does_not_answer(tmp_path: Path) -> None:
+    folder = tmp_path / "ix"
+    place_index(folder, "opensearch", url=f"http://127.0.0.1:9,{url()}", index=name(tmp_path, "nodes"))
+    with Index.create(folder, engine="opensearch") as index:
+        index.add([Document("a", STORY)])
+        assert index.document_count() == 1
+    assert location(folder)["url"] == f"http://127.0.0.1:9,{url()}"
+
+
 def test_a_url_with_credentials_is_refused(tmp_path: Path) -> None:
     with pytest.raises(EngineConnectionError, match="must not hold credentials"):
         place_index(tmp_path / "ix", "opensearch", url="http://user:secret@127.0.0.1:9200", index="x")

@@ -43,10 +43,13 @@ class ClusterError(ArsearchError):
 
 
 class Cluster:
-    """Requests to one cluster; safe to share between threads."""
+    """Requests to one cluster; safe to share between threads.  ``url`` may name several nodes, separated by
+    commas: a request that cannot reach one goes to the next."""
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._nodes = [part.strip().rstrip("/") for part in url.split(",") if part.strip()]
+        self._node = 0
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         auth: httpx.BasicAuth | None = None
         key = os.environ.get(API_KEY_VARIABLE)
@@ -60,7 +63,7 @@ class Cluster:
         elif os.environ.get(VERIFY_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
             verify = False
         timeout = float(os.environ.get(TIMEOUT_VARIABLE) or DEFAULT_TIMEOUT)
-        self._http = httpx.Client(base_url=url, headers=headers, auth=auth, verify=verify,
+        self._http = httpx.Client(headers=headers, auth=auth, verify=verify,
                                   timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
                                   limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
         self._pit_style: str | None = None
@@ -76,16 +79,27 @@ class Cluster:
         data = content if content is not None else (None if body is None else _encode(body))
         headers = {"Content-Type": "application/x-ndjson"} if content is not None else None
         delay = _FIRST_BACKOFF
-        for attempt in range(RETRIES if retry else 1):
+        unreachable = 0
+        attempt = 0
+        while True:
+            node = self._node
             try:
-                response = self._http.request(method, path, content=data, params=params, headers=headers)
+                response = self._http.request(method, self._nodes[node] + path, content=data, params=params,
+                                              headers=headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                unreachable += 1
+                if unreachable < len(self._nodes):  # the next node
+                    self._node = (node + 1) % len(self._nodes)
+                    continue
+                raise EngineConnectionError(f"cannot reach the OpenSearch cluster at {self.url}: {exc}") from exc
             except httpx.TimeoutException as exc:
                 raise EngineConnectionError(f"the OpenSearch cluster at {self.url} did not answer {method} {path} "
                                             f"in time ({type(exc).__name__})") from exc
             except httpx.HTTPError as exc:
                 raise EngineConnectionError(f"cannot reach the OpenSearch cluster at {self.url}: {exc}") from exc
+            attempt += 1
             status = response.status_code
-            if status in (429, 503) and attempt + 1 < (RETRIES if retry else 1):
+            if status in (429, 503) and attempt < (RETRIES if retry else 1):
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, _MOST_BACKOFF)
                 continue
@@ -94,7 +108,6 @@ class Cluster:
             if status >= 400:
                 raise self._refusal(response, method, path)
             return response.json() if response.content else {}
-        raise AssertionError("unreachable")
 
     def _refusal(self, response: httpx.Response, method: str, path: str) -> ArsearchError:
         status = response.status_code

@@ -57,15 +57,17 @@ def check_name(name: str) -> str:
 
 
 def check_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    if not re.match(r"^https?://[^/\s]+", url):
-        raise EngineConnectionError(f"{url!r} is no cluster URL (http://host:port or https://host:port)",
-                                    setting="url")
-    if re.match(r"^https?://[^/]*@", url):
-        raise EngineConnectionError("the cluster URL must not hold credentials: give them in the environment "
-                                    "(ARSEARCH_OPENSEARCH_USER and ARSEARCH_OPENSEARCH_PASSWORD, or "
-                                    "ARSEARCH_OPENSEARCH_API_KEY)", setting="url")
-    return url
+    """The cluster's URL, or several nodes' separated by commas, checked."""
+    nodes = [part.strip().rstrip("/") for part in url.split(",") if part.strip()]
+    for node in nodes or [url]:
+        if not re.match(r"^https?://[^/\s]+", node):
+            raise EngineConnectionError(f"{node!r} is no cluster URL (http://host:port or https://host:port)",
+                                        setting="url")
+        if re.match(r"^https?://[^/]*@", node):
+            raise EngineConnectionError("the cluster URL must not hold credentials: give them in the environment "
+                                        "(ARSEARCH_OPENSEARCH_USER and ARSEARCH_OPENSEARCH_PASSWORD, or "
+                                        "ARSEARCH_OPENSEARCH_API_KEY)", setting="url")
+    return ",".join(nodes)
 
 
 def derived_name(path: Path) -> str:

@@ -43,12 +43,20 @@ _NOT_NEEDED = [f"{STORED}.sketch"]
 _LEAST_FACTOR = 1e-30
 #: Whether this contract's responses carry the number of groups (``SearchResponse.groups``).
 _COUNTS_GROUPS = "groups" in SearchResponse.__dataclass_fields__
-#: Exact-value fields whose terms a snapshot may read whole: after this many look-ups of one of them, a snapshot
-#: of at most :data:`_MOST_TABLE_DOCUMENTS` documents reads every term of the field once (one pass over its values)
-#: instead of a request per term (the index writer looks up every new document's id and near-duplicate keys).
-_TABLE_FIELDS = frozenset({"id", "group", "dup_key"})
+#: Fields whose terms a snapshot may read whole: after :data:`_TABLE_AFTER` look-ups of one of them, a snapshot
+#: reads every term of the field with its document frequency at once instead of a request per term, when that is
+#: small enough: the index writer's look-up fields (every new document's id, group and near-duplicate keys) up to
+#: :data:`_MOST_TABLE_DOCUMENTS` documents; did-you-mean's written words up to :data:`_MOST_TABLE_VALUES` values;
+#: the analyzed fields it checks candidates in up to :data:`_MOST_TEXT_TABLE_DOCUMENTS` documents (their terms
+#: are the cluster's field data, held in its memory).
+_WRITER_FIELDS = frozenset({"id", "group", "dup_key"})
+_WORD_FIELDS = frozenset({"word_key", "spelling"})
+_TEXT_FIELDS = frozenset({"title", "content"})
 _TABLE_AFTER = 20
 _MOST_TABLE_DOCUMENTS = 100_000
+_MOST_TABLE_VALUES = 300_000
+_MOST_TEXT_TABLE_DOCUMENTS = 2_000
+_COMPOSITE_PAGE = 10_000
 
 
 class OpenSearchSnapshot:
@@ -271,16 +279,50 @@ class OpenSearchSnapshot:
         if found is None:
             if self.doc_count() == 0:
                 return 0
-            if field in _TABLE_FIELDS:
-                self._lookups[field] = looked_up = self._lookups.get(field, 0) + 1
-                if looked_up > _TABLE_AFTER and self.doc_count() <= _MOST_TABLE_DOCUMENTS:
-                    table = self._tables[field] = self._table(name)
-                    return table.get(key[1], 0)
+            table = self._table_after_look_ups(field, name)
+            if table is not None:
+                return table.get(key[1], 0)
             if len(self._frequencies) >= _FREQUENCY_CACHE:
                 self._frequencies = {}
             answer = self._search({"size": 0, "track_total_hits": True, "query": {"term": {name: key[1]}}})
             found = self._frequencies[key] = int(answer["hits"]["total"]["value"])
         return found
+
+    def _table_after_look_ups(self, field: str, name: str) -> dict[str, int] | None:
+        """The table of ``field``'s terms once it has been looked up often enough and is small enough, else None
+        (see :data:`_TABLE_AFTER`)."""
+        if field not in _WRITER_FIELDS | _WORD_FIELDS | _TEXT_FIELDS:
+            return None
+        self._lookups[field] = looked_up = self._lookups.get(field, 0) + 1
+        if looked_up != _TABLE_AFTER + 1:  # decided once
+            return None
+        small_text = field in _TEXT_FIELDS and self.doc_count() <= _MOST_TEXT_TABLE_DOCUMENTS
+        if field in _WRITER_FIELDS and self.doc_count() <= _MOST_TABLE_DOCUMENTS:
+            table = self._table(name)
+        elif small_text or (field in _WORD_FIELDS and self._values(name) <= _MOST_TABLE_VALUES):
+            table = self._composite_table(name)
+        else:
+            return None
+        self._tables[field] = table
+        return table
+
+    def _values(self, name: str) -> int:
+        found = self._search({"size": 0, "aggs": {"n": {"value_count": {"field": name}}}})
+        return int(found["aggregations"]["n"]["value"])
+
+    def _composite_table(self, name: str) -> dict[str, int]:
+        """Every term of ``name`` with its document frequency, by a composite aggregation page by page."""
+        table: dict[str, int] = {}
+        after: dict[str, Any] | None = None
+        while True:
+            composite: dict[str, Any] = {"size": _COMPOSITE_PAGE, "sources": [{"t": {"terms": {"field": name}}}]}
+            if after is not None:
+                composite["after"] = after
+            result = self._search({"size": 0, "aggs": {"c": {"composite": composite}}})["aggregations"]["c"]
+            table.update((str(b["key"]["t"]), int(b["doc_count"])) for b in result["buckets"])
+            after = result.get("after_key")
+            if not result["buckets"] or after is None:
+                return table
 
     def _table(self, name: str) -> dict[str, int]:
         """Every term of the exact-value field ``name`` with its document frequency, by one scroll over the
@@ -314,6 +356,10 @@ class OpenSearchSnapshot:
         if name is None or (limit is not None and limit <= 0) or self.doc_count() == 0:
             return []
         prefix = writable(prefix)
+        table = self._tables.get(field)
+        if table is not None:
+            held = sorted((term, count) for term, count in table.items() if term.startswith(prefix))
+            return held if limit is None else held[:limit]
         if limit is not None and limit <= WINDOW:
             terms: dict[str, Any] = {"field": name, "size": limit, "order": {"_key": "asc"}}
             if prefix:
