@@ -4,7 +4,10 @@
 :class:`AnyOf` is the plain sum of its parts here, one boolean query of them with the parts of any
 :class:`AnyOf` inside it (the same sum).  A term of an analyzed field can be weighted (its boost times
 ``weight(field, text)``): the snapshot uses it to give each term the idf the Whoosh engine gives it.  A filter
-is a clause that must match and scores nothing (a constant 0 added to the score)."""
+is a clause that must match and scores nothing (a constant 0 added to the score).  A sloppy :class:`Phrase` is
+tantivy's phrase query with that slop (a swap of two words costs two moves, as in Lucene); as tantivy leaves
+one position between two values of a field, a sloppy phrase may also join the end of the text to the start of a
+copy of its lead (words that are both in the document, one of them in its lead)."""
 
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ class QueryBuilder:
         if phrase.field not in ANALYZED or not phrase.words:
             return tantivy.Query.empty_query()
         words: list[str | tuple[int, str]] = [writable(word) for word in phrase.words]
-        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, words), phrase.boost)
+        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, words, phrase.slop), phrase.boost)
 
     # filters
     def filters(self, filters: Filters, *, sources: bool = True) -> list[tantivy.Query]:
