@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import sys
 import time
@@ -39,6 +40,7 @@ from benchmarks.evaluation.engines import (  # noqa: E402
 )
 from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
 from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
+from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
@@ -68,11 +70,27 @@ CONFIGS: dict[str, Engine] = {
     "arsearch-raw-titles": ArsearchLibrary(DEFAULT_KEY, {}, raw_titles=True),
     "arsearch-inprocess": ArsearchLibrary(DEFAULT_KEY, {}),
 }
+TANTIVY_KEY = ArsearchCli("light", engine="tantivy").index_key
+CONFIGS["arsearch-tantivy-inprocess"] = ArsearchLibrary(TANTIVY_KEY, {})
+#: Rows named ``arsearch-prox-W-S`` or ``arsearch-tantivy-prox-W-S``: in-process, proximity pairs of boost W and
+#: slop S (``Ranking(proximity=W, proximity_slop=S)``), on the Whoosh or the tantivy engine's index.
+_PROXIMITY_ROW = re.compile(r"^arsearch(-tantivy)?-prox-([0-9.]+)-([0-9]+)$")
 DEFAULT_CONFIGS = ["fts5", "whoosh-standard", "arsearch", "arsearch-stemmer-none", "arsearch-and",
                    "arsearch-coord-0.5", "arsearch-lead-off", "arsearch-lead-2"]
 #: Queries on which the in-process path must rank exactly as ``arsearch query --batch`` did.
 CONSISTENCY_QUERIES = 100
 BASELINE = "fts5"
+
+
+def configuration(name: str) -> Engine | None:
+    """The row called ``name``: one of :data:`CONFIGS`, or a proximity row (:data:`_PROXIMITY_ROW`)."""
+    if name in CONFIGS:
+        return CONFIGS[name]
+    match = _PROXIMITY_ROW.match(name)
+    if match is None:
+        return None
+    key = TANTIVY_KEY if match.group(1) else DEFAULT_KEY
+    return ArsearchLibrary(key, {"proximity": float(match.group(2)), "proximity_slop": int(match.group(3))})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    unknown = [c for c in configs if c not in CONFIGS]
+    unknown = [c for c in configs if configuration(c) is None]
     if unknown:
         print(f"unknown configuration(s) {', '.join(unknown)}; known: {', '.join(CONFIGS)}", file=sys.stderr)
         return 2
@@ -92,10 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs_jsonl = write_documents(articles, workdir, corpus_id)
 
     rows: dict[str, tuple[Scores, float]] = {}
+    halves: dict[str, dict[str, Scores]] = {}
+    half = {a.id: half_of(a.source) for a in articles}
     notes: dict[str, list[str]] = {}
     build_seconds: dict[str, float] = {}
     for name in configs:
-        engine = CONFIGS[name]
+        engine = configuration(name)
+        assert engine is not None
         index_dir = workdir / "indexes" / f"{engine.index_key}-{corpus_id}"
         if not is_built(index_dir):
             builder = next((e for e in CONFIGS.values()
@@ -114,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ranked = {qid: [doc for doc, _ in hits] for qid, hits in result.run.items()}
         qrels = {t.qid: {t.doc_id} for t in topics}
         rows[name] = (evaluate(ranked, qrels), result.mean_ms)
+        halves[name] = {h: evaluate(ranked, {t.qid: {t.doc_id} for t in topics if half[t.doc_id] == h})
+                        for h in HALVES}
         notes[name] = [engine.how, *result.notes]
         write_ranks(workdir / "runs" / f"{name}.ranks.tsv", topics, ranked)
         s = rows[name][0]
@@ -131,12 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(table)
     print()
+    print(halves_table(rows, halves))
+    print()
     for name in rows:
         print(f"- {name}: " + "; ".join(notes[name]))
     print(f"\ntotal wall time {total:.0f} s (index builds: "
           + (", ".join(f"{k} {v:.0f} s" for k, v in build_seconds.items()) or "all cached") + ")")
     (workdir / "results.json").write_text(json.dumps({
-        "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name]}
+        "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name],
+                           "halves": {h: s.__dict__ for h, s in halves[name].items()}}
                     for name, (scores, ms) in rows.items()},
         "seed": args.seed, "sample": args.size, "documents": len(articles), "corpus_fingerprint": corpus_id,
         "build_seconds": build_seconds, "total_seconds": total, "machine": machine_description(),
@@ -238,6 +264,21 @@ def markdown_table(rows: dict[str, tuple[Scores, float]]) -> str:
         lines.append(f"| {name} | {s.mrr10:.3f} | {s.recall10:.3f} | {s.recall100:.3f} | {ms:.1f} | "
                      + " | ".join(ratios) + " |")
     return "\n".join(lines)
+
+
+def halves_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]]) -> str:
+    """MRR@10 and R@10 on the whole sample and on the known items of each half of the split
+    (``benchmarks/evaluation/split.py``: the half of the query's article)."""
+    header = ["configuration"] + [f"{label} {m}" for label in ("whole", *HALVES) for m in ("MRR@10", "R@10")] \
+        + ["held-out − mining MRR@10"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for name, (s, _ms) in rows.items():
+        parts = [s, *(halves[name][h] for h in HALVES)]
+        cells = [f"{p.mrr10:.3f} | {p.recall10:.3f}" for p in parts]
+        diff = halves[name]["held-out"].mrr10 - halves[name]["mining"].mrr10
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {diff:+.3f} |")
+    queries = {h: next(iter(halves.values()))[h].queries for h in HALVES} if halves else {}
+    return "\n".join(lines) + "\n\nknown items per half: " + ", ".join(f"{h} {n}" for h, n in queries.items())
 
 
 def ratio(value: float, baseline: float) -> str:

@@ -23,6 +23,10 @@ class Ranking:
     coord: float | None = None
     #: ``sort="recency"``: a hit's score is halved for every this many days it is older than the newest document.
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+    #: The boost of a pair of query words standing near each other in a document (:mod:`arsearch.search.proximity`;
+    #: 0: off), and how many other positions may stand between them.
+    proximity: float = 0.0
+    proximity_slop: int = 2
 
     @property
     def bm25(self) -> Bm25:
