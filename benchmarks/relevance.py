@@ -41,6 +41,7 @@ from benchmarks.evaluation.engines import (  # noqa: E402
 from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
 from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
 from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
+from benchmarks.evaluation.stories import SAME_STORY, SHINGLE, Stories  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
@@ -112,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: dict[str, tuple[Scores, float]] = {}
     halves: dict[str, dict[str, Scores]] = {}
     half = {a.id: half_of(a.source) for a in articles}
+    stories = Stories({a.id: a.content for a in articles})
+    story: dict[str, dict[str, tuple[float, float]]] = {}
     notes: dict[str, list[str]] = {}
     build_seconds: dict[str, float] = {}
     for name in configs:
@@ -137,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows[name] = (evaluate(ranked, qrels), result.mean_ms)
         halves[name] = {h: evaluate(ranked, {t.qid: {t.doc_id} for t in topics if half[t.doc_id] == h})
                         for h in HALVES}
+        story_ranks = {t.qid: stories.story_rank(ranked.get(t.qid, []), t.doc_id) for t in topics}
+        story[name] = {h: story_scores([story_ranks[t.qid] for t in topics if h == "whole" or half[t.doc_id] == h])
+                       for h in ("whole", *HALVES)}
         notes[name] = [engine.how, *result.notes]
         write_ranks(workdir / "runs" / f"{name}.ranks.tsv", topics, ranked)
         s = rows[name][0]
@@ -156,13 +162,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(halves_table(rows, halves))
     print()
+    print(story_table(rows, halves, story))
+    print()
     for name in rows:
         print(f"- {name}: " + "; ".join(notes[name]))
     print(f"\ntotal wall time {total:.0f} s (index builds: "
           + (", ".join(f"{k} {v:.0f} s" for k, v in build_seconds.items()) or "all cached") + ")")
     (workdir / "results.json").write_text(json.dumps({
         "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name],
-                           "halves": {h: s.__dict__ for h, s in halves[name].items()}}
+                           "halves": {h: s.__dict__ for h, s in halves[name].items()},
+                           "story": {h: {"mrr10": m, "recall10": r} for h, (m, r) in story[name].items()}}
                     for name, (scores, ms) in rows.items()},
         "seed": args.seed, "sample": args.size, "documents": len(articles), "corpus_fingerprint": corpus_id,
         "build_seconds": build_seconds, "total_seconds": total, "machine": machine_description(),
@@ -279,6 +288,32 @@ def halves_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[s
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {diff:+.3f} |")
     queries = {h: next(iter(halves.values()))[h].queries for h in HALVES} if halves else {}
     return "\n".join(lines) + "\n\nknown items per half: " + ", ".join(f"{h} {n}" for h, n in queries.items())
+
+
+def story_scores(ranks: Sequence[int | None]) -> tuple[float, float]:
+    """MRR@10 and R@10 of story-level ranks (``None``: neither the article nor a near-copy in the first 10)."""
+    if not ranks:
+        return 0.0, 0.0
+    return (sum(1 / r for r in ranks if r is not None) / len(ranks),
+            sum(1 for r in ranks if r is not None) / len(ranks))
+
+
+def story_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]],
+                story: dict[str, dict[str, tuple[float, float]]]) -> str:
+    """Strict and story-level MRR@10 / R@10 (a near-copy of the article counts: ``benchmarks/evaluation/
+    stories.py``), on the whole sample and on each half."""
+    header = ["configuration"] + [f"{label} {m}" for label in ("whole", *HALVES)
+                                  for m in ("strict MRR@10", "story MRR@10", "strict R@10", "story R@10")]
+    lines = [f"story level: a near-copy of the article ({SHINGLE}-word shingles, Jaccard >= {SAME_STORY}) ranked "
+             "counts as the article", "",
+             "| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for name, (s, _ms) in rows.items():
+        cells = []
+        for label, strict in (("whole", s), *((h, halves[name][h]) for h in HALVES)):
+            mrr, recall = story[name][label]
+            cells.append(f"{strict.mrr10:.3f} | {mrr:.3f} | {strict.recall10:.3f} | {recall:.3f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def ratio(value: float, baseline: float) -> str:
