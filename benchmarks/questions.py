@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--engine", default=None, help="the engine of the indexes built (default: arsearch's)")
     parser.add_argument("--skip-lead-off", action="store_true", help="neither build nor run the lead-off index")
     parser.add_argument("--proximity", default="", help="also rank with proximity pairs: comma-separated W/S (boost "
-                        "W, slop S), each a row of the questions as typed and the keyword queries")
+                        "W, slop S; W/S/q: and the question phrasing dropped, Ranking.questions), each a row of the "
+                        "questions as typed and the keyword queries")
     args = parser.parse_args()
     if not Index.exists(args.index):
         engine = ["--engine", args.engine] if args.engine else []
@@ -113,14 +114,15 @@ def main() -> None:
                 if label.startswith("questions as typed") and ix is index:
                     misses = [(qid, q, r) for (qid, _, q, _), r in zip(rows, ranks) if r is None or r > 10]
         for variant in filter(None, args.proximity.split(",")):
-            weight, slop = variant.split("/")
-            ranking = Ranking(proximity=float(weight), proximity_slop=int(slop))
+            weight, slop, *flags = variant.split("/")
+            ranking = Ranking(proximity=float(weight), proximity_slop=int(slop), questions="q" in flags)
             for label, make in list(variants.items())[:2]:
                 ranks = [rank_of(index, make(q, k), url, ranking=ranking) for _, url, q, k in rows]
                 mrr, recall = metrics(ranks)
                 per_half = [metrics([r for (_, url, _, _), r in zip(rows, ranks) if half.get(url) == h])
                             for h in HALVES]
-                print(f"| {label}, proximity {weight} slop {slop} | {index.lead_weight:g} | {mrr:.3f} | "
+                print(f"| {label}, proximity {weight} slop {slop}{', question phrasing dropped' if flags else ''} | "
+                      f"{index.lead_weight:g} | {mrr:.3f} | "
                       f"{recall:.3f} | " + " | ".join(f"{m:.3f} | {r:.3f}" for m, r in per_half) + " |")
     finally:
         for ix in opened:

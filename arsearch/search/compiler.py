@@ -10,6 +10,7 @@ from arsearch.engine.api import QUERY_FIELDS, TEXT_FIELDS, AllOf, AndMaybe, AndN
     leaves
 from arsearch.errors import QueryError
 from arsearch.search.proximity import adjacent_pairs
+from arsearch.search.questions import without_answer_kind
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.syntax import AnyOf as AnyOfNode
 from arsearch.search.syntax import Clause, Group, Node, Word, fields_named, parse_query
@@ -50,6 +51,8 @@ class QueryCompiler:
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters, the limit is {MAX_QUERY_CHARS}): shorten it")
         clauses = parse_query(text)
+        if self.ranking.questions:
+            clauses = without_answer_kind(clauses, self.analyzer)
         unknown = fields_named(clauses) - set(QUERY_FIELDS)
         if unknown:
             raise QueryError(f"unknown field {sorted(unknown)[0]!r}: use one of {', '.join(QUERY_FIELDS)} "

@@ -27,6 +27,8 @@ class Ranking:
     #: 0: off), and how many other positions may stand between them.
     proximity: float = 0.0
     proximity_slop: int = 2
+    #: Drop the word that names the kind of answer after an opening question word (:mod:`arsearch.search.questions`).
+    questions: bool = False
 
     @property
     def bm25(self) -> Bm25:
