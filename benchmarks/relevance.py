@@ -38,7 +38,14 @@ from benchmarks.evaluation.engines import (  # noqa: E402
     mark_built,
     write_batch,
 )
-from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
+from benchmarks.evaluation.metrics import (  # noqa: E402
+    Scores,
+    evaluate,
+    format_run,
+    rank_of,
+    reciprocal_rank,
+    write_qrels,
+)
 from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
 from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
 from benchmarks.evaluation.stories import SAME_STORY, SHINGLE, Stories  # noqa: E402
@@ -112,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows: dict[str, tuple[Scores, float]] = {}
     halves: dict[str, dict[str, Scores]] = {}
+    spread: dict[str, float] = {}
     half = {a.id: half_of(a.source) for a in articles}
     stories = Stories({a.id: a.content for a in articles})
     story: dict[str, dict[str, tuple[float, float]]] = {}
@@ -140,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows[name] = (evaluate(ranked, qrels), result.mean_ms)
         halves[name] = {h: evaluate(ranked, {t.qid: {t.doc_id} for t in topics if half[t.doc_id] == h})
                         for h in HALVES}
+        spread[name] = difference_error([[reciprocal_rank(ranked.get(t.qid, []), {t.doc_id}, 10) for t in topics
+                                          if half[t.doc_id] == h] for h in HALVES])
         story_ranks = {t.qid: stories.story_rank(ranked.get(t.qid, []), t.doc_id) for t in topics}
         story[name] = {h: story_scores([story_ranks[t.qid] for t in topics if h == "whole" or half[t.doc_id] == h])
                        for h in ("whole", *HALVES)}
@@ -160,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(table)
     print()
-    print(halves_table(rows, halves))
+    print(halves_table(rows, halves, spread))
     print()
     print(story_table(rows, halves, story))
     print()
@@ -275,17 +285,30 @@ def markdown_table(rows: dict[str, tuple[Scores, float]]) -> str:
     return "\n".join(lines)
 
 
-def halves_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]]) -> str:
+def difference_error(groups: Sequence[Sequence[float]]) -> float:
+    """The standard error of the difference between the means of two independent samples."""
+    def variance_of_mean(values: Sequence[float]) -> float:
+        if len(values) < 2:
+            return 0.0
+        mean = sum(values) / len(values)
+        return sum((v - mean) ** 2 for v in values) / (len(values) - 1) / len(values)
+
+    return float(sum(variance_of_mean(g) for g in groups) ** 0.5)
+
+
+def halves_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]],
+                 spread: dict[str, float]) -> str:
     """MRR@10 and R@10 on the whole sample and on the known items of each half of the split
-    (``benchmarks/evaluation/split.py``: the half of the query's article)."""
+    (``benchmarks/evaluation/split.py``: the half of the query's article), with the standard error of the
+    difference between the halves' MRR@10 (their queries are different articles)."""
     header = ["configuration"] + [f"{label} {m}" for label in ("whole", *HALVES) for m in ("MRR@10", "R@10")] \
-        + ["held-out − mining MRR@10"]
+        + ["held-out − mining MRR@10", "its standard error"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     for name, (s, _ms) in rows.items():
         parts = [s, *(halves[name][h] for h in HALVES)]
         cells = [f"{p.mrr10:.3f} | {p.recall10:.3f}" for p in parts]
         diff = halves[name]["held-out"].mrr10 - halves[name]["mining"].mrr10
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {diff:+.3f} |")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {diff:+.3f} | {spread[name]:.3f} |")
     queries = {h: next(iter(halves.values()))[h].queries for h in HALVES} if halves else {}
     return "\n".join(lines) + "\n\nknown items per half: " + ", ".join(f"{h} {n}" for h, n in queries.items())
 
