@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[{elapsed(started)}]   MRR@10 {s.mrr10:.3f}  R@10 {s.recall10:.3f}  R@100 {s.recall100:.3f}  "
               f"{result.mean_ms:.1f} ms/query", flush=True)
 
-    if "arsearch" in rows and any(isinstance(CONFIGS[n], ArsearchLibrary) for n in rows):
+    if "arsearch" in rows and any(isinstance(configuration(n), ArsearchLibrary) for n in rows):
         index_dir = workdir / "indexes" / f"{DEFAULT_KEY}-{corpus_id}"
         check = check_in_process(topics[:CONSISTENCY_QUERIES], index_dir, workdir)
         print(f"[{elapsed(started)}] {check}", flush=True)
