@@ -12,7 +12,9 @@ So relevance is judged on the text, independently of any stemmer.  Metrics per n
 maximum of 10,000).  Names that are also common words (جدة, الرياض, المغرب, تركي …) are averaged separately.
 
 The documents, engines and indexes are those of ``benchmarks/relevance.py`` (contents only, no titles), so the
-two share the cached indexes when given the same ``--workdir``.
+two share the cached indexes when given the same ``--workdir``.  Each mean is also given on each half of the
+held-out split (``benchmarks/evaluation/split.py``): the judgments and the ranking restricted to that half's
+documents (the ranking of the whole index with the other half's documents left out).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from benchmarks.evaluation.engines import (  # noqa: E402
 )
 from benchmarks.evaluation.metrics import format_run  # noqa: E402
 from benchmarks.evaluation.sample import Topic  # noqa: E402
+from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
 from benchmarks.relevance import (  # noqa: E402
     DEFAULT_CORPUS,
     DEFAULT_WORKDIR,
@@ -57,6 +60,7 @@ CONFIGS: dict[str, Engine] = {
     "fts5": FTS5(),
     "whoosh-standard": WhooshStandard(),
     "arsearch": ArsearchCli("light"),
+    "arsearch-tantivy": ArsearchCli("light", engine="tantivy"),
 }
 DEFAULT_CONFIGS = list(CONFIGS)
 
@@ -183,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     topics = [Topic(n.name, n.query, "") for n in names]
 
     scores: dict[str, dict[str, NameScores]] = {}
+    half_scores: dict[str, dict[str, dict[str, NameScores]]] = {h: {} for h in HALVES}
+    half = {a.id: half_of(a.source) for a in articles}
     for config in args.configs:
         engine = CONFIGS[config]
         print(f"[{elapsed(started)}] index {engine.index_key} ...", flush=True)
@@ -194,9 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores[config] = {n.name: NameScores(precision_at(ranked.get(n.name, []), relevant[n.name], 10),
                                              r_precision(ranked.get(n.name, []), relevant[n.name]))
                           for n in names}
+        for h in HALVES:
+            kept = {qid: [doc for doc in docs if half[doc] == h] for qid, docs in ranked.items()}
+            within = {name: {doc for doc in docs if half[doc] == h} for name, docs in relevant.items()}
+            half_scores[h][config] = {n.name: NameScores(precision_at(kept.get(n.name, []), within[n.name], 10),
+                                                         r_precision(kept.get(n.name, []), within[n.name]))
+                                      for n in names}
 
     print()
     print(summary_table(names, scores))
+    for h in HALVES:
+        print(f"\nthe {h} half's documents only:\n")
+        print(summary_table(names, half_scores[h]))
     print()
     print(per_name_table(names, relevant, scores))
     total = time.perf_counter() - started
@@ -205,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": machine_description(), "corpus_fingerprint": corpus_id, "documents": len(articles),
         "depth": depth, "relevant": {n.name: len(relevant[n.name]) for n in names},
         "scores": {c: {name: s.__dict__ for name, s in per.items()} for c, per in scores.items()},
+        "halves": {h: {c: {name: s.__dict__ for name, s in per.items()} for c, per in half_scores[h].items()}
+                   for h in HALVES},
     }, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 

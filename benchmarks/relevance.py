@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import sys
 import time
@@ -37,8 +38,17 @@ from benchmarks.evaluation.engines import (  # noqa: E402
     mark_built,
     write_batch,
 )
-from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
+from benchmarks.evaluation.metrics import (  # noqa: E402
+    Scores,
+    evaluate,
+    format_run,
+    rank_of,
+    reciprocal_rank,
+    write_qrels,
+)
 from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
+from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
+from benchmarks.evaluation.stories import SAME_STORY, SHINGLE, Stories  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
@@ -70,11 +80,27 @@ CONFIGS: dict[str, Engine] = {
     "arsearch-raw-titles": ArsearchLibrary(DEFAULT_KEY, {}, raw_titles=True),
     "arsearch-inprocess": ArsearchLibrary(DEFAULT_KEY, {}),
 }
+TANTIVY_KEY = ArsearchCli("light", engine="tantivy").index_key
+CONFIGS["arsearch-tantivy-inprocess"] = ArsearchLibrary(TANTIVY_KEY, {})
+#: Rows named ``arsearch-prox-W-S`` or ``arsearch-tantivy-prox-W-S``: in-process, proximity pairs of boost W and
+#: slop S (``Ranking(proximity=W, proximity_slop=S)``), on the Whoosh or the tantivy engine's index.
+_PROXIMITY_ROW = re.compile(r"^arsearch(-tantivy)?-prox-([0-9.]+)-([0-9]+)$")
 DEFAULT_CONFIGS = ["fts5", "whoosh-standard", "arsearch", "arsearch-stemmer-none", "arsearch-and",
                    "arsearch-coord-0.5", "arsearch-lead-off", "arsearch-lead-2"]
 #: Queries on which the in-process path must rank exactly as ``arsearch query --batch`` did.
 CONSISTENCY_QUERIES = 100
 BASELINE = "fts5"
+
+
+def configuration(name: str) -> Engine | None:
+    """The row called ``name``: one of :data:`CONFIGS`, or a proximity row (:data:`_PROXIMITY_ROW`)."""
+    if name in CONFIGS:
+        return CONFIGS[name]
+    match = _PROXIMITY_ROW.match(name)
+    if match is None:
+        return None
+    key = TANTIVY_KEY if match.group(1) else DEFAULT_KEY
+    return ArsearchLibrary(key, {"proximity": float(match.group(2)), "proximity_slop": int(match.group(3))})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    unknown = [c for c in configs if c not in CONFIGS]
+    unknown = [c for c in configs if configuration(c) is None]
     if unknown:
         print(f"unknown configuration(s) {', '.join(unknown)}; known: {', '.join(CONFIGS)}", file=sys.stderr)
         return 2
@@ -94,10 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs_jsonl = write_documents(articles, workdir, corpus_id)
 
     rows: dict[str, tuple[Scores, float]] = {}
+    halves: dict[str, dict[str, Scores]] = {}
+    spread: dict[str, float] = {}
+    half = {a.id: half_of(a.source) for a in articles}
+    stories = Stories({a.id: a.content for a in articles})
+    story: dict[str, dict[str, tuple[float, float]]] = {}
     notes: dict[str, list[str]] = {}
     build_seconds: dict[str, float] = {}
     for name in configs:
-        engine = CONFIGS[name]
+        engine = configuration(name)
+        assert engine is not None
         index_dir = workdir / "indexes" / f"{engine.index_key}-{corpus_id}"
         if not is_built(index_dir):
             builder = next((e for e in CONFIGS.values()
@@ -116,13 +148,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         ranked = {qid: [doc for doc, _ in hits] for qid, hits in result.run.items()}
         qrels = {t.qid: {t.doc_id} for t in topics}
         rows[name] = (evaluate(ranked, qrels), result.mean_ms)
+        halves[name] = {h: evaluate(ranked, {t.qid: {t.doc_id} for t in topics if half[t.doc_id] == h})
+                        for h in HALVES}
+        spread[name] = difference_error([[reciprocal_rank(ranked.get(t.qid, []), {t.doc_id}, 10) for t in topics
+                                          if half[t.doc_id] == h] for h in HALVES])
+        story_ranks = {t.qid: stories.story_rank(ranked.get(t.qid, []), t.doc_id) for t in topics}
+        story[name] = {h: story_scores([story_ranks[t.qid] for t in topics if h == "whole" or half[t.doc_id] == h])
+                       for h in ("whole", *HALVES)}
         notes[name] = [engine.how, *result.notes]
         write_ranks(workdir / "runs" / f"{name}.ranks.tsv", topics, ranked)
         s = rows[name][0]
         print(f"[{elapsed(started)}]   MRR@10 {s.mrr10:.3f}  R@10 {s.recall10:.3f}  R@100 {s.recall100:.3f}  "
               f"{result.mean_ms:.1f} ms/query", flush=True)
 
-    if "arsearch" in rows and any(isinstance(CONFIGS[n], ArsearchLibrary) for n in rows):
+    if "arsearch" in rows and any(isinstance(configuration(n), ArsearchLibrary) for n in rows):
         index_dir = workdir / "indexes" / f"{DEFAULT_KEY}-{corpus_id}"
         check = check_in_process(topics[:CONSISTENCY_QUERIES], index_dir, workdir)
         print(f"[{elapsed(started)}] {check}", flush=True)
@@ -133,12 +172,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(table)
     print()
+    print(halves_table(rows, halves, spread))
+    print()
+    print(story_table(rows, halves, story))
+    print()
     for name in rows:
         print(f"- {name}: " + "; ".join(notes[name]))
     print(f"\ntotal wall time {total:.0f} s (index builds: "
           + (", ".join(f"{k} {v:.0f} s" for k, v in build_seconds.items()) or "all cached") + ")")
     (workdir / "results.json").write_text(json.dumps({
-        "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name]}
+        "configs": {name: {**scores.__dict__, "mean_ms": ms, "notes": notes[name],
+                           "halves": {h: s.__dict__ for h, s in halves[name].items()},
+                           "story": {h: {"mrr10": m, "recall10": r} for h, (m, r) in story[name].items()}}
                     for name, (scores, ms) in rows.items()},
         "seed": args.seed, "sample": args.size, "documents": len(articles), "corpus_fingerprint": corpus_id,
         "build_seconds": build_seconds, "total_seconds": total, "machine": machine_description(),
@@ -239,6 +284,60 @@ def markdown_table(rows: dict[str, tuple[Scores, float]]) -> str:
                   for f in ("mrr10", "recall10", "recall100")]
         lines.append(f"| {name} | {s.mrr10:.3f} | {s.recall10:.3f} | {s.recall100:.3f} | {ms:.1f} | "
                      + " | ".join(ratios) + " |")
+    return "\n".join(lines)
+
+
+def difference_error(groups: Sequence[Sequence[float]]) -> float:
+    """The standard error of the difference between the means of two independent samples."""
+    def variance_of_mean(values: Sequence[float]) -> float:
+        if len(values) < 2:
+            return 0.0
+        mean = sum(values) / len(values)
+        return sum((v - mean) ** 2 for v in values) / (len(values) - 1) / len(values)
+
+    return float(sum(variance_of_mean(g) for g in groups) ** 0.5)
+
+
+def halves_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]],
+                 spread: dict[str, float]) -> str:
+    """MRR@10 and R@10 on the whole sample and on the known items of each half of the split
+    (``benchmarks/evaluation/split.py``: the half of the query's article), with the standard error of the
+    difference between the halves' MRR@10 (their queries are different articles)."""
+    header = ["configuration"] + [f"{label} {m}" for label in ("whole", *HALVES) for m in ("MRR@10", "R@10")] \
+        + ["held-out − mining MRR@10", "its standard error"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for name, (s, _ms) in rows.items():
+        parts = [s, *(halves[name][h] for h in HALVES)]
+        cells = [f"{p.mrr10:.3f} | {p.recall10:.3f}" for p in parts]
+        diff = halves[name]["held-out"].mrr10 - halves[name]["mining"].mrr10
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {diff:+.3f} | {spread[name]:.3f} |")
+    queries = {h: next(iter(halves.values()))[h].queries for h in HALVES} if halves else {}
+    return "\n".join(lines) + "\n\nknown items per half: " + ", ".join(f"{h} {n}" for h, n in queries.items())
+
+
+def story_scores(ranks: Sequence[int | None]) -> tuple[float, float]:
+    """MRR@10 and R@10 of story-level ranks (``None``: neither the article nor a near-copy in the first 10)."""
+    if not ranks:
+        return 0.0, 0.0
+    return (sum(1 / r for r in ranks if r is not None) / len(ranks),
+            sum(1 for r in ranks if r is not None) / len(ranks))
+
+
+def story_table(rows: dict[str, tuple[Scores, float]], halves: dict[str, dict[str, Scores]],
+                story: dict[str, dict[str, tuple[float, float]]]) -> str:
+    """Strict and story-level MRR@10 / R@10 (a near-copy of the article counts: ``benchmarks/evaluation/
+    stories.py``), on the whole sample and on each half."""
+    header = ["configuration"] + [f"{label} {m}" for label in ("whole", *HALVES)
+                                  for m in ("strict MRR@10", "story MRR@10", "strict R@10", "story R@10")]
+    lines = [f"story level: a near-copy of the article ({SHINGLE}-word shingles, Jaccard >= {SAME_STORY}) ranked "
+             "counts as the article", "",
+             "| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for name, (s, _ms) in rows.items():
+        cells = []
+        for label, strict in (("whole", s), *((h, halves[name][h]) for h in HALVES)):
+            mrr, recall = story[name][label]
+            cells.append(f"{strict.mrr10:.3f} | {mrr:.3f} | {strict.recall10:.3f} | {recall:.3f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -61,11 +61,15 @@ class Term:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Documents with ``words`` (analyzed terms) at consecutive positions of ``field``."""
+    """Documents with ``words`` (analyzed terms) in order at consecutive positions of ``field``.  With ``slop`` > 0
+    (a sloppy phrase: words near each other, what a ranking's proximity asks for), up to ``slop`` other positions
+    may stand between each word and the next; an engine may also match the words out of order within the slop
+    (Lucene and tantivy count a swap of two words as moves of their positions), never farther apart."""
 
     field: str
     words: tuple[str, ...]
     boost: float = 1.0
+    slop: int = 0
 
 
 @dataclass(frozen=True)

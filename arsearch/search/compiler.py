@@ -10,6 +10,8 @@ from arsearch.analysis import Analyzer
 from arsearch.engine.api import QUERY_FIELDS, TEXT_FIELDS, AllOf, AndMaybe, AndNot, AnyOf, Phrase, Query, Term, \
     leaves
 from arsearch.errors import QueryError
+from arsearch.search.proximity import adjacent_pairs
+from arsearch.search.questions import without_answer_kind
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.syntax import AnyOf as AnyOfNode
 from arsearch.search.syntax import Clause, Group, Node, Word, fields_named, parse_query
@@ -40,11 +42,14 @@ def _too_many(count: int, more: bool = False) -> QueryError:
 
 
 class QueryCompiler:
-    """Analyzes each word with the index's analyzer and builds the engine query."""
+    """Analyzes each word with the index's analyzer and builds the engine query; :attr:`pairs` are the sloppy
+    phrases of the last compiled query's adjacent words (:mod:`arsearch.search.proximity`), for the search to add
+    once the query fits its budget."""
 
     def __init__(self, analyzer: Analyzer, ranking: Ranking = DEFAULT_RANKING) -> None:
         self.analyzer = analyzer
         self.ranking = ranking
+        self.pairs: tuple[Phrase, ...] = ()
 
     def compile(self, text: str) -> tuple[Query, frozenset[str]]:
         """The query and the analyzed terms that highlight its matches."""
@@ -53,6 +58,8 @@ class QueryCompiler:
         if _WILDCARD_IN_WORD.search(text):
             raise QueryError(_WILDCARDS)
         clauses = parse_query(text)
+        if self.ranking.questions:
+            clauses = without_answer_kind(clauses, self.analyzer)
         unknown = fields_named(clauses) - set(QUERY_FIELDS)
         if unknown:
             raise QueryError(f"unknown field {sorted(unknown)[0]!r}: use one of {', '.join(QUERY_FIELDS)} "
@@ -67,7 +74,16 @@ class QueryCompiler:
         count = sum(1 for _ in leaves(compiled.query))  # a phrase is one look-up of its positions
         if count > MAX_QUERY_TERMS:
             raise _too_many(count)
+        self.pairs = self._pairs(clauses) if self.ranking.proximity > 0 else ()
         return compiled.query, frozenset(compiled.terms)
+
+    def _pairs(self, clauses: tuple[Clause, ...]) -> tuple[Phrase, ...]:
+        """The proximity pairs of the query's words typed without a field, in their order."""
+        words = [t.term for c in clauses if c.occur != "must_not" and isinstance(c.node, Word) and not c.node.field
+                 for t in self.analyzer.tokens(c.node.text) if self._keep_stopwords or not t.stopword]
+        weight = self.ranking.proximity
+        fields = [(name, weight * (self.ranking.title_weight if name == "title" else 1.0)) for name in TEXT_FIELDS]
+        return adjacent_pairs(words, fields, self.ranking.proximity_slop)
 
     def _has_content_word(self, clauses: tuple[Clause, ...]) -> bool:
         def words(node: Node) -> list[str]:

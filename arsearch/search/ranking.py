@@ -23,6 +23,12 @@ class Ranking:
     coord: float | None = None
     #: ``sort="recency"``: a hit's score is halved for every this many days it is older than the newest document.
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+    #: The boost of a pair of query words standing near each other in a document (:mod:`arsearch.search.proximity`;
+    #: 0: off), and how many other positions may stand between them.
+    proximity: float = 0.25
+    proximity_slop: int = 3
+    #: Drop the word that names the kind of answer after an opening question word (:mod:`arsearch.search.questions`).
+    questions: bool = True
 
     @property
     def bm25(self) -> Bm25:

@@ -19,6 +19,7 @@ from arsearch.search.dates import parse_date
 from arsearch.search.facets import Facets, source_names
 from arsearch.search.highlight import Snippet, highlight_whole, make_snippet
 from arsearch.search.ordering import Sort, check_sort
+from arsearch.search.proximity import with_proximity
 from arsearch.search.ranking import DEFAULT_RANKING, Ranking
 from arsearch.search.results import Hit, SearchResults
 from arsearch.search.spelling import has_unknown_term, query_keys, writes_all
@@ -84,7 +85,7 @@ def search(index: Index, text: str, *, limit: int = 10, offset: int = 0, since: 
     query, terms = compiler.compile(text)
     sort = check_sort(sort)
     snapshot = index.snapshot()
-    query = fit_query(query, snapshot, spent)
+    query = with_proximity(fit_query(query, snapshot, spent), compiler.pairs, snapshot, budget.postings)
     filters = filters_for(snapshot, since, until, sources)
     request = SearchRequest(query, filters, sort=sort, half_life_days=ranking.half_life_days, collapse=collapse,
                             facets=facets, offset=offset, limit=limit, members=snippet_width > 0 or collapse,

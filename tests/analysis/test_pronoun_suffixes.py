@@ -12,14 +12,14 @@ def stem(word: str) -> str:
 
 
 MEET = [
-    ("hum", "كتابهم", "كتاب"),
+    ("hum", "ابنهم", "ابن"),
     ("hunna", "دخولهن", "دخول"),
     ("kum", "أبناءكم", "أبناء"),
     ("huma", "ابنهما", "ابن"),
     ("na", "بلادنا", "بلاد"),
     ("teh marbuta before ha", "حكومتها", "حكومة"),
     ("teh marbuta before hu", "مدرسته", "مدرسة"),
-    ("teh marbuta before hum", "شخصيتهم", "شخصية"),
+    ("teh marbuta before hum", "حكومتهم", "حكومة"),
     ("teh marbuta before na", "شركتنا", "شركة"),
     ("with a clitic", "وحكومتها", "الحكومة"),
 ]

@@ -339,3 +339,31 @@ def test_phrases_match_where_their_words_follow_each_other_also_in_the_lead(tmp_
             expected = {doc_id for doc_id, terms in analyzed.items()
                         if any(tuple(terms[i:i + len(words)]) == words for i in range(len(terms)))}
             assert matching(snapshot, Phrase("content", words)) == expected, words
+
+
+def test_sloppy_phrases_match_words_in_order_within_the_slop(tmp_path: Path, engine_name: str) -> None:
+    # lead weight 0: tantivy keeps the lead's copies as further values of the field, and a sloppy phrase may
+    # match across the seam between two values (queries.py)
+    documents = _phrase_documents(11)
+    with Index.create(tmp_path / "ix", engine=engine_name, lead_weight=0) as index:
+        with index.writer() as w:
+            for document in documents:
+                w.add(document)
+        snapshot = index.snapshot()
+        positions: dict[str, dict[str, list[int]]] = {}
+        for d in documents:
+            for token in index.analyzer.tokens(d.content):
+                positions.setdefault(d.id, {}).setdefault(token.term, []).append(token.position)
+        terms = sorted({t for found in positions.values() for t in found})
+        rng = random.Random(5)
+        for _ in range(20):
+            first, second = rng.sample(terms, 2)
+            for slop in (0, 1, 3):
+                in_order, either_order = ({doc_id for doc_id, found in positions.items()
+                                           if any(low <= q - p <= slop + 1 for p in found.get(first, ())
+                                                  for q in found.get(second, ()))}
+                                          for low in (1, -slop - 1))
+                matched = matching(snapshot, Phrase("content", (first, second), slop=slop))
+                assert in_order <= matched <= either_order, (first, second, slop)
+                if slop == 0:
+                    assert matched == in_order

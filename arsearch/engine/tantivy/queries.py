@@ -3,8 +3,12 @@
 ``AnyOf.scale`` (Whoosh's coordination bonus, off in the default ranking) has no tantivy counterpart: an
 :class:`AnyOf` is the plain sum of its parts here, one boolean query of them with the parts of any
 :class:`AnyOf` inside it (the same sum).  A term of an analyzed field can be weighted (its boost times
-``weight(field, text)``): the snapshot uses it to give each term the idf the Whoosh engine gives it.  A filter
-is a clause that must match and scores nothing (a constant 0 added to the score)."""
+``weight(field, text)``): the snapshot uses it to give each term the idf the Whoosh engine gives it, and a
+phrase the mean weight of its words.  A filter
+is a clause that must match and scores nothing (a constant 0 added to the score).  A sloppy :class:`Phrase` is
+tantivy's phrase query with that slop (a swap of two words costs two moves, as in Lucene); as tantivy leaves
+one position between two values of a field, a sloppy phrase may also join the end of the text to the start of a
+copy of its lead (words that are both in the document, one of them in its lead)."""
 
 from __future__ import annotations
 
@@ -59,7 +63,10 @@ class QueryBuilder:
         if phrase.field not in ANALYZED or not phrase.words:
             return tantivy.Query.empty_query()
         words: list[str | tuple[int, str]] = [writable(word) for word in phrase.words]
-        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, words), phrase.boost)
+        boost = phrase.boost
+        if self._weight is not None:  # tantivy's phrase idf is the sum of its words': weighted as they are
+            boost *= sum(self._weight(phrase.field, writable(word)) for word in phrase.words) / len(phrase.words)
+        return _boosted(tantivy.Query.phrase_query(self._schema, phrase.field, words, phrase.slop), boost)
 
     # filters
     def filters(self, filters: Filters, *, sources: bool = True) -> list[tantivy.Query]:

@@ -13,7 +13,8 @@ def to_whoosh(query: Query) -> wq.Query:
     if isinstance(query, Term):
         return wq.Term(query.field, query.text, boost=query.boost)
     if isinstance(query, Phrase):
-        return wq.Phrase(query.field, list(query.words), slop=1, boost=query.boost)
+        # Whoosh's slop is the largest step between the positions of one word and the next (1: adjacent)
+        return wq.Phrase(query.field, list(query.words), slop=query.slop + 1, boost=query.boost)
     if isinstance(query, AnyOf):
         return wq.Or([to_whoosh(part) for part in query.parts], scale=query.scale)
     if isinstance(query, AllOf):
