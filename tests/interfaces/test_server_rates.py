@@ -13,9 +13,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the server tests need the server extra")
 
-from serving import build_server_index, running_server  # noqa: E402
+from serving import build_server_index, running_server
 
-from arsearch.interfaces.server.rates import Buckets, is_loopback  # noqa: E402
+from arsearch.interfaces.server.rates import Buckets, is_loopback
 
 
 def test_a_bucket_allows_its_burst_then_its_rate() -> None:

@@ -12,12 +12,12 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the server tests need the server extra")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from helpers import CORPUS  # noqa: E402
-from serving import running_server  # noqa: E402
+from fastapi.testclient import TestClient
+from helpers import CORPUS
+from serving import running_server
 
-from arsearch import Index, index_paths  # noqa: E402
-from arsearch.interfaces.server.app import create_app  # noqa: E402
+from arsearch import Index, index_paths
+from arsearch.interfaces.server.app import create_app
 
 DAYS = [CORPUS / f"2015-07-{day}.zip" for day in (21, 22, 23)]
 
