@@ -54,9 +54,8 @@ class QueryBuilder:
         if phrase.field not in ANALYZED or not phrase.words:
             return NOTHING
         found: dict[str, Any] = {"query": " ".join(writable(word) for word in phrase.words), "boost": phrase.boost}
-        slop = int(getattr(phrase, "slop", 0) or 0)
-        if slop:
-            found["slop"] = slop
+        if phrase.slop:
+            found["slop"] = phrase.slop
         return {"match_phrase": {phrase.field: found}}
 
     # filters

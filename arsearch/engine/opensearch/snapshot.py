@@ -41,8 +41,6 @@ _HIT_SOURCE = [f"{STORED}.*", "date"]
 _NOT_NEEDED = [f"{STORED}.sketch"]
 #: The smallest weight given to a factor (the cluster refuses 0).
 _LEAST_FACTOR = 1e-30
-#: Whether this contract's responses carry the number of groups (``SearchResponse.groups``).
-_COUNTS_GROUPS = "groups" in SearchResponse.__dataclass_fields__
 #: Fields whose terms a snapshot may read whole: after :data:`_TABLE_AFTER` look-ups of one of them, a snapshot
 #: reads every term of the field with its document frequency at once instead of a request per term, when that is
 #: small enough: the index writer's look-up fields (every new document's id, group and near-duplicate keys) up to
@@ -161,7 +159,7 @@ class OpenSearchSnapshot:
         if request.collapse:
             body["collapse"] = {"field": COLLAPSE}
         if request.facets:
-            body["aggs"] = _facet_aggregations(post_filter, groups=request.collapse and _COUNTS_GROUPS)
+            body["aggs"] = _facet_aggregations(post_filter, groups=request.collapse)
         found = self._search(body, dfs=True)
         partial = _partial(found)
         documents = [(stored_fields(hit["_source"], content=request.content), float(hit.get("_score") or 0.0))
@@ -176,12 +174,12 @@ class OpenSearchSnapshot:
             hits.append(EngineHit(id=fields["id"], score=score, fields=fields, group=fields["group"],
                                   members=tuple(m for m in members.get(fields["group"], ()) if m.id != fields["id"])))
         facets = _facets(found["aggregations"], post_filter is not None) if request.facets else None
-        extra: dict[str, Any] = {}
-        if request.facets and request.collapse and _COUNTS_GROUPS:
+        groups = None
+        if request.facets and request.collapse:
             scope = found["aggregations"]["filtered"] if post_filter is not None else found["aggregations"]
-            extra["groups"] = int(scope["groups"]["value"])
+            groups = int(scope["groups"]["value"])
         return SearchResponse(hits=tuple(hits), total=int(found["hits"]["total"]["value"]), facets=facets,
-                              partial=partial, **extra)
+                              partial=partial, groups=groups)
 
     def _decayed(self, query: Clause, half_life_days: float) -> Clause:
         """Each score times ``0.5 ** (age / half_life_days)``, the age counted back from the newest date, an
