@@ -170,9 +170,6 @@ def searching_while(ix: Index, action: Any) -> list[Answer]:
     return answers
 
 
-@pytest.mark.xfail(reason="the opensearch engine's snapshot opens its point in time on the shards that answer and then "
-                          "reports a search without the lost ones as whole (see docs/opensearch-cluster.md)",
-                   strict=False)
 def test_searches_keep_answering_when_nodes_die_and_say_when_shards_are_lost(place: Place, tmp_path: Path) -> None:
     write_corpus(tmp_path / "corpus", 200, 50)
     build_index(place.folder, tmp_path / "corpus", engine="opensearch")

@@ -93,6 +93,7 @@ class OpenSearchEngine:
         self._pits_lock = threading.Lock()
         self._lease: Lease | None = None
         self._lease_lock = threading.Lock()
+        self._shards: int | None = None
 
     def check(self) -> None:
         """IndexNotFoundError when the index is not on the cluster; IndexFormatError when its mapping was written
@@ -106,6 +107,14 @@ class OpenSearchEngine:
                 f"the OpenSearch index {self.location.index} on {self.location.url} was written "
                 f"{'by another version of arsearch' if meta else 'by another program'} (its mapping records "
                 f"{meta}, this arsearch writes {expected})", rebuild=True)
+
+    def shard_count(self) -> int:
+        """The index's primary shards (a search that reached fewer did not search every document)."""
+        if self._shards is None:
+            found: dict[str, Any] = self.cluster.request("GET", f"/{self.location.index}/_settings")
+            settings = _first(found, self.location.index).get("settings", {}).get("index", {})
+            self._shards = int(settings.get("number_of_shards", 1))
+        return self._shards
 
     # commits -------------------------------------------------------------------------------------------------
 

@@ -99,8 +99,19 @@ class OpenSearchSnapshot:
                 if attempt == 0 and found.get("_shards", {}).get("failed"):
                     self._pit = self._engine.open_pit()  # a shard of the old one was on a node that is gone
                     continue
+                found = self._counting_missing_shards(dict(found))
             return dict(found)
         return dict(found)
+
+    def _counting_missing_shards(self, found: dict[str, Any]) -> dict[str, Any]:
+        """``found`` with the shards its point in time lacks counted as failed: OpenSearch opens a point in time
+        on the shards it can reach, and the searches on it then report only those."""
+        shards = dict(found.get("_shards") or {})
+        missing = self._engine.shard_count() - int(shards.get("total", 0) or 0)
+        if missing > 0:
+            shards["failed"] = int(shards.get("failed", 0) or 0) + missing
+            found["_shards"] = shards
+        return found
 
     # status ------------------------------------------------------------------------------------------------
 
