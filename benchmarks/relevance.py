@@ -1,6 +1,6 @@
 """Known-item relevance of arsearch against SQLite FTS5 and Whoosh on SaudiNewsNet (issue 3).
 
-    PYTHONPATH=. python benchmarks/relevance.py [--corpus PATH] [--workdir DIR] [--configs a,b,...]
+    python -m benchmarks.relevance [--corpus PATH] [--workdir DIR] [--configs a,b,...]
 
 Loads the corpus, drops empty and duplicate contents, draws the fixed known-item sample (titles as queries, the
 article as the one relevant document), builds each engine's index from the contents only (no titles), runs the
@@ -20,10 +20,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records  # noqa: E402
-from benchmarks.evaluation.engines import (  # noqa: E402
+from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records
+from benchmarks.evaluation.engines import (
     FTS5,
     Tantivy,
     REPO_ROOT,
@@ -37,10 +35,10 @@ from benchmarks.evaluation.engines import (  # noqa: E402
     mark_built,
     write_batch,
 )
-from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels  # noqa: E402
-from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
+from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, write_qrels
+from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
 RUN_DEPTH = 100
 

@@ -1,7 +1,7 @@
 """How arsearch grows with the archive: synthetic archives of 100k, 300k and 1M articles (issue 13).
 
     pip install '.[bench]'      # matplotlib for the PNG, tantivy for the peer
-    PYTHONPATH=. python benchmarks/scale.py [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
+    python -m benchmarks.scale [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
         [--peers tantivy-snowball,fts5] [--whoosh-up-to 100000] [--queries 200] [--workdir /tmp/arsearch-scale]
         [--resume]
 
@@ -50,16 +50,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from benchmarks import fts5_peer, request_types, synthetic  # noqa: E402
-from benchmarks.evaluation.sample import plain_query  # noqa: E402
-from benchmarks.process_tree import dir_size, run_measured  # noqa: E402
-from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload  # noqa: E402
-from benchmarks.speed import cli_env, cpu_model, loadavg  # noqa: E402
+from benchmarks.peers import fts5 as fts5_peer
+from benchmarks import request_types, synthetic
+from benchmarks.evaluation.sample import plain_query
+from benchmarks.common.process import dir_size, run_measured
+from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload
+from benchmarks.common.machine import cpu_model, loadavg, repo_env as cli_env
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 DEFAULT_WORKDIR = Path("/tmp/arsearch-scale")
 DEFAULT_SIZES = "100000,300000,1000000"
 PEERS = ("tantivy-snowball", "fts5")
@@ -130,7 +130,7 @@ def build_command(system: str, docs: Path, target: Path) -> list[str]:
         engine = system.removeprefix("arsearch-")
         flag = [] if engine == DEFAULT_ENGINE else ["--engine", engine]
         return [sys.executable, "-m", "arsearch", "index", str(docs), "--index", str(target), *flag, "--json"]
-    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "fts5_peer.py"}[system]
+    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "peers/fts5.py"}[system]
     return [sys.executable, str(REPO_ROOT / "benchmarks" / script), "index", str(target), str(docs)]
 
 
