@@ -4,11 +4,11 @@ analyzer and SQLite FTS5 in the same run (issue 13's full-corpus targets).
     pip install '.[bench]'
     python -m benchmarks.engines [--corpus DIR] [--workdir DIR] [--queries N] [--markdown FILE]
 
-1. The corpus as ``benchmarks/speed.py`` prepares it (blank contents dropped, one record per url, 1,000 held
+1. The corpus as ``benchmarks/common/corpus.py`` prepares it (blank contents dropped, one record per url, 1,000 held
    out), one JSONL file a day in ``WORKDIR/docs``.
 2. One full build per system from scratch, each in a subprocess measured like ``benchmarks/scale.py`` does:
    ``arsearch index DOCS --engine whoosh|tantivy``, ``benchmarks/tantivy_peer.py index``,
-   ``benchmarks/fts5_peer.py index``: wall and CPU time, peak memory of the process tree, size on disk.
+   ``benchmarks/peers/fts5.py index``: wall and CPU time, peak memory of the process tree, size on disk.
 3. Query latency in this process with every index open, the systems taking turns query by query:
    ``--queries`` titles of indexed articles (``speed.sample_queries``), ids only (what ``arsearch query --batch``
    does: ``snippet_width=0, suggest=False, collapse=False``) and each request type of

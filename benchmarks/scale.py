@@ -12,8 +12,8 @@ For each size, in this order:
 2. One full build per system, each from scratch in a subprocess: ``python -m arsearch index DOCS --index DIR``
    (with ``--engine NAME`` for an engine other than the default) for each arsearch engine, and the peers'
    ``benchmarks/tantivy_peer.py index`` (tantivy with its own Snowball Arabic analyzer) and
-   ``benchmarks/fts5_peer.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
-   largest process (``benchmarks/process_tree.py``), and of the tree's unshared pages (RSS without the index
+   ``benchmarks/peers/fts5.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
+   largest process (``benchmarks/common/process.py``), and of the tree's unshared pages (RSS without the index
    files a process maps); index size on disk.  ``--resume`` keeps a build finished by an earlier run (its
    figures are those of that run) if this checkout can open it.  The Whoosh engine only at sizes up to
    ``--whoosh-up-to``.

@@ -82,7 +82,7 @@ class Costs:
     cost_weight: float = 4.0
 
 
-#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/did_you_mean.py).
+#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/experiments/did_you_mean.py).
 UNIFORM_COSTS = Costs(substitute_near=1.0, delete_near=1.0, insert_vowel=1.0, transpose=1.0, split=1.0, join=1.0)
 
 
