@@ -18,7 +18,7 @@ from arsearch.search.syntax import Phrase as PhraseNode
 #: cost of a query grows with its lookups, and a pasted article can need thousands.
 MAX_QUERY_TERMS = 1024
 #: Longest query string, in characters: parsing and analysis cost grow with the length before the term limit
-#: can be checked (1 MB took 5 s to refuse).
+#: can be checked (docs/measurements.md).
 MAX_QUERY_CHARS = 32_768
 _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
 

@@ -13,7 +13,7 @@ from helpers import Run
 from arsearch import Index, search
 from arsearch.analysis import Analyzer, normalize
 from arsearch.index.words import document_words
-from arsearch.search.spelling import Budget, Costs, Policy, Speller, Suggestion, correct_query, correct_text
+from arsearch.search.spelling import Costs, SpellingBudget, Policy, Speller, Suggestion, correct_query, correct_text
 
 ANALYZER = Analyzer()
 
@@ -190,14 +190,14 @@ def test_the_budget_bounds_the_work_and_says_when_it_cut_it_short() -> None:
     meant = ["ظروف", "ذهب", "ثلاثة", "طريق", "قطر", "حملة"]
     whole = correct_text(speller(), " ".join(six * 2))
     assert not whole.partial and whole.query is not None and whole.query.split() == meant * 2
-    many = correct_text(speller(), " ".join(six * 4))  # 24 misspelled words: more than Budget().words
+    many = correct_text(speller(), " ".join(six * 4))  # 24 misspelled words: more than SpellingBudget().words
     assert many.partial and many.query is not None
-    assert many.query.split()[:Budget().words] == (meant * 4)[:Budget().words]
-    few = correct_text(speller(), " ".join(six), Budget(words=3))
+    assert many.query.split()[:SpellingBudget().words] == (meant * 4)[:SpellingBudget().words]
+    few = correct_text(speller(), " ".join(six), SpellingBudget(words=3))
     assert few.partial and few.query is not None and few.query.split() == meant[:3] + six[3:]
-    assert correct_text(speller(), " ".join(six), Budget(candidates=100)).partial
-    assert correct_text(speller(), " ".join(six), Budget(seconds=0.0)).partial
-    assert not correct_text(speller(), "وزارة الصحة", Budget(words=0)).partial  # known words cost nothing
+    assert correct_text(speller(), " ".join(six), SpellingBudget(candidates=100)).partial
+    assert correct_text(speller(), " ".join(six), SpellingBudget(seconds=0.0)).partial
+    assert not correct_text(speller(), "وزارة الصحة", SpellingBudget(words=0)).partial  # known words cost nothing
 
 
 # through the index, the API and the CLI -------------------------------------------------------------------
