@@ -55,14 +55,14 @@ CONFIGS: dict[str, Engine] = {
     # the same analysis on the tantivy engine (`pip install 'arsearch[fast]'`)
     "arsearch-tantivy": ArsearchCli("light", engine="tantivy"),
     "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
-    "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coord": None}),
-    "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.5}),
+    "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coordination": None}),
+    "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.5}),
     "arsearch-lead-off": ArsearchLeadWeight(0.0),
     "arsearch-lead-2": ArsearchLeadWeight(2.0),
     "arsearch-lead-8": ArsearchLeadWeight(8.0),
     # Not in the default set (coord 0.1 and 0.9 rank within 0.001 of the default 0.5; see RESULTS.md):
-    "arsearch-coord-0.1": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.1}),
-    "arsearch-coord-0.9": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.9}),
+    "arsearch-coord-0.1": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.1}),
+    "arsearch-coord-0.9": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.9}),
     "arsearch-raw-titles": ArsearchLibrary(DEFAULT_KEY, {}, raw_titles=True),
     "arsearch-inprocess": ArsearchLibrary(DEFAULT_KEY, {}),
 }

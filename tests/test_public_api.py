@@ -66,8 +66,8 @@ def test_the_old_engine_argument_of_search_still_works_with_a_warning(tmp_path: 
 
 
 def test_the_old_names_still_work_with_a_warning(tmp_path: Path) -> None:
-    """``limitmb`` (Whoosh's name of a writer's memory), the speller's ``Budget`` and similar's ``MAX_QUERY_TERMS``
-    (each named like another thing) were renamed; the old names still work, and say so."""
+    """``limitmb`` and ``Ranking.coord`` (Whoosh's names), the speller's ``Budget`` and similar's
+    ``MAX_QUERY_TERMS`` (each named like another thing) were renamed; the old names still work, and say so."""
     similar = importlib.import_module("arsearch.search.similar")
     spelling = importlib.import_module("arsearch.search.spelling")
 
@@ -79,3 +79,8 @@ def test_the_old_names_still_work_with_a_warning(tmp_path: Path) -> None:
         assert spelling.Budget is spelling.SpellingBudget
     with pytest.warns(DeprecationWarning, match="MAX_SIMILAR_TERMS"):
         assert similar.MAX_QUERY_TERMS == similar.MAX_SIMILAR_TERMS
+    with pytest.warns(DeprecationWarning, match="coordination"):
+        old = arsearch.Ranking(coord=0.5)
+    assert old == arsearch.Ranking(coordination=0.5)
+    with pytest.warns(DeprecationWarning, match="coordination"):
+        assert old.coord == 0.5

@@ -107,7 +107,7 @@ class QueryCompiler:
         if len(should) == 1:
             optional = should[0]
         elif should:
-            optional = AnyOf(tuple(should), scale=self.ranking.coord)
+            optional = AnyOf(tuple(should), scale=self.ranking.coordination)
         if not must:
             return optional
         required = must[0] if len(must) == 1 else AllOf(tuple(must))
