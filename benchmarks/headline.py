@@ -1,6 +1,8 @@
 """The README's headline figures, all from one run: how good and how fast arsearch is against its peers.
 
     python -m benchmarks [--corpus ../shared/corpus/saudinewsnet] [--workdir DIR] [--out benchmarks/HEADLINE]
+        [--readme]                      # and the README's two tables
+    python -m benchmarks --from-json benchmarks/HEADLINE.json   # the README's tables from an earlier run
 
 1. Quality, known items (the method of ``benchmarks/relevance.py``): the corpus without empty and duplicate
    contents; 1,000 headlines drawn with seed 42 are the queries, the article each came from (indexed without its
@@ -27,6 +29,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -308,6 +311,53 @@ def markdown(head: Head, quality: dict[str, Any], questions: dict[str, Any], spe
     return "\n".join(lines) + "\n"
 
 
+README = REPO_ROOT / "README.md"
+README_START = "<!-- headline: written by python -m benchmarks --readme -->"
+README_END = "<!-- end of headline -->"
+#: The README's names of the systems, in its order.
+README_QUALITY = {"fts5": "SQLite FTS5 (`unicode61 remove_diacritics 2`)",
+                  "whoosh-standard": "Whoosh, StandardAnalyzer", "tantivy-snowball": "tantivy, Snowball Arabic stemmer",
+                  "arsearch-whoosh": "**arsearch**, whoosh engine (default)",
+                  "arsearch-tantivy": "**arsearch**, tantivy engine"}
+README_SPEED = {"arsearch-whoosh": "**arsearch**, whoosh engine", "arsearch-tantivy": "**arsearch**, tantivy engine",
+                "tantivy-snowball": "tantivy, Snowball Arabic stemmer", "fts5": "SQLite FTS5"}
+
+
+def readme_tables(report: dict[str, Any]) -> str:
+    """The README's two tables from a report's JSON."""
+    quality, speed_ = report["quality"], report["speed"]
+    typed = report["questions"]["rows"].get("questions as typed", {})
+    lines = [README_START,
+             f"Known items: each of {quality['queries']:,} headlines is the query, the article it heads (indexed "
+             f"without its title) the one right answer, among {quality['documents']:,} articles; the questions are "
+             f"{report['questions']['questions']} natural-language questions written about articles of the corpus:",
+             "", "| system | MRR@10 | Recall@10 | questions: MRR@10 / Recall@10 |", "|---|---:|---:|---:|"]
+    for name, label in README_QUALITY.items():
+        row, asked = quality["rows"].get(name), typed.get(name)
+        if row:
+            questions = f"{asked['mrr10']:.3f} / {asked['recall10']:.3f}" if asked else "–"
+            lines.append(f"| {label} | {row['mrr10']:.3f} | {row['recall10']:.3f} | {questions} |")
+    lines += ["", f"The whole corpus ({speed_['documents']:,} articles), one full build each, then "
+              f"{speed_['queries']} headlines as queries (top 10), every system in turn:", "",
+              "| system | build | query p50 / p95, with snippets | query p50 / p95, ids only |", "|---|---:|---:|---:|"]
+    for name, label in README_SPEED.items():
+        r = speed_["rows"].get(name)
+        if r:
+            lines.append(f"| {label} | {r['build_s']:.0f} s | {r['p50_snippets_ms']:.1f} / "
+                         f"{r['p95_snippets_ms']:.1f} ms | {r['p50_ids_ms']:.2f} / {r['p95_ids_ms']:.2f} ms |")
+    lines += ["", f"(`python -m benchmarks`, {report['date']}, commit {report['commit']}; {report['machine']}; load "
+              f"average {report['load_before']} before, {report['load_after']} after.)", README_END]
+    return "\n".join(line if line.startswith("|") else textwrap.fill(line, 115, break_long_words=False,
+                                                                     break_on_hyphens=False)
+                     for line in lines)
+
+
+def write_readme(report: dict[str, Any], readme: Path = README) -> None:
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    readme.write_text(text[:start] + readme_tables(report) + text[end:], encoding="utf-8")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of SaudiNewsNet *.zip files")
@@ -316,6 +366,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "HEADLINE",
                         help="the report goes to OUT.md and OUT.json")
     parser.add_argument("--queries", type=int, default=300, help="queries timed per system (default 300)")
+    parser.add_argument("--readme", action="store_true", help="also write the README's two tables from the run")
+    parser.add_argument("--from-json", type=Path, metavar="REPORT",
+                        help="run nothing: write the README's tables from an earlier run's OUT.json")
     parser.add_argument("--known-items", type=int, default=KNOWN_ITEMS,
                         help=f"known-item queries (default {KNOWN_ITEMS}, the published figures' size)")
     return parser.parse_args(argv)
@@ -323,6 +376,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        write_readme(json.loads(args.from_json.read_text(encoding="utf-8")))
+        return 0
     started = time.perf_counter()
     machine = describe()
     notes = []
@@ -343,9 +399,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = markdown(head, quality, questions, speed_) + "".join(f"\n{note}\n" for note in notes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".md").write_text(text, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(
-        {**asdict(head), "machine_details": machine, "quality": quality, "questions": questions, "speed": speed_,
-         "notes": notes}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = {**asdict(head), "machine_details": machine, "quality": quality, "questions": questions,
+              "speed": speed_, "notes": notes}
+    args.out.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    if args.readme:
+        write_readme(report)
     print(text)
     log(started, f"report in {args.out.with_suffix('.md')} and .json")
     return 0
