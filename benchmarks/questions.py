@@ -23,9 +23,10 @@ from pathlib import Path
 from arsearch import Index, search
 from arsearch.ingest import index_paths
 from arsearch.analysis.tokenize import tokenize
+from benchmarks.common.corpus import DEFAULT_CORPUS
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[1] / "shared" / "corpus" / "saudinewsnet"
+CORPUS = DEFAULT_CORPUS
 
 
 def load_questions(path: Path) -> list[tuple[str, str, str, str]]:
