@@ -1,10 +1,10 @@
 """Build time and memory of arsearch's engines against tantivy's own build of the same documents (issue 23).
 
-    PYTHONPATH=. python benchmarks/build_speed.py [--docs DIR | --corpus DIR] [--systems whoosh,tantivy,peer]
+    python -m benchmarks.build_speed [--docs DIR | --corpus DIR] [--systems whoosh,tantivy,peer]
         [--procs N] [--workdir /tmp/arsearch-build] [--json FILE]
 
-Without ``--docs`` the corpus is prepared as ``benchmarks/speed.py`` prepares it (one JSONL file a day).  Each
-system builds from scratch in a subprocess measured by ``benchmarks/process_tree.py``: wall and CPU seconds of
+Without ``--docs`` the corpus is prepared as ``benchmarks/common/corpus.py`` prepares it (one JSONL file a day).  Each
+system builds from scratch in a subprocess measured by ``benchmarks/common/process.py``: wall and CPU seconds of
 the process tree, peak RSS of the tree, of its largest process, of the tree's unshared pages and of the indexing
 process's own unshared pages.  One JSON line per system is printed, with the ratios to the peer when it ran.
 """
@@ -17,13 +17,11 @@ import shutil
 import sys
 from pathlib import Path
 
+from benchmarks.common.corpus import DEFAULT_CORPUS, prepare
+from benchmarks.common.machine import loadavg, repo_env as cli_env
+from benchmarks.common.process import Run, run_measured
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from benchmarks.process_tree import Run, run_measured  # noqa: E402
-from benchmarks.speed import cli_env, loadavg, prepare  # noqa: E402
-
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
 def command(system: str, docs: Path, target: Path, procs: int | None) -> list[str]:

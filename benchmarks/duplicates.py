@@ -1,8 +1,8 @@
 """Near-duplicate groups and related stories on the whole SaudiNewsNet corpus (issue 6).
 
-    PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py build [--rounds 2] [--baseline REV]
-    PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py groups [--sample 40] [--compare LABELS.json]
-    PYTHONPATH=. .venv/bin/python benchmarks/duplicates.py similar [--docs 300]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates build [--rounds 2] [--baseline REV]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates groups [--sample 40] [--compare LABELS.json]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates similar [--docs 300]
 
 ``build``: the cost of grouping at index time, A/B in the same run.  ``git archive REV`` (default: the commit
 before grouping, ``9d0f7ba``) is unpacked into WORKDIR/baseline; then, alternating, ``python -m arsearch index
@@ -42,13 +42,12 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from arsearch import Index, normalize  # noqa: E402
-from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, from_bytes, similarity  # noqa: E402
+from arsearch import Index, normalize
+from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, from_bytes, similarity
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 DEFAULT_WORKDIR = Path("/tmp/arsearch-duplicates")
 BASELINE_REV = "9d0f7ba"
 HERE = Path(__file__).resolve().parent

@@ -2,13 +2,13 @@
 analyzer and SQLite FTS5 in the same run (issue 13's full-corpus targets).
 
     pip install '.[bench]'
-    PYTHONPATH=. python benchmarks/engines.py [--corpus DIR] [--workdir DIR] [--queries N] [--markdown FILE]
+    python -m benchmarks.engines [--corpus DIR] [--workdir DIR] [--queries N] [--markdown FILE]
 
-1. The corpus as ``benchmarks/speed.py`` prepares it (blank contents dropped, one record per url, 1,000 held
+1. The corpus as ``benchmarks/common/corpus.py`` prepares it (blank contents dropped, one record per url, 1,000 held
    out), one JSONL file a day in ``WORKDIR/docs``.
 2. One full build per system from scratch, each in a subprocess measured like ``benchmarks/scale.py`` does:
    ``arsearch index DOCS --engine whoosh|tantivy``, ``benchmarks/tantivy_peer.py index``,
-   ``benchmarks/fts5_peer.py index``: wall and CPU time, peak memory of the process tree, size on disk.
+   ``benchmarks/peers/fts5.py index``: wall and CPU time, peak memory of the process tree, size on disk.
 3. Query latency in this process with every index open, the systems taking turns query by query:
    ``--queries`` titles of indexed articles (``speed.sample_queries``), ids only (what ``arsearch query --batch``
    does: ``snippet_width=0, suggest=False, collapse=False``) and each request type of
@@ -16,7 +16,7 @@ analyzer and SQLite FTS5 in the same run (issue 13's full-corpus targets).
    facets, newest first, recency, ``+word -word``, the corpus's two largest sources), as ``benchmarks/scale.py``
    measures them (FTS5: the plain one).
 4. A cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs per engine and of
-   ``python benchmarks/tantivy_peer.py query DIR TEXT``, start-up to ten hits printed.
+   ``python -m benchmarks.tantivy_peer query DIR TEXT``, start-up to ten hits printed.
 
 The issue's targets for the tantivy engine: a build at most 1.5 times tantivy's own, p50 at most 2 ms with
 snippets and 0.5 ms ids only, a cold ``arsearch query`` at most 0.3 s; each request type's p50 at most 1.5 times
@@ -35,15 +35,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from benchmarks.evaluation.sample import plain_query  # noqa: E402
-from benchmarks.process_tree import run_measured  # noqa: E402
-from benchmarks import request_types  # noqa: E402
-from benchmarks.scale import build, checked, query_latency, request_table, request_targets  # noqa: E402
-from benchmarks.speed import DEFAULT_CORPUS, cli_env, cpu_model, loadavg, prepare, sample_queries  # noqa: E402
-from benchmarks.tantivy_peer import record_date  # noqa: E402
+from benchmarks.evaluation.sample import plain_query
+from benchmarks.common.process import run_measured
+from benchmarks import request_types
+from benchmarks.scale import build, checked, query_latency, request_table, request_targets
+from benchmarks.common.corpus import DEFAULT_CORPUS, prepare
+from benchmarks.common.machine import cpu_model, loadavg, repo_env as cli_env
+from benchmarks.common.queries import headlines as sample_queries
+from benchmarks.tantivy_peer import record_date
 
 SYSTEMS = ("arsearch-whoosh", "arsearch-tantivy", "tantivy-snowball", "fts5")
 REFERENCE = "tantivy-snowball"
@@ -58,7 +59,7 @@ def cold_seconds(command: list[str]) -> float:
 def cold_command(system: str, target: Path) -> list[str] | None:
     if system.startswith("arsearch-"):
         return [sys.executable, "-m", "arsearch", "query", COLD_QUERY, "--index", str(target)]
-    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "fts5_peer.py"}[system]
+    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "peers/fts5.py"}[system]
     return [sys.executable, str(REPO_ROOT / "benchmarks" / script), "query", str(target), COLD_QUERY]
 
 

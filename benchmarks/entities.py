@@ -1,7 +1,7 @@
 """Searching for a name: do the first page and the first R hits mention it?  arsearch against SQLite FTS5 and
 Whoosh's StandardAnalyzer on SaudiNewsNet (issue 14).
 
-    PYTHONPATH=. python benchmarks/entities.py [--corpus PATH] [--workdir DIR] [--configs a,b,...]
+    python -m benchmarks.entities [--corpus PATH] [--workdir DIR] [--configs a,b,...]
 
 Each name of ``benchmarks/entities.tsv`` (countries, capitals, Saudi cities, organisations, clubs, people) is one
 query, typed as a user would (البحرين, فرنسا, أوباما).  A document is relevant when a word of its content,
@@ -27,12 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch.analysis.normalize import normalize  # noqa: E402
-from arsearch.analysis.tokenize import TOKEN_RE  # noqa: E402
-from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records  # noqa: E402
-from benchmarks.evaluation.engines import (  # noqa: E402
+from arsearch.analysis.normalize import normalize
+from arsearch.analysis.tokenize import TOKEN_RE
+from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records
+from benchmarks.evaluation.engines import (
     FTS5,
     ArsearchCli,
     Engine,
@@ -41,10 +39,10 @@ from benchmarks.evaluation.engines import (  # noqa: E402
     is_built,
     mark_built,
 )
-from benchmarks.evaluation.metrics import format_run  # noqa: E402
-from benchmarks.evaluation.sample import Topic  # noqa: E402
-from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
-from benchmarks.relevance import (  # noqa: E402
+from benchmarks.evaluation.metrics import format_run
+from benchmarks.evaluation.sample import Topic
+from benchmarks.evaluation.split import HALVES, half_of
+from benchmarks.relevance import (
     DEFAULT_CORPUS,
     DEFAULT_WORKDIR,
     elapsed,

@@ -1,7 +1,7 @@
 """Hostile queries through the Python API (issue 16): the time of each, one at a time, on two checkouts of arsearch
 in the same run, so "before" and "after" share the machine's load.
 
-    .venv/bin/python benchmarks/hostile_queries.py --index DIR [--corpus DIR] [--before CHECKOUT] [--repeat 3]
+    .venv/bin/python -m benchmarks.hostile_queries --index DIR [--corpus DIR] [--before CHECKOUT] [--repeat 3]
 
 1. The cases (fixed seed, built from the corpus): 20 words unknown to the index; 1,000 and 300 words pasted from
    articles (the first 1,000 the term limit accepts); as many distinct words as the 1,024 term look-ups allow; a

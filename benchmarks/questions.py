@@ -6,7 +6,7 @@ that answers it, and report MRR@10 and Recall@10 for: the questions as typed (qu
 dropped at query time), the keyword queries, and the questions with every word kept (each word quoted, which
 is how a stopword is forced into a query) — what ranking would look like if question words were searched.
 
-    python benchmarks/questions.py [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full] [--engine E]
+    python -m benchmarks.questions [--corpus ../shared/corpus/saudinewsnet] [--index /tmp/arsearch-full] [--engine E]
 
 The index is built with `arsearch index CORPUS` the first time (about a minute) and reused afterwards; so is a
 second one, INDEX-lead0, built with the lead weight off, for comparison (``--skip-lead-off``: not built, not run).
@@ -22,17 +22,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's arsearch, whatever is installed
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.search import DEFAULT_RANKING, Ranking  # noqa: E402
-from arsearch.ingest import index_paths  # noqa: E402
-from arsearch.analysis.tokenize import tokenize  # noqa: E402
-from benchmarks.evaluation.corpus import read_records  # noqa: E402
-from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
+from arsearch import Index, search
+from arsearch.search import DEFAULT_RANKING, Ranking
+from arsearch.ingest import index_paths
+from arsearch.analysis.tokenize import tokenize
+from benchmarks.common.corpus import DEFAULT_CORPUS
+from benchmarks.evaluation.corpus import read_records
+from benchmarks.evaluation.split import HALVES, half_of
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[1] / "shared" / "corpus" / "saudinewsnet"
+CORPUS = DEFAULT_CORPUS
 
 
 def load_questions(path: Path) -> list[tuple[str, str, str, str]]:

@@ -1,6 +1,6 @@
 """Known-item relevance of arsearch against SQLite FTS5 and Whoosh on SaudiNewsNet (issue 3).
 
-    PYTHONPATH=. python benchmarks/relevance.py [--corpus PATH] [--workdir DIR] [--configs a,b,...]
+    python -m benchmarks.relevance [--corpus PATH] [--workdir DIR] [--configs a,b,...]
 
 Loads the corpus, drops empty and duplicate contents, draws the fixed known-item sample (titles as queries, the
 article as the one relevant document), builds each engine's index from the contents only (no titles), runs the
@@ -21,10 +21,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records  # noqa: E402
-from benchmarks.evaluation.engines import (  # noqa: E402
+from benchmarks.evaluation.corpus import Article, deduplicate, fingerprint, read_records
+from benchmarks.evaluation.engines import (
     FTS5,
     Tantivy,
     REPO_ROOT,
@@ -38,19 +36,12 @@ from benchmarks.evaluation.engines import (  # noqa: E402
     mark_built,
     write_batch,
 )
-from benchmarks.evaluation.metrics import (  # noqa: E402
-    Scores,
-    evaluate,
-    format_run,
-    rank_of,
-    reciprocal_rank,
-    write_qrels,
-)
-from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items  # noqa: E402
-from benchmarks.evaluation.split import HALVES, half_of  # noqa: E402
-from benchmarks.evaluation.stories import SAME_STORY, SHINGLE, Stories  # noqa: E402
+from benchmarks.evaluation.metrics import Scores, evaluate, format_run, rank_of, reciprocal_rank, write_qrels
+from benchmarks.evaluation.sample import DEFAULT_SEED, DEFAULT_SIZE, Topic, known_items
+from benchmarks.evaluation.split import HALVES, half_of
+from benchmarks.evaluation.stories import SAME_STORY, SHINGLE, Stories
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 DEFAULT_WORKDIR = REPO_ROOT / "benchmarks" / "work"
 RUN_DEPTH = 100
 
@@ -69,14 +60,14 @@ CONFIGS: dict[str, Engine] = {
     # the same analysis on an OpenSearch cluster (ARSEARCH_OPENSEARCH_URL; ARSEARCH_OPENSEARCH_SHARDS for the shards)
     "arsearch-opensearch": ArsearchCli("light", engine="opensearch"),
     "arsearch-and": ArsearchLibrary(DEFAULT_KEY, {"operator": "and"}),
-    "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coord": None}),
-    "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.5}),
+    "arsearch-coord-off": ArsearchLibrary(DEFAULT_KEY, {"coordination": None}),
+    "arsearch-coord-0.5": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.5}),
     "arsearch-lead-off": ArsearchLeadWeight(0.0),
     "arsearch-lead-2": ArsearchLeadWeight(2.0),
     "arsearch-lead-8": ArsearchLeadWeight(8.0),
     # Not in the default set (coord 0.1 and 0.9 rank within 0.001 of the default 0.5; see RESULTS.md):
-    "arsearch-coord-0.1": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.1}),
-    "arsearch-coord-0.9": ArsearchLibrary(DEFAULT_KEY, {"coord": 0.9}),
+    "arsearch-coord-0.1": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.1}),
+    "arsearch-coord-0.9": ArsearchLibrary(DEFAULT_KEY, {"coordination": 0.9}),
     "arsearch-raw-titles": ArsearchLibrary(DEFAULT_KEY, {}, raw_titles=True),
     "arsearch-inprocess": ArsearchLibrary(DEFAULT_KEY, {}),
 }

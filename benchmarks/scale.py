@@ -1,7 +1,7 @@
 """How arsearch grows with the archive: synthetic archives of 100k, 300k and 1M articles (issue 13).
 
     pip install '.[bench]'      # matplotlib for the PNG, tantivy for the peer
-    PYTHONPATH=. python benchmarks/scale.py [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
+    python -m benchmarks.scale [--sizes 100000,300000,1000000] [--engines whoosh,tantivy]
         [--peers tantivy-snowball,fts5] [--whoosh-up-to 100000] [--queries 200] [--workdir /tmp/arsearch-scale]
         [--resume]
 
@@ -12,8 +12,8 @@ For each size, in this order:
 2. One full build per system, each from scratch in a subprocess: ``python -m arsearch index DOCS --index DIR``
    (with ``--engine NAME`` for an engine other than the default) for each arsearch engine, and the peers'
    ``benchmarks/tantivy_peer.py index`` (tantivy with its own Snowball Arabic analyzer) and
-   ``benchmarks/fts5_peer.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
-   largest process (``benchmarks/process_tree.py``), and of the tree's unshared pages (RSS without the index
+   ``benchmarks/peers/fts5.py index`` (SQLite FTS5).  Wall time; peak memory of the whole process tree and of its
+   largest process (``benchmarks/common/process.py``), and of the tree's unshared pages (RSS without the index
    files a process maps); index size on disk.  ``--resume`` keeps a build finished by an earlier run (its
    figures are those of that run) if this checkout can open it.  The Whoosh engine only at sizes up to
    ``--whoosh-up-to``.
@@ -51,16 +51,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from benchmarks import fts5_peer, request_types, synthetic  # noqa: E402
-from benchmarks.evaluation.sample import plain_query  # noqa: E402
-from benchmarks.process_tree import dir_size, run_measured  # noqa: E402
-from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload  # noqa: E402
-from benchmarks.speed import cli_env, cpu_model, loadavg  # noqa: E402
+from benchmarks.peers import fts5 as fts5_peer
+from benchmarks import request_types, synthetic
+from benchmarks.evaluation.sample import plain_query
+from benchmarks.common.process import dir_size, run_measured
+from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload
+from benchmarks.common.machine import cpu_model, loadavg, repo_env as cli_env
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 DEFAULT_WORKDIR = Path("/tmp/arsearch-scale")
 DEFAULT_SIZES = "100000,300000,1000000"
 PEERS = ("tantivy-snowball", "fts5")
@@ -131,7 +131,7 @@ def build_command(system: str, docs: Path, target: Path) -> list[str]:
         engine = system.removeprefix("arsearch-")
         flag = [] if engine == DEFAULT_ENGINE else ["--engine", engine]
         return [sys.executable, "-m", "arsearch", "index", str(docs), "--index", str(target), *flag, "--json"]
-    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "fts5_peer.py"}[system]
+    script = {"tantivy-snowball": "tantivy_peer.py", "fts5": "peers/fts5.py"}[system]
     return [sys.executable, str(REPO_ROOT / "benchmarks" / script), "index", str(target), str(docs)]
 
 

@@ -1,7 +1,7 @@
 """Load on ``arsearch serve`` over loopback: requests/s and latency of concurrent headline searches, alone and while
 another process updates the index, against the same searches run in-process through the library (issue 7).
 
-    .venv/bin/python benchmarks/server_load.py [--corpus DIR] [--index DIR] [--workdir DIR]
+    .venv/bin/python -m benchmarks.server_load [--corpus DIR] [--index DIR] [--workdir DIR]
         [--clients 8] [--requests 1000] [--seconds 60] [--update 5000]
 
 1. The base index (``--index``) is built from the corpus with ``arsearch index`` if it is not there; every run works
@@ -56,14 +56,13 @@ from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from arsearch import Index, search  # noqa: E402
-from benchmarks.evaluation.corpus import Article, deduplicate, read_records  # noqa: E402
-from benchmarks.evaluation.sample import plain_query  # noqa: E402
+from arsearch import Index, search
+from benchmarks.evaluation.corpus import Article, deduplicate, read_records
+from benchmarks.evaluation.sample import plain_query
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 SEED = 7
 WARMUP = 30
 #: What the server writes to stderr after its first line (uvicorn logs tracebacks of 500s there).

@@ -1,7 +1,7 @@
 """How long the status calls take on an index: ``GET /api/stats`` of ``arsearch serve``, ``Index.stats()`` in a
 process, and a whole ``arsearch stats --json`` process (issue 21: no pass over every document or term).
 
-    PYTHONPATH=. python benchmarks/status_calls.py INDEX [INDEX ...] [--requests 50]
+    python -m benchmarks.status_calls INDEX [INDEX ...] [--requests 50]
 
 For each index: p50 and p95 of ``--requests`` calls of ``GET /api/stats`` over loopback (after 5 unmeasured ones),
 of ``Index.stats()`` in this process, the median of 3 ``arsearch stats --json`` processes, and the one call of
@@ -14,17 +14,14 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
 
-from arsearch import Index  # noqa: E402
-from benchmarks.server_load import arsearch_command, start_server, wait_ready  # noqa: E402
+from arsearch import Index
+from benchmarks.server_load import arsearch_command, start_server, wait_ready
 
 WARMUP = 5
 

@@ -1,7 +1,7 @@
 """The tantivy peer of ``benchmarks/scale.py`` (``pip install tantivy``): tantivy with its own Arabic analyzer.
 
-    python benchmarks/tantivy_peer.py index DIR FOLDER     # every *.jsonl of FOLDER into a new index in DIR
-    python benchmarks/tantivy_peer.py query DIR "TEXT"     # top 10 by BM25 with snippets, printed
+    python -m benchmarks.tantivy_peer index DIR FOLDER     # every *.jsonl of FOLDER into a new index in DIR
+    python -m benchmarks.tantivy_peer query DIR "TEXT"     # top 10 by BM25 with snippets, printed
 
 The analyzer is that of the relevance peer (``benchmarks/evaluation/engines.py``): tantivy's simple tokenizer,
 long tokens removed, lowercase, the Snowball Arabic stemmer.  Title and content are indexed with positions (so
@@ -32,12 +32,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from benchmarks.evaluation.engines import snowball_analyzer  # noqa: E402
-from benchmarks.fts5_peer import records  # noqa: E402
+from benchmarks.peers.snowball import snowball_analyzer
+from benchmarks.common.corpus import jsonl_records as records
 
 TOKENIZER = "arabic_snowball"
 FIELDS = ("title", "content")

@@ -17,7 +17,15 @@ from helpers import (OPENSEARCH_TEST_URL, SEEDS, Run, build_index, cli_command, 
 from arsearch.engine import ENGINES
 from arsearch.index import Index
 
-@pytest.fixture(scope="session", params=ENGINES)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``engine_name`` takes every engine, except in a test marked ``engine_independent``: what that test checks
+    does not depend on the engine, so it runs once, on the default one, even where ``every_engine`` is autouse."""
+    if "engine_name" in metafunc.fixturenames:
+        engines = ENGINES[:1] if metafunc.definition.get_closest_marker("engine_independent") else ENGINES
+        metafunc.parametrize("engine_name", engines, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def engine_name(request: pytest.FixtureRequest) -> str:
     """Every engine: the shared indexes below and the contract tests run once per engine (the opensearch engine
     on the cluster of ``ARSEARCH_TEST_OPENSEARCH_URL``, skipped without one)."""

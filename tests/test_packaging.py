@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -16,32 +17,35 @@ from helpers import ROOT
 import arsearch
 from arsearch.version import VERSION
 
-PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+METADATA = PROJECT["project"]
 
 
 def test_the_license_file_is_mit_as_the_metadata_says() -> None:
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
-    assert 'license = { text = "MIT" }' in PYPROJECT
-    assert '"License :: OSI Approved :: MIT License"' in PYPROJECT
+    assert METADATA["license"] == {"text": "MIT"}
+    assert "License :: OSI Approved :: MIT License" in METADATA["classifiers"]
 
 
-def test_the_metadata_has_classifiers_keywords_and_the_python_versions() -> None:
-    assert re.search(r"^classifiers = \[", PYPROJECT, re.M) and re.search(r"^keywords = \[", PYPROJECT, re.M)
-    low = re.search(r'requires-python = ">=3\.(\d+)"', PYPROJECT)
-    assert low is not None and f'"Programming Language :: Python :: 3.{low.group(1)}"' in PYPROJECT
+def test_the_declared_python_versions_start_at_the_required_one() -> None:
+    lowest = re.fullmatch(r">=3\.(\d+)", METADATA["requires-python"])
+    declared = sorted(int(c.rsplit(".", 1)[1]) for c in METADATA["classifiers"]
+                      if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c))
+    assert lowest is not None and declared and declared[0] == int(lowest.group(1))
+    assert METADATA["keywords"]
 
 
 def test_the_version_is_written_in_one_place() -> None:
     assert arsearch.__version__ == VERSION
-    assert 'version = { attr = "arsearch.version.VERSION" }' in PYPROJECT
+    assert PROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "arsearch.version.VERSION"}
     written = [p for p in (ROOT / "arsearch").rglob("*.py") if VERSION in p.read_text(encoding="utf-8")]
     assert written == [ROOT / "arsearch" / "version.py"]
 
 
 def test_the_dev_extra_has_the_code_checks() -> None:
-    dev = re.search(r"^dev = \[(.*)\]$", PYPROJECT, re.M)
-    assert dev is not None and '"ruff' in dev.group(1) and '"mypy' in dev.group(1)
-    assert "[tool.ruff.lint]" in PYPROJECT and "[tool.mypy]" in PYPROJECT
+    dev = METADATA["optional-dependencies"]["dev"]
+    assert any(d.startswith("ruff") for d in dev) and any(d.startswith("mypy") for d in dev)
+    assert "lint" in PROJECT["tool"]["ruff"] and "mypy" in PROJECT["tool"]
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None and importlib.util.find_spec("ruff") is None,

@@ -4,6 +4,7 @@ value, ``Index.create(engine=...)``, never by a name in a signature)."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import warnings
 from pathlib import Path
@@ -62,3 +63,24 @@ def test_the_old_engine_argument_of_search_still_works_with_a_warning(tmp_path: 
             warnings.simplefilter("error")
             new = arsearch.search(index, "الرياض", scoring="matchers")
         assert [h.id for h in old.hits] == [h.id for h in new.hits] == ["a"]
+
+
+def test_the_old_names_still_work_with_a_warning(tmp_path: Path) -> None:
+    """``limitmb`` and ``Ranking.coord`` (Whoosh's names), the speller's ``Budget`` and similar's
+    ``MAX_QUERY_TERMS`` (each named like another thing) were renamed; the old names still work, and say so."""
+    similar = importlib.import_module("arsearch.search.similar")
+    spelling = importlib.import_module("arsearch.search.spelling")
+
+    with arsearch.Index.create(tmp_path / "ix") as index:
+        with pytest.warns(DeprecationWarning, match="memory_mb"), index.writer(limitmb=64) as writer:
+            writer.add(arsearch.Document("a", "خبر عن الرياض"))
+        assert index.document_count() == 1
+    with pytest.warns(DeprecationWarning, match="SpellingBudget"):
+        assert spelling.Budget is spelling.SpellingBudget
+    with pytest.warns(DeprecationWarning, match="MAX_SIMILAR_TERMS"):
+        assert similar.MAX_QUERY_TERMS == similar.MAX_SIMILAR_TERMS
+    with pytest.warns(DeprecationWarning, match="coordination"):
+        old = arsearch.Ranking(coord=0.5)
+    assert old == arsearch.Ranking(coordination=0.5)
+    with pytest.warns(DeprecationWarning, match="coordination"):
+        assert old.coord == 0.5

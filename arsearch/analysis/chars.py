@@ -58,7 +58,7 @@ PERSIAN_DIGITS = "".join(chr(c) for c in range(0x06F0, 0x06FA))
 
 #: Letter variants folded to one letter.  WAW_HAMZA and YEH_HAMZA fold to HAMZA, not to WAW/YEH: on
 #: SaudiNewsNet that merges real spelling variants (مسؤول/مسئول, الشؤون/الشئون, أبناؤنا/أبنائنا) while folding
-#: to WAW/YEH merges different words (فيه/فئة); see benchmarks/hamza_variants.py.
+#: to WAW/YEH merges different words (فيه/فئة); see benchmarks/experiments/hamza_variants.py.
 LETTER_FOLDS = {
     ALEF_MADDA: ALEF,
     ALEF_HAMZA_ABOVE: ALEF,

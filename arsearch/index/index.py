@@ -19,7 +19,7 @@ from arsearch.index.locking import HOLDER_FILE, LOCK_FILE, IndexLock
 from arsearch.index.meta import (GROUP_COUNTS, META_FILE, GroupCounts, check_lead_weight, engine_name,
                                  group_counts_of, new_meta, read_meta, touch, write_meta)
 from arsearch.index.stats import IndexStats
-from arsearch.index.writer import IndexWriter
+from arsearch.index.writer import IndexWriter, renamed_memory_mb
 
 #: Files that stay when an index is rebuilt: removing a lock file while it is held would let a second writer in.
 _KEPT_ON_REBUILD = frozenset({LOCK_FILE, HOLDER_FILE})
@@ -146,14 +146,17 @@ class Index:
 
     # writing ---------------------------------------------------------------------------------------------
 
-    def writer(self, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0, durable: bool = True) -> IndexWriter:
+    def writer(self, *, procs: int = 1, memory_mb: int = 256, wait: float = 0.0, durable: bool = True,
+               limitmb: int | None = None) -> IndexWriter:
         """``with index.writer() as w: w.add(doc)`` — committed when the block ends without an exception.
 
         One writer at a time per index, across processes and threads: another one raises
         :class:`IndexLockedError` unless it finishes within ``wait`` seconds.  ``durable`` (the default): once
         the commit returns it survives a power loss or an OS crash (its files are fsync'ed); False skips the
-        fsyncs, for bulk loads that can be run again."""
-        return IndexWriter(self, procs=procs, limitmb=limitmb, wait=wait, durable=durable)
+        fsyncs, for bulk loads that can be run again.  ``memory_mb``: how much the engine's writer may hold in
+        memory before it writes out (``limitmb``, the old name, still works with a ``DeprecationWarning``)."""
+        memory_mb = renamed_memory_mb(memory_mb, limitmb)
+        return IndexWriter(self, procs=procs, memory_mb=memory_mb, wait=wait, durable=durable)
 
     def add(self, documents: Iterable[Document | dict[str, Any]]) -> int:
         """Add (or replace) documents and commit, all or none; dicts are read as a file's records are

@@ -3,6 +3,7 @@ the keyword fields of the side state (:mod:`arsearch.index.words`, :mod:`arsearc
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Protocol, Union
@@ -29,6 +30,14 @@ class WritableIndex(Protocol):
     def _committed(self, before: int, change: GroupCounts, *, durable: bool = True) -> None: ...
 
 
+def renamed_memory_mb(memory_mb: int, limitmb: int | None) -> int:
+    """``limitmb``, Whoosh's name of ``memory_mb``, still accepted with a warning."""
+    if limitmb is None:
+        return memory_mb
+    warnings.warn("limitmb is deprecated: use memory_mb", DeprecationWarning, stacklevel=3)
+    return limitmb
+
+
 class IndexWriter:
     """Adds and deletes documents; commits on a clean exit from ``with``, discards everything on an exception.
 
@@ -37,13 +46,14 @@ class IndexWriter:
     ``durable``: the commit is fsync'ed (see :meth:`arsearch.index.Index.writer`).
     """
 
-    def __init__(self, index: WritableIndex, *, procs: int = 1, limitmb: int = 256, wait: float = 0.0,
-                 durable: bool = True) -> None:
+    def __init__(self, index: WritableIndex, *, procs: int = 1, memory_mb: int = 256, wait: float = 0.0,
+                 durable: bool = True, limitmb: int | None = None) -> None:
+        memory_mb = renamed_memory_mb(memory_mb, limitmb)
         self._index = index
         self._durable = durable
         index.write_lock.acquire(wait)
         try:
-            self._writer: EngineWriter = index.engine.writer(procs=procs, memory_mb=limitmb, durable=durable)
+            self._writer: EngineWriter = index.engine.writer(procs=procs, memory_mb=memory_mb, durable=durable)
         except BaseException:
             index.write_lock.release()
             raise

@@ -21,7 +21,7 @@ from arsearch.search.syntax import Phrase as PhraseNode
 #: cost of a query grows with its lookups, and a pasted article can need thousands.
 MAX_QUERY_TERMS = 1024
 #: Longest query string, in characters: parsing and analysis cost grow with the length before the term limit
-#: can be checked (1 MB took 5 s to refuse).
+#: can be checked (docs/measurements.md).
 MAX_QUERY_CHARS = 32_768
 _WILDCARDS_ONLY = frozenset("*?؟ \t\n")
 #: A ``*`` at the start, inside or at the end of a word (فلسط*), or a ``?`` inside one: wildcards, unsupported.
@@ -129,7 +129,7 @@ class QueryCompiler:
         if len(should) == 1:
             optional = should[0]
         elif should:
-            optional = AnyOf(tuple(should), scale=self.ranking.coord)
+            optional = AnyOf(tuple(should), scale=self.ranking.coordination)
         if not must:
             return optional
         required = must[0] if len(must) == 1 else AllOf(tuple(must))

@@ -7,7 +7,7 @@ from arsearch.engine.api import Sort as Sort
 from arsearch.errors import QueryError
 
 SORTS: tuple[Sort, ...] = ("relevance", "date", "recency")
-#: Half-life of the recency boost in days, chosen on the corpus by benchmarks/recency.py (benchmarks/FACETS.md).
+#: Half-life of the recency boost in days, chosen on the corpus (benchmarks/experiments/FACETS.md).
 DEFAULT_HALF_LIFE_DAYS = 90.0
 
 

@@ -3,13 +3,14 @@
 The document's terms (title and content, stopwords and numbers left out) are ranked by tf·idf: the term frequency
 counts a title occurrence ``title_weight`` times, the idf is Lucene's ``1 + ln(N / (df + 1))``.  Terms must occur
 at least :data:`MIN_TERM_FREQ` times (or once, when that leaves fewer than :data:`MIN_TERMS`) and in at least
-:data:`MIN_DOC_FREQ` documents; the best :data:`MAX_QUERY_TERMS` make an OR query over title and content, scored
+:data:`MIN_DOC_FREQ` documents; the best :data:`MAX_SIMILAR_TERMS` make an OR query over title and content, scored
 by BM25F like any search.  The document itself and, unless asked, its near-duplicates are left out by the query.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections import Counter
 from math import log
 
@@ -28,7 +29,7 @@ MIN_TERMS = 5
 #: A term must occur in at least this many documents (the document itself and one more).
 MIN_DOC_FREQ = 2
 #: The query is made of this many terms at most (Lucene's default).
-MAX_QUERY_TERMS = 25
+MAX_SIMILAR_TERMS = 25
 
 
 def similar(index: Index, doc_id: str, *, limit: int = 10, offset: int = 0, include_duplicates: bool = False,
@@ -80,4 +81,14 @@ def like_terms(analyzer: Analyzer, snapshot: Snapshot, title: str, content: str,
             continue
         scored.append((tf * (1 + log(documents / (df + 1))), term))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return [term for _, term in scored[:MAX_QUERY_TERMS]]
+    return [term for _, term in scored[:MAX_SIMILAR_TERMS]]
+
+
+def __getattr__(name: str) -> object:
+    """``MAX_QUERY_TERMS``, the old name of :data:`MAX_SIMILAR_TERMS` (a query's own limit is
+    :data:`arsearch.search.compiler.MAX_QUERY_TERMS`)."""
+    if name == "MAX_QUERY_TERMS":
+        warnings.warn("arsearch.search.similar.MAX_QUERY_TERMS is deprecated: use MAX_SIMILAR_TERMS",
+                      DeprecationWarning, stacklevel=2)
+        return MAX_SIMILAR_TERMS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

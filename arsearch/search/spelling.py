@@ -10,7 +10,7 @@ Edits are made on the normalized word and looked up among the normalized words t
 always a word of the text, spelled as the text spells it;
 candidates are ranked by ``cost * cost_weight - ln(documents with the word)``, a noisy-channel score.
 
-The work is bounded (:class:`Budget`): so many words per query, so many look-ups, so many seconds; a correction
+The work is bounded (:class:`SpellingBudget`): so many words per query, so many look-ups, so many seconds; a correction
 cut short by it is marked ``partial`` (:func:`did_you_mean`, :func:`correct_text`).
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -82,7 +83,7 @@ class Costs:
     cost_weight: float = 4.0
 
 
-#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/did_you_mean.py).
+#: Every edit costs 1: plain edit distance, ranked by frequency (a peer in benchmarks/experiments/did_you_mean.py).
 UNIFORM_COSTS = Costs(substitute_near=1.0, delete_near=1.0, insert_vowel=1.0, transpose=1.0, split=1.0, join=1.0)
 
 
@@ -143,7 +144,7 @@ class Vocabulary(Protocol):
 
 
 @dataclass(frozen=True)
-class Budget:
+class SpellingBudget:
     """How much one query's correction may cost; what is left undone when it runs out is reported as partial."""
 
     words: int = 20                 # query words corrected (a word the index has costs nothing)
@@ -151,13 +152,13 @@ class Budget:
     seconds: float = 0.2
 
 
-DEFAULT_BUDGET = Budget()
+DEFAULT_BUDGET = SpellingBudget()
 
 
 class _Allowance:
-    """What is left of a :class:`Budget` while one query is corrected."""
+    """What is left of a :class:`SpellingBudget` while one query is corrected."""
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: SpellingBudget) -> None:
         self.budget = budget
         self.words = 0
         self.candidates = 0
@@ -388,14 +389,14 @@ class Speller:
 @dataclass(frozen=True)
 class Corrected:
     """What :func:`correct_text` made of a query: the corrected ``query`` (None: nothing to correct, or nothing
-    found), the ``changed`` spans in it, and whether the :class:`Budget` ran out before every word was tried."""
+    found), the ``changed`` spans in it, and whether the :class:`SpellingBudget` ran out before every word was tried."""
 
     query: str | None
     changed: tuple[tuple[int, int], ...] = ()
     partial: bool = False
 
 
-def correct_text(speller: Speller, text: str, budget: Budget = DEFAULT_BUDGET) -> Corrected:
+def correct_text(speller: Speller, text: str, budget: SpellingBudget = DEFAULT_BUDGET) -> Corrected:
     """``text`` with its misspelled Arabic words replaced by their best corrections, within ``budget``: the words
     corrected before it ran out are kept (``partial``).  Excluded words (``-word``), field names and values in
     Latin letters are left alone."""
@@ -471,14 +472,14 @@ def edit_distance(a: str, b: str) -> int:
 @dataclass(frozen=True)
 class DidYouMean:
     """A query's did-you-mean: the ``suggestion`` (None: none) and whether the work stopped short of trying every
-    word (:class:`Budget`), so that a better one may exist."""
+    word (:class:`SpellingBudget`), so that a better one may exist."""
 
     suggestion: Suggestion | None
     partial: bool = False
 
 
 def did_you_mean(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
-                 budget: Budget = DEFAULT_BUDGET) -> DidYouMean:
+                 budget: SpellingBudget = DEFAULT_BUDGET) -> DidYouMean:
     """The corrected query for ``text`` with its hit count (``count(query)``), made within ``budget`` from the
     terms and written words of ``snapshot``.  No suggestion when no word needs correcting or the correction
     finds nothing."""
@@ -494,6 +495,15 @@ def did_you_mean(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Calla
 
 
 def suggest_query(snapshot: Snapshot, analyzer: Analyzer, text: str, count: Callable[[str], int], *,
-                  budget: Budget = DEFAULT_BUDGET) -> Suggestion | None:
+                  budget: SpellingBudget = DEFAULT_BUDGET) -> Suggestion | None:
     """:func:`did_you_mean`'s suggestion alone."""
     return did_you_mean(snapshot, analyzer, text, count, budget=budget).suggestion
+
+
+def __getattr__(name: str) -> object:
+    """``Budget``, the old name of :class:`SpellingBudget` (the search's own is :class:`arsearch.Budget`)."""
+    if name == "Budget":
+        warnings.warn("arsearch.search.spelling.Budget is deprecated: use SpellingBudget (arsearch.Budget is the "
+                      "budget of a whole search)", DeprecationWarning, stacklevel=2)
+        return SpellingBudget
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

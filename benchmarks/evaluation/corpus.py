@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.common.corpus import zip_records
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,16 @@ class CorpusCounts:
 
 def read_records(corpus_dir: str | Path) -> Iterator[Article]:
     """Every record of every ``*.zip`` in ``corpus_dir`` (sorted by name), each zip holding JSON arrays."""
-    zips = sorted(Path(corpus_dir).glob("*.zip"))
-    if not zips:
-        raise FileNotFoundError(f"no *.zip files in {corpus_dir}")
-    for path in zips:
-        with zipfile.ZipFile(path) as archive:
-            members = sorted(m for m in archive.namelist() if m.endswith(".json"))
-            for member in members:
-                records = json.loads(archive.read(member).decode("utf-8"))
-                for n, record in enumerate(records, start=1):
-                    yield Article(
-                        id=f"{path.stem}#{n}" if len(members) == 1 else f"{path.stem}/{member}#{n}",
-                        title=str(record.get("title") or ""),
-                        content=str(record.get("content") or ""),
-                        source=str(record.get("source") or ""),
-                        date=str(record.get("date_extracted") or ""),
-                        url=str(record.get("url") or ""),
-                    )
+    for found in zip_records(corpus_dir):
+        record, stem = found.record, found.zip.stem
+        yield Article(
+            id=f"{stem}#{found.position}" if found.members == 1 else f"{stem}/{found.member}#{found.position}",
+            title=str(record.get("title") or ""),
+            content=str(record.get("content") or ""),
+            source=str(record.get("source") or ""),
+            date=str(record.get("date_extracted") or ""),
+            url=str(record.get("url") or ""),
+        )
 
 
 def deduplicate(articles: Iterable[Article]) -> tuple[list[Article], CorpusCounts]:

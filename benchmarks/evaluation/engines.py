@@ -25,6 +25,8 @@ from arsearch.analysis.analyzer import ANALYZER_VERSION
 from arsearch.index import INDEX_FORMAT
 from arsearch.engine.api import DEFAULT_LEAD_WEIGHT
 from benchmarks.evaluation.corpus import Article
+from benchmarks.peers.fts5 import quoted_words as fts5_query
+from benchmarks.peers.snowball import snowball_analyzer
 from benchmarks.evaluation.sample import Topic, plain_query
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -68,11 +70,6 @@ def fresh_dir(path: Path) -> Path:
 
 
 # --------------------------------------------------------------------------- SQLite FTS5
-
-
-def fts5_query(title: str) -> str:
-    """OR of the title's whitespace-separated words, each quoted (inner quotes doubled) so none is FTS syntax."""
-    return " OR ".join('"' + word.replace('"', '""') + '"' for word in title.split())
 
 
 class FTS5:
@@ -142,14 +139,6 @@ class WhooshStandard:
         elapsed = time.perf_counter() - started
         ix.close()
         return RunResult(run, elapsed * 1000 / len(topics))
-
-
-def snowball_analyzer() -> Any:
-    """tantivy's simple tokenizer, long tokens removed, lowercase, its Arabic Snowball stemmer."""
-    import tantivy
-
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
-            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("arabic")).build())
 
 
 class Tantivy:

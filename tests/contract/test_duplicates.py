@@ -41,18 +41,21 @@ def words(seed: int, n: int = 60) -> str:
 # signatures -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.engine_independent
 def test_a_copy_is_similar_and_another_story_is_not() -> None:
     assert similarity(sketch(STORY), sketch(STORY)) == 1.0
     assert similarity(sketch(STORY), sketch(copy_of(STORY))) >= DEFAULT_THRESHOLD
     assert similarity(sketch(STORY), sketch(OTHER)) < 0.1
 
 
+@pytest.mark.engine_independent
 def test_complete_sketches_give_the_exact_jaccard_similarity() -> None:
     a, b = shingle_hashes(STORY), shingle_hashes(copy_of(STORY))
     assert len(a) < 64 and len(b) < 64  # short texts: the sketch is the whole set
     assert similarity(sketch(STORY), sketch(copy_of(STORY))) == pytest.approx(len(a & b) / len(a | b))
 
 
+@pytest.mark.engine_independent
 def test_the_estimate_of_long_texts_is_close_to_the_exact_jaccard() -> None:
     rng = random.Random(3)
     base = [f"w{rng.randrange(5000)}" for _ in range(280)]
@@ -63,10 +66,12 @@ def test_the_estimate_of_long_texts_is_close_to_the_exact_jaccard() -> None:
         assert abs(similarity(sketch(" ".join(base)), sketch(" ".join(other))) - exact) < 0.15
 
 
+@pytest.mark.engine_independent
 def test_punctuation_and_letter_variants_do_not_change_the_shingles() -> None:
     assert shingle_hashes("قال الوزير: «إن الأمر مهم».") == shingle_hashes("قال الوزير إن الامر مهم")
 
 
+@pytest.mark.engine_independent
 def test_short_texts_get_no_signature() -> None:
     assert sketch("خبر قصير جدا") == ()
     assert len(shingle_hashes(" ".join(f"w{n}" for n in range(MIN_SHINGLES + 2)))) == MIN_SHINGLES

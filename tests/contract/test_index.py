@@ -243,6 +243,7 @@ def test_analyze(index: Index) -> None:
     assert [(t.term, t.surface, t.start, t.end) for t in tokens] == [("صواريخ", "بالصواريخ", 0, 9)]
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("record, reason", [({"content": "نص"}, "no id"), ({"id": "x"}, "no content"),
                                             ({"id": "", "content": "نص"}, "no id"),
                                             ({"id": "x", "content": " \n"}, "no content")])
@@ -251,6 +252,7 @@ def test_document_from_dict_rejects_incomplete_records(record: dict, reason: str
         document_from_dict(record)
 
 
+@pytest.mark.engine_independent
 def test_document_from_dict_fields() -> None:
     doc = document_from_dict({"id": 7, "content": "نص", "date": "2016-05-04T03:02:01", "title": None})
     assert doc == Document(id="7", content="نص", title="", date=datetime(2016, 5, 4, 3, 2, 1))

@@ -73,7 +73,7 @@ def test_documents_matching_more_words_rank_higher(small_index: Index) -> None:
 
 
 def test_coordination_bonus_is_off_by_default_and_can_be_switched_on(small_index: Index) -> None:
-    with_coord = search(small_index, "اجتماع وزراء الطاقة", ranking=Ranking(coord=0.5)).hits
+    with_coord = search(small_index, "اجتماع وزراء الطاقة", ranking=Ranking(coordination=0.5)).hits
     without = search(small_index, "اجتماع وزراء الطاقة").hits
     assert {h.id for h in with_coord} == {h.id for h in without}
     assert with_coord[0].score != without[0].score

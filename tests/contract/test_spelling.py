@@ -13,7 +13,7 @@ from helpers import Run
 from arsearch import Index, search
 from arsearch.analysis import Analyzer, normalize
 from arsearch.index.words import document_words
-from arsearch.search.spelling import Budget, Costs, Policy, Speller, Suggestion, correct_query, correct_text
+from arsearch.search.spelling import Costs, SpellingBudget, Policy, Speller, Suggestion, correct_query, correct_text
 
 ANALYZER = Analyzer()
 
@@ -65,6 +65,7 @@ def fixed(text: str, words: ListVocabulary = NEWS, **options: object) -> str | N
     return None if found is None else found[0]
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("typo, meant", [
     ("ضروف", "ظروف"),    # ض/ظ
     ("زهب", "ذهب"),      # ذ/ز
@@ -77,6 +78,7 @@ def test_sound_alike_letters(typo: str, meant: str) -> None:
     assert fixed(typo) == meant
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("typo, meant, kind", [
     ("وزرة", "وزارة", "a long vowel left out"),
     ("وزاررة", "وزارة", "a letter typed twice"),
@@ -88,6 +90,7 @@ def test_one_edit(typo: str, meant: str, kind: str) -> None:
     assert fixed(typo) == meant, kind
 
 
+@pytest.mark.engine_independent
 def test_a_confusable_letter_beats_a_more_frequent_word_one_ordinary_edit_away() -> None:
     # ح/خ look alike; ف is no neighbour of خ, and الصفة is in more documents than الصحة
     assert [c.text for c in speller().candidates("الصخة")][:2] == ["الصحة", "الصفة"]
@@ -95,18 +98,21 @@ def test_a_confusable_letter_beats_a_more_frequent_word_one_ordinary_edit_away()
     assert fixed("الصخة", costs=Costs(substitute_near=1.0)) == "الصفة"  # plain edit distance: frequency decides
 
 
+@pytest.mark.engine_independent
 def test_missing_and_extra_spaces() -> None:
     assert fixed("وزارةالصحة") == "وزارة الصحة"
     assert fixed("وزا رة الصحة") == "وزارة الصحة"
     assert fixed("مسؤول وزا رة") == "مسؤول وزارة"
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("variant", ["الصحه", "صحة", "المملكه", "مستشفي", "الاسلامية", "الإسلاميه", "المسؤول",
                                      "عبدالله", "عبد الله", "وزارة الصحة", "في الرياض"])
 def test_no_suggestion_for_words_the_index_has_or_the_analyzer_folds(variant: str) -> None:
     assert fixed(variant) is None
 
 
+@pytest.mark.engine_independent
 def test_suggestions_come_from_the_index_vocabulary_only() -> None:
     few = vocabulary(الصحة=3)
     assert fixed("الصخة", few) == "الصحة"
@@ -115,6 +121,7 @@ def test_suggestions_come_from_the_index_vocabulary_only() -> None:
         assert few.frequency(ANALYZER.query_terms(candidate.text)[0]) > 0
 
 
+@pytest.mark.engine_independent
 def test_stopwords_latin_excluded_words_and_fields_are_left_alone() -> None:
     assert fixed("في") is None
     assert fixed("Riyadh source:okaz") is None
@@ -122,6 +129,7 @@ def test_stopwords_latin_excluded_words_and_fields_are_left_alone() -> None:
     assert fixed("title:الصخة") == "title:الصحة"
 
 
+@pytest.mark.engine_independent
 def test_rare_words_are_corrected_only_when_asked() -> None:
     words = vocabulary(الصحة=500, الصخة=1)
     assert fixed("الصخة", words) is None
@@ -129,6 +137,7 @@ def test_rare_words_are_corrected_only_when_asked() -> None:
     assert fixed("الصخة", vocabulary(الصحة=50, الصخة=1), policy=Policy(rare_frequency=1)) is None  # not 200×
 
 
+@pytest.mark.engine_independent
 def test_spans_mark_the_changed_words() -> None:
     found = correct_query(speller(), "حملة وزارةالصحة في الرياظ")
     assert found is not None
@@ -137,6 +146,7 @@ def test_spans_mark_the_changed_words() -> None:
     assert [text[s:e] for s, e in spans] == ["وزارة الصحة", "الرياض"]
 
 
+@pytest.mark.engine_independent
 def test_a_suggestion_is_spelled_as_the_indexed_text_writes_it() -> None:
     words = vocabulary(المملكة=50)
     assert speller(words).spelled("المملكه") == "المملكة"
@@ -145,6 +155,7 @@ def test_a_suggestion_is_spelled_as_the_indexed_text_writes_it() -> None:
     assert speller(words).spelled("مملكتها") == "مملكتها"  # not a word of the text: left alone
 
 
+@pytest.mark.engine_independent
 def test_suggestions_are_words_of_the_text_not_strings_that_analyze_to_its_terms() -> None:
     # إصلهات analyzes to the term of الأصل (a common word) one cheap edit away (ح/ه), but no text writes it
     words = vocabulary(الأصل=300, أصل=200, إصلاحات=5)
@@ -156,6 +167,7 @@ def test_suggestions_are_words_of_the_text_not_strings_that_analyze_to_its_terms
             assert set(candidate.text.split()) <= written, (typo, candidate)
 
 
+@pytest.mark.engine_independent
 def test_a_form_the_text_never_writes_is_corrected_to_a_commoner_written_word() -> None:
     # وزيرة analyzes to the term of وزير (20 documents) but no text writes it; وزارة is in twice as many
     assert fixed("وزيرة") == "وزارة"
@@ -164,6 +176,7 @@ def test_a_form_the_text_never_writes_is_corrected_to_a_commoner_written_word() 
     assert fixed("وزيرة", vocabulary(وزارة=30, وزير=20)) is None  # not twice as common
 
 
+@pytest.mark.engine_independent
 def test_two_written_words_are_joined_only_when_the_text_mostly_writes_them_as_one() -> None:
     words = vocabulary(يتقلد=10, يتق=1, لد=2)
     assert fixed("يتق لد", words) == "يتقلد"
@@ -171,19 +184,20 @@ def test_two_written_words_are_joined_only_when_the_text_mostly_writes_them_as_o
     assert fixed("يتق لد", words, policy=Policy(join_ratio=0)) is None
 
 
+@pytest.mark.engine_independent
 def test_the_budget_bounds_the_work_and_says_when_it_cut_it_short() -> None:
     six = ["ضروف", "زهب", "سلاثة", "تريق", "كطر", "هملة"]
     meant = ["ظروف", "ذهب", "ثلاثة", "طريق", "قطر", "حملة"]
     whole = correct_text(speller(), " ".join(six * 2))
     assert not whole.partial and whole.query is not None and whole.query.split() == meant * 2
-    many = correct_text(speller(), " ".join(six * 4))  # 24 misspelled words: more than Budget().words
+    many = correct_text(speller(), " ".join(six * 4))  # 24 misspelled words: more than SpellingBudget().words
     assert many.partial and many.query is not None
-    assert many.query.split()[:Budget().words] == (meant * 4)[:Budget().words]
-    few = correct_text(speller(), " ".join(six), Budget(words=3))
+    assert many.query.split()[:SpellingBudget().words] == (meant * 4)[:SpellingBudget().words]
+    few = correct_text(speller(), " ".join(six), SpellingBudget(words=3))
     assert few.partial and few.query is not None and few.query.split() == meant[:3] + six[3:]
-    assert correct_text(speller(), " ".join(six), Budget(candidates=100)).partial
-    assert correct_text(speller(), " ".join(six), Budget(seconds=0.0)).partial
-    assert not correct_text(speller(), "وزارة الصحة", Budget(words=0)).partial  # known words cost nothing
+    assert correct_text(speller(), " ".join(six), SpellingBudget(candidates=100)).partial
+    assert correct_text(speller(), " ".join(six), SpellingBudget(seconds=0.0)).partial
+    assert not correct_text(speller(), "وزارة الصحة", SpellingBudget(words=0)).partial  # known words cost nothing
 
 
 # through the index, the API and the CLI -------------------------------------------------------------------
@@ -209,6 +223,7 @@ def test_a_suggestion_that_finds_nothing_is_not_made(news_index: Index) -> None:
     assert search(news_index, "الصخة", since=__import__("datetime").date(2030, 1, 1)).suggestion is None
 
 
+@pytest.mark.engine_independent
 def test_suggestion_dataclass() -> None:
     assert Suggestion("الصحة", 3).to_dict() == {"query": "الصحة", "total": 3}
 

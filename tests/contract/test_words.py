@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +42,7 @@ def kept_spellings(snapshot: Snapshot) -> dict[str, tuple[str, int] | None]:
     return {key: spelling_of(snapshot, key) for key, _ in snapshot.terms("word_key")}
 
 
+@pytest.mark.engine_independent
 def test_document_words_are_arabic_words_without_harakat() -> None:
     assert document_words(["وزارةُ الصحّة في Riyadh 2015، وزارة"]) == {"وزارة", "الصحة", "في"}
 

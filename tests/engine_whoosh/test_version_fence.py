@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from importlib import metadata
 
 import pytest
@@ -23,4 +24,5 @@ def test_any_other_release_is_refused_with_the_install_command(found: str | None
 def test_the_pin_in_pyproject_is_the_fenced_release() -> None:
     from helpers import ROOT
 
-    assert f'"whoosh-reloaded=={WHOOSH_VERSION}"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"whoosh-reloaded=={WHOOSH_VERSION}" in project["dependencies"]

@@ -4,6 +4,8 @@ from helpers import SEEDS
 
 from arsearch.ingest.cleanup import clean_article
 
+pytestmark = pytest.mark.engine_independent
+
 
 BODY = "فقرة أولى من الخبر عن القصف.\n\n" * 10
 

@@ -65,6 +65,7 @@ def test_progress_moves_by_the_members_of_a_zip(tmp_path: Path, one_big_file: Pa
     assert_moves_steadily(seen, archive.stat().st_size)
 
 
+@pytest.mark.engine_independent
 def test_the_bar_shows_documents_per_second_and_the_time_left(tmp_path: Path, one_big_file: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     screen = io.StringIO()
@@ -79,6 +80,7 @@ def test_the_bar_shows_documents_per_second_and_the_time_left(tmp_path: Path, on
     assert "300 docs" in shown and "150 docs/s" in shown and "ETA" in shown
 
 
+@pytest.mark.engine_independent
 def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "err", Console(file=io.StringIO()))
     assert cli._progress(as_json=False).disable

@@ -48,6 +48,7 @@ def read(folder: Path, name: str, data: bytes) -> list[Document | Skipped]:
     return items
 
 
+@pytest.mark.engine_independent
 @FUZZ
 @given(suffix=st.sampled_from(SUPPORTED_SUFFIXES), data=st.binary(max_size=3000))
 def test_random_bytes_under_any_supported_name(suffix: str, data: bytes) -> None:
@@ -69,6 +70,7 @@ def _valid_archives() -> dict[str, bytes]:
 ARCHIVES = _valid_archives()
 
 
+@pytest.mark.engine_independent
 @FUZZ
 @given(name=st.sampled_from(sorted(ARCHIVES)), cut=st.integers(min_value=0), flips=st.lists(
     st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)), max_size=3))
@@ -83,6 +85,7 @@ def test_truncated_or_damaged_gzip_and_zip(name: str, cut: int, flips: list[tupl
         assert sum(isinstance(i, Document) for i in items) == (5 if name.endswith(".gz") else 11)
 
 
+@pytest.mark.engine_independent
 @FUZZ
 @given(value=JSON_VALUES, as_lines=st.booleans())
 def test_json_of_any_shape(value: object, as_lines: bool) -> None:
@@ -91,6 +94,7 @@ def test_json_of_any_shape(value: object, as_lines: bool) -> None:
         read(Path(folder), "f.jsonl" if as_lines else "f.json", text.encode())
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("depth", [10_000, 200_000])
 def test_deeply_nested_json(tmp_path: Path, depth: int) -> None:
     array = "[" * depth + "]" * depth
@@ -109,6 +113,7 @@ def _zip_with_declared_size(member: bytes, declared: int) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.engine_independent
 def test_zip_bombs_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a member whose header says it expands beyond the limit is refused before anything is inflated
     declared = _zip_with_declared_size(b"[]", sources.MAX_DECOMPRESSED_BYTES + 1)

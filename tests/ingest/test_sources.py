@@ -27,6 +27,8 @@ from arsearch.ingest.sources import (
     read_documents,
 )
 
+pytestmark = pytest.mark.engine_independent
+
 
 ARABIC = "أعلنت وزارة الصحة في الرياض اليوم عن حملة تطعيم جديدة تشمل جميع المناطق"
 FRENCH = "Le président a déclaré que l'économie française était forte cette année."

@@ -1,4 +1,4 @@
-"""Every name the README's "Using the Python API" section promises is there, with the parameters it shows."""
+"""Every name docs/python-api.md promises is there, with the parameters it shows."""
 
 from __future__ import annotations
 
@@ -39,13 +39,13 @@ ATTRIBUTES = {
 
 
 @pytest.mark.parametrize("function", list(CALLS), ids=lambda f: f.__qualname__)
-def test_the_functions_take_the_parameters_the_readme_shows(function: object) -> None:
+def test_the_functions_take_the_parameters_the_docs_show(function: object) -> None:
     parameters = inspect.signature(function).parameters  # type: ignore[arg-type]
     assert [name for name in CALLS[function] if name not in parameters] == []  # type: ignore[index]
 
 
 @pytest.mark.parametrize("cls", list(ATTRIBUTES), ids=lambda c: c.__name__)
-def test_the_classes_have_the_attributes_the_readme_names(cls: type) -> None:
+def test_the_classes_have_the_attributes_the_docs_name(cls: type) -> None:
     fields = set(getattr(cls, "__dataclass_fields__", {})) | set(dir(cls))
     assert [name for name in ATTRIBUTES[cls] if name not in fields] == []
 

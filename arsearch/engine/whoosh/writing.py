@@ -372,8 +372,7 @@ def _write_field(fieldwriter: Any, fieldname: str, field: Any, terms: dict[Any, 
 #: Worker processes start from a fork server, a small process that has imported this module and nothing of the
 #: parent's state: forked from the parent instead, each worker carried the parent's whole heap (the id of every
 #: document, the near-duplicate sketches, ...), which grows with the index, counted in its RSS and copied page by
-#: page as Python touched it (measured: 202 MB for the first pair of workers of a SaudiNewsNet build, 317 MB for
-#: the sixth; about 700 MB at 60,000 articles; see benchmarks/SCALE.md).  :mod:`arsearch.engine.processes`.
+#: page as Python touched it (docs/measurements.md, benchmarks/SCALE.md).  :mod:`arsearch.engine.processes`.
 _CONTEXT = CONTEXT
 #: The name of every worker process: it starts without the parent's ``__main__``.
 _WORKER_NAME = "arsearch-segment-writer"  # one of processes.WORKER_NAMES

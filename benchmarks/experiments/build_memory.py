@@ -1,7 +1,7 @@
 """Memory of every process of an ``arsearch index`` run: which one grows, and with what.
 
-    PYTHONPATH=. python benchmarks/build_memory.py DOCS [--index DIR] [--engine NAME]
-    PYTHONPATH=. python benchmarks/build_memory.py --held INDEX
+    python -m benchmarks.experiments.build_memory DOCS [--index DIR] [--engine NAME]
+    python -m benchmarks.experiments.build_memory --held INDEX
 
 Builds a fresh index of DOCS (any path ``arsearch index`` takes) and samples, every 0.5 s, the VmRSS and RssAnon
 (``/proc/PID/status``) of each process of the tree: the indexing process, the Whoosh writer's workers (a new
@@ -24,11 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from benchmarks.process_tree import processes  # noqa: E402
-from benchmarks.speed import cli_env, loadavg  # noqa: E402
+from benchmarks.common.process import processes
+from benchmarks.common.machine import loadavg, repo_env as cli_env
 
 INTERVAL = 0.5
 

@@ -2,7 +2,7 @@
 distance ranked by frequency, symspellpy (symmetric-delete edit distance over the same written words, ranked
 by distance then frequency) and Whoosh's own corrector, in the same run on the same index and cases.
 
-    PYTHONPATH=. python benchmarks/did_you_mean.py --index /tmp/arsearch-speed/arsearch-index [--seed 42]
+    python -m benchmarks.experiments.did_you_mean --index /tmp/arsearch-speed/arsearch-index [--seed 42]
 
 symspellpy is the peer of ``pip install symspellpy``; its dictionary is the index's words as written with their
 document counts (the ``spelling`` terms, :mod:`arsearch.index.words`), the words arsearch suggests from. One-word
@@ -35,13 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.analysis import normalize  # noqa: E402
-from arsearch.analysis.tokenize import TOKEN_RE  # noqa: E402
-from arsearch.index.words import SEPARATOR  # noqa: E402
-from arsearch.search.spelling import (  # noqa: E402
+from arsearch import Index, search
+from arsearch.analysis import normalize
+from arsearch.analysis.tokenize import TOKEN_RE
+from arsearch.index.words import SEPARATOR
+from arsearch.search.spelling import (
     UNIFORM_COSTS, IndexVocabulary, Policy, Speller, correct_query, correct_text, keyboard_neighbours,
 )
 

@@ -5,7 +5,7 @@ Frozen since issue 21: written for the storage-level engine contract (document n
 request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
 ``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
 
-    PYTHONPATH=. python benchmarks/recency.py [--corpus DIR] [--workdir /tmp/arsearch-recency]
+    python -m benchmarks.experiments.recency [--corpus DIR] [--workdir /tmp/arsearch-recency]
 
 The protocol of benchmarks/relevance.py (same deduplicated corpus, the same 1,000 headline queries, seed 42, each
 article indexed without its title, the article the headline came from the one relevant document), with each
@@ -28,19 +28,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from arsearch import Index, Ranking, search
+from arsearch.engine.api import NO_DATE, SCORED_FIELDS
+from arsearch.search.compiler import QueryCompiler
+from arsearch.search.ordering import by_relevance, recency_boosted
+from arsearch.search.plan import bag_of_terms
+from benchmarks.evaluation.corpus import deduplicate, read_records
+from benchmarks.evaluation.metrics import reciprocal_rank
+from benchmarks.evaluation.sample import known_items, plain_query
 
-from arsearch import Index, Ranking, search  # noqa: E402
-from arsearch.engine.api import NO_DATE, SCORED_FIELDS  # noqa: E402
-from arsearch.search.compiler import QueryCompiler  # noqa: E402
-from arsearch.search.ordering import by_relevance, recency_boosted  # noqa: E402
-from arsearch.search.plan import bag_of_terms  # noqa: E402
-from benchmarks.evaluation.corpus import deduplicate, read_records  # noqa: E402
-from benchmarks.evaluation.engines import REPO_ROOT  # noqa: E402
-from benchmarks.evaluation.metrics import reciprocal_rank  # noqa: E402
-from benchmarks.evaluation.sample import known_items, plain_query  # noqa: E402
-
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+from benchmarks.common.corpus import DEFAULT_CORPUS
 HALF_LIVES = [0.5, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 14.0, 21.0, 30.0, 60.0, 90.0, 120.0, 180.0, 365.0]
 MRR_KEPT = 0.98
 CHECKED_QUERIES = 50

@@ -1,7 +1,8 @@
 """Latency of plain ``search(q)`` (top 10 with snippets) in one checkout of arsearch, for an A/B of two versions.
 
     git archive BASE arsearch | tar -x -C /tmp/base
-    python benchmarks/plain_path_ab.py /tmp/base INDEX; python benchmarks/plain_path_ab.py . INDEX   # repeat, alternating
+    python -m benchmarks.experiments.plain_path_ab /tmp/base INDEX
+    python -m benchmarks.experiments.plain_path_ab . INDEX  # repeat, alternating
 
 300 headlines of the index's articles (seed 7, as benchmarks/date_filter.py draws them), 20 warm-up queries.
 A checkout from before the engine seam (2c22500) has no ``Index.snapshot()``: its titles are read through its

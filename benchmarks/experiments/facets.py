@@ -5,7 +5,7 @@ Frozen since issue 21: written for the storage-level engine contract (document n
 request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
 ``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
 
-    PYTHONPATH=. python benchmarks/facets.py [--corpus DIR] [--workdir /tmp/arsearch-facets] [--queries 300]
+    python -m benchmarks.experiments.facets [--corpus DIR] [--workdir /tmp/arsearch-facets] [--queries 300]
 
 The documents and queries are benchmarks/speed.py's: its ``prepare`` (the corpus without 1,000 held-out
 articles, one JSONL file per day) and its ``sample_queries`` (headlines of indexed articles, seed 4).  Both
@@ -40,13 +40,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.search.ordering import DEFAULT_HALF_LIFE_DAYS  # noqa: E402
-from arsearch.search.compiler import QueryCompiler  # noqa: E402
-from benchmarks import fts5_peer  # noqa: E402
-from benchmarks.speed import DEFAULT_CORPUS, cli_env, loadavg, prepare, sample_queries  # noqa: E402
+from arsearch import Index, search
+from arsearch.search.ordering import DEFAULT_HALF_LIFE_DAYS
+from arsearch.search.compiler import QueryCompiler
+from benchmarks.peers import fts5 as fts5_peer
+from benchmarks.common.corpus import DEFAULT_CORPUS, prepare
+from benchmarks.common.machine import loadavg, repo_env as cli_env
+from benchmarks.common.queries import headlines as sample_queries
 
 SOURCES = ["okaz", "sabq"]
 WARMUP = 20

@@ -1,7 +1,7 @@
 """Which passage a snippet shows: the window scored as it is shown (now) against the window scored before the
 sentence-start shift and word cut (before), on the same hits, in the same run.
 
-    PYTHONPATH=. python benchmarks/snippet_windows.py --index /tmp/arsearch-speed/arsearch-index [--queries 1000]
+    python -m benchmarks.experiments.snippet_windows --index /tmp/arsearch-speed/arsearch-index [--queries 1000]
 
 Queries are headlines of indexed articles (seed 11); for the top 10 hits of each, both choices lay out a
 220-character snippet of the content. Reported: distinct query terms shown per snippet (mean), the share of
@@ -18,10 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.search.highlight import _best_window, _window_bounds, match_spans  # noqa: E402
+from arsearch import Index, search
+from arsearch.search.highlight import _best_window, _window_bounds, match_spans
 
 SEED = 11
 WIDTH = 220

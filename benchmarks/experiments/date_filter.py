@@ -5,7 +5,7 @@ Frozen since issue 21: written for the storage-level engine contract (document n
 request-level one replaced; it runs on commit 7ee31ba or earlier. The same requests on today's code:
 ``benchmarks/request_types.py`` (through ``engines.py`` and ``scale.py``).
 
-    PYTHONPATH=. python benchmarks/date_filter.py [--index /tmp/arsearch-speed/arsearch-index] [--queries 300]
+    python -m benchmarks.experiments.date_filter [--index /tmp/arsearch-speed/arsearch-index] [--queries 300]
 
 The index is any arsearch index (the one ``benchmarks/speed.py`` leaves in its workdir by default). Queries are
 headlines of indexed articles (fixed seed), each searched with a one-week window and unfiltered; the engines
@@ -24,17 +24,15 @@ from collections.abc import Callable
 from datetime import date, datetime, time as dtime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from whoosh import query as wq
 
-from whoosh import query as wq  # noqa: E402
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.engine.api import Scored  # noqa: E402
-from arsearch.engine.whoosh.queries import to_whoosh  # noqa: E402
-from arsearch.search.collapsing import Groups, collapsed_page  # noqa: E402
-from arsearch.search.compiler import QueryCompiler  # noqa: E402
-from arsearch.search.searching import make_hit  # noqa: E402
-from arsearch.search.spelling import has_unknown_term  # noqa: E402
+from arsearch import Index, search
+from arsearch.engine.api import Scored
+from arsearch.engine.whoosh.queries import to_whoosh
+from arsearch.search.collapsing import Groups, collapsed_page
+from arsearch.search.compiler import QueryCompiler
+from arsearch.search.searching import make_hit
+from arsearch.search.spelling import has_unknown_term
 
 SEED = 7
 #: One week of the corpus (it spans 2015-07-21 to 2015-08-11): about a third of the articles.

@@ -5,7 +5,7 @@ form; a group of two or more distinct words is a merge.  Prints the number of me
 hold, and the largest groups, so a person can judge whether merges join spelling variants of one word
 (good) or different words (bad).
 
-    python benchmarks/hamza_variants.py [../shared/corpus/saudinewsnet]
+    python -m benchmarks.experiments.hamza_variants [../shared/corpus/saudinewsnet]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Ranking variants tried on the known-item sample, with a small BM25 written here rather than the engine.
 
-    PYTHONPATH=. python benchmarks/ranking_experiments.py [--workdir benchmarks/work] [--only NAME,...]
+    python -m benchmarks.experiments.ranking_experiments [--workdir benchmarks/work] [--only NAME,...]
 
 Reads the documents and topics that ``benchmarks/relevance.py`` wrote to its workdir (run that first), analyzes
 every document once with arsearch's analyzer, keeps the postings in memory and scores each variant over all
@@ -22,10 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch.analysis.analyzer import Analyzer, AnalyzerSettings  # noqa: E402
-from benchmarks.evaluation.sample import plain_query  # noqa: E402
+from arsearch.analysis.analyzer import Analyzer, AnalyzerSettings
+from benchmarks.evaluation.sample import plain_query
 
 K1, B = 1.2, 0.75
 Postings = dict[int, dict[int, list[int]]]  # term -> document -> positions

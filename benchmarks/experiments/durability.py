@@ -1,7 +1,8 @@
 """The cost of durable commits (issue 16): a full-corpus ``arsearch index`` with fsync'ed commits (the default)
 against the same build with ``--no-fsync``, in the same run, alternating, on a fresh index folder each time.
 
-    .venv/bin/python benchmarks/durability.py [--corpus DIR] [--workdir DIR] [--rounds 2] [--batch-size 5000 500]
+    python -m benchmarks.experiments.durability [--corpus DIR] [--workdir DIR] [--rounds 2]
+        [--batch-size 5000 500]
 
 ``--workdir`` must be on the disk whose cost is measured (fsync on a tmpfs costs nothing).  Prints a Markdown
 table per batch size (one commit per batch): wall-clock seconds of each build, the median of each mode, and on/off
@@ -21,10 +22,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from benchmarks.speed import DEFAULT_CORPUS, cli_env, loadavg  # noqa: E402
+from benchmarks.common.corpus import DEFAULT_CORPUS
+from benchmarks.common.machine import loadavg, repo_env as cli_env
 
 MODES = {"fsync (default)": [], "--no-fsync": ["--no-fsync"]}
 

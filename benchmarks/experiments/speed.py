@@ -1,6 +1,6 @@
 """Speed of arsearch on the whole SaudiNewsNet corpus, side by side with SQLite FTS5 in the same run (issue 4).
 
-    PYTHONPATH=. /work/venv/bin/python benchmarks/speed.py [--corpus DIR] [--workdir DIR] [--queries N]
+    python -m benchmarks.experiments.speed [--corpus DIR] [--workdir DIR] [--queries N]
 
 What it does, in this order, every run from scratch (nothing measured is cached between runs):
 
@@ -8,7 +8,7 @@ What it does, in this order, every run from scratch (nothing measured is cached 
    id), and holds out 1,000 articles (fixed seed).  The rest go to ``WORKDIR/docs/`` as one JSONL file per day;
    the held-out ones to ``WORKDIR/extra.jsonl``.  Both engines index exactly these files.
 2. Full build: ``python -m arsearch index WORKDIR/docs --index WORKDIR/arsearch`` (the real CLI, in a
-   subprocess) and ``python benchmarks/fts5_peer.py index WORKDIR/fts5.db WORKDIR/docs``.  Wall time; peak memory
+   subprocess) and ``python -m benchmarks.peers.fts5 index WORKDIR/fts5.db WORKDIR/docs``.  Wall time; peak memory
    is the largest sum of VmRSS over the process and all its descendants, sampled from /proc every 50 ms (shared
    pages of forked workers count once per process, so this over-states rather than under-states).
 3. Re-index of the unchanged folder, then ``extra.jsonl`` is copied into the folder and both run again (adding
@@ -18,7 +18,7 @@ What it does, in this order, every run from scratch (nothing measured is cached 
    of indexed articles and two adjacent words of such titles (fixed seed); the engines alternate query by query so
    background load hits both alike.  FTS5 gets the words of the query OR-ed, arsearch's default operator.
 5. Cold process: the median of several ``python -m arsearch query TEXT --index DIR`` runs against the median of
-   ``python benchmarks/fts5_peer.py query DB TEXT`` runs (start-up, open, search, print ten hits with snippets).
+   ``python -m benchmarks.peers.fts5 query DB TEXT`` runs (start-up, open, search, print ten hits with snippets).
 
 The arsearch top-10 ids, scores and totals of every query are written to ``WORKDIR/arsearch-ranking.jsonl``;
 ``--compare-ranking`` an earlier run's file reports how far the top 10s moved, and the title queries are scored
@@ -32,103 +32,29 @@ import argparse
 import json
 import os
 import platform
-import random
 import re
 import shutil
 import sqlite3
 import statistics
 import sys
 import time
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.common.machine import REPO_ROOT
 
-from benchmarks import fts5_peer  # noqa: E402
-from benchmarks.process_tree import Run, dir_size, run_measured  # noqa: E402
+from benchmarks.peers import fts5 as fts5_peer
+from benchmarks.common.corpus import DEFAULT_CORPUS, Corpus, prepare
+from benchmarks.common.machine import cpu_model, loadavg, repo_env as cli_env
+from benchmarks.common.process import Run, dir_size, run_measured
+from benchmarks.common.queries import headlines as sample_queries
+from benchmarks.common.stats import percentile
 
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 DEFAULT_WORKDIR = Path("/tmp/arsearch-speed")
-HELD_OUT = 1000
-SEED = 4
 COLD_RUNS = 7
 WARMUP_QUERIES = 20
 _WORD = re.compile(r"\w{3,}")
-
-
-# --------------------------------------------------------------------------- corpus and queries
-
-
-@dataclass
-class Corpus:
-    docs_dir: Path
-    extra: Path
-    indexed: list[dict]
-    held_out: int
-    words: int = 0
-    bytes: int = 0
-    files: int = 0
-
-
-def prepare(corpus_dir: Path, workdir: Path) -> Corpus:
-    days: dict[str, list[dict]] = {}
-    by_url: dict[str, tuple[str, dict]] = {}
-    for zpath in sorted(corpus_dir.glob("*.zip")):
-        with zipfile.ZipFile(zpath) as zf:
-            for name in sorted(zf.namelist()):
-                if not name.endswith(".json"):
-                    continue
-                for record in json.loads(zf.read(name)):
-                    if (record.get("content") or "").strip() and record.get("url"):
-                        by_url.pop(record["url"], None)  # the last copy wins, as in arsearch
-                        by_url[record["url"]] = (zpath.stem, record)
-    urls = sorted(by_url)
-    held = set(random.Random(SEED).sample(urls, HELD_OUT))
-    for url, (day, record) in by_url.items():
-        if url not in held:
-            days.setdefault(day, []).append(record)
-    docs_dir = workdir / "docs"
-    shutil.rmtree(docs_dir, ignore_errors=True)
-    docs_dir.mkdir(parents=True)
-    corpus = Corpus(docs_dir, workdir / "extra.jsonl", [], len(held))
-    for day, records in sorted(days.items()):
-        with open(docs_dir / f"{day}.jsonl", "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        corpus.indexed.extend(records)
-        corpus.files += 1
-    with open(corpus.extra, "w", encoding="utf-8") as f:
-        for url in sorted(held):
-            f.write(json.dumps(by_url[url][1], ensure_ascii=False) + "\n")
-    corpus.words = sum(len(r["content"].split()) for r in corpus.indexed)
-    corpus.bytes = dir_size(docs_dir)
-    return corpus
-
-
-def sample_queries(records: list[dict], n: int) -> tuple[list[str], list[str], list[str]]:
-    """``n`` titles of indexed articles (with the url of each: the known item), and ``n`` two-word queries
-    (two adjacent words of a title)."""
-    rng = random.Random(SEED)
-    titled = [(r["title"].strip(), r["url"]) for r in records if len(_WORD.findall(r.get("title") or "")) >= 2]
-    titles, urls = zip(*rng.sample(titled, n))
-    pairs = []
-    for title, _ in rng.sample(titled, n):
-        words = title.split()
-        i = rng.randrange(len(words) - 1)
-        pairs.append(f"{words[i]} {words[i + 1]}")
-    return list(titles), list(urls), pairs
-
-
-# --------------------------------------------------------------------------- the steps
-
-
-def cli_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
 
 
 def arsearch_index(corpus: Corpus, ix_dir: Path) -> Run:
@@ -137,13 +63,12 @@ def arsearch_index(corpus: Corpus, ix_dir: Path) -> Run:
 
 
 def fts5_index(corpus: Corpus, db: Path) -> Run:
-    return run_measured([sys.executable, str(REPO_ROOT / "benchmarks" / "fts5_peer.py"), "index", str(db),
+    return run_measured([sys.executable, str(REPO_ROOT / "benchmarks" / "peers/fts5.py"), "index", str(db),
                          str(corpus.docs_dir)], env=cli_env())
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    q = statistics.quantiles(samples, n=100, method="inclusive")
-    return q[49], q[94], q[98]
+    return percentile(samples, 0.5), percentile(samples, 0.95), percentile(samples, 0.99)
 
 
 @dataclass
@@ -214,19 +139,6 @@ def cold(cmd: list[str]) -> float:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def loadavg() -> str:
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def cpu_model() -> str:
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def mb(n: int) -> str:
@@ -317,7 +229,7 @@ def main() -> None:
 
     print("cold processes…", file=sys.stderr)
     cold_query = titles[0]
-    fc = cold([sys.executable, str(REPO_ROOT / "benchmarks" / "fts5_peer.py"), "query", str(db), cold_query])
+    fc = cold([sys.executable, str(REPO_ROOT / "benchmarks" / "peers/fts5.py"), "query", str(db), cold_query])
     ac = cold([sys.executable, "-m", "arsearch", "query", cold_query, "--index", str(ix_dir)])
     row(f"cold query process (median of {COLD_RUNS}), s", fc, ac, "{:.3f}", " s")
 

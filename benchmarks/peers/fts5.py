@@ -1,7 +1,7 @@
-"""The SQLite FTS5 peer of ``benchmarks/speed.py``: the same job as ``arsearch index`` / ``arsearch query``.
+"""The SQLite FTS5 peer: the same job as ``arsearch index`` / ``arsearch query``.
 
-    python benchmarks/fts5_peer.py index DB FOLDER      # incremental, like arsearch: unchanged files skipped
-    python benchmarks/fts5_peer.py query DB "TEXT"      # top 10 by bm25 with snippets, printed
+    python -m benchmarks.peers.fts5 index DB FOLDER      # incremental, like arsearch: unchanged files skipped
+    python -m benchmarks.peers.fts5 query DB "TEXT"      # top 10 by bm25 with snippets, printed
 
 Reads the JSONL files of FOLDER (one article per line, fields as in SaudiNewsNet) into an FTS5 table with the
 ``unicode61 remove_diacritics 2`` tokenizer.  Like arsearch it keeps a manifest of (path, size, mtime) so an
@@ -17,7 +17,8 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator
+
+from benchmarks.common.corpus import jsonl_records as records
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
@@ -38,13 +39,6 @@ def fingerprint(record: dict) -> str:
         h.update(str(record.get(key) or "").encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
-
-
-def records(path: str) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 def index(db_path: str, folder: str) -> dict[str, int]:
@@ -84,6 +78,12 @@ def match_expression(text: str) -> str | None:
     """Any of the words (arsearch's default OR), each quoted so FTS5 syntax in a title cannot break the query."""
     words = _WORD.findall(text)
     return " OR ".join(f'"{w}"' for w in words) if words else None
+
+
+def quoted_words(title: str) -> str:
+    """OR of the title's whitespace-separated words, each quoted (inner quotes doubled) so none is FTS syntax: the
+    known-item queries of ``benchmarks/relevance.py``, whose figures were published with it."""
+    return " OR ".join('"' + word.replace('"', '""') + '"' for word in title.split())
 
 
 def search(db: sqlite3.Connection, text: str) -> list[tuple[str, str, str]]:

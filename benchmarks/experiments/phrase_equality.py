@@ -2,7 +2,7 @@
 taken from the first 35 words of random articles (the lead, where the tantivy engine once broke positions),
 searched on two indexes of the same articles, one per engine, and the ids of every match compared.
 
-    PYTHONPATH=. python benchmarks/phrase_equality.py WHOOSH_INDEX TANTIVY_INDEX [--phrases 150] [--seed 5]
+    python -m benchmarks.experiments.phrase_equality WHOOSH_INDEX TANTIVY_INDEX [--phrases 150] [--seed 5]
         [--words 3-5]
 
 Prints each phrase whose matches differ, then how many agreed.
@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from arsearch import Index, search  # noqa: E402
-from arsearch.analysis.tokenize import tokenize  # noqa: E402
+from arsearch import Index, search
+from arsearch.analysis.tokenize import tokenize
 
 
 def main() -> None:

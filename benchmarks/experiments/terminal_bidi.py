@@ -1,7 +1,7 @@
 """Terminal bidi: how often ``--bidi on`` orders a line as UAX #9 does, and how long it takes, against python-bidi
 (UAX #9 in Rust) with arabic-reshaper (shaping), on real lines of the corpus, in one run.
 
-    PYTHONPATH=. python benchmarks/terminal_bidi.py [--corpus ../shared/corpus/saudinewsnet] [--lines 3000] [--old REV]
+    python -m benchmarks.experiments.terminal_bidi [--corpus ../shared/corpus/saudinewsnet] [--lines 3000] [--old REV]
 
 Lines: the titles and the first sentences of articles of the corpus (seeded sample) that mix Arabic with digits,
 Latin letters or brackets, without harakat (python-bidi reverses marks with their letters; display.py keeps them
@@ -27,10 +27,9 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchmarks.common.machine import REPO_ROOT as ROOT
 
-from arsearch.interfaces.display import visual, visual_text  # noqa: E402
+from arsearch.interfaces.display import visual, visual_text
 
 MIXED = re.compile(r"[0-9٠-٩A-Za-z()\[\]«»%$]")
 ARABIC = re.compile(r"[\u0621-\u064a]")
@@ -58,7 +57,7 @@ def old_display(rev: str) -> types.ModuleType | None:
     except (subprocess.CalledProcessError, OSError):
         return None
     module = types.ModuleType("old_display")
-    exec(compile(source, f"{rev}:display.py", "exec"), module.__dict__)  # noqa: S102 - our own file at REV
+    exec(compile(source, f"{rev}:display.py", "exec"), module.__dict__)
     return module
 
 
