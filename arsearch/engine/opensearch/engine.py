@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from arsearch.engine.api import Layout
-from arsearch.engine.opensearch.cluster import Cluster, cluster
+from arsearch.engine.opensearch.cluster import Cluster, ClusterError, cluster
 from arsearch.engine.opensearch.lease import Lease
 from arsearch.engine.opensearch.location import LOCATION_FILE, Location, place, read_location
 from arsearch.engine.opensearch.schema import index_body, layout_meta
@@ -98,7 +98,7 @@ class OpenSearchEngine:
     def check(self) -> None:
         """IndexNotFoundError when the index is not on the cluster; IndexFormatError when its mapping was written
         by another arsearch (another analyzer, lead weight or layout)."""
-        found: dict[str, Any] = self.cluster.request("GET", f"/{self.location.index}/_mapping")
+        found: dict[str, Any] = self._index_state("_mapping")
         mapping = _first(found, self.location.index).get("mappings", {})
         meta = (mapping.get("_meta") or {}).get("arsearch")
         expected = layout_meta(self.layout)
@@ -108,10 +108,23 @@ class OpenSearchEngine:
                 f"{'by another version of arsearch' if meta else 'by another program'} (its mapping records "
                 f"{meta}, this arsearch writes {expected})", rebuild=True)
 
+    def _index_state(self, part: str) -> dict[str, Any]:
+        """The index's ``_mapping`` or ``_settings`` from the node's own cluster state, so that an index can be
+        opened for searching while the cluster has no elected manager; without ``local`` where a cluster does not
+        take it (Elasticsearch 8)."""
+        path = f"/{self.location.index}/{part}"
+        try:
+            found: dict[str, Any] = self.cluster.request("GET", path, params={"local": "true"})
+        except ClusterError as exc:
+            if exc.status != 400:
+                raise
+            found = self.cluster.request("GET", path)
+        return found
+
     def shard_count(self) -> int:
         """The index's primary shards (a search that reached fewer did not search every document)."""
         if self._shards is None:
-            found: dict[str, Any] = self.cluster.request("GET", f"/{self.location.index}/_settings")
+            found: dict[str, Any] = self._index_state("_settings")
             settings = _first(found, self.location.index).get("settings", {}).get("index", {})
             self._shards = int(settings.get("number_of_shards", 1))
         return self._shards
