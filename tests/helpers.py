@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -60,10 +61,17 @@ def cli_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "arsearch", *map(str, args)]
 
 
+def interrupts_as_at_a_terminal() -> None:
+    """A child's SIGINT back to the default: a test runner started in the background (``cmd &``) has SIGINT
+    ignored, and its children would inherit that, unlike a command typed at a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:
-    """Start ``arsearch ARGS`` without waiting (stdout and stderr piped, text mode)."""
+    """Start ``arsearch ARGS`` without waiting (stdout and stderr piped, text mode), Ctrl-C reaching it as at a
+    terminal."""
     return subprocess.Popen(cli_command(*args), env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kwargs)  # type: ignore[call-overload]
+                            text=True, preexec_fn=interrupts_as_at_a_terminal, **kwargs)  # type: ignore[call-overload]
 
 
 def assert_one_line_error(stderr: str, *fragments: str) -> None:

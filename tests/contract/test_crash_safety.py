@@ -12,7 +12,7 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -182,7 +182,16 @@ def test_ctrl_c_commits_or_discards_the_current_batch_and_says_which(corpus: tup
         assert check_index(index, ids, kept) == len(ids)
 
 
-def test_ctrl_c_inside_a_commit_takes_effect_after_it() -> None:
+@pytest.fixture
+def interrupts_raise() -> Iterator[None]:
+    """Python's own SIGINT handler in this process, as at a terminal (a test runner started in the background has
+    SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_inside_a_commit_takes_effect_after_it(interrupts_raise: None) -> None:
     """``deferred_interrupt`` (around every commit) records SIGINT and raises once the block is done, also when
     blocks nest (the writer's commit inside the ingest's commit-and-manifest step)."""
     from arsearch.index.interrupts import deferred_interrupt

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from arsearch import Index
-from helpers import WORDS, cli_command, cli_env
+from helpers import WORDS, cli_command, cli_env, interrupts_as_at_a_terminal
 
 #: Random moments per engine.
 MOMENTS = 20
@@ -74,7 +74,8 @@ def test_ctrl_c_at_random_moments_of_a_build(tmp_path: Path, engine: str) -> Non
     for moment in sorted(rng.uniform(0.0, build_s) for _ in range(MOMENTS)):
         target = tmp_path / f"ix-{moment:.2f}"
         process = subprocess.Popen(index_command(docs, target, engine), env=cli_env(), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                   preexec_fn=interrupts_as_at_a_terminal)
         while len(group_processes(process.pid)) < 2 and process.poll() is None:  # the build's workers started
             time.sleep(0.02)
         time.sleep(moment)
