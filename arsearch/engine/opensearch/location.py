@@ -94,11 +94,23 @@ def read_location(path: Path) -> Location | None:
         raise IndexFormatError(f"{path / LOCATION_FILE} is damaged: {exc}", rebuild=True) from exc
 
 
-def write_location(path: Path, location: Location) -> None:
+def write_location(path: Path, location: Location, *, replacing: bool = True) -> bool:
+    """Write the folder's location; with ``replacing=False`` only if the folder has none yet (two first runs at
+    once: the first one's stays).  False when one was there and was kept."""
     path.mkdir(parents=True, exist_ok=True)
-    temporary = path / f".{LOCATION_FILE}.tmp"
+    temporary = path / f".{LOCATION_FILE}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     temporary.write_text(json.dumps(asdict(location), indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path / LOCATION_FILE)
+    try:
+        if replacing:
+            os.replace(temporary, path / LOCATION_FILE)
+            return True
+        try:
+            os.link(temporary, path / LOCATION_FILE)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def place(path: Path, *, url: str | None = None, index: str | None = None, shards: int | None = None,
@@ -120,8 +132,9 @@ def place(path: Path, *, url: str | None = None, index: str | None = None, shard
                                                         _count(os.environ.get(REPLICAS_VARIABLE), least=0)))
     same = known is not None and (known.url, known.index) == (location.url, location.index) and known.creator
     location = replace(location, creator=known.creator if same and known else uuid.uuid4().hex)
-    write_location(path, location)
-    return location
+    if write_location(path, location, replacing=known is not None):
+        return location
+    return place(path, url=url, index=index, shards=shards, replicas=replicas)  # another run placed it first
 
 
 def _count(value: object, least: int = 1) -> int | None:

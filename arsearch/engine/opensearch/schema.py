@@ -104,29 +104,23 @@ class DocumentEncoder:
         self._lead = int(layout.lead_weight)
 
     def encode(self, stored: StoredDocument) -> str:
+        return with_group(self.encode_ungrouped(stored), stored.document.id, stored.group)
+
+    def encode_ungrouped(self, stored: StoredDocument) -> Ungrouped:
+        """What :meth:`encode` makes of ``stored`` but its group label (which :func:`with_group` adds): the work
+        done in the pipeline's worker processes."""
         document = stored.document
         kept: dict[str, Any] = {}
         raw: list[str] = []
         for name, value in (("id", document.id), ("title", document.title), ("content", document.content),
                             ("author", document.author), ("source", document.source), ("url", document.url),
-                            ("path", document.path), ("fingerprint", document.fingerprint()),
-                            ("group", stored.group)):
-            if writable(value) == value:
-                kept[name] = value
-            else:
-                kept[name] = b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
-                raw.append(name)
+                            ("path", document.path), ("fingerprint", document.fingerprint())):
+            kept[name] = _kept(name, value, raw)
         kept["sketch"] = b64encode(stored.sketch).decode("ascii")
-        if raw:
-            kept[RAW] = raw
         record: dict[str, Any] = {
-            STORED: kept,
             "id": writable(document.id), "url": writable(document.url), "path": writable(document.path),
             "fingerprint": kept["fingerprint"], SOURCE_NAMES: source_names(writable(document.source)),
-            COLLAPSE: "g" + writable(stored.group) if stored.group else "d" + writable(document.id),
         }
-        if stored.group:
-            record["group"] = writable(stored.group)
         if document.date is not None:
             record["date"] = date_value(document.date)
             record[DAY] = document.date.toordinal()
@@ -135,7 +129,7 @@ class DocumentEncoder:
         for name, text, lead in (("title", document.title, 0), ("content", document.content, self._lead),
                                  ("author", document.author, 0)):
             record[name] = self._indexed_text(writable(text), lead)
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        return _json(kept), tuple(raw), _json(record)
 
     def _indexed_text(self, text: str, lead: int) -> str | list[str]:
         terms = self._analyzer.index_terms(text)
@@ -143,6 +137,37 @@ class DocumentEncoder:
         if not lead or not terms:
             return joined
         return [joined, *[" ".join(terms[:LEAD_WORDS])] * lead]
+
+
+#: A document's JSON in parts, without its group label: the stored fields, the names among them kept in base64,
+#: and the rest of the record.
+Ungrouped = tuple[str, tuple[str, ...], str]
+
+
+def with_group(ungrouped: Ungrouped, doc_id: str, group: str) -> str:
+    """The JSON of a bulk request's document: :meth:`DocumentEncoder.encode_ungrouped`'s with the group fields of
+    ``group`` (none: a group of its own)."""
+    kept, raw_names, record = ungrouped
+    raw = list(raw_names)
+    grouped = f',"group":{_json(_kept("group", group, raw))}'
+    if raw:
+        grouped += f',"{RAW}":{_json(raw)}'
+    collapse = "g" + writable(group) if group else "d" + writable(doc_id)
+    label = f',"group":{_json(writable(group))}' if group else ""
+    return f'{{"{STORED}":{kept[:-1]}{grouped}}},{record[1:-1]},"{COLLAPSE}":{_json(collapse)}{label}}}'
+
+
+def _kept(name: str, value: str, raw: list[str]) -> str:
+    """``value`` as ``stored`` keeps it: itself, or base64 of its UTF-8 with surrogates (``name`` added to
+    ``raw``)."""
+    if writable(value) == value:
+        return value
+    raw.append(name)
+    return b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def stored_fields(source: dict[str, Any], *, content: bool = True) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""Writing an OpenSearch index: documents analyzed by arsearch in the indexing process, their bulk actions kept in
-order in a spool file until the commit, then sent in bulk requests (429s tried again with
-backoff), the index refreshed (the commit point) and the commit generation raised.
+"""Writing an OpenSearch index: documents analyzed by arsearch in the pipeline's worker processes, their bulk
+actions kept in order in a spool file until the commit, then sent in bulk requests (429s tried again with backoff),
+the index refreshed (the commit point) and the commit generation raised.
 
 Nothing reaches the cluster before the commit, so a cancelled writer changes nothing there.  A commit is not
 atomic on a cluster: if the writer dies while sending, the cluster holds part of the batch, which the next commit
@@ -13,11 +13,12 @@ import random
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from arsearch.engine.api import Layout, StoredDocument
 from arsearch.engine.opensearch.cluster import RETRIES, ClusterError
-from arsearch.engine.opensearch.schema import DocumentEncoder, document_key
+from arsearch.engine.opensearch.schema import DocumentEncoder, Ungrouped, document_key, with_group
 
 if TYPE_CHECKING:
     from arsearch.engine.opensearch.engine import OpenSearchEngine
@@ -27,6 +28,23 @@ BULK_BYTES = 4_000_000
 BULK_ACTIONS = 2_000
 _FIRST_BACKOFF = 0.5
 _MOST_BACKOFF = 30.0
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """A document's JSON without its group label, made in a worker process (one encoder per layout there: its
+    analyzer's word table is reused from batch to batch)."""
+
+    layout: Layout
+
+    def __call__(self, stored: StoredDocument) -> Ungrouped:
+        encoder = _ENCODERS.get(self.layout)
+        if encoder is None:
+            encoder = _ENCODERS[self.layout] = DocumentEncoder(self.layout)
+        return encoder.encode_ungrouped(stored)
+
+
+_ENCODERS: dict[Layout, DocumentEncoder] = {}
 
 
 class OpenSearchWriter:
@@ -41,9 +59,15 @@ class OpenSearchWriter:
             max_size=max(memory_mb, 16) * 1_000_000, mode="w+b", prefix="arsearch-bulk-")
         self._open = True
 
+    def encoding(self) -> Encoding:
+        return Encoding(self._layout)
+
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
-        self._spool.write(_action("index", stored.document.id) + self._encoder.encode(stored).encode("utf-8")
-                          + b"\n")
+        self.add_encoded(stored, self._encoder.encode_ungrouped(stored), replace=replace)
+
+    def add_encoded(self, stored: StoredDocument, encoded: object, *, replace: bool = True) -> None:
+        document = with_group(encoded, stored.document.id, stored.group)  # type: ignore[arg-type]
+        self._spool.write(_action("index", stored.document.id) + document.encode("utf-8") + b"\n")
 
     def delete(self, doc_id: str) -> None:
         self._spool.write(_action("delete", doc_id))
