@@ -325,6 +325,22 @@ class DocumentEncoding(Protocol):
 
 
 @runtime_checkable
+class BatchedStatistics(Protocol):
+    """A snapshot that looks up many document frequencies at once (optional: a cluster does it in one request,
+    where each look-up is a round trip)."""
+
+    def doc_frequencies(self, terms: Sequence[tuple[str, str]]) -> list[int]:
+        """:meth:`Snapshot.doc_frequency` of each ``(field, text)``."""
+
+
+def doc_frequencies(snapshot: Snapshot, terms: Sequence[tuple[str, str]]) -> list[int]:
+    """:meth:`Snapshot.doc_frequency` of each ``(field, text)``, in one go where the snapshot can."""
+    if isinstance(snapshot, BatchedStatistics):
+        return snapshot.doc_frequencies(terms)
+    return [snapshot.doc_frequency(field, text) for field, text in terms]
+
+
+@runtime_checkable
 class EncodingWriter(EngineWriter, Protocol):
     """A writer whose documents can be encoded in worker processes (optional: a writer without it gets each
     document through :meth:`EngineWriter.add`)."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from arsearch.analysis import Analyzer
 from arsearch.engine.api import (SCORED_FIELDS, AllOf, AndMaybe, AndNot, AnyOf, Phrase, Query, Snapshot, Term,
-                                 leaves)
+                                 doc_frequencies, leaves)
 from arsearch.search.spelling import DEFAULT_BUDGET as DEFAULT_SPELLING_BUDGET
 from arsearch.search.spelling import Suggestion, did_you_mean
 
@@ -84,16 +84,14 @@ class Spent:
 
 def fit_query(query: Query, snapshot: Snapshot, spent: Spent) -> Query:
     """``query`` cut down to ``spent.budget`` (see the module): the same query when it fits."""
-    query = _narrow_required(query, _Costs(snapshot), spent)
-    budget = spent.budget
-    optional = list(dict.fromkeys(_optional_leaves(query, optional=False)))
-    optional_keys = {_key(leaf) for leaf in optional}
-    required = [leaf for leaf in dict.fromkeys(leaves(query)) if _key(leaf) not in optional_keys]
-    room = max(budget.terms - len(required), 1)
-    if len(optional) > room:  # looking them all up would cost more than the budget allows
-        spent.cut(f"{len(optional) - room} optional terms past the first {budget.terms} look-ups dropped")
-    looked_up = optional[:room]
     costs = _Costs(snapshot)
+    required, looked_up, _ = _looked_up(query, spent.budget)
+    costs.look_up([*required, *looked_up])
+    query = _narrow_required(query, costs, spent)
+    budget = spent.budget
+    required, looked_up, optional = _looked_up(query, budget)
+    if len(optional) > len(looked_up):  # looking them all up would cost more than the budget allows
+        spent.cut(f"{len(optional) - len(looked_up)} optional terms past the first {budget.terms} look-ups dropped")
     left = budget.postings - sum(costs.of(leaf) for leaf in required)
     kept: set[tuple[str, object]] = set()
     matching = False  # whether a kept leaf has documents: the cheapest one that has is kept whatever it costs
@@ -117,6 +115,15 @@ def fit_query(query: Query, snapshot: Snapshot, spent: Spent) -> Query:
     return pruned
 
 
+def _looked_up(query: Query, budget: Budget) -> tuple[list[Term | Phrase], list[Term | Phrase], list[Term | Phrase]]:
+    """The required leaves of ``query``, the optional ones whose costs the budget lets be looked up, and all the
+    optional ones."""
+    optional = list(dict.fromkeys(_optional_leaves(query, optional=False)))
+    optional_keys = {_key(leaf) for leaf in optional}
+    required = [leaf for leaf in dict.fromkeys(leaves(query)) if _key(leaf) not in optional_keys]
+    return required, optional[:max(budget.terms - len(required), 1)], optional
+
+
 #: A phrase's postings cost this many times a term's: the engine reads and compares their positions.
 PHRASE_COST = 2
 
@@ -134,6 +141,19 @@ class _Costs:
         if found is None:
             found = self._found[key] = self._snapshot.doc_frequency(fieldname, text)
         return found
+
+    def look_up(self, leaves_: Iterable[Term | Phrase]) -> None:
+        """Look up the terms of ``leaves_`` at once (where the snapshot can), for :meth:`of` to find."""
+        wanted: dict[tuple[str, str], None] = {}
+        for leaf in leaves_:
+            if isinstance(leaf, Term):
+                if leaf.field in SCORED_FIELDS:
+                    wanted[(leaf.field, leaf.text)] = None
+            else:
+                wanted.update(dict.fromkeys((leaf.field, word) for word in leaf.words))
+        asked = [key for key in wanted if key not in self._found]
+        if len(asked) > 1:
+            self._found.update(zip(asked, doc_frequencies(self._snapshot, asked)))
 
     def of(self, leaf: Term | Phrase) -> int:
         if isinstance(leaf, Term):

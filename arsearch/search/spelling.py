@@ -28,9 +28,9 @@ from arsearch.analysis import Analyzer, normalize
 from arsearch.analysis.chars import DELETED
 from arsearch.analysis.stem import DEFINITE_PREFIXES
 from arsearch.analysis.tokenize import TOKEN_RE
-from arsearch.engine.api import Snapshot
+from arsearch.engine.api import BatchedStatistics, Snapshot
 from arsearch.errors import QueryError
-from arsearch.index.words import is_written, spelling_of
+from arsearch.index.words import are_written, spelling_of
 from arsearch.search.highlight import Snippet
 
 #: Letters inserted or substituted by candidate edits: the Arabic alphabet after normalization (the folded
@@ -204,7 +204,7 @@ def query_keys(text: str) -> list[str]:
 def writes_all(snapshot: Snapshot, keys: Iterable[str]) -> bool:
     """Whether the text of ``snapshot`` writes every one of ``keys`` (:func:`query_keys`): when it does not, a
     word of the query may be a typo that analyzes to an indexed term, and :func:`did_you_mean` has work to do."""
-    return all(is_written(snapshot, key) for key in keys)
+    return all(are_written(snapshot, keys))
 
 
 class IndexVocabulary:
@@ -214,6 +214,16 @@ class IndexVocabulary:
     def __init__(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._spellings: dict[str, tuple[str, int] | None] = {}
+
+    def look_up(self, keys: Iterable[str]) -> None:
+        """Find out at once which of ``keys`` the text does not write, where the snapshot looks terms up in one
+        go (a cluster, where each look-up is a round trip): :meth:`spelling` then answers None for them at once."""
+        if not isinstance(self._snapshot, BatchedStatistics):
+            return
+        asked = [key for key in dict.fromkeys(keys) if key not in self._spellings]
+        for key, written in zip(asked, are_written(self._snapshot, asked)):
+            if not written:
+                self._spellings[key] = None
 
     def spelling(self, key: str) -> tuple[str, int] | None:
         try:
@@ -292,17 +302,23 @@ class Speller:
         letters = normalize(word.translate(_STRIP))
         own = self.term(letters)
         spelling = self.vocabulary.spelling
+        look_up = getattr(self.vocabulary, "look_up", None)
         best: dict[str, Correction] = {}
+        if look_up is not None:
+            look_up(part for pair in self._splits(letters) for part in pair)
         for left, right in self._splits(letters):
             parts = [self._written_part(part) for part in (left, right)]
             if parts[0] is not None and parts[1] is not None:
                 text = f"{parts[0][0]} {parts[1][0]}"
                 self._keep(best, text, text, self.costs.split, min(parts[0][1], parts[1][1]))
         looked_up = len(letters)
-        for key, cost in sorted(self._edits(letters), key=lambda edit: edit[1]):
+        edits = sorted(self._edits(letters), key=lambda edit: edit[1])
+        for n, (key, cost) in enumerate(edits):
             looked_up += 1
             if looked_up % _CHECK_EVERY == 0 and allowance is not None and not allowance.spend(_CHECK_EVERY):
                 break
+            if look_up is not None and n % _CHECK_EVERY == 0:
+                look_up(edit for edit, _ in edits[n:n + _CHECK_EVERY])
             found = spelling(key)
             if found is None:
                 continue

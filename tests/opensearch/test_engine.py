@@ -211,6 +211,26 @@ def test_copies_on_different_shards_are_one_group(tmp_path: Path) -> None:
     assert len({hit["_shard"] for hit in shards}) > 1, "the copies all landed on one shard"
 
 
+def test_term_statistics_in_one_request_are_those_of_one_look_up_each(tmp_path: Path) -> None:
+    """``doc_frequencies`` (one search for many terms, as the budget and did-you-mean ask) against
+    ``doc_frequency``, and ``terms`` with a prefix paged from just before it."""
+    folder = tmp_path / "ix"
+    place_index(folder, "opensearch", index=name(tmp_path, "stats"), shards=3)
+    with Index.create(folder, engine="opensearch") as index:
+        with index.writer() as w:
+            for n, word in enumerate(["الصحة", "الصحف", "الصحراء", "التعليم", "الصحة"]):
+                w.add(Document(f"d{n}", f"{STORY} {word}", title=word))
+        asked = [("content", t) for t in index.analyzer.query_terms("الصحة الصحف الصحراء التعليم مجهول")]
+        asked += [("title", asked[0][1]), ("no_such_field", "x"), ("content", asked[0][1])]
+        one_by_one = [index.snapshot().doc_frequency(field, text) for field, text in asked]
+        batched = index.snapshot().doc_frequencies(asked)  # type: ignore[attr-defined]
+        prefix = asked[0][1][:3]
+        listed = index.snapshot().terms("content", prefix=prefix)
+        everything = index.snapshot().terms("content")
+    assert batched == one_by_one and one_by_one[0] == 5 and one_by_one[5] == 2 and one_by_one[4] == one_by_one[-2] == 0
+    assert listed == [(term, count) for term, count in everything if term.startswith(prefix)] and len(listed) >= 3
+
+
 def test_the_http_service_searches_a_cluster_index(tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient

@@ -35,6 +35,8 @@ _MOST_BUCKETS = 65_000
 #: The most hits one search may ask for (``index.max_result_window``).
 WINDOW = 10_000
 _FREQUENCY_CACHE = 100_000
+#: The most terms one request of :meth:`OpenSearchSnapshot.doc_frequencies` counts.
+_MOST_FILTERS = 500
 _SCROLL_PAGE = 2_000
 _HIT_SOURCE = [f"{STORED}.*", "date"]
 #: Fields of ``stored`` a search never needs.
@@ -297,6 +299,38 @@ class OpenSearchSnapshot:
             found = self._frequencies[key] = int(answer["hits"]["total"]["value"])
         return found
 
+    def doc_frequencies(self, terms: Sequence[tuple[str, str]]) -> list[int]:
+        """:meth:`doc_frequency` of each ``(field, text)``: the ones not known yet counted by one search (a filter
+        aggregation a term)."""
+        known: dict[tuple[str, str], int] = {}
+        asked: dict[tuple[str, str], str] = {}
+        for field, text in terms:
+            key = (field, writable(text))
+            name = INDEXED.get(field)
+            table = self._tables.get(field)
+            if name is None:
+                known[key] = 0
+            elif table is not None:
+                known[key] = table.get(key[1], 0)
+            elif key in self._frequencies:
+                known[key] = self._frequencies[key]
+            else:
+                asked[key] = name
+        if asked and self.doc_count() == 0:
+            known.update(dict.fromkeys(asked, 0))
+        elif asked:
+            if len(self._frequencies) + len(asked) >= _FREQUENCY_CACHE:
+                self._frequencies = {}
+            keys = list(asked)
+            for start in range(0, len(keys), _MOST_FILTERS):
+                chunk = keys[start:start + _MOST_FILTERS]
+                filters = {str(n): {"term": {asked[key]: key[1]}} for n, key in enumerate(chunk)}
+                found = self._search({"size": 0, "aggs": {"f": {"filters": {"filters": filters}}}})
+                buckets = found["aggregations"]["f"]["buckets"]
+                for n, key in enumerate(chunk):
+                    known[key] = self._frequencies[key] = int(buckets[str(n)]["doc_count"])
+        return [known[(field, writable(text))] for field, text in terms]
+
     def _table_after_look_ups(self, field: str, name: str) -> dict[str, int] | None:
         """The table of ``field``'s terms once it has been looked up often enough and is small enough, else None
         (see :data:`_TABLE_AFTER`)."""
@@ -376,7 +410,7 @@ class OpenSearchSnapshot:
             found = self._search({"size": 0, "aggs": {"t": {"terms": terms}}})
             return [(str(b["key"]), int(b["doc_count"])) for b in found["aggregations"]["t"]["buckets"]]
         listed: list[tuple[str, int]] = []
-        after: dict[str, Any] | None = None
+        after = _just_before(prefix)
         query: Clause = {"prefix": {name: prefix}} if prefix else EVERYTHING
         while True:
             composite: dict[str, Any] = {"size": 5_000, "sources": [{"t": {"terms": {"field": name}}}]}
@@ -486,3 +520,15 @@ def _lost_context(exc: ClusterError) -> bool:
     """Whether the cluster no longer has the point in time (expired, or its node left)."""
     return exc.status == 404 or "search_context_missing" in exc.kind or "SearchContextMissing" in str(exc)
 
+
+
+def _just_before(prefix: str) -> dict[str, Any] | None:
+    """A composite aggregation's ``after`` key that its pages of terms start from: a string just before every
+    term with ``prefix`` (terms are ordered by code point, as UTF-8 orders them), so the terms before them are not
+    paged through."""
+    if not prefix:
+        return None
+    last = ord(prefix[-1]) - 1
+    if last < 0 or 0xD800 <= last <= 0xDFFF:
+        return None
+    return {"t": prefix[:-1] + chr(last) + "\U0010ffff"}
