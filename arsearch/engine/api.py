@@ -341,6 +341,21 @@ def doc_frequencies(snapshot: Snapshot, terms: Sequence[tuple[str, str]]) -> lis
 
 
 @runtime_checkable
+class BatchedDocuments(Protocol):
+    """A snapshot that gives many stored documents at once (optional, as :class:`BatchedStatistics`)."""
+
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+        """:meth:`Snapshot.get` of each of ``doc_ids``."""
+
+
+def get_documents(snapshot: Snapshot, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+    """:meth:`Snapshot.get` of each of ``doc_ids``, in one go where the snapshot can."""
+    if isinstance(snapshot, BatchedDocuments):
+        return snapshot.get_many(doc_ids, content=content)
+    return [snapshot.get(doc_id, content=content) for doc_id in doc_ids]
+
+
+@runtime_checkable
 class EncodingWriter(EngineWriter, Protocol):
     """A writer whose documents can be encoded in worker processes (optional: a writer without it gets each
     document through :meth:`EngineWriter.add`)."""

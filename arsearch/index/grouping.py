@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from arsearch.engine.api import SearchRequest, Snapshot, Term
+from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies, get_documents
 from arsearch.index.meta import GroupCounts
 from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, from_bytes,
                                            similarity)
@@ -162,10 +162,10 @@ class GroupTracker:
         snapshot, added_keys = self._snapshot, self._added_keys
         looked_up: list[str] = []  # the keys committed documents hold, boilerplate left out
         shared: Counter[str] = Counter()
-        doc_frequency = snapshot.doc_frequency  # 0 for a key no committed document holds
-        for key, text in zip(keys, dup_keys(keys)):
+        texts = dup_keys(keys)
+        holders = doc_frequencies(snapshot, [(DUP_KEY_FIELD, text) for text in texts])  # 0: no committed holder
+        for key, text, committed in zip(keys, texts, holders):
             held = added_keys.get(key, ())
-            committed = doc_frequency(DUP_KEY_FIELD, text)
             if len(held) + committed <= MAX_KEY_HOLDERS:
                 if committed:
                     looked_up.append(text)
@@ -173,11 +173,10 @@ class GroupTracker:
                     shared.update(held)
         best_label, best_score = None, self.threshold
         if len(looked_up) >= MIN_SHARED_KEYS:
-            for doc_id, _ in snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS,
-                                              limit=CANDIDATES + len(self._gone)):
-                if doc_id in self._gone:
-                    continue
-                found = snapshot.get(doc_id, content=False)
+            sharing = snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS,
+                                       limit=CANDIDATES + len(self._gone))
+            candidates = [doc_id for doc_id, _ in sharing if doc_id not in self._gone]
+            for doc_id, found in zip(candidates, get_documents(snapshot, candidates, content=False)):
                 if found is None:
                     continue
                 score = similarity(sketch, from_bytes(bytes(found.get("sketch") or b"")))

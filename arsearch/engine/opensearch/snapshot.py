@@ -318,7 +318,14 @@ class OpenSearchSnapshot:
                 asked[key] = name
         if asked and self.doc_count() == 0:
             known.update(dict.fromkeys(asked, 0))
-        elif asked:
+            asked.clear()
+        for field in {key[0] for key in asked}:  # a batch counts as one look-up towards reading the table
+            table = self._table_after_look_ups(field, INDEXED[field])
+            if table is not None:
+                for key in [key for key in asked if key[0] == field]:
+                    known[key] = table.get(key[1], 0)
+                    del asked[key]
+        if asked:
             if len(self._frequencies) + len(asked) >= _FREQUENCY_CACHE:
                 self._frequencies = {}
             keys = list(asked)
@@ -446,14 +453,21 @@ class OpenSearchSnapshot:
     # documents ---------------------------------------------------------------------------------------------
 
     def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        found = self._search({"query": {"ids": {"values": [document_key(doc_id)]}}, "size": 1,
+        return self.get_many([doc_id], content=content)[0]
+
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+        """The stored documents of ``doc_ids`` (None for one the snapshot lacks) by one search of their ids."""
+        if not doc_ids:
+            return []
+        keys = list(dict.fromkeys(document_key(doc_id) for doc_id in doc_ids))
+        found = self._search({"query": {"ids": {"values": keys}}, "size": len(keys),
                               "_source": {"includes": _HIT_SOURCE,
                                           "excludes": [] if content else [f"{STORED}.content"]}})
-        hits = found["hits"]["hits"]
-        if not hits:
-            return None
-        fields = stored_fields(hits[0]["_source"], content=content)
-        return fields if writable(fields["id"]) == writable(doc_id) else None
+        by_id: dict[str, dict[str, Any]] = {}
+        for hit in found["hits"]["hits"]:
+            fields = stored_fields(hit["_source"], content=content)
+            by_id[writable(fields["id"])] = fields
+        return [by_id.get(writable(doc_id)) for doc_id in doc_ids]
 
     def states(self) -> Iterator[tuple[str, str, str]]:
         """Every live document of the index's last refresh, by a scroll in index order."""
