@@ -8,7 +8,8 @@ are the corpus words one edit away (one letter deleted, inserted or replaced) or
 an article prefix added or taken off) that do not change: the words a rule must leave alone.  For each half the
 script prints the changed and neighbour words (types and tokens), how many neighbours' terms the change joins
 or parts (a neighbour that shared the changed word's term before and no longer does is *parted*; one that did
-not and now does is *joined*), and examples.
+not and now does is *joined*), how many unchanged words of any spelling now share a changed word's term, and
+examples.
 
 Run:  python scripts/term_changes.py ../shared/corpus/saudinewsnet --before /tmp/arsearch-before [--after DIR]
 """
@@ -84,9 +85,12 @@ def main() -> None:
     neighbours = {n for w in changed for n in near(w) if n in after and n not in changed}
     parted = {n for w in changed for n in near(w) if n in neighbours and before[n] == before[w] != after[w]}
     joined = {n for w in changed for n in near(w) if n in neighbours and after[n] == after[w] != before[n]}
+    new_terms = {after[w] for w in changed}
+    meets = {w for w in words if w not in changed and after[w] in new_terms}
     print("| half | changed types | changed tokens (share) | neighbour types | neighbour tokens | neighbours "
-          "parted (types / tokens) | neighbours joined (types / tokens) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "parted (types / tokens) | neighbours joined (types / tokens) | unchanged words sharing a new term "
+          "(types / tokens) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for half in HALVES:
         c = counts[half]
         total = sum(c.values())
@@ -97,7 +101,7 @@ def main() -> None:
         seen = {w for w in c}
         print(f"| {half} | {len(changed & seen):,} | {tokens(changed):,} ({tokens(changed) / total:.2%}) | "
               f"{len(neighbours & seen):,} | {tokens(neighbours):,} | {len(parted & seen):,} / {tokens(parted):,} | "
-              f"{len(joined & seen):,} / {tokens(joined):,} |")
+              f"{len(joined & seen):,} / {tokens(joined):,} | {len(meets & seen):,} / {tokens(meets):,} |")
     every = counts["mining"] + counts["held-out"]
     print("\nmost frequent changed words (before → after):")
     for w in sorted(changed, key=lambda w: -every[w])[:args.examples]:
