@@ -12,7 +12,7 @@ from arsearch.analysis.stopwords import load_stopwords
 from arsearch.analysis.tokenize import TOKEN_RE
 
 #: Bump when a change to the chain changes the terms of existing text: indexes record it and ask for a reindex.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 Stemmer = Literal["light", "none"]
 STEMMERS: tuple[Stemmer, ...] = ("light", "none")

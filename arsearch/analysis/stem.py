@@ -75,7 +75,8 @@ def name_terms() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def pronoun_bases() -> dict[str, str]:
     """Normalized word with a pronoun suffix → the word without it, teh marbuta restored where the corpus says so
-    (كتابهم → كتاب, حكومتها → حكومه), from ``data/pronoun_words.txt``: lines ``word base``."""
+    (كتابهم → كتاب, حكومتها → حكومه), and a dual written after teh marbuta → the singular (دولتين → دوله), from
+    ``data/pronoun_words.txt``: lines ``word base``."""
     return dict(line.split() for line in _word_list("pronoun_words.txt"))
 
 

@@ -22,6 +22,8 @@ STEMS = [
     ("Cameroon is not Cameron", "الكاميرون", "الكاميرون"),
     ("the nisba goes with the name its documents are about", "الكاميرونيين", "الكاميرون"),
     ("and its nisba, with or without the article", "كاميرونية", "الكاميرون"),
+    ("the UAE are not emirates", "الإمارات", "الامارات"),
+    ("nor are its nisba's forms", "بالإماراتية", "الامارات"),
     # a family name in ي: almost never bare, feminine or plural
     ("family name", "المالكي", "المالكي"),
     ("family name with a clitic", "وللمالكي", "المالكي"),

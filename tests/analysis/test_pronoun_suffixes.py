@@ -1,6 +1,9 @@
 """Pronoun suffixes and the teh marbuta they hide (issue 14): data/pronoun_words.txt, one row per rule and rows
 that must not change."""
 
+import collections
+from types import ModuleType
+
 import pytest
 
 from arsearch.analysis import light_stem, normalize
@@ -22,6 +25,10 @@ MEET = [
     ("teh marbuta before hum", "حكومتهم", "حكومة"),
     ("teh marbuta before na", "شركتنا", "شركة"),
     ("with a clitic", "وحكومتها", "الحكومة"),
+    ("teh marbuta before the dual ين", "دولتين", "دولة"),
+    ("teh marbuta before the dual ان", "ساعتان", "ساعة"),
+    ("teh marbuta before the construct dual ي", "محافظتي", "محافظة"),
+    ("a dual with the article", "المدينتين", "مدينة"),
 ]
 
 
@@ -38,6 +45,8 @@ NOT_CHANGED = [
     ("a short word keeps هم", "فهم", "فهم"),
     ("a stopword is no base", "علينا", "علينا"),
     ("a verb's ت is not teh marbuta", "اتهمتهم", "اتهمت"),
+    ("ت that belongs to the word before a dual", "بيتين", "بيت"),
+    ("a name in تين is no dual", "مارتين", "مارت"),
 ]
 
 
@@ -50,3 +59,15 @@ def test_bases_are_normalized_and_shorter() -> None:
     bases = pronoun_bases()
     assert len(bases) > 1000
     assert all(word == normalize(word) and len(base) < len(word) for word, base in bases.items())
+
+
+@pytest.mark.parametrize("counts,base", [
+    ({"دولتين": 10, "دوله": 100}, "دوله"),                    # the teh marbuta form is the word
+    ({"دولتين": 10, "دوله": 100, "دولت": 200}, None),         # the ت form is the word
+    ({"مارتين": 30, "ماره": 50}, None),                       # not twice as common as the dual: a name
+    ({"قطتين": 10, "قطه": 100}, None),                        # a stem of three letters is left alone
+])
+def test_dual_bases(build_lexicons: ModuleType, counts: dict[str, int], base: str | None) -> None:
+    lexicons = build_lexicons.Lexicons(collections.Counter(counts))
+    word = next(iter(counts))
+    assert lexicons.dual_base(word) == base
