@@ -51,35 +51,27 @@ _TABLE_LIMIT = 500_000  # about 75 MB in each process that sketches (the prepare
 _PUNCTUATION = "\"'.,:;!?()[]{}<>«»“”‘’„-–—…/\\|*#@%&+=_~`^" + "\u060c\u061b\u061f\u06d4\u066a\u066d"
 
 
-#: word -> 30-bit hash of its normal form; replaced by an empty one when it holds ``_TABLE_LIMIT`` words (a
-#: caller that still holds the old one finishes with it, so threads never see a word vanish mid-document).
-_WORDS: dict[str, int] = {}
+class _WordHashes(dict):  # type: ignore[type-arg]
+    """word -> 30-bit hash of its normal form, filled on a miss (``map`` over a text's words fills it in the same
+    pass); it starts again empty when it holds ``_TABLE_LIMIT`` words.
 
+    The normal form is the word's letters as the analyzer normalizes them, punctuation stripped from its ends, so
+    copies that differ in a comma, a quote mark or a hamza still share their shingles."""
 
-def _word_table() -> dict[str, int]:
-    global _WORDS
-    if len(_WORDS) > _TABLE_LIMIT:
-        _WORDS = {}
-    return _WORDS
-
-
-def _learn(words: set[str], table: dict[str, int]) -> None:
-    """Put ``words`` in ``table``.  The normal form is the word's letters as the analyzer normalizes them,
-    punctuation stripped from its ends, so copies that differ in a comma, a quote mark or a hamza still share
-    their shingles."""
-    for word in words:
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _TABLE_LIMIT:
+            self.clear()
         key = normalize(word.strip(_PUNCTUATION)).encode("utf-8", "surrogatepass")
-        table[word] = ((zlib.crc32(key) + 1) * _MULTIPLIER >> 20) & _MASK if key else 0
+        found = self[word] = ((zlib.crc32(key) + 1) * _MULTIPLIER >> 20) & _MASK if key else 0
+        return found
+
+
+_WORDS = _WordHashes()
 
 
 def shingle_hashes(text: str) -> set[int]:
     """The hashes of the word 3-shingles of ``text`` (none for a text of fewer than three words)."""
-    words = text.split(maxsplit=MAX_WORDS)[:MAX_WORDS]
-    table = _word_table()
-    new = set(words).difference(table)
-    if new:
-        _learn(new, table)
-    values = list(map(table.__getitem__, words))
+    values = list(map(_WORDS.__getitem__, text.split(maxsplit=MAX_WORDS)[:MAX_WORDS]))
     second = map(lshift, islice(values, 1, None), repeat(1))
     third = map(lshift, islice(values, 2, None), repeat(2))
     return set(map(xor, map(xor, values, second), third))

@@ -22,9 +22,9 @@ from arsearch import processes
 from arsearch.documents import Document
 from arsearch.engine.api import DocumentEncoding, StoredDocument
 from arsearch.index.grouping import DUP_KEY_FIELD, dup_keys
-from arsearch.index.near_duplicates import to_bytes
+from arsearch.index.near_duplicates import sketch, to_bytes
 from arsearch.index.preparing import BATCH, Prepared, prepare
-from arsearch.index.words import SPELLING_FIELD, WORD_KEY_FIELD
+from arsearch.index.words import SPELLING_FIELD, WORD_FIELDS, WORD_KEY_FIELD, document_words, written_terms
 
 #: Batches in flight per worker process: enough that a worker never waits for the indexing process, few enough
 #: that what the indexing process holds is bounded by the batch.
@@ -37,14 +37,15 @@ Worked = tuple[Prepared, Any]
 
 def prepare_batch(encoding: DocumentEncoding | None, documents: list[Document]) -> list[Worked]:
     """The work of one batch, in a worker process or in the indexing process."""
+    if encoding is None:
+        return [(prepare(document), None) for document in documents]
     worked: list[Worked] = []
     for document in documents:
-        prepared = prepare(document)
-        encoded = None
-        if encoding is not None:
-            encoded = encoding(StoredDocument(document, "", to_bytes(prepared[0]), keywords(prepared)))
-            prepared = (prepared[0], "", "")  # the encoding holds the words: only the sketch goes back for grouping
-        worked.append((prepared, encoded))
+        values = sketch(document.content)
+        keys, spellings = written_terms(document_words(getattr(document, field) for field in WORD_FIELDS))
+        found = {WORD_KEY_FIELD: keys, SPELLING_FIELD: spellings, DUP_KEY_FIELD: dup_keys(values)}
+        # the encoding holds the words: only the sketch goes back, for grouping
+        worked.append(((values, "", ""), encoding(StoredDocument(document, "", to_bytes(values), found))))
     return worked
 
 

@@ -32,6 +32,8 @@ WORD_FIELDS = ("title", "content")
 _LETTER_RUN = re.compile("[\u0621-\u064a]+")
 _MARKS = re.compile(f"[{re.escape(DELETED)}]+")  # a regex scans a long text faster than str.translate
 _LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+#: The letters of _LETTER_RUN that _LETTERS leaves out: a text without them has only runs that are words.
+_NOT_LETTERS = re.compile("[\u063b-\u0640]")
 
 
 def document_words(texts: Iterable[str]) -> set[str]:
@@ -39,8 +41,13 @@ def document_words(texts: Iterable[str]) -> set[str]:
     # Removing the marks from the whole text first gives the same words as from each run: a mark is part of the
     # run it stands in, never a separator between two.
     runs: set[str] = set()
+    rare = False
     for text in texts:
-        runs.update(_LETTER_RUN.findall(_MARKS.sub("", text)))
+        text = _MARKS.sub("", text)
+        runs.update(_LETTER_RUN.findall(text))
+        rare = rare or _NOT_LETTERS.search(text) is not None
+    if not rare:  # every run is letters of _LETTERS only
+        return runs
     return {word for word in runs if _LETTERS.fullmatch(word)}
 
 
@@ -68,10 +75,22 @@ class _WrittenTable(dict):  # type: ignore[type-arg]
 _WRITTEN = _WrittenTable()
 
 
-def word_keywords(words: Iterable[str]) -> dict[str, list[str]]:
-    """The ``word_key`` and ``spelling`` terms of a document whose distinct written words are ``words``."""
+def written_terms(words: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The ``word_key`` and ``spelling`` terms of a document whose distinct written words are ``words``, each
+    once, in no particular order (an engine indexes each as a set)."""
     found = list(map(_WRITTEN.__getitem__, words))
-    return {WORD_KEY_FIELD: sorted({key for key, _ in found}), SPELLING_FIELD: sorted(term for _, term in found)}
+    if not found:
+        return [], []
+    keys, spellings = zip(*found)
+    return list(set(keys)), list(spellings)
+
+
+def word_keywords(words: Iterable[str]) -> dict[str, list[str]]:
+    """The ``word_key`` and ``spelling`` terms of a document whose distinct written words are ``words``, sorted."""
+    keys, spellings = written_terms(words)
+    keys.sort()
+    spellings.sort()
+    return {WORD_KEY_FIELD: keys, SPELLING_FIELD: spellings}
 
 
 def is_written(snapshot: Snapshot, key: str) -> bool:

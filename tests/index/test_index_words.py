@@ -10,7 +10,7 @@ from conftest import FakeKind
 from arsearch import Index
 from arsearch.documents import Document
 from arsearch.engine.api import Snapshot
-from arsearch.index.words import document_words, spelling_of, word_keywords
+from arsearch.index.words import document_words, spelling_of, word_keywords, written_terms
 from arsearch.search.spelling import did_you_mean, query_keys, writes_all
 
 
@@ -54,3 +54,16 @@ def test_writes_all_and_did_you_mean_read_the_snapshot(tmp_path: Path, fake: Fak
     found = did_you_mean(snapshot, index.analyzer, "الصخة", lambda query: 5)
     assert found.suggestion is not None and found.suggestion.query == "الصحة"
     assert did_you_mean(index.snapshot(), index.analyzer, "الصحة", lambda query: 5).suggestion is None
+
+
+def test_a_run_with_a_letter_outside_the_words_letters_is_no_word() -> None:
+    assert document_words(["كتب \u063bكتب", "قلم"]) == {"كتب", "قلم"}
+    assert document_words(["كتب", "قلم"]) == {"كتب", "قلم"}
+
+
+def test_written_terms_are_the_keywords_each_once_in_any_order() -> None:
+    words = document_words(["وزارةُ الصحّة في Riyadh 2015، وزارة الصحه", ""])
+    keys, spellings = written_terms(words)
+    assert sorted(keys) == word_keywords(words)["word_key"] and len(set(keys)) == len(keys)
+    assert sorted(spellings) == word_keywords(words)["spelling"]
+    assert written_terms(set()) == ([], [])

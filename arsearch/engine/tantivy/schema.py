@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from base64 import b64encode
+from collections.abc import Sequence
 from hashlib import blake2b
 
 import tantivy
@@ -112,7 +113,7 @@ class DocumentEncoder:
         if document.date is not None:
             record[DAY] = document.date.toordinal()
         for name in KEYWORD_FIELDS:
-            record[name] = [writable(term) for term in stored.keywords.get(name, ())]
+            record[name] = _writable_terms(stored.keywords.get(name, ()))
         for name, text, lead in (("title", document.title, 0), ("content", document.content, self._lead),
                                  ("author", document.author, 0)):
             record[name] = self._indexed_text(text, lead)
@@ -124,6 +125,14 @@ class DocumentEncoder:
         if not lead or not joined.strip():
             return joined
         return [joined, *[" ".join(joined.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])] * lead]
+
+
+def _writable_terms(terms: Sequence[str]) -> Sequence[str]:
+    """:func:`writable` of each term, with one look at them all (the terms of a document's own words are)."""
+    joined = "".join(terms)
+    if writable(joined) is joined:  # no lone surrogate: the text is returned as it is
+        return terms
+    return [writable(term) for term in terms]
 
 
 def with_group(ungrouped: str, doc_id: str, group: str) -> str:
