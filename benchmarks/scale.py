@@ -376,6 +376,13 @@ def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×" if a is not None and b else "–"
 
 
+def latency(row: dict[str, Any], key: str) -> str:
+    """A row's p50 / p95 of a mode, or – for a build-only row."""
+    if f"p50_{key}_ms" not in row:
+        return "– (build only)"
+    return f"{row[f'p50_{key}_ms']:.1f} / {row[f'p95_{key}_ms']:.1f} ms"
+
+
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| documents | system | build | docs/s | peak RSS, tree | largest process | unshared, tree | index | "
@@ -387,15 +394,15 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
         ref = reference.get(r["documents"])
         ratios = "–" if ref is None or r is ref else " / ".join((
             ratio(r["build_s"], ref["build_s"]), ratio(r["peak_rss"], ref["peak_rss"]),
-            ratio(r["index_bytes"], ref["index_bytes"]), ratio(r["p50_snippets_ms"], ref["p50_snippets_ms"])))
+            ratio(r["index_bytes"], ref["index_bytes"]), ratio(r.get("p50_snippets_ms"), ref.get("p50_snippets_ms"))))
         if ref is not None and r is not ref and ref["run"] != r["run"]:
             ratios += " (peer of another run)"
         lines.append(
             f"| {r['documents']:,} | {r['system']} | {r['build_s']:.0f} s | {r['documents'] / r['build_s']:.0f} | "
             f"{gb(r['peak_rss'])} | {gb(r['peak_process_rss'])} | "
             f"{gb(r['peak_private']) if 'peak_private' in r else '–'} | {mb(r['index_bytes'])} | "
-            f"{r['p50_snippets_ms']:.1f} / {r['p95_snippets_ms']:.1f} ms | {r['p50_ids_ms']:.1f} / "
-            f"{r['p95_ids_ms']:.1f} ms | {ratios} | {r['run']}, load {r['load_before']} → {r['load_after']} |")
+            f"{latency(r, 'snippets')} | {latency(r, 'ids')} | {ratios} | {r['run']}, load {r['load_before']} → "
+            f"{r['load_after']} |")
     return lines
 
 
@@ -410,9 +417,9 @@ def growth(rows: list[dict[str, Any]]) -> list[str]:
         if len(found) < 2:
             continue
         first, last = found[0], found[-1]
-        lines.append(f"- {system}: p50 with snippets ×{last['p50_snippets_ms'] / first['p50_snippets_ms']:.2f} from "
-                     f"{first['documents']:,} to {last['documents']:,} articles "
-                     f"(×{last['documents'] / first['documents']:.0f} the documents); "
+        query = ratio(last.get("p50_snippets_ms"), first.get("p50_snippets_ms"))
+        lines.append(f"- {system}: p50 with snippets {query} from {first['documents']:,} to "
+                     f"{last['documents']:,} articles (×{last['documents'] / first['documents']:.0f} the documents); "
                      f"build ×{last['build_s'] / first['build_s']:.2f}, "
                      f"peak RSS ×{last['peak_rss'] / first['peak_rss']:.2f}")
     return lines or ["- (one size only so far)"]
@@ -509,7 +516,8 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
         share = big["index_bytes"] / peer[TARGET_SIZE]["index_bytes"]
         lines.append(f"- index {share:.2f}× tantivy-snowball's (≤ 1.5×): {verdict(share <= TARGET_INDEX_RATIO)}")
     small = min(set(mine) & set(peer), default=None)
-    if small is not None and small != TARGET_SIZE and TARGET_SIZE in peer:
+    if small is not None and small != TARGET_SIZE and TARGET_SIZE in peer and all(
+            "p50_snippets_ms" in r for r in (mine[small], peer[small])):
         ours = big["p50_snippets_ms"] / mine[small]["p50_snippets_ms"]
         theirs = peer[TARGET_SIZE]["p50_snippets_ms"] / peer[small]["p50_snippets_ms"]
         lines.append(f"- query time growth {small:,} → {TARGET_SIZE:,}: ×{ours:.2f} against tantivy-snowball's "
@@ -535,7 +543,7 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
         draw_request_ratios(ax, rows, engine)
     for ax, (key, title, unit) in zip(axes.flat, panels):
         for system in systems:
-            found = sorted((r for r in rows if r["system"] == system), key=lambda r: r["documents"])
+            found = sorted((r for r in rows if r["system"] == system and key in r), key=lambda r: r["documents"])
             ax.plot([r["documents"] for r in found], [r[key] / unit for r in found], marker="o", label=system)
         ax.set_xscale("log")
         ax.set_yscale("log")
