@@ -530,10 +530,17 @@ def _partial(found: dict[str, Any]) -> bool:
     return bool(found.get("timed_out")) or int(shards.get("failed", 0) or 0) > 0
 
 
-def _lost_context(exc: ClusterError) -> bool:
-    """Whether the cluster no longer has the point in time (expired, or its node left)."""
-    return exc.status == 404 or "search_context_missing" in exc.kind or "SearchContextMissing" in str(exc)
+#: What a search on a point in time fails with when a node holding one of its shards has just left.
+_NODE_GONE = ("node_disconnected_exception", "node_not_connected_exception", "node_closed_exception",
+              "connect_transport_exception")
 
+
+def _lost_context(exc: ClusterError) -> bool:
+    """Whether the cluster no longer has the point in time (expired, or its node left, before or during the
+    search)."""
+    text = str(exc)
+    return (exc.status == 404 or "search_context_missing" in exc.kind or "SearchContextMissing" in text
+            or any(gone in exc.kind or gone in text for gone in _NODE_GONE))
 
 
 def _just_before(prefix: str) -> dict[str, Any] | None:
