@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from arsearch.analysis import normalize
 from arsearch.analysis.chars import DELETED
-from arsearch.engine.api import BatchedStatistics, Snapshot, doc_frequencies
+from arsearch.engine.api import BatchedStatistics, Snapshot
 
 WORD_KEY_FIELD = "word_key"
 SPELLING_FIELD = "spelling"
@@ -102,7 +102,7 @@ def are_written(snapshot: Snapshot, keys: Iterable[str]) -> list[bool]:
     """:func:`is_written` of each of ``keys``, in one go where the snapshot can look terms up at once."""
     keys = list(keys)
     if isinstance(snapshot, BatchedStatistics):
-        return [found > 0 for found in doc_frequencies(snapshot, [(WORD_KEY_FIELD, key) for key in keys])]
+        return [found > 0 for found in snapshot.doc_frequencies([(WORD_KEY_FIELD, key) for key in keys])]
     return [is_written(snapshot, key) for key in keys]
 
 
