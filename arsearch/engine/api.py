@@ -13,7 +13,7 @@ Modelled on what arsearch calls, not on any engine's API: an implementation live
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -355,6 +355,31 @@ def get_documents(snapshot: Snapshot, doc_ids: Sequence[str], *, content: bool =
     if batched is not None:
         return list(batched(doc_ids, content=content))
     return [snapshot.get(doc_id, content=content) for doc_id in doc_ids]
+
+
+class UngroupedEncoder(Protocol):
+    """An engine's encoder of documents for its writer, made for one layout."""
+
+    def encode_ungrouped(self, stored: StoredDocument) -> Any: ...
+
+
+@dataclass(frozen=True)
+class LayoutEncoding:
+    """A :class:`DocumentEncoding` by an engine's encoder class: one encoder per class and layout in each process,
+    so its analyzer's word table is reused from batch to batch."""
+
+    encoder: Callable[[Layout], UngroupedEncoder]
+    layout: Layout
+
+    def __call__(self, stored: StoredDocument) -> Any:
+        key = (self.encoder, self.layout)
+        encoder = _ENCODERS.get(key)
+        if encoder is None:
+            encoder = _ENCODERS[key] = self.encoder(self.layout)
+        return encoder.encode_ungrouped(stored)
+
+
+_ENCODERS: dict[tuple[Callable[[Layout], UngroupedEncoder], Layout], UngroupedEncoder] = {}
 
 
 @runtime_checkable

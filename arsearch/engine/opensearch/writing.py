@@ -13,12 +13,11 @@ import random
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from arsearch.engine.api import Layout, StoredDocument
+from arsearch.engine.api import Layout, LayoutEncoding, StoredDocument
 from arsearch.engine.opensearch.cluster import RETRIES, ClusterError
-from arsearch.engine.opensearch.schema import DocumentEncoder, Ungrouped, document_key, with_group
+from arsearch.engine.opensearch.schema import DocumentEncoder, document_key, with_group
 
 if TYPE_CHECKING:
     from arsearch.engine.opensearch.engine import OpenSearchEngine
@@ -28,23 +27,6 @@ BULK_BYTES = 4_000_000
 BULK_ACTIONS = 2_000
 _FIRST_BACKOFF = 0.5
 _MOST_BACKOFF = 30.0
-
-
-@dataclass(frozen=True)
-class Encoding:
-    """A document's JSON without its group label, made in a worker process (one encoder per layout there: its
-    analyzer's word table is reused from batch to batch)."""
-
-    layout: Layout
-
-    def __call__(self, stored: StoredDocument) -> Ungrouped:
-        encoder = _ENCODERS.get(self.layout)
-        if encoder is None:
-            encoder = _ENCODERS[self.layout] = DocumentEncoder(self.layout)
-        return encoder.encode_ungrouped(stored)
-
-
-_ENCODERS: dict[Layout, DocumentEncoder] = {}
 
 
 class OpenSearchWriter:
@@ -59,8 +41,8 @@ class OpenSearchWriter:
             max_size=max(memory_mb, 16) * 1_000_000, mode="w+b", prefix="arsearch-bulk-")
         self._open = True
 
-    def encoding(self) -> Encoding:
-        return Encoding(self._layout)
+    def encoding(self) -> LayoutEncoding:
+        return LayoutEncoding(DocumentEncoder, self._layout)
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
         self.add_encoded(stored, self._encoder.encode_ungrouped(stored), replace=replace)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import tantivy
 
 from arsearch.documents import writable
-from arsearch.engine.api import Layout, StoredDocument
+from arsearch.engine.api import Layout, LayoutEncoding, StoredDocument
 from arsearch.engine.tantivy.schema import DocumentEncoder, with_group
 from arsearch.errors import IndexLockedError
 
@@ -33,23 +32,6 @@ class WriterKeeper(Protocol):
     def tantivy_writer(self, heap: int, threads: int) -> tantivy.IndexWriter: ...
 
     def keep(self, writer: tantivy.IndexWriter) -> None: ...
-
-
-@dataclass(frozen=True)
-class Encoding:
-    """A document's JSON without its group label, made in a worker process (one encoder per layout there: its
-    analyzer's word table is reused from batch to batch)."""
-
-    layout: Layout
-
-    def __call__(self, stored: StoredDocument) -> str:
-        encoder = _ENCODERS.get(self.layout)
-        if encoder is None:
-            encoder = _ENCODERS[self.layout] = DocumentEncoder(self.layout)
-        return encoder.encode_ungrouped(stored)
-
-
-_ENCODERS: dict[Layout, DocumentEncoder] = {}
 
 
 class TantivyWriter:
@@ -71,11 +53,11 @@ class TantivyWriter:
         self._feeder: threading.Thread | None = None
         self._failure: BaseException | None = None
 
-    def encoding(self) -> Encoding:
-        return Encoding(self._layout)
+    def encoding(self) -> LayoutEncoding:
+        return LayoutEncoding(DocumentEncoder, self._layout)
 
     def add(self, stored: StoredDocument, *, replace: bool = True) -> None:
-        self.add_encoded(stored, Encoding(self._layout)(stored), replace=replace)
+        self.add_encoded(stored, self.encoding()(stored), replace=replace)
 
     def add_encoded(self, stored: StoredDocument, encoded: object, *, replace: bool = True) -> None:
         doc_id = stored.document.id
