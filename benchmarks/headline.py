@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common.corpus import DEFAULT_CORPUS, prepare
+from benchmarks.common.latency import take_turns
 from benchmarks.common.machine import REPO_ROOT, describe, loadavg, repo_env
 from benchmarks.common.process import dir_size, run_measured
 from benchmarks.common.queries import SEED, headlines
@@ -200,16 +201,10 @@ def latency(targets: dict[str, Path], queries: list[str]) -> dict[str, dict[str,
     """p50 and p95 in ms per system and mode, after :data:`WARMUP_QUERIES` unmeasured ones, the systems taking
     turns query by query so that the machine's other load hits them alike."""
     opened = {name: open_searches(name, target) for name, target in targets.items()}
-    times: dict[str, dict[str, list[float]]] = {name: {"snippets": [], "ids": []} for name in targets}
-    names = list(targets)
+    runs = {name: searches for name, (searches, _) in opened.items()}
     try:
-        for n, q in enumerate(queries):
-            for name in names[n % len(names):] + names[:n % len(names)]:
-                for mode, run in opened[name][0].items():
-                    t0 = time.perf_counter()
-                    run(q)
-                    if n >= WARMUP_QUERIES:
-                        times[name][mode].append((time.perf_counter() - t0) * 1000)
+        take_turns(runs, lambda _mode, n: queries[n], 0, min(WARMUP_QUERIES, len(queries)))
+        times = take_turns(runs, lambda _mode, n: queries[n], WARMUP_QUERIES, len(queries))
     finally:
         for _runs, close in opened.values():
             close()

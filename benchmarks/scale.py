@@ -56,6 +56,7 @@ from benchmarks.common.machine import REPO_ROOT
 from benchmarks.peers import fts5 as fts5_peer
 from benchmarks import request_types, synthetic
 from benchmarks.evaluation.sample import plain_query
+from benchmarks.common.latency import take_turns
 from benchmarks.common.process import dir_size, run_measured
 from benchmarks.request_types import LIMIT, RATIO_TARGET, REQUESTS, TITLES, Workload
 from benchmarks.common.machine import cpu_model, loadavg, repo_env as cli_env
@@ -311,24 +312,15 @@ def query_latency(systems: dict[str, Path], workload: Workload) -> tuple[dict[st
     """p50 and p95 in ms per system and mode (ids only and each request type), the systems taking turns query by
     query; and per system, what :func:`request_types.problems` found in the answers of the warm-up queries."""
     opened = {name: open_requests(name, target, workload) for name, target in systems.items()}
-    times: dict[str, dict[str, list[float]]] = {name: {mode: [] for mode in runs} for name, (runs, _) in opened.items()}
     found: dict[str, list[str]] = {name: [] for name in systems}
-    names = list(systems)
     count = len(workload.queries)
     try:
         for n in range(min(WARMUP_QUERIES, count)):
-            for name in names:
+            for name in systems:
                 answers = {mode: run(workload.text(mode, n)) for mode, run in opened[name][0].items()}
                 checked = {mode: a for mode, a in answers.items() if isinstance(a, request_types.Answer)}
                 found[name] += [f"{workload.queries[n]!r}: {p}" for p in request_types.problems(checked, workload)]
-        for n in range(WARMUP_QUERIES, count):
-            turn = names[n % len(names):] + names[:n % len(names)]
-            for name in turn:
-                for mode, run in opened[name][0].items():
-                    text = workload.text(mode, n)
-                    t0 = time.perf_counter()
-                    run(text)
-                    times[name][mode].append((time.perf_counter() - t0) * 1000)
+        times = take_turns({name: runs for name, (runs, _) in opened.items()}, workload.text, WARMUP_QUERIES, count)
     finally:
         for _runs, close in opened.values():
             close()
