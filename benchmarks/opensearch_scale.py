@@ -25,7 +25,7 @@ import argparse
 import json
 import os
 import shutil
-import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ def cluster_get(url: str, path: str) -> Any:
 
 def cluster_cpu_s(url: str) -> float:
     nodes = cluster_get(url, "/_nodes/stats/process")["nodes"]
-    return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values()) / 1000
+    return float(sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values())) / 1000
 
 
 def drop_cluster_index(folder: Path) -> None:
@@ -106,9 +106,7 @@ def documents(size: str, workdir: Path, archives: Path, material: synthetic.Mate
     if size == "corpus":
         corpus = prepare(DEFAULT_CORPUS, workdir / "corpus", held_out=0)
         days = sorted(corpus.days)
-        sources: dict[str, int] = {}
-        for record in corpus.indexed:
-            sources[record.get("source", "")] = sources.get(record.get("source", ""), 0) + 1
+        sources = Counter(record.get("source", "") for record in corpus.indexed)
         first = datetime.strptime(days[0][:10], "%Y-%m-%d").date()
         last = datetime.strptime(days[-1][:10], "%Y-%m-%d").date()
         return corpus.docs_dir, len(corpus.indexed), (first, last, sources)
@@ -147,12 +145,13 @@ def main() -> None:
         builds: dict[str, dict[str, Any]] = {}
         for system in systems:
             target = args.workdir / "indexes" / size / system
-            if system == "arsearch-opensearch" and not (args.resume and target.with_name(
-                    target.name + ".build.json").is_file()):
+            record = target.with_name(target.name + ".build.json")
+            kept = args.resume and record.is_file() and scale.opens(system, target)
+            if system == "arsearch-opensearch" and not kept:  # a rebuild starts from no cluster index
                 drop_cluster_index(target)
                 shutil.rmtree(target, ignore_errors=True)
             cpu_before = cluster_cpu_s(url)
-            started = time.time()
+            started = datetime.now(timezone.utc).isoformat(timespec="seconds")
             builds[system] = dict(scale.build(system, docs, target, count, args.resume))
             if system == "arsearch-opensearch":
                 location = read_location(target)
@@ -162,7 +161,7 @@ def main() -> None:
                     "index_bytes": sum(s["bytes"] for s in shards if s["primary"]),
                     "index_bytes_with_replicas": sum(s["bytes"] for s in shards), "shards": shards,
                     "shard_count": args.shards, "replica_count": args.replicas})
-                if time.time() - started > 5:  # a kept build says nothing of the cluster's CPU now
+                if builds[system]["date"] >= started:  # built now: a kept build says nothing of the cluster's CPU
                     builds[system]["cluster_cpu_s"] = round(cluster_cpu_s(url) - cpu_before, 1)
         targets = {s: args.workdir / "indexes" / size / s for s in systems}
         location = read_location(targets["arsearch-opensearch"])
