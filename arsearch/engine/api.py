@@ -357,6 +357,25 @@ def get_documents(snapshot: Snapshot, doc_ids: Sequence[str], *, content: bool =
     return [snapshot.get(doc_id, content=content) for doc_id in doc_ids]
 
 
+@runtime_checkable
+class BatchedSharing(Protocol):
+    """A snapshot that answers many :meth:`Snapshot.sharing` look-ups at once (optional, as
+    :class:`BatchedStatistics`)."""
+
+    def sharing_many(self, field: str, texts: Sequence[Sequence[str]], *, at_least: int,
+                     limit: int) -> list[list[tuple[str, int]]]:
+        """:meth:`Snapshot.sharing` of each of ``texts``."""
+
+
+def sharing_many(snapshot: Snapshot, field: str, texts: Sequence[Sequence[str]], *, at_least: int,
+                 limit: int) -> list[list[tuple[str, int]]]:
+    """:meth:`Snapshot.sharing` of each of ``texts``, in one go where the snapshot can."""
+    batched = getattr(snapshot, "sharing_many", None)
+    if batched is not None:
+        return list(batched(field, texts, at_least=at_least, limit=limit))
+    return [snapshot.sharing(field, terms, at_least=at_least, limit=limit) for terms in texts]
+
+
 class UngroupedEncoder(Protocol):
     """An engine's encoder of documents for its writer, made for one layout."""
 

@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT, WORDS
 
 from arsearch import Index, index_paths, search
-from arsearch.engine.api import SearchRequest, Term
+from arsearch.engine.api import SearchRequest, Term, sharing_many
 from arsearch.errors import IndexFormatError
 from arsearch.index import META_FILE
 from arsearch.index.grouping import dup_keys
@@ -131,6 +131,9 @@ def test_the_look_up_keys_of_a_document_are_its_dup_key_terms(tmp_path: Path) ->
         shared = snapshot.sharing("dup_key", keys, at_least=3, limit=10)
         assert [doc_id for doc_id, _ in shared][:1] == ["a"] and shared[0][1] == LSH_KEYS
         assert {doc_id for doc_id, _ in shared} <= {"a", "b"}
+        other = dup_keys(sketch(OTHER))
+        assert sharing_many(snapshot, "dup_key", [keys, other, keys[:2]], at_least=3, limit=10) == [
+            shared, snapshot.sharing("dup_key", other, at_least=3, limit=10), []]
         assert "sketch" not in (ix.get("a") or {})
 
 

@@ -76,7 +76,7 @@ class Cluster:
                 missing: Iterable[int] = (), content: bytes | None = None, retry: bool = True) -> Any:
         """The decoded answer of a request; None for a status of ``missing`` (404 for a document that is not
         there, say).  429 and 503 are tried again with backoff; other refusals raise."""
-        data = content if content is not None else (None if body is None else _encode(body))
+        data = content if content is not None else (None if body is None else encode(body))
         headers = {"Content-Type": "application/x-ndjson"} if content is not None else None
         delay = _FIRST_BACKOFF
         unreachable = 0
@@ -115,11 +115,7 @@ class Cluster:
             error = response.json().get("error")
         except ValueError:
             error = response.text[:300]
-        kind, reason = "", str(error)
-        if isinstance(error, dict):
-            root = (error.get("root_cause") or [error])[0]
-            kind = str(root.get("type") or error.get("type") or "")
-            reason = str(root.get("reason") or error.get("reason") or "")
+        kind, reason = kind_and_reason(error)
         if status in (401, 403):
             return EngineConnectionError(f"the OpenSearch cluster at {self.url} refused the credentials "
                                          f"({status}{': ' + reason if reason else ''})", auth=True)
@@ -162,7 +158,16 @@ class Cluster:
             pass  # they expire by themselves
 
 
-def _encode(body: Any) -> bytes:
+def kind_and_reason(error: Any) -> tuple[str, str]:
+    """The type and reason of the cluster's ``error`` (its first root cause's)."""
+    if not isinstance(error, dict):
+        return "", str(error)
+    root = (error.get("root_cause") or [error])[0]
+    return str(root.get("type") or error.get("type") or ""), str(root.get("reason") or error.get("reason") or "")
+
+
+def encode(body: Any) -> bytes:
+    """``body`` as the cluster reads JSON (one line)."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from arsearch.documents import writable
 from arsearch.engine.api import (DAY_MICROSECONDS, EngineHit, EngineStats, FacetCounts, Member, SearchRequest,
                                  SearchResponse, date_of, leaves, Term, Phrase)
-from arsearch.engine.opensearch.cluster import ClusterError
+from arsearch.engine.opensearch.cluster import ClusterError, encode, kind_and_reason
 from arsearch.engine.opensearch.queries import EVERYTHING, Clause, QueryBuilder, filtered, sources_clause
 from arsearch.engine.opensearch.schema import (ANALYZED, COLLAPSE, DAY, INDEXED, SOURCE_NAMES, STORED,
                                               TERM_FIELDS, day_name, document_key, stored_fields)
@@ -104,6 +104,34 @@ class OpenSearchSnapshot:
                 found = self._counting_missing_shards(dict(found))
             return dict(found)
         return dict(found)
+
+    def _search_many(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The cluster's answers to several searches of this snapshot in one request (``_msearch``), each as
+        :meth:`_search` gives it."""
+        for attempt in range(2):
+            pit = self._pit
+            lines: list[dict[str, Any]] = []
+            for body in bodies:
+                if pit is None:
+                    lines += [{"index": self._index, "preference": "arsearch"}, body]
+                else:
+                    lines += [{}, {**body, "pit": {"id": pit, "keep_alive": KEEP_ALIVE}}]
+            found = self._cluster.request("POST", "/_msearch", content=b"".join(encode(line) + b"\n"
+                                                                                for line in lines))
+            answers = [dict(answer) for answer in found["responses"]]
+            errors = [_item_error(answer) for answer in answers if "error" in answer]
+            if pit is not None and attempt == 0 and (
+                    any(_lost_context(error) for error in errors)
+                    or any((answer.get("_shards") or {}).get("failed") for answer in answers)):
+                self._pit = self._engine.open_pit()  # expired, or a shard of it was on a node that is gone
+                continue
+            if errors:
+                raise errors[0]
+            if pit is not None:
+                self._pit = str(answers[-1].get("pit_id") or pit) if answers else pit
+                answers = [self._counting_missing_shards(answer) for answer in answers]
+            return answers
+        raise AssertionError("unreachable")
 
     def _counting_missing_shards(self, found: dict[str, Any]) -> dict[str, Any]:
         """``found`` with the shards its point in time lacks counted as failed: OpenSearch opens a point in time
@@ -439,16 +467,27 @@ class OpenSearchSnapshot:
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
         """One boolean query whose clauses each score 1: a document's score is the number of the terms it has."""
+        body = self._sharing_body(field, texts, at_least, limit)
+        return [] if body is None else _sharing_hits(self._search(body))
+
+    def _sharing_body(self, field: str, texts: Sequence[str], at_least: int, limit: int) -> dict[str, Any] | None:
+        """The search of :meth:`sharing`, or None when nothing can match."""
         name = INDEXED.get(field)
         terms = list(dict.fromkeys(writable(text) for text in texts))
         if name is None or not terms or limit <= 0 or at_least > len(terms) or self.doc_count() == 0:
-            return []
+            return None
         clauses = [{"constant_score": {"filter": {"term": {name: term}}, "boost": 1.0}} for term in terms]
-        found = self._search({
-            "query": {"bool": {"should": clauses, "minimum_should_match": max(1, at_least)}},
-            "size": min(limit, WINDOW), "sort": [{"_score": "desc"}, {"id": "asc"}],
-            "_source": [f"{STORED}.id", f"{STORED}.raw"]})
-        return [(stored_fields(hit["_source"])["id"], round(float(hit["_score"]))) for hit in found["hits"]["hits"]]
+        return {"query": {"bool": {"should": clauses, "minimum_should_match": max(1, at_least)}},
+                "size": min(limit, WINDOW), "sort": [{"_score": "desc"}, {"id": "asc"}],
+                "_source": [f"{STORED}.id", f"{STORED}.raw"]}
+
+    def sharing_many(self, field: str, texts: Sequence[Sequence[str]], *, at_least: int,
+                     limit: int) -> list[list[tuple[str, int]]]:
+        """:meth:`sharing` of each of ``texts``, the searches in one request."""
+        bodies = [self._sharing_body(field, terms, at_least, limit) for terms in texts]
+        asked = [body for body in bodies if body is not None]
+        answers = iter(self._search_many(asked) if asked else [])
+        return [_sharing_hits(next(answers)) if body is not None else [] for body in bodies]
 
     # documents ---------------------------------------------------------------------------------------------
 
@@ -523,6 +562,18 @@ def _facets(found: dict[str, Any], filtered_days: bool) -> FacetCounts:
     if scope["undated"]["doc_count"]:
         days[None] = int(scope["undated"]["doc_count"])
     return FacetCounts(sources=sources, days=days)
+
+
+def _sharing_hits(found: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(stored_fields(hit["_source"])["id"], round(float(hit["_score"]))) for hit in found["hits"]["hits"]]
+
+
+def _item_error(answer: dict[str, Any]) -> ClusterError:
+    """The error of one search of a ``_msearch``, as the cluster's refusal of a ``_search`` would be."""
+    kind, reason = kind_and_reason(answer.get("error"))
+    status = int(answer.get("status", 0) or 0)
+    return ClusterError(f"the OpenSearch cluster refused a search: {status} {kind}: {reason}"[:600], status=status,
+                        kind=kind)
 
 
 def _partial(found: dict[str, Any]) -> bool:
