@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies, get_documents
+from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies, get_documents, sharing_many
 from arsearch.index.meta import GroupCounts
 from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, from_bytes,
                                            similarity)
@@ -96,6 +97,45 @@ class GroupTracker:
         #: the engine keeps one of their versions is read after the commit.
         self._uncertain: set[str] = set()
         self._unsure_labels: set[str] = set()
+        #: What :meth:`look_ahead` read for the changes of one batch: document frequencies, the committed
+        #: documents sharing keys (by the keys looked up: the limit asked and the answer), the candidates.
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._sharing: dict[tuple[str, ...], tuple[int, list[tuple[str, int]]]] = {}
+        self._documents: dict[str, dict[str, Any] | None] = {}
+
+    def look_ahead(self, changes: Sequence[tuple[str, tuple[int, ...], bool] | str]) -> None:
+        """Read from the snapshot at once what grouping ``changes`` will look up, in their order: documents to add
+        (id, sketch, ``replace``) and ids to delete.  Each look-up of :meth:`assign` and :meth:`remove` is then
+        answered from what was read (a cluster answers a batch's look-ups in a few requests, where each is a round
+        trip); one that the changes before it made different is looked up when made.  Forgets the last batch's."""
+        self._frequencies, self._sharing, self._documents = {}, {}, {}
+        snapshot = self._snapshot
+        if snapshot.doc_count() == 0:
+            return
+        adds = [change for change in changes if not isinstance(change, str)]
+        leaving = [change if isinstance(change, str) else change[0] for change in changes
+                   if isinstance(change, str) or change[2]]
+        terms = [("id", doc_id) for doc_id in dict.fromkeys(leaving) if doc_id not in self._gone]
+        terms += [(GROUP_FIELD, doc_id) for doc_id, _, _ in adds if doc_id not in self._committed_sizes]
+        keys = [dup_keys(sketch[:LSH_KEYS]) for _, sketch, _ in adds]
+        terms += [(DUP_KEY_FIELD, text) for texts in keys for text in texts]
+        self._frequencies = dict(zip(terms, doc_frequencies(snapshot, terms)))
+        limit = CANDIDATES + len(self._gone) + len(changes)  # the most that assign() may ask for
+        asked: list[tuple[str, ...]] = []
+        for (_, sketch, _), texts in zip(adds, keys):
+            looked_up = self._looked_up(sketch[:LSH_KEYS], texts)[0]
+            if len(looked_up) >= MIN_SHARED_KEYS:
+                asked.append(tuple(looked_up))
+        asked = list(dict.fromkeys(asked))
+        answers = sharing_many(snapshot, DUP_KEY_FIELD, asked, at_least=MIN_SHARED_KEYS, limit=limit)
+        self._sharing = {texts: (limit, answer) for texts, answer in zip(asked, answers)}
+        candidates = list(dict.fromkeys(doc_id for answer in answers for doc_id, _ in answer
+                                        if doc_id not in self._gone))
+        self._documents = dict(zip(candidates, get_documents(snapshot, candidates, content=False)))
+
+    def _frequency(self, field: str, text: str) -> int:
+        found = self._frequencies.get((field, text))
+        return frequency(self._snapshot, field, text) if found is None else found
 
     def assign(self, doc_id: str, sketch: tuple[int, ...], *, replace: bool = True) -> str:
         """The label of ``doc_id``'s group, remembered; ``replace``: a committed document of that id goes."""
@@ -134,7 +174,7 @@ class GroupTracker:
     def _committed_labels(self, doc_id: str) -> tuple[str, ...]:
         """The labels of the live documents of ``doc_id`` in the snapshot."""
         snapshot = self._snapshot
-        if not snapshot.has_term("id", doc_id):
+        if not self._frequency("id", doc_id):
             return ()
         found = snapshot.search(SearchRequest(Term("id", doc_id), limit=1, members=False, content=False))
         if found.total > len(found.hits):
@@ -144,9 +184,8 @@ class GroupTracker:
     def _committed_size(self, label: str) -> int:
         size = self._committed_sizes.get(label)
         if size is None:
-            snapshot = self._snapshot
-            size = frequency(snapshot, GROUP_FIELD, label) if self._exact else \
-                live_count(snapshot, GROUP_FIELD, label)
+            held = self._frequency(GROUP_FIELD, label)
+            size = held if self._exact or not held else live_count(self._snapshot, GROUP_FIELD, label)
             self._committed_sizes[label] = size
         return size
 
@@ -159,24 +198,11 @@ class GroupTracker:
         if not sketch:
             return None
         keys = sketch[:LSH_KEYS]
-        snapshot, added_keys = self._snapshot, self._added_keys
-        looked_up: list[str] = []  # the keys committed documents hold, boilerplate left out
-        shared: Counter[str] = Counter()
-        texts = dup_keys(keys)
-        holders = doc_frequencies(snapshot, [(DUP_KEY_FIELD, text) for text in texts])  # 0: no committed holder
-        for key, text, committed in zip(keys, texts, holders):
-            held = added_keys.get(key, ())
-            if len(held) + committed <= MAX_KEY_HOLDERS:
-                if committed:
-                    looked_up.append(text)
-                if held:
-                    shared.update(held)
+        looked_up, shared = self._looked_up(keys, dup_keys(keys))
         best_label, best_score = None, self.threshold
         if len(looked_up) >= MIN_SHARED_KEYS:
-            sharing = snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS,
-                                       limit=CANDIDATES + len(self._gone))
-            candidates = [doc_id for doc_id, _ in sharing if doc_id not in self._gone]
-            for doc_id, found in zip(candidates, get_documents(snapshot, candidates, content=False)):
+            candidates = [doc_id for doc_id, _ in self._sharing_documents(looked_up) if doc_id not in self._gone]
+            for doc_id, found in zip(candidates, self._candidates(candidates)):
                 if found is None:
                     continue
                 score = similarity(sketch, from_bytes(bytes(found.get("sketch") or b"")))
@@ -189,6 +215,43 @@ class GroupTracker:
             if score >= best_score and (best_label is None or score > best_score):
                 best_label, best_score = label, score
         return best_label
+
+    def _looked_up(self, keys: Sequence[int], texts: list[str]) -> tuple[list[str], Counter[str]]:
+        """Of a new document's look-up ``keys`` (and their ``texts``), the ones committed documents hold that are
+        looked up (boilerplate left out), and this writer's documents with how many of the keys they share."""
+        added_keys = self._added_keys
+        looked_up: list[str] = []
+        shared: Counter[str] = Counter()
+        known = self._frequencies
+        missing = [(DUP_KEY_FIELD, text) for text in texts if (DUP_KEY_FIELD, text) not in known]
+        if missing:
+            known = {**known, **dict(zip(missing, doc_frequencies(self._snapshot, missing)))}
+        for key, text in zip(keys, texts):
+            committed = known[(DUP_KEY_FIELD, text)]  # 0: no committed holder
+            held = added_keys.get(key, ())
+            if len(held) + committed <= MAX_KEY_HOLDERS:
+                if committed:
+                    looked_up.append(text)
+                if held:
+                    shared.update(held)
+        return looked_up, shared
+
+    def _sharing_documents(self, looked_up: list[str]) -> list[tuple[str, int]]:
+        """The committed documents sharing keys with ``looked_up`` (:meth:`Snapshot.sharing`), as many as may be
+        gone and :data:`CANDIDATES` more."""
+        limit = CANDIDATES + len(self._gone)
+        read = self._sharing.get(tuple(looked_up))
+        if read is not None and (read[0] >= limit or len(read[1]) < read[0]):
+            return read[1][:limit]
+        return self._snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS, limit=limit)
+
+    def _candidates(self, doc_ids: list[str]) -> list[dict[str, Any] | None]:
+        """The stored fields of the committed documents ``doc_ids``, without their content."""
+        read = self._documents
+        missing = [doc_id for doc_id in doc_ids if doc_id not in read]
+        if missing:
+            read = {**read, **dict(zip(missing, get_documents(self._snapshot, missing, content=False)))}
+        return [read[doc_id] for doc_id in doc_ids]
 
     def _new_label(self, doc_id: str) -> str:
         label, n = doc_id, 1

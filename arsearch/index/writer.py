@@ -99,8 +99,11 @@ class IndexWriter:
             self._apply(done, worked)
 
     def _apply(self, changes: list[Change], worked: list[Worked]) -> None:
-        answers = iter(worked)
         groups = self._tracker()
+        sketches = iter(prepared[0] for prepared, _ in worked)
+        groups.look_ahead([change if isinstance(change, str) else (change[0].id, next(sketches), change[1])
+                           for change in changes])
+        answers = iter(worked)
         writer = self._writer
         for change in changes:
             if isinstance(change, str):

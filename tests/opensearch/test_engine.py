@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -21,11 +22,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from helpers import ROOT, cli_command
+from helpers import ROOT, WORDS, cli_command
 
 from arsearch.documents import Document
 from arsearch.engine import place_index
-from arsearch.engine.api import SearchRequest, Term
+from arsearch.engine.api import SearchRequest, Term, get_documents
+from arsearch.engine.opensearch.cluster import Cluster
 from arsearch.errors import EngineConnectionError, IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.index import Index
 
@@ -209,6 +211,35 @@ def test_copies_on_different_shards_are_one_group(tmp_path: Path) -> None:
     shards = httpx.post(f"{url()}/{index_name}/_search", json={"size": 20, "explain": True, "_source": False},
                         timeout=60).json()["hits"]["hits"]
     assert len({hit["_shard"] for hit in shards}) > 1, "the copies all landed on one shard"
+
+
+def test_a_batch_of_new_documents_is_grouped_in_a_few_requests(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grouping of a batch of 128 documents against a committed index reads its look-ups in a few requests
+    (the keys' frequencies, the documents sharing them, the candidates), where one at a time was four a document."""
+    folder = tmp_path / "ix"
+    place_index(folder, "opensearch", index=name(tmp_path, "batch"), shards=3)
+    stories = [" ".join(random.Random(n).choices(WORDS, k=60)) for n in range(4)]
+    with Index.create(folder, engine="opensearch") as index:
+        index.add([Document(f"old{n}", story) for n, story in enumerate(stories)])
+        asked: list[str] = []
+        request = Cluster.request
+
+        def counted(self: Cluster, method: str, path: str, *args: object, **kwargs: object) -> object:
+            asked.append(path)
+            return request(self, method, path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Cluster, "request", counted)
+        index.add([Document(f"new{n}", f"{stories[n % 4]} {n}") for n in range(128)])
+        monkeypatch.undo()
+        ids = [f"old{n}" for n in range(4)] + [f"new{n}" for n in range(128)]
+        groups = {doc_id: (found or {}).get("group") for doc_id, found in
+                  zip(ids, get_documents(index.snapshot(), ids, content=False))}
+    searches = [path for path in asked if "_search" in path or "_msearch" in path]
+    assert len(searches) <= 12, (len(searches), searches)
+    assert {doc_id: groups[doc_id] for doc_id in groups if doc_id.startswith("old")} == {
+        f"old{n}": f"old{n}" for n in range(4)}
+    assert all(groups[f"new{n}"] == f"old{n % 4}" for n in range(128)), groups
 
 
 def test_term_statistics_in_one_request_are_those_of_one_look_up_each(tmp_path: Path) -> None:
