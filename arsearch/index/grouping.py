@@ -14,7 +14,8 @@ more than :data:`MAX_KEY_HOLDERS` documents is left out), and the ones this writ
 of this writer's changes alone.  Each committed candidate's sketch and label are read from the snapshot, so a
 writer's memory grows with its own changes, never with the archive.  Of two candidates equally similar, a
 committed one comes before one of this writer's, then the one sharing more keys (then the smaller id), and of
-this writer's the one added first.
+this writer's the one added first.  The index writer hands the grouping a batch at a time, and
+:meth:`GroupTracker.look_ahead` reads the batch's look-ups in one go (a few requests for a cluster).
 
 :class:`GroupTracker` also knows, at the commit, how the changes moved the counts of groups with two or more
 documents (:class:`~arsearch.index.meta.GroupCounts`) that the index keeps in its metadata.
