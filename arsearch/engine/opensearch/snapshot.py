@@ -46,9 +46,10 @@ _LEAST_FACTOR = 1e-30
 #: Fields whose terms a snapshot may read whole: after :data:`_TABLE_AFTER` look-ups of one of them, a snapshot
 #: reads every term of the field with its document frequency at once instead of a request per term, when that is
 #: small enough: the index writer's look-up fields (every new document's id, group and near-duplicate keys) up to
-#: :data:`_MOST_TABLE_DOCUMENTS` documents; did-you-mean's written words up to :data:`_MOST_TABLE_VALUES` values;
-#: the analyzed fields it checks candidates in up to :data:`_MOST_TEXT_TABLE_DOCUMENTS` documents (their terms
-#: are the cluster's field data, held in its memory).
+#: :data:`_MOST_TABLE_DOCUMENTS` documents, when looked up one at a time (the writer looks up a batch's in one
+#: go, for which reading the table at every commit would cost more the bigger the index); did-you-mean's written
+#: words up to :data:`_MOST_TABLE_VALUES` values; the analyzed fields it checks candidates in up to
+#: :data:`_MOST_TEXT_TABLE_DOCUMENTS` documents (their terms are the cluster's field data, held in its memory).
 _WRITER_FIELDS = frozenset({"id", "group", "dup_key"})
 _WORD_FIELDS = frozenset({"word_key", "spelling"})
 _TEXT_FIELDS = frozenset({"title", "content"})
@@ -347,7 +348,7 @@ class OpenSearchSnapshot:
         if asked and self.doc_count() == 0:
             known.update(dict.fromkeys(asked, 0))
             asked.clear()
-        for field in {key[0] for key in asked}:  # a batch counts as one look-up towards reading the table
+        for field in {key[0] for key in asked} - _WRITER_FIELDS:  # a batch counts as one look-up towards the table
             table = self._table_after_look_ups(field, INDEXED[field])
             if table is not None:
                 for key in [key for key in asked if key[0] == field]:
