@@ -361,7 +361,8 @@ class OpenSearchSnapshot:
             for start in range(0, len(keys), _MOST_FILTERS):
                 chunk = keys[start:start + _MOST_FILTERS]
                 filters = {str(n): {"term": {asked[key]: key[1]}} for n, key in enumerate(chunk)}
-                found = self._search({"size": 0, "aggs": {"f": {"filters": {"filters": filters}}}})
+                found = self._search({"size": 0, "query": _any_of(chunk, asked),
+                                      "aggs": {"f": {"filters": {"filters": filters}}}})
                 buckets = found["aggregations"]["f"]["buckets"]
                 for n, key in enumerate(chunk):
                     known[key] = self._frequencies[key] = int(buckets[str(n)]["doc_count"])
@@ -563,6 +564,16 @@ def _facets(found: dict[str, Any], filtered_days: bool) -> FacetCounts:
     if scope["undated"]["doc_count"]:
         days[None] = int(scope["undated"]["doc_count"])
     return FacetCounts(sources=sources, days=days)
+
+
+def _any_of(keys: Sequence[tuple[str, str]], names: dict[tuple[str, str], str]) -> Clause:
+    """A query of the documents with any of the terms ``keys`` (their fields' names in ``names``): a filters
+    aggregation then visits only those, not every document of the index."""
+    values: dict[str, list[str]] = {}
+    for key in keys:
+        values.setdefault(names[key], []).append(key[1])
+    return {"bool": {"filter": {"bool": {"should": [{"terms": {name: texts}} for name, texts in values.items()],
+                                         "minimum_should_match": 1}}}}
 
 
 def _sharing_hits(found: dict[str, Any]) -> list[tuple[str, int]]:
