@@ -95,6 +95,14 @@ def article_terms() -> dict[str, str]:
 _ARTICLE_PREFIXES = frozenset(DEFINITE_PREFIXES)
 
 
+@lru_cache(maxsize=1)
+def _lexicon_endings() -> frozenset[str]:
+    """The last :data:`MIN_NAME` letters of every word of the article and name lexicons.  What
+    :func:`article_term` and :func:`name_term` look up keeps the last ``MIN_NAME`` letters of the word at least,
+    so a word that ends in none of these has neither term (most words: two loops over the clitics saved)."""
+    return frozenset(word[-MIN_NAME:] for word in (*article_terms(), *name_terms()))
+
+
 def article_term(word: str, terms: Mapping[str, str]) -> str | None:
     """The term of ``word`` if, without its clitics (and with its article, which لل writes as ل), it is a word of
     the article lexicon."""
@@ -151,12 +159,13 @@ def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
     keeps its article in its term (الظهران, بالظهران → الظهران; ظهران stays ظهران)."""
     if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
         return word
-    term = article_term(word, article_terms())
-    if term is not None:
-        return term
     names = name_terms()
-    term = name_term(word, names)
-    if term is not None:
-        return term
+    if word[-MIN_NAME:] in _lexicon_endings():
+        term = article_term(word, article_terms())
+        if term is not None:
+            return term
+        term = name_term(word, names)
+        if term is not None:
+            return term
     word = strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon)
     return strip_suffixes(pronoun_bases().get(word, word), names)
