@@ -103,13 +103,13 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
         return shared / size
     # the SKETCH_SIZE-th smallest value of the union: in the merged values, each common one comes twice
     merged = sorted(a[:in_a] + b[:in_b])
+    ordered = sorted(common)
     at = SKETCH_SIZE - 1
-    for value in sorted(common):
+    for value in ordered:
         if value > merged[at]:
             break
         at += 1
-    cut = merged[at]
-    return sum(1 for value in common if value <= cut) / SKETCH_SIZE
+    return bisect_right(ordered, merged[at]) / SKETCH_SIZE
 
 
 def to_bytes(values: tuple[int, ...]) -> bytes:
