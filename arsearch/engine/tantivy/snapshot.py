@@ -23,6 +23,8 @@ _FREQUENCY_CACHE = 100_000
 #: The most documents tied at the last count of a :meth:`Snapshot.sharing` answer that are loaded to order them by
 #: id (about 25 µs each); more are ordered by tantivy's id column (about 0.9 ms a search on an archive of 300,000).
 _LOADED_TIES = 40
+#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (a few MB).
+_FOUND = 2048
 #: tantivy's most buckets of one aggregation.
 _MOST_BUCKETS = 65_000
 #: The key of the facet bucket of documents without the field (a day number and a source name never have it).
@@ -43,8 +45,9 @@ class TantivySnapshot:
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
         self._extremes: tuple[int, int] | None = None
         self._extremes_read = False
-        #: The documents the last :meth:`sharing` found, by id: each was loaded (or located) to learn its id, and
-        #: a caller asks for them next (near-duplicate candidates).
+        #: The documents the last :meth:`sharing` calls found, by id, the latest :data:`_FOUND` of them: each was
+        #: loaded (or located) to learn its id, and a caller asks for them next (near-duplicate candidates, maybe
+        #: after the look-ups of a whole batch).
         self._found: dict[str, tantivy.Document | tantivy.DocAddress] = {}
 
     def _whoosh_idf(self, field: str, text: str) -> float:
@@ -207,7 +210,7 @@ class TantivySnapshot:
             return tantivy.Query.boolean_query(clauses, count)
 
         result = self.searcher.search(holding(at_least), max(1, min(limit, self.searcher.num_docs)), count=True)
-        loaded: dict[str, tantivy.Document | tantivy.DocAddress] = {}
+        loaded = self._found
         by_address: dict[tuple[int, int], tantivy.Document] = {}
 
         def load(address: tantivy.DocAddress) -> str:
@@ -238,7 +241,8 @@ class TantivySnapshot:
                 for doc_id, address in tied.hits:
                     loaded.setdefault(str(doc_id), address)
                     found.append((str(doc_id), fewest))
-        self._found = loaded
+        while len(loaded) > _FOUND:  # the oldest go
+            del loaded[next(iter(loaded))]
         return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
 
     # documents
