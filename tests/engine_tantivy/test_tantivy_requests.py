@@ -403,7 +403,7 @@ def test_term_statistics(built: tuple[Snapshot, Model]) -> None:
     assert snapshot.terms("no_such_field") == [] and snapshot.doc_frequency("no_such_field", "x") == 0
 
 
-@pytest.mark.parametrize("at_least,limit", [(1, 5), (2, 10), (3, 1000), (1, 1000), (4, 3), (2, 3), (3, 2)])
+@pytest.mark.parametrize("at_least,limit", [(1, 5), (2, 10), (3, 1000), (1, 1000), (4, 3), (2, 3), (3, 2), (1, 150)])
 def test_sharing_counts_the_terms_each_document_holds(built: tuple[Snapshot, Model], at_least: int,
                                                       limit: int) -> None:
     """Ties at the last count by id, whether many documents are tied (ordered by the id column) or few (loaded);

@@ -20,8 +20,9 @@ from arsearch.engine.tantivy.schema import DATE_ORDER, DAY, GROUP_KEY, ORIGINAL,
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
-#: The most documents tied at the last count of a :meth:`Snapshot.sharing` answer that are loaded to order them by
-#: id (about 25 µs each); more are ordered by tantivy's id column (about 0.9 ms a search on an archive of 300,000).
+#: The documents :meth:`Snapshot.sharing` fetches beyond its limit, so that those tied at its last count are most
+#: often all there, loaded and ordered by id (about 25 µs each); when more are tied, tantivy's id column orders
+#: them (about 1 ms a search on an archive of 300,000).
 _LOADED_TIES = 40
 #: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (a few MB).
 _FOUND = 2048
@@ -209,7 +210,8 @@ class TantivySnapshot:
                 tantivy.Query.term_query(self._schema, name, term), 1.0)) for term in terms]
             return tantivy.Query.boolean_query(clauses, count)
 
-        result = self.searcher.search(holding(at_least), max(1, min(limit, self.searcher.num_docs)), count=True)
+        fetched = max(1, min(limit + _LOADED_TIES, self.searcher.num_docs))
+        result = self.searcher.search(holding(at_least), fetched, count=True)
         loaded = self._found
         by_address: dict[tuple[int, int], tantivy.Document] = {}
 
@@ -222,25 +224,26 @@ class TantivySnapshot:
             loaded[doc_id] = document
             return doc_id
 
-        found = [(load(address), round(score)) for score, address in result.hits]
-        matched = int(getattr(result, "count", 0))
-        if matched > len(found) and found:
-            # the documents with as many terms as the last one's: the first ones by id (tantivy's ties are in
-            # document order)
-            fewest = min(count for _, count in found)
-            found = [hit for hit in found if hit[1] > fewest]
-            exactly = holding(fewest) if fewest == len(terms) else tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, holding(fewest)), (tantivy.Occur.MustNot, holding(fewest + 1))])
-            tied_at_most = matched - len(found)
-            if tied_at_most <= _LOADED_TIES:  # loading them all costs less than ordering by the id column
-                tied = self.searcher.search(exactly, tied_at_most, count=False)
-                found += [(doc_id, fewest) for doc_id in sorted(load(address) for _, address in tied.hits)]
+        hits = [(round(score), address) for score, address in result.hits]
+        every_match = int(getattr(result, "count", 0)) <= len(hits)
+        if len(hits) <= limit and every_match:
+            found = [(load(address), count) for count, address in hits]
+        else:
+            counts = sorted((count for count, _ in hits), reverse=True)
+            last = counts[min(limit, len(counts)) - 1]  # the terms of the limit-th document
+            if every_match or counts[-1] < last:
+                # every document with as many terms is here: the first ones by id, their ids loaded
+                found = [(load(address), count) for count, address in hits if count >= last]
             else:
+                # more documents have as many terms than were fetched: the first ones by id in tantivy's id column
+                found = [(load(address), count) for count, address in hits if count > last]
+                exactly = holding(last) if last == len(terms) else tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, holding(last)), (tantivy.Occur.MustNot, holding(last + 1))])
                 tied = self.searcher.search(exactly, limit - len(found), count=False, order_by_field="id",
                                             order=tantivy.Order.Asc)
                 for doc_id, address in tied.hits:
                     loaded.setdefault(str(doc_id), address)
-                    found.append((str(doc_id), fewest))
+                    found.append((str(doc_id), last))
         while len(loaded) > _FOUND:  # the oldest go
             del loaded[next(iter(loaded))]
         return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
