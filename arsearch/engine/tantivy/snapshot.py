@@ -24,8 +24,9 @@ _FREQUENCY_CACHE = 100_000
 #: often all there, loaded and ordered by id (about 25 µs each); when more are tied, tantivy's id column orders
 #: them (about 1 ms a search on an archive of 300,000).
 _LOADED_TIES = 40
-#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (a few MB).
-_FOUND = 2048
+#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (some MB): two
+#: batches of 128 documents' near-duplicate candidates (16 each).
+_FOUND = 4096
 #: tantivy's most buckets of one aggregation.
 _MOST_BUCKETS = 65_000
 #: The key of the facet bucket of documents without the field (a day number and a source name never have it).
@@ -46,7 +47,7 @@ class TantivySnapshot:
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
         self._extremes: tuple[int, int] | None = None
         self._extremes_read = False
-        #: The documents the last :meth:`sharing` calls found, by id, the latest :data:`_FOUND` of them: each was
+        #: The documents the last :meth:`sharing` calls gave, by id, the latest :data:`_FOUND` of them: each was
         #: loaded (or located) to learn its id, and a caller asks for them next (near-duplicate candidates, maybe
         #: after the look-ups of a whole batch).
         self._found: dict[str, tantivy.Document | tantivy.DocAddress] = {}
@@ -212,14 +213,10 @@ class TantivySnapshot:
 
         fetched = max(1, min(limit + _LOADED_TIES, self.searcher.num_docs))
         result = self.searcher.search(holding(at_least), fetched, count=True)
-        loaded = self._found
-        by_address: dict[tuple[int, int], tantivy.Document] = {}
+        loaded: dict[str, tantivy.Document | tantivy.DocAddress] = {}
 
         def load(address: tantivy.DocAddress) -> str:
-            at = position(address)
-            document = by_address.get(at)
-            if document is None:
-                document = by_address[at] = self.searcher.doc(address)
+            document = self.searcher.doc(address)
             doc_id = str(document.get_first("id") or "")
             loaded[doc_id] = document
             return doc_id
@@ -244,9 +241,12 @@ class TantivySnapshot:
                 for doc_id, address in tied.hits:
                     loaded.setdefault(str(doc_id), address)
                     found.append((str(doc_id), last))
-        while len(loaded) > _FOUND:  # the oldest go
-            del loaded[next(iter(loaded))]
-        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
+        answer = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
+        kept = self._found
+        kept.update((doc_id, loaded[doc_id]) for doc_id, _ in answer)
+        while len(kept) > _FOUND:  # the oldest go
+            del kept[next(iter(kept))]
+        return answer
 
     # documents
     def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
