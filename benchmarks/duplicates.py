@@ -3,6 +3,7 @@
     PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates build [--rounds 2] [--baseline REV]
     PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates groups [--sample 40] [--compare LABELS.json]
     PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates similar [--docs 300]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.duplicates lookups --index DIR --archive DIR [--docs 3000]
 
 ``build``: the cost of grouping at index time, A/B in the same run.  ``git archive REV`` (default: the commit
 before grouping, ``9d0f7ba``) is unpacked into WORKDIR/baseline; then, alternating, ``python -m arsearch index
@@ -25,11 +26,19 @@ same for Whoosh's ``Searcher.more_like`` (25 terms) as the peer, the latency of 
 same documents with and without collapsing and on the baseline build's index, which has no groups (rotating the
 order query by query), and the top 3 of 10 documents written to
 ``benchmarks/similar_sample.md`` for the judgments in ``benchmarks/similar_judgments.tsv``.
+
+``lookups``: what grouping costs the indexing process per document against an index of a given size (issue 23),
+without building one: the last ``--docs`` documents of the JSONL files of ``--archive`` (documents the index does
+not hold, such as the end of a larger synthetic archive than the index's) are sketched, then grouped against the
+index at ``--index`` (opened, never written) as a fresh build groups them (``replace=False``).  CPU time per
+document, how many joined a group, and a digest of their labels, the same for any two versions of the code
+that group alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -42,7 +51,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from benchmarks.common.machine import REPO_ROOT
+from benchmarks.common.machine import REPO_ROOT, loadavg
 
 from arsearch import Index, normalize
 from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, from_bytes, similarity
@@ -317,9 +326,33 @@ def _whoosh_more_like(searcher: object, doc_id: str) -> set[str]:
                                                      numterms=25)}
 
 
+def lookups(args: argparse.Namespace) -> None:
+    from arsearch.documents import document_from_record
+    from arsearch.index.grouping import GroupTracker
+    from arsearch.index.near_duplicates import sketch
+
+    documents = []
+    for path in sorted(args.archive.glob("*.jsonl"), reverse=True):
+        with open(path, encoding="utf-8") as lines:
+            documents[:0] = [document_from_record(json.loads(line)) for line in lines if line.strip()]
+        if len(documents) >= args.docs:
+            break
+    sketches = [(document.id, sketch(document.content)) for document in documents[-args.docs:]]
+    index = Index.open(args.index)
+    tracker = GroupTracker(index.engine.snapshot())
+    started, load = time.process_time(), loadavg()
+    labels = [tracker.assign(doc_id, values, replace=False) for doc_id, values in sketches]
+    seconds = time.process_time() - started
+    print(json.dumps({"index": str(args.index), "documents": index.engine.snapshot().doc_count(),
+                      "grouped": len(labels), "us_per_document": round(seconds / len(labels) * 1e6),
+                      "joined": sum(1 for (doc_id, _), label in zip(sketches, labels) if label != doc_id),
+                      "labels": hashlib.sha1("\n".join(labels).encode("utf-8", "surrogatepass")).hexdigest()[:12],
+                      "load_before": load, "load_after": loadavg()}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["build", "groups", "similar"])
+    parser.add_argument("part", choices=["build", "groups", "similar", "lookups"])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--rounds", type=int, default=2)
@@ -327,9 +360,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=40)
     parser.add_argument("--docs", type=int, default=300)
     parser.add_argument("--compare", type=Path, help="labels.json of another build (groups)")
+    parser.add_argument("--index", type=Path, help="a built index (lookups)")
+    parser.add_argument("--archive", type=Path, help="a folder of JSONL files the index does not hold (lookups)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    {"build": build, "groups": groups, "similar": related}[args.part](args)
+    {"build": build, "groups": groups, "similar": related, "lookups": lookups}[args.part](args)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,14 @@ def article_terms() -> dict[str, str]:
 _ARTICLE_PREFIXES = frozenset(DEFINITE_PREFIXES)
 
 
+@lru_cache(maxsize=1)
+def _lexicon_endings() -> frozenset[str]:
+    """The last :data:`MIN_NAME` letters of every word of the article and name lexicons.  What
+    :func:`article_term` and :func:`name_term` look up keeps the last ``MIN_NAME`` letters of the word at least,
+    so a word that ends in none of these has neither term (most words: two loops over the clitics saved)."""
+    return frozenset(word[-MIN_NAME:] for word in (*article_terms(), *name_terms()))
+
+
 def article_term(word: str, terms: Mapping[str, str]) -> str | None:
     """The term of ``word`` if, without its clitics (and with its article, which لل writes as ل), it is a word of
     the article lexicon."""
@@ -117,15 +125,20 @@ def name_term(word: str, names: Mapping[str, str]) -> str | None:
     return None
 
 
+#: :data:`DEFINITE_PREFIXES` by length, longest first (none of them starts another, so a word starts with one of
+#: them at most).
+_DEFINITE_BY_LENGTH = tuple((length, frozenset(prefix for prefix in DEFINITE_PREFIXES if len(prefix) == length))
+                            for length in sorted({len(prefix) for prefix in DEFINITE_PREFIXES}, reverse=True))
+
+
 def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
     if word in double_lam_words():  # لليبيا, للاعبين; للمده is ل + لمده, and لمده is ل + مده
         return strip_prefix(word[1:], waw_lexicon)
-    for prefix in DEFINITE_PREFIXES:
-        if word.startswith(prefix):
-            minimum = MIN_STEM_AFTER_ARTICLE if len(prefix) == 2 else MIN_STEM_AFTER_COMPOUND_PREFIX
-            if len(word) - len(prefix) >= minimum:
-                return word[len(prefix):]
-            return word
+    if word.startswith(DEFINITE_PREFIXES):
+        for length, prefixes in _DEFINITE_BY_LENGTH:
+            if word[:length] in prefixes:
+                minimum = MIN_STEM_AFTER_ARTICLE if length == 2 else MIN_STEM_AFTER_COMPOUND_PREFIX
+                return word[length:] if len(word) - length >= minimum else word
     if word in proclitic_words():
         return word[1:]
     if word.startswith(WAW) and len(word) - 1 >= MIN_STEM_AFTER_WAW and word not in waw_lexicon:
@@ -135,12 +148,17 @@ def strip_prefix(word: str, waw_lexicon: Collection[str]) -> str:
 
 def strip_suffixes(word: str, names: Mapping[str, str] | None = None) -> str:
     """Strip the suffixes in order; a word of the name lexicon (``names``) met on the way is its term."""
+    names = names or {}
+    if word in names:
+        return names[word]
+    if not word.endswith(SUFFIXES):  # most words: no suffix to try
+        return word
     for suffix in SUFFIXES:
-        if names and word in names:
-            return names[word]
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM_AFTER_SUFFIX:
             word = word[: -len(suffix)]
-    return names.get(word, word) if names else word
+            if word in names:
+                return names[word]
+    return word
 
 
 def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
@@ -151,12 +169,13 @@ def light_stem(word: str, exclusions: Collection[str] = DEFAULT_STEM_EXCLUSIONS,
     keeps its article in its term (الظهران, بالظهران → الظهران; ظهران stays ظهران)."""
     if word in exclusions or not ("\u0621" <= word[:1] <= "\u064a"):
         return word
-    term = article_term(word, article_terms())
-    if term is not None:
-        return term
     names = name_terms()
-    term = name_term(word, names)
-    if term is not None:
-        return term
+    if word[-MIN_NAME:] in _lexicon_endings():
+        term = article_term(word, article_terms())
+        if term is not None:
+            return term
+        term = name_term(word, names)
+        if term is not None:
+            return term
     word = strip_prefix(word, waw_words() if waw_lexicon is None else waw_lexicon)
     return strip_suffixes(pronoun_bases().get(word, word), names)

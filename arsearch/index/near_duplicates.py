@@ -86,15 +86,30 @@ def sketch(text: str) -> tuple[int, ...]:
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two sketches (exact when both are complete)."""
+    """Estimated Jaccard similarity of the shingle sets behind two sketches (exact when both are complete): of the
+    :data:`SKETCH_SIZE` smallest values of their union that both sets are known to hold or not (a full sketch
+    knows its set only up to its largest value; a shorter one is the whole set), the share in both sketches."""
     if not a or not b:
         return 0.0
-    set_a = set(a)
-    # a full sketch knows its set only up to its largest value; a shorter one is the whole set
-    limit = min((s[-1] for s in (a, b) if len(s) >= SKETCH_SIZE), default=_HASH_LIMIT)
-    union = sorted(set_a.union(b))
-    union = union[:min(bisect_right(union, limit), SKETCH_SIZE)]
-    return len(set_a.intersection(b).intersection(union)) / len(union)
+    common = set(a).intersection(b)
+    if not common:
+        return 0.0
+    full_a, full_b = len(a) >= SKETCH_SIZE, len(b) >= SKETCH_SIZE
+    limit = (min(a[-1], b[-1]) if full_b else a[-1]) if full_a else (b[-1] if full_b else _HASH_LIMIT)
+    in_a, in_b = bisect_right(a, limit), bisect_right(b, limit)
+    shared = len(common)  # each common value is at most the largest of each full sketch
+    size = in_a + in_b - shared  # the union's values up to the limit
+    if size <= SKETCH_SIZE:
+        return shared / size
+    # the SKETCH_SIZE-th smallest value of the union: in the merged values, each common one comes twice
+    merged = sorted(a[:in_a] + b[:in_b])
+    ordered = sorted(common)
+    at = SKETCH_SIZE - 1
+    for value in ordered:
+        if value > merged[at]:
+            break
+        at += 1
+    return bisect_right(ordered, merged[at]) / SKETCH_SIZE
 
 
 def to_bytes(values: tuple[int, ...]) -> bytes:

@@ -22,7 +22,7 @@ from arsearch.documents import Document
 from arsearch.engine import engine_kind
 from arsearch.engine.api import (DAY_MICROSECONDS, KEYWORD_FIELDS, LEAD_WORDS, AllOf, AndMaybe, AndNot, AnyOf, Filters,
                                  Layout, Phrase, Query, SearchRequest, SearchResponse, Snapshot, StoredDocument, Term,
-                                 date_value)
+                                 date_value, get_documents)
 
 pytest.importorskip("arsearch.engine.tantivy", reason="the fast extra (tantivy) is not installed")
 
@@ -403,9 +403,12 @@ def test_term_statistics(built: tuple[Snapshot, Model]) -> None:
     assert snapshot.terms("no_such_field") == [] and snapshot.doc_frequency("no_such_field", "x") == 0
 
 
-@pytest.mark.parametrize("at_least,limit", [(1, 5), (2, 10), (3, 1000), (1, 1000), (4, 3)])
+@pytest.mark.parametrize("at_least,limit", [(1, 5), (2, 10), (3, 1000), (1, 1000), (4, 3), (2, 3), (3, 2), (1, 150)])
 def test_sharing_counts_the_terms_each_document_holds(built: tuple[Snapshot, Model], at_least: int,
                                                       limit: int) -> None:
+    """Ties at the last count by id, whether many documents are tied (ordered by the id column) or few (loaded);
+    then the stored fields of what it found are the documents' (read from what sharing loaded, where the id has
+    one document; several here when a document was written again)."""
     snapshot, model = built
     texts = ["k1", "k2", "k3", "k5", "k3"]
     wanted = set(texts)
@@ -413,6 +416,12 @@ def test_sharing_counts_the_terms_each_document_holds(built: tuple[Snapshot, Mod
     expected = sorted(((doc_id, n) for doc_id, n in counts.items() if n >= at_least),
                       key=lambda hit: (-hit[1], hit[0]))[:limit]
     assert snapshot.sharing("dup_key", texts, at_least=at_least, limit=limit) == expected
+    ids = [doc_id for doc_id, _ in expected]
+    for doc_id, found in zip(ids, get_documents(snapshot, ids, content=False)):
+        stored = model.documents[doc_id]
+        assert found is not None
+        assert (found["id"], found["title"], found["content"], found["group"], found["sketch"]) == (
+            doc_id, stored.document.title, "", stored.group, stored.sketch)
 
 
 def test_keyword_and_group_fields_are_queried_by_term(built: tuple[Snapshot, Model]) -> None:
@@ -484,4 +493,23 @@ def test_recency_over_a_long_archive_equals_its_definition(tmp_path: Path, days:
                 found = snapshot.search(SearchRequest(query, sort="recency", half_life_days=half_life,
                                                       offset=offset, limit=limit, members=False)).hits
                 assert [(hit.id, hit.score) for hit in found] == expected[offset:offset + limit]
+    engine.close()
+
+
+def test_a_document_sharing_found_is_read_as_get_reads_it_when_its_id_has_several(tmp_path: Path) -> None:
+    """Two live documents of one id (written without replacing): after sharing found one of them, get gives the
+    document a get before any sharing gave."""
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    for number, keys in enumerate((["a", "b"], ["a", "b", "c"], ["c"])):
+        document = Document("same" if number < 2 else "other", f"نص {number}", title=f"t{number}")
+        writer.add(StoredDocument(document, group=f"g{number}", sketch=bytes([number]), keywords={"dup_key": keys}),
+                   replace=False)
+    writer.commit()
+    before = engine_kind("tantivy").open(tmp_path / "ix", _layout()).snapshot().get("same")
+    snapshot = engine.snapshot()
+    for keys in (["c"], ["a", "b"], ["a", "b", "c"]):
+        found = [doc_id for doc_id, _ in snapshot.sharing("dup_key", keys, at_least=1, limit=5)]
+        assert "same" in found
+        assert snapshot.get("same") == before
     engine.close()

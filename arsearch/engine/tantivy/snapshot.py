@@ -20,6 +20,13 @@ from arsearch.engine.tantivy.schema import DATE_ORDER, DAY, GROUP_KEY, ORIGINAL,
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
+#: The documents :meth:`Snapshot.sharing` fetches beyond its limit, so that those tied at its last count are most
+#: often all there, loaded and ordered by id (about 25 µs each); when more are tied, tantivy's id column orders
+#: them (about 1 ms a search on an archive of 300,000).
+_LOADED_TIES = 40
+#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (some MB): two
+#: batches of 128 documents' near-duplicate candidates (16 each).
+_FOUND = 4096
 #: tantivy's most buckets of one aggregation.
 _MOST_BUCKETS = 65_000
 #: The key of the facet bucket of documents without the field (a day number and a source name never have it).
@@ -40,6 +47,10 @@ class TantivySnapshot:
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
         self._extremes: tuple[int, int] | None = None
         self._extremes_read = False
+        #: The documents the last :meth:`sharing` calls gave, by id, the latest :data:`_FOUND` of them: each was
+        #: loaded (or located) to learn its id, and a caller asks for them next (near-duplicate candidates, maybe
+        #: after the look-ups of a whole batch).
+        self._found: dict[str, tantivy.Document | tantivy.DocAddress] = {}
 
     def _whoosh_idf(self, field: str, text: str) -> float:
         """How much more the Whoosh engine's idf of a term is than tantivy's: Whoosh's ``log(N / (df + 1)) + 1``
@@ -200,33 +211,65 @@ class TantivySnapshot:
                 tantivy.Query.term_query(self._schema, name, term), 1.0)) for term in terms]
             return tantivy.Query.boolean_query(clauses, count)
 
-        result = self.searcher.search(holding(at_least), max(1, min(limit, self.searcher.num_docs)), count=True)
-        found = [(self._id(address), round(score)) for score, address in result.hits]
-        if int(getattr(result, "count", 0)) > len(found) and found:
-            # the documents with as many terms as the last one's: the first ones by id (tantivy's ties are in
-            # document order)
-            fewest = min(count for _, count in found)
-            found = [hit for hit in found if hit[1] > fewest]
-            exactly = holding(fewest) if fewest == len(terms) else tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, holding(fewest)), (tantivy.Occur.MustNot, holding(fewest + 1))])
-            tied = self.searcher.search(exactly, limit - len(found), count=False, order_by_field="id",
-                                        order=tantivy.Order.Asc)
-            found += [(str(doc_id), fewest) for doc_id, _ in tied.hits]
-        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
+        fetched = max(1, min(limit + _LOADED_TIES, self.searcher.num_docs))
+        result = self.searcher.search(holding(at_least), fetched, count=True)
+        loaded: dict[str, tantivy.Document | tantivy.DocAddress] = {}
+
+        def load(address: tantivy.DocAddress) -> str:
+            document = self.searcher.doc(address)
+            doc_id = str(document.get_first("id") or "")
+            loaded[doc_id] = document
+            return doc_id
+
+        hits = [(round(score), address) for score, address in result.hits]
+        every_match = int(getattr(result, "count", 0)) <= len(hits)
+        if len(hits) <= limit and every_match:
+            found = [(load(address), count) for count, address in hits]
+        else:
+            counts = sorted((count for count, _ in hits), reverse=True)
+            last = counts[min(limit, len(counts)) - 1]  # the terms of the limit-th document
+            if every_match or counts[-1] < last:
+                # every document with as many terms is here: the first ones by id, their ids loaded
+                found = [(load(address), count) for count, address in hits if count >= last]
+            else:
+                # more documents have as many terms than were fetched: the first ones by id in tantivy's id column
+                found = [(load(address), count) for count, address in hits if count > last]
+                exactly = holding(last) if last == len(terms) else tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, holding(last)), (tantivy.Occur.MustNot, holding(last + 1))])
+                tied = self.searcher.search(exactly, limit - len(found), count=False, order_by_field="id",
+                                            order=tantivy.Order.Asc)
+                for doc_id, address in tied.hits:
+                    loaded.setdefault(str(doc_id), address)
+                    found.append((str(doc_id), last))
+        answer = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
+        kept = self._found
+        kept.update((doc_id, loaded[doc_id]) for doc_id, _ in answer)
+        while len(kept) > _FOUND:  # the oldest go
+            del kept[next(iter(kept))]
+        return answer
 
     # documents
     def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
-        if not result.hits:
+        document = self._document(writable(doc_id))
+        if document is None:
             return None
-        document = self.searcher.doc(result.hits[0][1])
         found = self._fields_of(document, content)
         sketch = document.get_first("sketch")
         found["sketch"] = bytes(sketch) if sketch is not None else b""
         return found
 
-    def _id(self, address: tantivy.DocAddress) -> str:
-        return str(self.searcher.doc(address).get_first("id") or "")
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+        return [self.get(doc_id, content=content) for doc_id in doc_ids]
+
+    def _document(self, doc_id: str) -> tantivy.Document | None:
+        """The stored document of a live document of id ``doc_id`` (written as the index holds it), or None: one
+        that :meth:`sharing` just found when it is the only document of that id (deleted ones included), else the
+        first the id's postings give."""
+        found = self._found.get(doc_id)
+        if found is not None and int(self.searcher.doc_freq("id", doc_id)) == 1:
+            return found if isinstance(found, tantivy.Document) else self.searcher.doc(found)
+        result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
+        return self.searcher.doc(result.hits[0][1]) if result.hits else None
 
     @staticmethod
     def _fields_of(document: tantivy.Document, content: bool) -> dict[str, Any]:
