@@ -92,6 +92,8 @@ class GroupTracker:
         #: lacks; several documents of one id when an engine kept them).
         self._gone: dict[str, tuple[str, ...]] = {}
         self._gone_sizes: Counter[str] = Counter()
+        #: How many of them the snapshot has (only those can be among the documents sharing keys).
+        self._gone_committed = 0
         #: Live documents per label in the snapshot, as looked up.
         self._committed_sizes: dict[str, int] = {}
         #: Ids added more than once, or added and deleted, by this writer, and every label they were given: whether
@@ -121,7 +123,8 @@ class GroupTracker:
         keys = [dup_keys(sketch[:LSH_KEYS]) for _, sketch, _ in adds]
         terms += [(DUP_KEY_FIELD, text) for texts in keys for text in texts]
         self._frequencies = dict(zip(terms, doc_frequencies(snapshot, terms)))
-        limit = CANDIDATES + len(self._gone) + len(changes)  # the most that assign() may ask for
+        committed_leaving = sum(1 for (field, _), held in self._frequencies.items() if field == "id" and held)
+        limit = CANDIDATES + self._gone_committed + committed_leaving  # the most that assign() may ask for
         asked: list[tuple[str, ...]] = []
         for (_, sketch, _), texts in zip(adds, keys):
             looked_up = self._looked_up(sketch[:LSH_KEYS], texts)[0]
@@ -171,6 +174,7 @@ class GroupTracker:
         if committed and doc_id not in self._gone:
             labels = self._gone[doc_id] = self._committed_labels(doc_id)
             self._gone_sizes.update(labels)
+            self._gone_committed += bool(labels)
 
     def _committed_labels(self, doc_id: str) -> tuple[str, ...]:
         """The labels of the live documents of ``doc_id`` in the snapshot."""
@@ -240,7 +244,7 @@ class GroupTracker:
     def _sharing_documents(self, looked_up: list[str]) -> list[tuple[str, int]]:
         """The committed documents sharing keys with ``looked_up`` (:meth:`Snapshot.sharing`), as many as may be
         gone and :data:`CANDIDATES` more."""
-        limit = CANDIDATES + len(self._gone)
+        limit = CANDIDATES + self._gone_committed
         read = self._sharing.get(tuple(looked_up))
         if read is not None and (read[0] >= limit or len(read[1]) < read[0]):
             return read[1][:limit]

@@ -84,6 +84,20 @@ def test_a_writer_reads_the_candidates_not_the_archive(tmp_path: Path, fake: Fak
         assert len(dup_keys(sketch(story(7)))) == LSH_KEYS
 
 
+def test_adds_that_replace_ids_the_index_lacks_do_not_widen_the_candidates(tmp_path: Path, fake: FakeKind) -> None:
+    """Only a replaced document the index has can be among the candidates to leave out: after a hundred adds of
+    new ids (``replace=True``, as a script does), a copy of a story with many copies still reads CANDIDATES."""
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add([doc(f"c{n:02}", copy(story(7), n)) for n in range(3 * CANDIDATES)])
+        fake.calls.clear()
+        with ix.writer() as writer:
+            for n in range(100):
+                writer.add(doc(f"new{n}", story(2000 + n)))
+            writer.add(doc("last", copy(story(7), 999)))
+        assert fake.calls["get"] == CANDIDATES
+        assert groups_of(ix)["last"] == "c00"
+
+
 def test_counts_of_another_commit_are_counted_once_by_a_pass_and_stored_again(tmp_path: Path,
                                                                              fake: FakeKind) -> None:
     path = tmp_path / "ix"
