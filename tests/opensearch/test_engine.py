@@ -27,7 +27,7 @@ from helpers import ROOT, WORDS, cli_command
 from arsearch.documents import Document
 from arsearch.engine import place_index
 from arsearch.engine.api import SearchRequest, Term, get_documents
-from arsearch.engine.opensearch.cluster import Cluster
+from arsearch.engine.opensearch.cluster import Cluster, ClusterError
 from arsearch.errors import EngineConnectionError, IndexFormatError, IndexLockedError, IndexNotFoundError
 from arsearch.index import Index
 
@@ -192,6 +192,37 @@ def test_shards_and_replicas_of_a_new_index_from_the_cli(tmp_path: Path) -> None
     assert (settings["number_of_shards"], settings["number_of_replicas"]) == ("2", "0")
     query = run_cli("query", "الإنفلونزا", "--index", tmp_path / "ix", "--json", "--all")
     assert query.returncode == 0, query.stderr and len(json.loads(query.stdout)) == 5
+
+
+def test_a_new_index_has_every_copy_started_before_anything_is_written(tmp_path: Path) -> None:
+    """A replica is not in sync until it has started: a node lost before then could take a shard's only copy
+    (the control index's too) and leave writes waiting for it."""
+    folder = tmp_path / "ix"
+    index_name = name(tmp_path, "copies-up")
+    place_index(folder, "opensearch", index=index_name, shards=3, replicas=1)
+    with Index.create(folder, engine="opensearch"):
+        health = httpx.get(f"{url()}/_cluster/health/{index_name},{index_name}-arsearch-control",
+                           timeout=60).json()
+    assert (health["status"], health["initializing_shards"], health["unassigned_shards"]) == ("green", 0, 0)
+    assert health["active_shards"] == 3 * 2 + len(httpx.get(f"{url()}/_cat/nodes?format=json", timeout=60).json())
+
+
+def test_a_write_the_cluster_cannot_place_stops_within_the_request_time(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard with no copy on any node: the cluster answers 503 to each try, and the tries stop when the
+    request's time (ARSEARCH_OPENSEARCH_TIMEOUT) has passed, with the cluster's reason."""
+    index_name = name(tmp_path, "nowhere")
+    Cluster(url()).request("PUT", f"/{index_name}", {"settings": {"index": {
+        "number_of_shards": 1, "number_of_replicas": 0, "routing.allocation.require._name": "no-such-node"}}},
+        params={"wait_for_active_shards": "0"})
+    monkeypatch.setenv("ARSEARCH_OPENSEARCH_TIMEOUT", "5")
+    began = time.monotonic()
+    with pytest.raises(ClusterError) as refused:
+        Cluster(url()).request("PUT", f"/{index_name}/_doc/1", {"n": 1}, params={"timeout": "1s"})
+    took = time.monotonic() - began
+    assert refused.value.status == 503 and "primary shard is not active" in str(refused.value)
+    assert 3 < took < 12, took  # tried again, and stopped
+    assert "\n" not in str(refused.value)
 
 
 def test_copies_on_different_shards_are_one_group(tmp_path: Path) -> None:

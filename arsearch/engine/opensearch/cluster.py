@@ -25,9 +25,11 @@ API_KEY_VARIABLE = "ARSEARCH_OPENSEARCH_API_KEY"
 CA_VARIABLE = "ARSEARCH_OPENSEARCH_CA_CERTS"
 VERIFY_VARIABLE = "ARSEARCH_OPENSEARCH_VERIFY"
 TIMEOUT_VARIABLE = "ARSEARCH_OPENSEARCH_TIMEOUT"
-#: Seconds a request may take (a bulk request of a few megabytes on a loaded cluster included).
+#: Seconds a request may take, its tries again included (a bulk request of a few megabytes on a loaded cluster
+#: included).
 DEFAULT_TIMEOUT = 120.0
-#: Tries of a request the cluster refused for load (429) or could not route yet (503), with backoff between.
+#: Tries of a request the cluster refused for load (429) or could not route yet (503), with backoff between, as
+#: long as the request's time lasts.
 RETRIES = 8
 _FIRST_BACKOFF = 0.25
 _MOST_BACKOFF = 15.0
@@ -62,7 +64,7 @@ class Cluster:
             verify = os.environ[CA_VARIABLE]
         elif os.environ.get(VERIFY_VARIABLE, "").strip().lower() in ("0", "false", "no", "off"):
             verify = False
-        timeout = float(os.environ.get(TIMEOUT_VARIABLE) or DEFAULT_TIMEOUT)
+        timeout = self.timeout = float(os.environ.get(TIMEOUT_VARIABLE) or DEFAULT_TIMEOUT)
         self._http = httpx.Client(headers=headers, auth=auth, verify=verify,
                                   timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
                                   limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
@@ -75,12 +77,15 @@ class Cluster:
     def request(self, method: str, path: str, body: Any = None, *, params: Mapping[str, Any] | None = None,
                 missing: Iterable[int] = (), content: bytes | None = None, retry: bool = True) -> Any:
         """The decoded answer of a request; None for a status of ``missing`` (404 for a document that is not
-        there, say).  429 and 503 are tried again with backoff; other refusals raise."""
+        there, say).  429 and 503 are tried again with backoff until :attr:`timeout` seconds have passed since the
+        first try (a write to a shard with no copy left waits for a minute in the cluster, and would otherwise
+        hold a run for many); other refusals raise."""
         data = content if content is not None else (None if body is None else encode(body))
         headers = {"Content-Type": "application/x-ndjson"} if content is not None else None
         delay = _FIRST_BACKOFF
         unreachable = 0
         attempt = 0
+        began = time.monotonic()
         while True:
             node = self._node
             try:
@@ -99,8 +104,10 @@ class Cluster:
                 raise EngineConnectionError(f"cannot reach the OpenSearch cluster at {self.url}: {exc}") from exc
             attempt += 1
             status = response.status_code
-            if status in (429, 503) and attempt < (RETRIES if retry else 1):
-                time.sleep(delay * (0.5 + random.random()))
+            pause = delay * (0.5 + random.random())
+            if (status in (429, 503) and attempt < (RETRIES if retry else 1)
+                    and time.monotonic() - began + pause < self.timeout):
+                time.sleep(pause)
                 delay = min(delay * 2, _MOST_BACKOFF)
                 continue
             if status in missing:
@@ -125,6 +132,15 @@ class Cluster:
                                       f"{self.url}", path=self.url)
         return ClusterError(f"the OpenSearch cluster at {self.url} refused {method} {path.split('?')[0]}: "
                             f"{status} {kind}: {reason}"[:600], status=status, kind=kind)
+
+    def wait_for_copies(self, indexes: Iterable[str], *, seconds: float = 60.0) -> bool:
+        """Wait until every copy of ``indexes`` the cluster can place has started: a new index's replicas are not
+        in sync until they have, and a node lost before then can take the only copy of a shard with it.  False
+        when that took longer than ``seconds`` (a replica with no node to go to does not count)."""
+        found = self.request("GET", f"/_cluster/health/{','.join(indexes)}", missing=(408,),
+                             params={"wait_for_events": "languid", "wait_for_no_initializing_shards": "true",
+                                     "timeout": f"{max(1, round(seconds))}s"})
+        return found is not None and not found.get("timed_out")
 
     # points in time ----------------------------------------------------------------------------------------
 

@@ -29,6 +29,9 @@ COMMIT_DOCUMENT = "commit"
 #: Seconds a snapshot waits for a commit under way to finish; a mark older than this is left by a writer that
 #: died during its refresh.
 COMMIT_WAIT = 60.0
+#: Seconds a new index waits for its replicas to start before anything is written to it (they may never, on a
+#: cluster with fewer nodes than copies).
+COPIES_WAIT = 60.0
 _POLL = 0.05
 _CONTROL_BODY = {
     "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-all"}},
@@ -68,6 +71,7 @@ class OpenSearchKind:
                        index_body(layout, location.shards, location.replicas, location.creator),
                        params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
+        client.wait_for_copies([location.index, location.control], seconds=min(client.timeout, COPIES_WAIT))
         client.request("PUT", f"/{location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": 1},
                        params={"refresh": "true"})
         return OpenSearchEngine(path, location, layout)

@@ -82,21 +82,26 @@ class OpenSearchWriter:
             self._bulk(chunk)
 
     def _bulk(self, actions: list[bytes]) -> None:
-        """Send ``actions`` (each its lines), the ones refused for load again with backoff until none is left."""
+        """Send ``actions`` (each its lines), the ones refused for load or for a shard not yet placed again with
+        backoff until none is left, or until the cluster's request time has passed since the first try."""
         delay = _FIRST_BACKOFF
+        cluster = self._engine.cluster
         path = f"/{self._engine.location.index}/_bulk"
+        began = time.monotonic()
+        refused, refused_status = "", 429
         for _ in range(RETRIES * 2):
-            found = self._engine.cluster.request("POST", path, content=b"".join(actions))
+            found = cluster.request("POST", path, content=b"".join(actions))
             if not found.get("errors"):
                 return
             again: list[bytes] = []
             for action, item in zip(actions, found.get("items", [])):
                 result = next(iter(item.values()))
                 status = int(result.get("status", 200))
+                error = result.get("error") or {}
                 if status in (429, 503):
                     again.append(action)
+                    refused, refused_status = f"{status} {error.get('type')}: {error.get('reason')}", status
                 elif status >= 300 and not (status == 404 and "delete" in item):
-                    error = result.get("error") or {}
                     raise ClusterError(f"the OpenSearch cluster refused document {result.get('_id')!r}: "
                                        f"{error.get('type')}: {error.get('reason')}"[:600], status=status,
                                        kind=str(error.get("type", "")))
@@ -104,10 +109,13 @@ class OpenSearchWriter:
                 return
             actions = again
             self._lease.check()
-            time.sleep(delay * (0.5 + random.random()))
+            pause = delay * (0.5 + random.random())
+            if time.monotonic() - began + pause >= cluster.timeout:
+                break
+            time.sleep(pause)
             delay = min(delay * 2, _MOST_BACKOFF)
-        raise ClusterError(f"the OpenSearch cluster kept refusing {len(actions)} documents for load (429)",
-                           status=429)
+        raise ClusterError(f"the OpenSearch cluster kept refusing {len(actions)} documents for "
+                           f"{time.monotonic() - began:.0f} s ({refused})"[:600], status=refused_status)
 
 
 def _action(kind: str, doc_id: str) -> bytes:
