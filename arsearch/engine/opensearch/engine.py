@@ -67,10 +67,11 @@ class OpenSearchKind:
             finally:
                 lease.release()
         client.request("DELETE", f"/{location.control}", missing=(404,))
+        # the control index first: its copies on every node recover while the index is created
+        client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
         client.request("PUT", f"/{location.index}",
                        index_body(layout, location.shards, location.replicas, location.creator),
                        params={"wait_for_active_shards": "1"})
-        client.request("PUT", f"/{location.control}", _CONTROL_BODY, params={"wait_for_active_shards": "1"})
         client.wait_for_copies([location.index, location.control], seconds=min(client.timeout, COPIES_WAIT))
         client.request("PUT", f"/{location.control}/_doc/{COMMIT_DOCUMENT}", {"generation": 1},
                        params={"refresh": "true"})
