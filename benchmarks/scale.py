@@ -546,8 +546,9 @@ def draw(rows: list[dict[str, Any]], png: Path) -> str:
         for system in systems:
             found = sorted((r for r in rows if r["system"] == system and key in r), key=lambda r: r["documents"])
             ax.plot([r["documents"] for r in found], [r[key] / unit for r in found], marker="o", label=system)
-        ax.set_title(title if any(key in r for r in rows) else f"{title}: not measured (build-only rows)")
-        if not any(key in r for r in rows):
+        measured = any(key in r for r in rows)
+        ax.set_title(title if measured else f"{title}: not measured (build-only rows)")
+        if not measured:
             continue
         ax.set_xscale("log")
         ax.set_yscale("log")

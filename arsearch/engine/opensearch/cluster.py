@@ -133,14 +133,13 @@ class Cluster:
         return ClusterError(f"the OpenSearch cluster at {self.url} refused {method} {path.split('?')[0]}: "
                             f"{status} {kind}: {reason}"[:600], status=status, kind=kind)
 
-    def wait_for_copies(self, indexes: Iterable[str], *, seconds: float = 60.0) -> bool:
-        """Wait until every copy of ``indexes`` the cluster can place has started: a new index's replicas are not
-        in sync until they have, and a node lost before then can take the only copy of a shard with it.  False
-        when that took longer than ``seconds`` (a replica with no node to go to does not count)."""
-        found = self.request("GET", f"/_cluster/health/{','.join(indexes)}", missing=(408,),
-                             params={"wait_for_events": "languid", "wait_for_no_initializing_shards": "true",
-                                     "timeout": f"{max(1, round(seconds))}s"})
-        return found is not None and not found.get("timed_out")
+    def wait_for_copies(self, indexes: Iterable[str], *, seconds: float = 60.0) -> None:
+        """Wait until every copy of ``indexes`` the cluster can place has started, or ``seconds`` have passed: a
+        new index's replicas are not in sync until they have, and a node lost before then can take the only copy
+        of a shard with it (a replica with no node to go to does not hold the wait)."""
+        self.request("GET", f"/_cluster/health/{','.join(indexes)}", missing=(408,),
+                     params={"wait_for_events": "languid", "wait_for_no_initializing_shards": "true",
+                             "timeout": f"{max(1, round(seconds))}s"})
 
     # points in time ----------------------------------------------------------------------------------------
 
