@@ -294,8 +294,9 @@ class Snapshot(Protocol):
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """A document as an engine writes it: with its group label, its sketch (stored, returned by
-    :meth:`Snapshot.get`) and the terms of each of :data:`KEYWORD_FIELDS`."""
+    """A document as an engine writes it: with its group label, its near-duplicate sketch (its 32-bit values as
+    bytes, :func:`~arsearch.engine.candidates.sketch_bytes`; kept, returned by :meth:`Snapshot.get`) and the terms
+    of each of :data:`KEYWORD_FIELDS`."""
 
     document: Document
     group: str = ""

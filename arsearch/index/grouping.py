@@ -9,11 +9,12 @@ label when the document that started it is deleted or changed, and a changed doc
 one.
 
 A new document's candidates are the documents that share at least :data:`MIN_SHARED_KEYS` of its look-up keys:
-the committed ones from the term statistics of the writer's snapshot (:meth:`Snapshot.sharing`; a key held by
-more than :data:`MAX_KEY_HOLDERS` documents is left out), and the ones this writer added before it, from a table
-of this writer's changes alone.  Each committed candidate's sketch and label are read from the snapshot, so a
-writer's memory grows with its own changes, never with the archive.  Of two candidates equally similar, a
-committed one comes before one of this writer's, then the one sharing more keys (then the smaller id), and of
+the committed ones from the writer's snapshot (:func:`~arsearch.engine.candidates.candidates_many`: the
+:data:`CANDIDATES` sharing the most keys, then by :func:`~arsearch.engine.candidates.text_key` of their ids; a
+key held by more than :data:`MAX_KEY_HOLDERS` documents is left out), and the ones this writer added before it,
+from a table of this writer's changes alone.  Each committed candidate's sketch is read from the snapshot, and
+the label of the one it joins, so a writer's memory grows with its own changes, never with the archive.  Of two
+candidates equally similar, a committed one comes before one of this writer's, then the one ranked first, and of
 this writer's the one added first.  The index writer hands the grouping a batch at a time, and
 :meth:`GroupTracker.look_ahead` reads the batch's look-ups in one go (a few requests for a cluster).
 
@@ -25,12 +26,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
 
-from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies, get_documents, sharing_many
+from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies
+from arsearch.engine.candidates import Candidate, candidate_label, candidates_many, text_key
 from arsearch.index.meta import GroupCounts
-from arsearch.index.near_duplicates import (DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, from_bytes,
-                                           similarity)
+from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, similarity
 
 GROUP_FIELD = "group"
 DUP_KEY_FIELD = "dup_key"
@@ -91,6 +91,8 @@ class GroupTracker:
         #: Committed documents this writer deletes or replaces: id -> their labels (none for an id the snapshot
         #: lacks; several documents of one id when an engine kept them).
         self._gone: dict[str, tuple[str, ...]] = {}
+        #: :func:`text_key` of each of their ids that the snapshot has (how candidates are known).
+        self._gone_keys: set[int] = set()
         self._gone_sizes: Counter[str] = Counter()
         #: How many of them the snapshot has (only those can be among the documents sharing keys).
         self._gone_committed = 0
@@ -100,18 +102,17 @@ class GroupTracker:
         #: the engine keeps one of their versions is read after the commit.
         self._uncertain: set[str] = set()
         self._unsure_labels: set[str] = set()
-        #: What :meth:`look_ahead` read for the changes of one batch: document frequencies, the committed
-        #: documents sharing keys (by the keys looked up: the limit asked and the answer), the candidates.
+        #: What :meth:`look_ahead` read for the changes of one batch: document frequencies, and the candidates (by
+        #: the keys looked up: the limit asked and the answer).
         self._frequencies: dict[tuple[str, str], int] = {}
-        self._sharing: dict[tuple[str, ...], tuple[int, list[tuple[str, int]]]] = {}
-        self._documents: dict[str, dict[str, Any] | None] = {}
+        self._candidates: dict[tuple[str, ...], tuple[int, list[Candidate]]] = {}
 
     def look_ahead(self, changes: Sequence[tuple[str, tuple[int, ...], bool] | str]) -> None:
         """Read from the snapshot at once what grouping ``changes`` will look up, in their order: documents to add
         (id, sketch, ``replace``) and ids to delete.  Each look-up of :meth:`assign` and :meth:`remove` is then
         answered from what was read (a cluster answers a batch's look-ups in a few requests, where each is a round
         trip); one that the changes before it made different is looked up when made.  Forgets the last batch's."""
-        self._frequencies, self._sharing, self._documents = {}, {}, {}
+        self._frequencies, self._candidates = {}, {}
         snapshot = self._snapshot
         if snapshot.doc_count() == 0:
             return
@@ -131,11 +132,8 @@ class GroupTracker:
             if len(looked_up) >= MIN_SHARED_KEYS:
                 asked.append(tuple(looked_up))
         asked = list(dict.fromkeys(asked))
-        answers = sharing_many(snapshot, DUP_KEY_FIELD, asked, at_least=MIN_SHARED_KEYS, limit=limit)
-        self._sharing = {texts: (limit, answer) for texts, answer in zip(asked, answers)}
-        candidates = list(dict.fromkeys(doc_id for answer in answers for doc_id, _ in answer
-                                        if doc_id not in self._gone))
-        self._documents = dict(zip(candidates, get_documents(snapshot, candidates, content=False)))
+        answers = candidates_many(snapshot, DUP_KEY_FIELD, asked, at_least=MIN_SHARED_KEYS, limit=limit)
+        self._candidates = {texts: (limit, answer) for texts, answer in zip(asked, answers)}
 
     def _frequency(self, field: str, text: str) -> int:
         found = self._frequencies.get((field, text))
@@ -175,6 +173,8 @@ class GroupTracker:
             labels = self._gone[doc_id] = self._committed_labels(doc_id)
             self._gone_sizes.update(labels)
             self._gone_committed += bool(labels)
+            if labels:
+                self._gone_keys.add(text_key(doc_id))
 
     def _committed_labels(self, doc_id: str) -> tuple[str, ...]:
         """The labels of the live documents of ``doc_id`` in the snapshot."""
@@ -204,15 +204,14 @@ class GroupTracker:
             return None
         keys = sketch[:LSH_KEYS]
         looked_up, shared = self._looked_up(keys, dup_keys(keys))
-        best_label, best_score = None, self.threshold
+        best: Candidate | None = None
+        best_score = self.threshold
         if len(looked_up) >= MIN_SHARED_KEYS:
-            candidates = [doc_id for doc_id, _ in self._sharing_documents(looked_up) if doc_id not in self._gone]
-            for doc_id, found in zip(candidates, self._candidates(candidates)):
-                if found is None:
-                    continue
-                score = similarity(sketch, from_bytes(bytes(found.get("sketch") or b"")))
-                if score >= best_score and (best_label is None or score > best_score):
-                    best_label, best_score = str(found.get(GROUP_FIELD) or doc_id), score
+            for candidate in self._committed_candidates(looked_up):
+                score = similarity(sketch, candidate.sketch)
+                if score >= best_score and (best is None or score > best_score):
+                    best, best_score = candidate, score
+        best_label = None if best is None else candidate_label(self._snapshot, best)
         mine = sorted((self._added[doc_id] for doc_id, count in shared.items() if count >= MIN_SHARED_KEYS),
                       key=lambda added: added[2])
         for label, other, _ in mine:
@@ -241,22 +240,18 @@ class GroupTracker:
                     shared.update(held)
         return looked_up, shared
 
-    def _sharing_documents(self, looked_up: list[str]) -> list[tuple[str, int]]:
-        """The committed documents sharing keys with ``looked_up`` (:meth:`Snapshot.sharing`), as many as may be
-        gone and :data:`CANDIDATES` more."""
+    def _committed_candidates(self, looked_up: list[str]) -> list[Candidate]:
+        """The :data:`CANDIDATES` committed documents that share the most of the keys ``looked_up`` (ties by
+        :func:`text_key` of their ids), leaving out those this writer deletes or replaces."""
         limit = CANDIDATES + self._gone_committed
-        read = self._sharing.get(tuple(looked_up))
+        read = self._candidates.get(tuple(looked_up))
         if read is not None and (read[0] >= limit or len(read[1]) < read[0]):
-            return read[1][:limit]
-        return self._snapshot.sharing(DUP_KEY_FIELD, looked_up, at_least=MIN_SHARED_KEYS, limit=limit)
-
-    def _candidates(self, doc_ids: list[str]) -> list[dict[str, Any] | None]:
-        """The stored fields of the committed documents ``doc_ids``, without their content."""
-        read = self._documents
-        missing = [doc_id for doc_id in doc_ids if doc_id not in read]
-        if missing:
-            read = {**read, **dict(zip(missing, get_documents(self._snapshot, missing, content=False)))}
-        return [read[doc_id] for doc_id in doc_ids]
+            found = read[1]
+        else:
+            found = candidates_many(self._snapshot, DUP_KEY_FIELD, [looked_up], at_least=MIN_SHARED_KEYS,
+                                    limit=limit)[0]
+        gone = self._gone_keys
+        return [candidate for candidate in found if candidate.key not in gone][:CANDIDATES]
 
     def _new_label(self, doc_id: str) -> str:
         label, n = doc_id, 1

@@ -22,12 +22,12 @@ earlier variant of the word hash, every one shared at least 3 of its first 16.
 from __future__ import annotations
 
 import zlib
-from array import array
 from bisect import bisect_right
 from itertools import islice, repeat
 from operator import lshift, xor
 
 from arsearch.analysis import normalize
+from arsearch.engine.candidates import sketch_bytes, sketch_values
 
 #: How many hashes a sketch keeps: the Jaccard estimate's standard error is about sqrt(J(1-J)/k), 0.06 at 0.5.
 SKETCH_SIZE = 64
@@ -112,11 +112,5 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return bisect_right(ordered, merged[at]) / SKETCH_SIZE
 
 
-def to_bytes(values: tuple[int, ...]) -> bytes:
-    return array("I", values).tobytes()
-
-
-def from_bytes(data: bytes) -> tuple[int, ...]:
-    found = array("I")
-    found.frombytes(data)
-    return tuple(found)
+to_bytes = sketch_bytes
+from_bytes = sketch_values

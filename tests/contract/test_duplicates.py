@@ -14,7 +14,9 @@ import pytest
 from helpers import ROOT, WORDS
 
 from arsearch import Index, index_paths, search
-from arsearch.engine.api import SearchRequest, Term, sharing_many
+from arsearch.documents import Document
+from arsearch.engine.api import SearchRequest, StoredDocument, Term, sharing_many
+from arsearch.engine.candidates import candidate_label, candidates_many, sketch_bytes, text_key
 from arsearch.errors import IndexFormatError
 from arsearch.index import META_FILE
 from arsearch.index.grouping import dup_keys
@@ -290,3 +292,34 @@ def test_a_full_word_table_starts_again_without_changing_the_hashes(monkeypatch:
     near_duplicates._WORDS.clear()
     assert sketch(STORY) == before  # learned again, the table starting again at each fifth word
     assert len(near_duplicates._WORDS) <= 5
+
+
+def test_candidates_are_the_documents_sharing_the_most_keys_ranked_by_id_key_with_their_sketches(
+        tmp_path: Path) -> None:
+    """Every engine ranks candidates the same way, with every document tied at the limit known (many are here,
+    more than a look-up fetches beyond its limit), and gives their sketches and labels as written."""
+    rng = random.Random(5)
+    keys = [f"k{n}" for n in range(8)]
+    written: dict[str, tuple[set[str], tuple[int, ...], str]] = {}
+    with Index.create(tmp_path / "ix") as ix:
+        writer = ix.engine.writer()
+        for n in range(300):
+            held = rng.sample(keys, rng.choice((2, 3, 3, 3, 4, 6)))
+            values = tuple(sorted(rng.sample(range(1 << 32), rng.choice((0, 1, 9, 64)))))
+            doc_id, label = f"d{n}", f"g{n % 7}"
+            writer.add(StoredDocument(Document(doc_id, "نص قصير"), group=label, sketch=sketch_bytes(values),
+                                      keywords={"dup_key": held}), replace=False)
+            written[doc_id] = (set(held), values, label)
+        writer.commit()
+        snapshot = ix.engine.snapshot()
+        asked = [keys[:5], keys[3:], keys[:3]]
+        for limit in (1, 5, 16, 200):
+            answers = candidates_many(snapshot, "dup_key", asked, at_least=3, limit=limit)
+            for terms, answer in zip(asked, answers):
+                shared = {doc_id: len(held & set(terms)) for doc_id, (held, _, _) in written.items()}
+                expected = sorted((doc_id for doc_id, count in shared.items() if count >= 3),
+                                  key=lambda doc_id: (-shared[doc_id], text_key(doc_id)))[:limit]
+                assert [(c.key, c.shared, c.sketch) for c in answer] == [
+                    (text_key(doc_id), shared[doc_id], written[doc_id][1]) for doc_id in expected]
+                assert [candidate_label(snapshot, c) for c in answer] == [written[d][2] for d in expected]
+        assert len([d for d, (held, _, _) in written.items() if len(held & set(keys[:5])) == 3]) > 45

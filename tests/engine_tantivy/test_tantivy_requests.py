@@ -19,6 +19,7 @@ import pytest
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
+from arsearch.engine.candidates import sketch_bytes
 from arsearch.engine import engine_kind
 from arsearch.engine.api import (DAY_MICROSECONDS, KEYWORD_FIELDS, LEAD_WORDS, AllOf, AndMaybe, AndNot, AnyOf, Filters,
                                  Layout, Phrase, Query, SearchRequest, SearchResponse, Snapshot, StoredDocument, Term,
@@ -88,7 +89,7 @@ def _document(rng: random.Random, number: int) -> StoredDocument:
     group = "" if rng.random() < 0.2 else f"g{rng.randint(0, 40)}"
     keywords = {"word_key": sorted({w[:2] for w in content.split()}), "spelling": content.split()[:3],
                 "dup_key": [f"k{rng.randint(0, 12)}" for _ in range(4)]}
-    return StoredDocument(document, group=group, sketch=bytes([number % 256, 7]), keywords=keywords)
+    return StoredDocument(document, group=group, sketch=sketch_bytes((number % 256, 7)), keywords=keywords)
 
 
 @pytest.fixture(scope="module")
@@ -503,7 +504,7 @@ def test_a_document_sharing_found_is_read_as_get_reads_it_when_its_id_has_severa
     writer = engine.writer()
     for number, keys in enumerate((["a", "b"], ["a", "b", "c"], ["c"])):
         document = Document("same" if number < 2 else "other", f"نص {number}", title=f"t{number}")
-        writer.add(StoredDocument(document, group=f"g{number}", sketch=bytes([number]), keywords={"dup_key": keys}),
+        writer.add(StoredDocument(document, group=f"g{number}", sketch=sketch_bytes((number,)), keywords={"dup_key": keys}),
                    replace=False)
     writer.commit()
     before = engine_kind("tantivy").open(tmp_path / "ix", _layout()).snapshot().get("same")

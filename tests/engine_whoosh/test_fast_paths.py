@@ -15,6 +15,7 @@ from news_queries import phrase, words
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
+from arsearch.engine.candidates import sketch_bytes
 from arsearch.engine.api import (DEFAULT_LEAD_WEIGHT, KEYWORD_FIELDS, SCORED_FIELDS, AnyOf, Engine, Layout, Query,
                                  SearchRequest, SearchResponse, StoredDocument)
 from arsearch.engine.whoosh import schema as schema_module
@@ -59,7 +60,7 @@ def _postings(path: Path, text_field: type = schema_module.ArabicText, writer: t
                 keywords = {"word_key": [f"w{n}", "a, b", "x\ud800y"], "dup_key": [f"k{copy % 7}", f"k{n}"]} if n % 3 else {}
                 w.add_document(id=f"{copy}-{n}", title=text[:40] * (copy % 3), content=text * (1 + copy % 5),
                                author=text[-20:], source="spa" if n % 2 else "okaz", group=f"g{n}",
-                               sketch=bytes([copy % 256, n]), **keywords)
+                               sketch=sketch_bytes((copy % 256, n)), **keywords)
     out: list[object] = []
     with ix.searcher() as s:
         reader = s.reader()

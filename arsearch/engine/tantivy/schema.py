@@ -18,9 +18,9 @@ in the field's length, which the Whoosh engine does not.
 from __future__ import annotations
 
 import json
+from array import array
 from base64 import b64encode
 from collections.abc import Sequence
-from hashlib import blake2b
 
 import tantivy
 
@@ -28,6 +28,7 @@ from arsearch.analysis.analyzer import Analyzer
 from arsearch.analysis.indexing import IndexTerms
 from arsearch.documents import writable
 from arsearch.engine.api import KEYWORD_FIELDS, LEAD_WORDS, NO_DATE, Layout, StoredDocument, date_value
+from arsearch.engine.candidates import text_key
 
 #: The analyzed text fields (queried, scored and stored).
 ANALYZED = ("title", "content", "author")
@@ -44,6 +45,13 @@ DAY = "day"
 DATE_ORDER = "date_order"
 #: A number for each group label (:func:`label_key`), a fast field: the groups of a ranking are read as a column.
 GROUP_KEY = "group_key"
+#: :func:`~arsearch.engine.candidates.text_key` of the id, a fast field: near-duplicate candidates are ranked by it
+#: without reading their ids.
+ID_KEY = "id_key"
+#: The near-duplicate sketch as fast fields, so that candidates are compared without loading stored documents:
+#: how many values it has, and its values two to a column (the bytes of the two, in this machine's order).
+SKETCH_SIZE = "sketch_size"
+SKETCH_COLUMNS = tuple(f"sketch_{n}" for n in range(32))
 #: The field that holds the original text of each analyzed field: its UTF-8 bytes, stored and not indexed (sent in
 #: base64, as tantivy's JSON takes bytes).
 ORIGINAL = {name: f"{name}_utf8" for name in ANALYZED}
@@ -66,19 +74,42 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field(DAY, stored=False, indexed=True, fast=True)
     builder.add_unsigned_field(DATE_ORDER, stored=False, indexed=False, fast=True)
     builder.add_unsigned_field(GROUP_KEY, stored=False, indexed=False, fast=True)
-    builder.add_bytes_field("sketch", stored=True)
+    for name in (ID_KEY, SKETCH_SIZE, *SKETCH_COLUMNS):
+        builder.add_unsigned_field(name, stored=False, indexed=False, fast=True)
     return builder.build()
 
 
 def field_names() -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
     return frozenset({*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, *KEYWORD_FIELDS, "date", DAY,
-                      DATE_ORDER, GROUP_KEY, "sketch"})
+                      DATE_ORDER, GROUP_KEY, ID_KEY, SKETCH_SIZE, *SKETCH_COLUMNS})
 
 
-def label_key(label: str) -> int:
-    """The number of a group label, the same in every process."""
-    return int.from_bytes(blake2b(label.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+#: The number of a group label, the same in every process.
+label_key = text_key
+
+
+def sketch_columns(sketch: bytes) -> dict[str, int]:
+    """The sketch fields of a document whose sketch is ``sketch`` (:data:`SKETCH_COLUMNS` it fills)."""
+    values = array("I")
+    values.frombytes(sketch)
+    found = {SKETCH_SIZE: len(values)}
+    if len(values) % 2:
+        values.append(0)
+    found.update(zip(SKETCH_COLUMNS, _retyped(values, "Q")))
+    return found
+
+
+def sketch_of(size: int, columns: Sequence[int]) -> tuple[int, ...]:
+    """The sketch of :data:`SKETCH_SIZE` ``size`` and the values of the first of :data:`SKETCH_COLUMNS`."""
+    return tuple(_retyped(array("Q", columns[:(size + 1) // 2]), "I")[:size])
+
+
+def _retyped(values: array[int], typecode: str) -> array[int]:
+    """The bytes of ``values`` as an array of ``typecode``: two 32-bit values to a 64-bit one, or back."""
+    found = array(typecode)
+    found.frombytes(values.tobytes())
+    return found
 
 
 def source_names(source: str) -> list[str]:
@@ -108,7 +139,7 @@ class DocumentEncoder:
             "source": document.source, SOURCE_NAMES: source_names(document.source),
             "date": NO_DATE if document.date is None else date_value(document.date),
             DATE_ORDER: 0 if document.date is None else date_value(document.date) + 1,
-            "sketch": b64encode(stored.sketch).decode("ascii"),
+            ID_KEY: text_key(document.id), **sketch_columns(stored.sketch),
         }
         if document.date is not None:
             record[DAY] = document.date.toordinal()

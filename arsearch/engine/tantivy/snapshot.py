@@ -16,16 +16,18 @@ from arsearch.engine.api import (NO_DATE, STORED_FIELDS, EngineHit, EngineStats,
                                  SearchResponse, date_of)
 from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit, Order, collapsed_page, position
 from arsearch.engine.tantivy.queries import QueryBuilder, filtered
-from arsearch.engine.tantivy.schema import DATE_ORDER, DAY, GROUP_KEY, ORIGINAL, SOURCE_NAMES, TERM_FIELDS, label_key
+from arsearch.engine.candidates import TIES, Candidate, sketch_bytes
+from arsearch.engine.tantivy.schema import (DATE_ORDER, DAY, GROUP_KEY, ID_KEY, ORIGINAL, SKETCH_COLUMNS, SKETCH_SIZE,
+                                            SOURCE_NAMES, TERM_FIELDS, label_key, sketch_of)
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
 #: The documents :meth:`Snapshot.sharing` fetches beyond its limit, so that those tied at its last count are most
 #: often all there, loaded and ordered by id (about 25 µs each); when more are tied, tantivy's id column orders
 #: them (about 1 ms a search on an archive of 300,000).
-_LOADED_TIES = 40
-#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get` (some MB): two
-#: batches of 128 documents' near-duplicate candidates (16 each).
+_LOADED_TIES = TIES
+#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get`: two batches of
+#: 128 documents' near-duplicate candidates (16 each).
 _FOUND = 4096
 #: tantivy's most buckets of one aggregation.
 _MOST_BUCKETS = 65_000
@@ -50,7 +52,7 @@ class TantivySnapshot:
         #: The documents the last :meth:`sharing` calls gave, by id, the latest :data:`_FOUND` of them: each was
         #: loaded (or located) to learn its id, and a caller asks for them next (near-duplicate candidates, maybe
         #: after the look-ups of a whole batch).
-        self._found: dict[str, tantivy.Document | tantivy.DocAddress] = {}
+        self._found: dict[str, tantivy.DocAddress] = {}
 
     def _whoosh_idf(self, field: str, text: str) -> float:
         """How much more the Whoosh engine's idf of a term is than tantivy's: Whoosh's ``log(N / (df + 1)) + 1``
@@ -213,12 +215,11 @@ class TantivySnapshot:
 
         fetched = max(1, min(limit + _LOADED_TIES, self.searcher.num_docs))
         result = self.searcher.search(holding(at_least), fetched, count=True)
-        loaded: dict[str, tantivy.Document | tantivy.DocAddress] = {}
+        loaded: dict[str, tantivy.DocAddress] = {}
 
         def load(address: tantivy.DocAddress) -> str:
-            document = self.searcher.doc(address)
-            doc_id = str(document.get_first("id") or "")
-            loaded[doc_id] = document
+            doc_id = str(self.searcher.doc(address).get_first("id") or "")
+            loaded[doc_id] = address
             return doc_id
 
         hits = [(round(score), address) for score, address in result.hits]
@@ -250,26 +251,76 @@ class TantivySnapshot:
 
     # documents
     def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        document = self._document(writable(doc_id))
-        if document is None:
+        address = self._address(writable(doc_id))
+        if address is None:
             return None
-        found = self._fields_of(document, content)
-        sketch = document.get_first("sketch")
-        found["sketch"] = bytes(sketch) if sketch is not None else b""
+        found = self._fields_of(self.searcher.doc(address), content)
+        found["sketch"] = sketch_bytes(self._sketches([address])[0])
         return found
 
     def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
         return [self.get(doc_id, content=content) for doc_id in doc_ids]
 
-    def _document(self, doc_id: str) -> tantivy.Document | None:
-        """The stored document of a live document of id ``doc_id`` (written as the index holds it), or None: one
-        that :meth:`sharing` just found when it is the only document of that id (deleted ones included), else the
-        first the id's postings give."""
+    def _address(self, doc_id: str) -> tantivy.DocAddress | None:
+        """The address of a live document of id ``doc_id`` (written as the index holds it), or None: one that
+        :meth:`sharing` just found when it is the only document of that id (deleted ones included), else the first
+        the id's postings give."""
         found = self._found.get(doc_id)
         if found is not None and int(self.searcher.doc_freq("id", doc_id)) == 1:
-            return found if isinstance(found, tantivy.Document) else self.searcher.doc(found)
+            return found
         result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
-        return self.searcher.doc(result.hits[0][1]) if result.hits else None
+        return result.hits[0][1] if result.hits else None
+
+    # near-duplicate candidates
+    def candidates_many(self, field: str, texts: Sequence[Sequence[str]], *, at_least: int,
+                        limit: int) -> list[list[Candidate]]:
+        """:func:`~arsearch.engine.candidates.candidates_many` from the columns: one search of each look-up, then
+        the id keys of all their hits and the sketches of those chosen, a column at a time."""
+        name = _indexed(field)
+        matches = [self._holding(name, terms, at_least, limit) for terms in texts]
+        every = [address for hits in matches for _, address in hits]
+        keys = iter([int(key or 0) for key in self.searcher.fast_field_values(ID_KEY, every)] if every else [])
+        chosen = [sorted(((-shared, next(keys), address) for shared, address in hits),
+                         key=lambda hit: hit[:2])[:limit] for hits in matches]
+        sketches = iter(self._sketches([address for hits in chosen for _, _, address in hits]))
+        return [[Candidate(key, -negative, next(sketches), address) for negative, key, address in hits]
+                for hits in chosen]
+
+    def _holding(self, name: str, texts: Sequence[str], at_least: int, limit: int) -> list[tuple[int, Any]]:
+        """The live documents with at least ``at_least`` of the terms ``texts``: how many each has, and its address;
+        at least every one tied with the ``limit``-th most."""
+        terms = list(dict.fromkeys(writable(text) for text in texts))
+        if name not in TERM_FIELDS or not terms or limit <= 0 or at_least > len(terms):
+            return []
+        query = self._counting(name, terms, max(1, at_least))
+        fetched = max(1, min(limit + TIES, self.searcher.num_docs))
+        result = self.searcher.search(query, fetched, count=True)
+        hits = [(round(score), address) for score, address in result.hits]
+        total = int(getattr(result, "count", 0))
+        if total > len(hits) and len(hits) >= limit:
+            counts = sorted((count for count, _ in hits), reverse=True)
+            if counts[-1] == counts[limit - 1]:  # more may be tied with the limit-th than were fetched
+                hits = [(round(score), address) for score, address in self.searcher.search(query, total).hits]
+        return hits
+
+    def _counting(self, name: str, terms: Sequence[str], at_least: int) -> tantivy.Query:
+        """The documents with at least ``at_least`` of ``terms``, each scoring the number it has."""
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.const_score_query(
+            tantivy.Query.term_query(self._schema, name, term), 1.0)) for term in terms], at_least)
+
+    def _sketches(self, addresses: list[tantivy.DocAddress]) -> list[tuple[int, ...]]:
+        """The near-duplicate sketches of the documents at ``addresses``, read from their columns."""
+        if not addresses:
+            return []
+        sizes = [int(size or 0) for size in self.searcher.fast_field_values(SKETCH_SIZE, addresses)]
+        wanted = (max(sizes) + 1) // 2
+        columns = [[int(value or 0) for value in self.searcher.fast_field_values(name, addresses)]
+                   for name in SKETCH_COLUMNS[:wanted]]
+        return [sketch_of(size, row) for size, row in zip(sizes, zip(*columns))] if columns else [()] * len(sizes)
+
+    def candidate_label(self, candidate: Candidate) -> str:
+        document = self.searcher.doc(candidate.ref)
+        return str(document.get_first("group") or document.get_first("id") or "")
 
     @staticmethod
     def _fields_of(document: tantivy.Document, content: bool) -> dict[str, Any]:
