@@ -49,7 +49,8 @@ GROUP_KEY = "group_key"
 #: without reading their ids.
 ID_KEY = "id_key"
 #: The near-duplicate sketch as fast fields, so that candidates are compared without loading stored documents:
-#: how many values it has, and its values two to a column (the bytes of the two, in this machine's order).
+#: how many values it has, and its values two to a column (the bytes of the two, in this machine's order; 0 past
+#: its end, so that every document has every column).
 SKETCH_SIZE = "sketch_size"
 SKETCH_COLUMNS = tuple(f"sketch_{n}" for n in range(32))
 #: The field that holds the original text of each analyzed field: its UTF-8 bytes, stored and not indexed (sent in
@@ -94,8 +95,7 @@ def sketch_columns(sketch: bytes) -> dict[str, int]:
     values = array("I")
     values.frombytes(sketch)
     found = {SKETCH_SIZE: len(values)}
-    if len(values) % 2:
-        values.append(0)
+    values.extend([0] * (2 * len(SKETCH_COLUMNS) - len(values)))
     found.update(zip(SKETCH_COLUMNS, _retyped(values, "Q")))
     return found
 

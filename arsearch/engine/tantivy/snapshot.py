@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from math import log
-from typing import Any
+from typing import Any, cast
 
 import tantivy
 
@@ -182,6 +182,16 @@ class TantivySnapshot:
             return 0
         return self._doc_freq(name, writable(text))
 
+    def doc_frequencies(self, terms: Sequence[tuple[str, str]]) -> list[int]:
+        """:meth:`doc_frequency` of each term, not remembered (a batch's look-ups are mostly of terms seen once)."""
+        doc_freq = self.searcher.doc_freq
+        fields = self._fields
+        found: list[int] = []
+        for field, text in terms:
+            name = _indexed(field)
+            found.append(int(doc_freq(name, writable(text))) if name in fields and name in TERM_FIELDS else 0)
+        return found
+
     def _doc_freq(self, name: str, text: str) -> int:
         """tantivy's document frequency of a term of a field of the schema (deleted documents included)."""
         key = (name, text)
@@ -279,7 +289,7 @@ class TantivySnapshot:
         name = _indexed(field)
         matches = [self._holding(name, terms, at_least, limit) for terms in texts]
         every = [address for hits in matches for _, address in hits]
-        keys = iter([int(key or 0) for key in self.searcher.fast_field_values(ID_KEY, every)] if every else [])
+        keys = iter(self._column(ID_KEY, every) if every else [])
         chosen = [sorted(((-shared, next(keys), address) for shared, address in hits),
                          key=lambda hit: hit[:2])[:limit] for hits in matches]
         sketches = iter(self._sketches([address for hits in chosen for _, _, address in hits]))
@@ -312,11 +322,15 @@ class TantivySnapshot:
         """The near-duplicate sketches of the documents at ``addresses``, read from their columns."""
         if not addresses:
             return []
-        sizes = [int(size or 0) for size in self.searcher.fast_field_values(SKETCH_SIZE, addresses)]
-        wanted = (max(sizes) + 1) // 2
-        columns = [[int(value or 0) for value in self.searcher.fast_field_values(name, addresses)]
-                   for name in SKETCH_COLUMNS[:wanted]]
-        return [sketch_of(size, row) for size, row in zip(sizes, zip(*columns))] if columns else [()] * len(sizes)
+        sizes = self._column(SKETCH_SIZE, addresses)
+        columns = [self._column(name, addresses) for name in SKETCH_COLUMNS[:(max(sizes) + 1) // 2]]
+        if not columns:
+            return [()] * len(sizes)
+        return [sketch_of(size, row) for size, row in zip(sizes, zip(*columns))]
+
+    def _column(self, name: str, addresses: list[tantivy.DocAddress]) -> list[int]:
+        """The values of an unsigned fast field that every document has (:data:`ID_KEY`, the sketch's)."""
+        return cast(list[int], self.searcher.fast_field_values(name, addresses))
 
     def candidate_label(self, candidate: Candidate) -> str:
         document = self.searcher.doc(candidate.ref)
