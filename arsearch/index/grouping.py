@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from arsearch.engine.api import SearchRequest, Snapshot, Term, doc_frequencies
 from arsearch.engine.candidates import Candidate, candidate_label, candidates_many, text_key
 from arsearch.index.meta import GroupCounts
-from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, similarity
+from arsearch.index.near_duplicates import DEFAULT_THRESHOLD, LSH_KEYS, MIN_SHARED_KEYS, similarity_to
 
 GROUP_FIELD = "group"
 DUP_KEY_FIELD = "dup_key"
@@ -206,16 +206,17 @@ class GroupTracker:
         looked_up, shared = self._looked_up(keys, dup_keys(keys))
         best: Candidate | None = None
         best_score = self.threshold
+        to = similarity_to(sketch)
         if len(looked_up) >= MIN_SHARED_KEYS:
             for candidate in self._committed_candidates(looked_up):
-                score = similarity(sketch, candidate.sketch)
+                score = to(candidate.sketch)
                 if score >= best_score and (best is None or score > best_score):
                     best, best_score = candidate, score
         best_label = None if best is None else candidate_label(self._snapshot, best)
         mine = sorted((self._added[doc_id] for doc_id, count in shared.items() if count >= MIN_SHARED_KEYS),
                       key=lambda added: added[2])
         for label, other, _ in mine:
-            score = similarity(sketch, other)
+            score = to(other)
             if score >= best_score and (best_label is None or score > best_score):
                 best_label, best_score = label, score
         return best_label

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import islice, repeat
 from operator import lshift, xor
 
@@ -89,11 +90,28 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """Estimated Jaccard similarity of the shingle sets behind two sketches (exact when both are complete): of the
     :data:`SKETCH_SIZE` smallest values of their union that both sets are known to hold or not (a full sketch
     knows its set only up to its largest value; a shorter one is the whole set), the share in both sketches."""
-    if not a or not b:
-        return 0.0
-    common = set(a).intersection(b)
-    if not common:
-        return 0.0
+    return similarity_to(a)(b)
+
+
+def similarity_to(a: tuple[int, ...]) -> Callable[[tuple[int, ...]], float]:
+    """:func:`similarity` of ``a`` and a sketch, as a function of that sketch (``a`` is read once for many)."""
+    if not a:
+        return _none
+    values = frozenset(a)
+
+    def to(b: tuple[int, ...]) -> float:
+        common = values.intersection(b)
+        return _estimate(a, b, common) if common else 0.0
+
+    return to
+
+
+def _none(_: tuple[int, ...]) -> float:
+    return 0.0
+
+
+def _estimate(a: tuple[int, ...], b: tuple[int, ...], common: frozenset[int]) -> float:
+    """:func:`similarity` of two sketches with the values ``common``, at least one."""
     full_a, full_b = len(a) >= SKETCH_SIZE, len(b) >= SKETCH_SIZE
     limit = (min(a[-1], b[-1]) if full_b else a[-1]) if full_a else (b[-1] if full_b else _HASH_LIMIT)
     in_a, in_b = bisect_right(a, limit), bisect_right(b, limit)

@@ -3,6 +3,7 @@ the keyword fields of the side state (:mod:`arsearch.index.words`, :mod:`arsearc
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
@@ -66,6 +67,8 @@ class IndexWriter:
         #: Each batch's documents are worked on by the pipeline's worker processes (:mod:`arsearch.index.pipeline`)
         #: while earlier batches are grouped and written.
         self._changes: list[Change] = []
+        #: Whether this writer turned the cyclic garbage collector off (see :meth:`_apply`).
+        self._collector_paused = False
         self._encoded = isinstance(self._writer, EncodingWriter)
         self._batches = batches(self._writer.encoding() if self._encoded else None, procs)  # type: ignore[attr-defined]
 
@@ -99,6 +102,12 @@ class IndexWriter:
             self._apply(done, worked)
 
     def _apply(self, changes: list[Change], worked: list[Worked]) -> None:
+        if not self._collector_paused and gc.isenabled():
+            # What a writer keeps until its commit (its grouping's tables, the batches in flight) is long-lived:
+            # every full collection walked all of it again, 14% of the indexing process at 450,000 articles.
+            # Reference counting frees the rest (a change makes no cycles); collection resumes at the commit.
+            gc.disable()
+            self._collector_paused = True
         groups = self._tracker()
         sketches = iter(prepared[0] for prepared, _ in worked)
         groups.look_ahead([change if isinstance(change, str) else (change[0].id, next(sketches), change[1])
@@ -153,6 +162,7 @@ class IndexWriter:
                         change += GroupTracker.unsure_change(self._index.engine.snapshot(), unsure)
                     self._index._committed(self._generation, change, durable=self._durable)
             finally:
+                self._resume_collector()
                 self._index.write_lock.release()
 
     def cancel(self) -> None:
@@ -163,7 +173,13 @@ class IndexWriter:
             try:
                 self._writer.cancel()
             finally:
+                self._resume_collector()
                 self._index.write_lock.release()
+
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
 
     def __enter__(self) -> IndexWriter:
         return self

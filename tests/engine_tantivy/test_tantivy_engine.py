@@ -4,6 +4,7 @@ and positions, its worker processes, and how the CLI chooses it."""
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import tomllib
@@ -18,6 +19,7 @@ from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
 from arsearch.engine import engine_kind
 from arsearch.engine.api import Layout, Phrase, SearchRequest, StoredDocument
+from arsearch.engine.candidates import sketch_bytes
 from arsearch.errors import EngineUnavailableError, IndexFormatError
 
 tantivy_engine = pytest.importorskip("arsearch.engine.tantivy", reason="the fast extra (tantivy) is not installed")
@@ -215,3 +217,19 @@ def test_remembered_generations_and_frequencies_follow_each_commit(tmp_path: Pat
     assert engine.snapshot().doc_frequency("content", term) == 2
     assert snapshot.doc_frequency("content", term) == 1  # an older snapshot keeps its own counts
     engine.close()
+
+
+def test_sketch_columns_give_back_every_sketch() -> None:
+    """The sketch columns of documents of every sketch length (none, odd, even, full; any 32-bit value) read back
+    as the sketches, read together as a batch's candidates are."""
+    from arsearch.engine.tantivy.schema import SKETCH_COLUMNS, SKETCH_SIZE, sketch_columns, sketches_of
+
+    rng = random.Random(3)
+    sketches = [tuple(sorted(rng.sample(range(1 << 32), size))) for size in (0, 1, 2, 9, 63, 64, 64, 17)]
+    sketches.append((0, (1 << 32) - 1))
+    columns = [sketch_columns(sketch_bytes(sketch)) for sketch in sketches]
+    assert all(set(found) == {SKETCH_SIZE, *SKETCH_COLUMNS} for found in columns)
+    sizes = [found[SKETCH_SIZE] for found in columns]
+    read = [[found[name] for found in columns] for name in SKETCH_COLUMNS]
+    assert sketches_of(sizes, read) == sketches
+    assert sketches_of(sizes[:1], [column[:1] for column in read[:0]]) == [()]

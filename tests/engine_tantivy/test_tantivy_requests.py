@@ -19,8 +19,8 @@ import pytest
 
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
-from arsearch.engine.candidates import sketch_bytes
 from arsearch.engine import engine_kind
+from arsearch.engine.candidates import sketch_bytes
 from arsearch.engine.api import (DAY_MICROSECONDS, KEYWORD_FIELDS, LEAD_WORDS, AllOf, AndMaybe, AndNot, AnyOf, Filters,
                                  Layout, Phrase, Query, SearchRequest, SearchResponse, Snapshot, StoredDocument, Term,
                                  date_value, get_documents)
@@ -504,8 +504,8 @@ def test_a_document_sharing_found_is_read_as_get_reads_it_when_its_id_has_severa
     writer = engine.writer()
     for number, keys in enumerate((["a", "b"], ["a", "b", "c"], ["c"])):
         document = Document("same" if number < 2 else "other", f"نص {number}", title=f"t{number}")
-        writer.add(StoredDocument(document, group=f"g{number}", sketch=sketch_bytes((number,)), keywords={"dup_key": keys}),
-                   replace=False)
+        stored = StoredDocument(document, group=f"g{number}", sketch=sketch_bytes((number,)), keywords={"dup_key": keys})
+        writer.add(stored, replace=False)
     writer.commit()
     before = engine_kind("tantivy").open(tmp_path / "ix", _layout()).snapshot().get("same")
     snapshot = engine.snapshot()

@@ -21,6 +21,7 @@ import json
 from array import array
 from base64 import b64encode
 from collections.abc import Sequence
+from itertools import chain
 
 import tantivy
 
@@ -100,9 +101,14 @@ def sketch_columns(sketch: bytes) -> dict[str, int]:
     return found
 
 
-def sketch_of(size: int, columns: Sequence[int]) -> tuple[int, ...]:
-    """The sketch of :data:`SKETCH_SIZE` ``size`` and the values of the first of :data:`SKETCH_COLUMNS`."""
-    return tuple(_retyped(array("Q", columns[:(size + 1) // 2]), "I")[:size])
+def sketches_of(sizes: Sequence[int], columns: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
+    """The sketches of documents whose :data:`SKETCH_SIZE` values are ``sizes``, from the values of the first of
+    :data:`SKETCH_COLUMNS` (a list per column, in the documents' order), which must hold their longest sketch."""
+    if not columns:
+        return [()] * len(sizes)
+    width = 2 * len(columns)
+    values = _retyped(array("Q", chain.from_iterable(zip(*columns))), "I")
+    return [tuple(values[start:start + size]) for start, size in zip(range(0, width * len(sizes), width), sizes)]
 
 
 def _retyped(values: array[int], typecode: str) -> array[int]:

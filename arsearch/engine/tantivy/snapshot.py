@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from math import log
+from operator import itemgetter
 from typing import Any, cast
 
 import tantivy
@@ -18,7 +19,7 @@ from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit
 from arsearch.engine.tantivy.queries import QueryBuilder, filtered
 from arsearch.engine.candidates import TIES, Candidate, sketch_bytes
 from arsearch.engine.tantivy.schema import (DATE_ORDER, DAY, GROUP_KEY, ID_KEY, ORIGINAL, SKETCH_COLUMNS, SKETCH_SIZE,
-                                            SOURCE_NAMES, TERM_FIELDS, label_key, sketch_of)
+                                            SOURCE_NAMES, TERM_FIELDS, label_key, sketches_of)
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
@@ -29,6 +30,8 @@ _LOADED_TIES = TIES
 #: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get`: two batches of
 #: 128 documents' near-duplicate candidates (16 each).
 _FOUND = 4096
+#: How :meth:`TantivySnapshot.candidates_many` orders ``(-shared keys, id key, address)``: never by the address.
+_RANK = itemgetter(0, 1)
 #: tantivy's most buckets of one aggregation.
 _MOST_BUCKETS = 65_000
 #: The key of the facet bucket of documents without the field (a day number and a source name never have it).
@@ -290,8 +293,8 @@ class TantivySnapshot:
         matches = [self._holding(name, terms, at_least, limit) for terms in texts]
         every = [address for hits in matches for _, address in hits]
         keys = iter(self._column(ID_KEY, every) if every else [])
-        chosen = [sorted(((-shared, next(keys), address) for shared, address in hits),
-                         key=lambda hit: hit[:2])[:limit] for hits in matches]
+        chosen = [sorted([(-shared, next(keys), address) for shared, address in hits], key=_RANK)[:limit]
+                  for hits in matches]
         sketches = iter(self._sketches([address for hits in chosen for _, _, address in hits]))
         return [[Candidate(key, -negative, next(sketches), address) for negative, key, address in hits]
                 for hits in chosen]
@@ -305,12 +308,12 @@ class TantivySnapshot:
         query = self._counting(name, terms, max(1, at_least))
         fetched = max(1, min(limit + TIES, self.searcher.num_docs))
         result = self.searcher.search(query, fetched, count=True)
-        hits = [(round(score), address) for score, address in result.hits]
+        hits = [(int(score), address) for score, address in result.hits]  # sums of 1.0: exact
         total = int(getattr(result, "count", 0))
         if total > len(hits) and len(hits) >= limit:
             counts = sorted((count for count, _ in hits), reverse=True)
             if counts[-1] == counts[limit - 1]:  # more may be tied with the limit-th than were fetched
-                hits = [(round(score), address) for score, address in self.searcher.search(query, total).hits]
+                hits = [(int(score), address) for score, address in self.searcher.search(query, total).hits]
         return hits
 
     def _counting(self, name: str, terms: Sequence[str], at_least: int) -> tantivy.Query:
@@ -323,10 +326,7 @@ class TantivySnapshot:
         if not addresses:
             return []
         sizes = self._column(SKETCH_SIZE, addresses)
-        columns = [self._column(name, addresses) for name in SKETCH_COLUMNS[:(max(sizes) + 1) // 2]]
-        if not columns:
-            return [()] * len(sizes)
-        return [sketch_of(size, row) for size, row in zip(sizes, zip(*columns))]
+        return sketches_of(sizes, [self._column(name, addresses) for name in SKETCH_COLUMNS[:(max(sizes) + 1) // 2]])
 
     def _column(self, name: str, addresses: list[tantivy.DocAddress]) -> list[int]:
         """The values of an unsigned fast field that every document has (:data:`ID_KEY`, the sketch's)."""
