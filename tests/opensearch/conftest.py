@@ -52,7 +52,19 @@ def fault_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
         yield cluster
     finally:
         cluster.stop()
-        shutil.rmtree(data, ignore_errors=True)
+        _remove_all_but_logs(data)
+
+
+def _remove_all_but_logs(folder: Path) -> None:
+    """The cluster's data, without its nodes' logs: an error of the cluster points at them (a CI run that failed to
+    get the cluster green again left no log to read)."""
+    for node in folder.iterdir():
+        if node.is_dir():
+            for item in node.iterdir():
+                if item.is_dir():
+                    shutil.rmtree(item, ignore_errors=True)
+                elif item.suffix != ".log":
+                    item.unlink(missing_ok=True)
 
 
 @pytest.fixture
