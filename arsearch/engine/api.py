@@ -282,8 +282,9 @@ class Snapshot(Protocol):
         of them each has, most first (ties by id), at most ``limit``."""
 
     # documents
-    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        """The stored fields (:data:`STORED_FIELDS`) of a live document and its ``sketch`` (bytes), or None."""
+    def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
+        """The stored fields (:data:`STORED_FIELDS`) of a live document and, when ``sketch``, its ``sketch``
+        (bytes), or None."""
 
     def states(self) -> Iterator[tuple[str, str, str]]:
         """``(id, path, fingerprint)`` of every live document."""
@@ -346,16 +347,18 @@ def doc_frequencies(snapshot: Snapshot, terms: Sequence[tuple[str, str]]) -> lis
 class BatchedDocuments(Protocol):
     """A snapshot that gives many stored documents at once (optional, as :class:`BatchedStatistics`)."""
 
-    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True,
+                 sketch: bool = True) -> list[dict[str, Any] | None]:
         """:meth:`Snapshot.get` of each of ``doc_ids``."""
 
 
-def get_documents(snapshot: Snapshot, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+def get_documents(snapshot: Snapshot, doc_ids: Sequence[str], *, content: bool = True,
+                  sketch: bool = True) -> list[dict[str, Any] | None]:
     """:meth:`Snapshot.get` of each of ``doc_ids``, in one go where the snapshot can."""
     batched = getattr(snapshot, "get_many", None)
     if batched is not None:
-        return list(batched(doc_ids, content=content))
-    return [snapshot.get(doc_id, content=content) for doc_id in doc_ids]
+        return list(batched(doc_ids, content=content, sketch=sketch))
+    return [snapshot.get(doc_id, content=content, sketch=sketch) for doc_id in doc_ids]
 
 
 @runtime_checkable

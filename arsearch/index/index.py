@@ -202,10 +202,7 @@ class Index:
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of one document (:data:`~arsearch.engine.api.STORED_FIELDS`), or None."""
-        found = self.snapshot().get(doc_id)
-        if found is not None:
-            found.pop("sketch", None)
-        return found
+        return self.snapshot().get(doc_id, sketch=False)
 
     def stored_states(self) -> dict[str, tuple[str, str]]:
         """``{id: (path, fingerprint)}`` for every live document (no stored text loaded)."""

@@ -104,8 +104,8 @@ class IndexWriter:
     def _apply(self, changes: list[Change], worked: list[Worked]) -> None:
         if not self._collector_paused and gc.isenabled():
             # What a writer keeps until its commit (its grouping's tables, the batches in flight) is long-lived:
-            # every full collection walked all of it again, 14% of the indexing process at 450,000 articles.
-            # Reference counting frees the rest (a change makes no cycles); collection resumes at the commit.
+            # every full collection walked all of it again.  Reference counting frees the rest (a change makes no
+            # cycles); collection resumes at the commit.
             gc.disable()
             self._collector_paused = True
         groups = self._tracker()

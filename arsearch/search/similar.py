@@ -42,7 +42,7 @@ def similar(index: Index, doc_id: str, *, limit: int = 10, offset: int = 0, incl
     """
     started = time.perf_counter()
     snapshot = index.snapshot()
-    stored = snapshot.get(doc_id)
+    stored = snapshot.get(doc_id, sketch=False)
     if stored is None:
         raise DocumentNotFoundError(f"no document with id {doc_id!r} in the index at {index.path}")
     terms = like_terms(index.analyzer, snapshot, str(stored.get("title") or ""), str(stored.get("content") or ""),

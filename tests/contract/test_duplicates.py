@@ -323,3 +323,12 @@ def test_candidates_are_the_documents_sharing_the_most_keys_ranked_by_id_key_wit
                     (text_key(doc_id), shared[doc_id], written[doc_id][1]) for doc_id in expected]
                 assert [candidate_label(snapshot, c) for c in answer] == [written[d][2] for d in expected]
         assert len([d for d, (held, _, _) in written.items() if len(held & set(keys[:5])) == 3]) > 45
+
+
+def test_a_document_read_without_its_sketch_has_every_other_field(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as ix:
+        ix.add([doc("a", STORY)])
+        snapshot = ix.engine.snapshot()
+        whole = snapshot.get("a")
+        assert whole is not None and whole.pop("sketch") == sketch_bytes(sketch(STORY))
+        assert snapshot.get("a", sketch=False) == whole == ix.get("a")

@@ -96,14 +96,15 @@ class FakeSnapshot:
         counts = [(r.id, len(wanted & r.terms.get(field, frozenset()))) for r in self._live()]
         return sorted(((i, n) for i, n in counts if n >= at_least), key=lambda item: (-item[1], item[0]))[:limit]
 
-    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
+    def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
         self.calls["get"] += 1
         for r in self._live():
             if r.id == doc_id:
                 found = dict(r.fields)
                 if not content:
                     del found["content"]
-                found["sketch"] = r.sketch
+                if sketch:
+                    found["sketch"] = r.sketch
                 return found
         return None
 

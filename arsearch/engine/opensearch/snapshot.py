@@ -493,20 +493,24 @@ class OpenSearchSnapshot:
 
     # documents ---------------------------------------------------------------------------------------------
 
-    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        return self.get_many([doc_id], content=content)[0]
+    def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
+        return self.get_many([doc_id], content=content, sketch=sketch)[0]
 
-    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True,
+                 sketch: bool = True) -> list[dict[str, Any] | None]:
         """The stored documents of ``doc_ids`` (None for one the snapshot lacks) by one search of their ids."""
         if not doc_ids:
             return []
         keys = list(dict.fromkeys(document_key(doc_id) for doc_id in doc_ids))
         found = self._search({"query": {"ids": {"values": keys}}, "size": len(keys),
                               "_source": {"includes": _HIT_SOURCE,
-                                          "excludes": [] if content else [f"{STORED}.content"]}})
+                                          "excludes": ([] if content else [f"{STORED}.content"])
+                                                      + ([] if sketch else _NOT_NEEDED)}})
         by_id: dict[str, dict[str, Any]] = {}
         for hit in found["hits"]["hits"]:
             fields = stored_fields(hit["_source"], content=content)
+            if not sketch:
+                del fields["sketch"]
             by_id[writable(fields["id"])] = fields
         return [by_id.get(writable(doc_id)) for doc_id in doc_ids]
 

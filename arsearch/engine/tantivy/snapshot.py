@@ -23,13 +23,6 @@ from arsearch.engine.tantivy.schema import (DATE_ORDER, DAY, GROUP_KEY, ID_KEY, 
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
-#: The documents :meth:`Snapshot.sharing` fetches beyond its limit, so that those tied at its last count are most
-#: often all there, loaded and ordered by id (about 25 µs each); when more are tied, tantivy's id column orders
-#: them (about 1 ms a search on an archive of 300,000).
-_LOADED_TIES = TIES
-#: The documents :meth:`Snapshot.sharing` found that a snapshot keeps for :meth:`Snapshot.get`: two batches of
-#: 128 documents' near-duplicate candidates (16 each).
-_FOUND = 4096
 #: How :meth:`TantivySnapshot.candidates_many` orders ``(-shared keys, id key, address)``: never by the address.
 _RANK = itemgetter(0, 1)
 #: tantivy's most buckets of one aggregation.
@@ -52,10 +45,6 @@ class TantivySnapshot:
         self._build = QueryBuilder(schema, fields, self._whoosh_idf)
         self._extremes: tuple[int, int] | None = None
         self._extremes_read = False
-        #: The documents the last :meth:`sharing` calls gave, by id, the latest :data:`_FOUND` of them: each was
-        #: loaded (or located) to learn its id, and a caller asks for them next (near-duplicate candidates, maybe
-        #: after the look-ups of a whole batch).
-        self._found: dict[str, tantivy.DocAddress] = {}
 
     def _whoosh_idf(self, field: str, text: str) -> float:
         """How much more the Whoosh engine's idf of a term is than tantivy's: Whoosh's ``log(N / (df + 1)) + 1``
@@ -214,75 +203,29 @@ class TantivySnapshot:
         return found if limit is None else found[:limit]
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
-        """One boolean query whose clauses each score 1: a document's score is the number of the terms it has."""
-        name = _indexed(field)
-        terms = list(dict.fromkeys(writable(text) for text in texts))
-        if name not in TERM_FIELDS or not terms or limit <= 0 or at_least > len(terms):
+        """The documents of :meth:`_holding`: the ids of those at or above the ``limit``-th count loaded."""
+        hits = self._holding(_indexed(field), texts, at_least, limit)
+        if not hits:
             return []
-        at_least = max(1, at_least)
-
-        def holding(count: int) -> tantivy.Query:
-            clauses = [(tantivy.Occur.Should, tantivy.Query.const_score_query(
-                tantivy.Query.term_query(self._schema, name, term), 1.0)) for term in terms]
-            return tantivy.Query.boolean_query(clauses, count)
-
-        fetched = max(1, min(limit + _LOADED_TIES, self.searcher.num_docs))
-        result = self.searcher.search(holding(at_least), fetched, count=True)
-        loaded: dict[str, tantivy.DocAddress] = {}
-
-        def load(address: tantivy.DocAddress) -> str:
-            doc_id = str(self.searcher.doc(address).get_first("id") or "")
-            loaded[doc_id] = address
-            return doc_id
-
-        hits = [(round(score), address) for score, address in result.hits]
-        every_match = int(getattr(result, "count", 0)) <= len(hits)
-        if len(hits) <= limit and every_match:
-            found = [(load(address), count) for count, address in hits]
-        else:
-            counts = sorted((count for count, _ in hits), reverse=True)
-            last = counts[min(limit, len(counts)) - 1]  # the terms of the limit-th document
-            if every_match or counts[-1] < last:
-                # every document with as many terms is here: the first ones by id, their ids loaded
-                found = [(load(address), count) for count, address in hits if count >= last]
-            else:
-                # more documents have as many terms than were fetched: the first ones by id in tantivy's id column
-                found = [(load(address), count) for count, address in hits if count > last]
-                exactly = holding(last) if last == len(terms) else tantivy.Query.boolean_query(
-                    [(tantivy.Occur.Must, holding(last)), (tantivy.Occur.MustNot, holding(last + 1))])
-                tied = self.searcher.search(exactly, limit - len(found), count=False, order_by_field="id",
-                                            order=tantivy.Order.Asc)
-                for doc_id, address in tied.hits:
-                    loaded.setdefault(str(doc_id), address)
-                    found.append((str(doc_id), last))
-        answer = sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
-        kept = self._found
-        kept.update((doc_id, loaded[doc_id]) for doc_id, _ in answer)
-        while len(kept) > _FOUND:  # the oldest go
-            del kept[next(iter(kept))]
-        return answer
+        last = sorted((count for count, _ in hits), reverse=True)[min(limit, len(hits)) - 1]
+        found = [(str(self.searcher.doc(address).get_first("id") or ""), count)
+                 for count, address in hits if count >= last]
+        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
 
     # documents
-    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
-        address = self._address(writable(doc_id))
-        if address is None:
+    def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
+        result = self.searcher.search(self._build.term("id", writable(doc_id)), 1, count=False)
+        if not result.hits:
             return None
+        address = result.hits[0][1]
         found = self._fields_of(self.searcher.doc(address), content)
-        found["sketch"] = sketch_bytes(self._sketches([address])[0])
+        if sketch:  # 33 columns, each read by a call of its own: several times the rest of a get
+            found["sketch"] = sketch_bytes(self._sketches([address])[0])
         return found
 
-    def get_many(self, doc_ids: Sequence[str], *, content: bool = True) -> list[dict[str, Any] | None]:
-        return [self.get(doc_id, content=content) for doc_id in doc_ids]
-
-    def _address(self, doc_id: str) -> tantivy.DocAddress | None:
-        """The address of a live document of id ``doc_id`` (written as the index holds it), or None: one that
-        :meth:`sharing` just found when it is the only document of that id (deleted ones included), else the first
-        the id's postings give."""
-        found = self._found.get(doc_id)
-        if found is not None and int(self.searcher.doc_freq("id", doc_id)) == 1:
-            return found
-        result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
-        return result.hits[0][1] if result.hits else None
+    def get_many(self, doc_ids: Sequence[str], *, content: bool = True,
+                 sketch: bool = True) -> list[dict[str, Any] | None]:
+        return [self.get(doc_id, content=content, sketch=sketch) for doc_id in doc_ids]
 
     # near-duplicate candidates
     def candidates_many(self, field: str, texts: Sequence[Sequence[str]], *, at_least: int,

@@ -70,13 +70,14 @@ class WhooshSnapshot:
 
     # documents
 
-    def get(self, doc_id: str, *, content: bool = True) -> dict[str, Any] | None:
+    def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
         commit = self._commit
         docnum = commit.document_number(doc_id)
         if docnum is None:
             return None
         found: dict[str, Any] = commit.stored(docnum, content=content)
-        found["sketch"] = commit.value("sketch", docnum)
+        if sketch:
+            found["sketch"] = commit.value("sketch", docnum)
         return found
 
     def states(self) -> Iterator[tuple[str, str, str]]:
