@@ -18,7 +18,7 @@ from arsearch import Index, index_paths
 from arsearch.analysis import Analyzer, AnalyzerSettings
 from arsearch.documents import Document
 from arsearch.engine import engine_kind
-from arsearch.engine.api import Layout, Phrase, SearchRequest, StoredDocument
+from arsearch.engine.api import Layout, Phrase, SearchRequest, StoredDocument, Term
 from arsearch.engine.candidates import sketch_bytes
 from arsearch.errors import EngineUnavailableError, IndexFormatError
 
@@ -105,6 +105,41 @@ def test_a_tantivy_folder_of_other_fields_asks_for_a_rebuild(tmp_path: Path) -> 
     with pytest.raises(IndexFormatError, match="group_key") as raised:
         kind.open(tmp_path / "ix", _layout())
     assert raised.value.rebuild
+
+
+def test_an_index_whose_keyword_terms_are_split_otherwise_asks_for_a_rebuild(tmp_path: Path) -> None:
+    # the indexes written before the keyword fields were whitespace-tokenized: the same fields, each term a value
+    kind = engine_kind("tantivy")
+    kind.create(tmp_path / "ix", _layout()).close()
+    meta = tmp_path / "ix" / "meta.json"
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    for field in data["schema"]:
+        if field["name"] in ("word_key", "spelling", "dup_key"):
+            field["options"]["indexing"]["tokenizer"] = "raw"
+    meta.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match="dup_key, spelling, word_key") as raised:
+        kind.open(tmp_path / "ix", _layout())
+    assert raised.value.rebuild
+    assert "\n" not in str(raised.value)
+
+
+def test_keyword_terms_with_a_space_are_found_as_given(tmp_path: Path) -> None:
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    spellings = {"d1": ["احمد أحمد", "احمد احمد", "مدرسه مدرسة"], "d2": ["احمد أحمد"], "d3": ["احمدي أحمدي"]}
+    for doc_id, terms in spellings.items():
+        writer.add(StoredDocument(Document(doc_id, "نص"), keywords={"spelling": terms, "word_key": ["احمد"]}))
+    writer.commit()
+    snapshot = engine.snapshot()
+    assert snapshot.terms("spelling", prefix="احمد ") == [("احمد أحمد", 2), ("احمد احمد", 1)]
+    assert snapshot.terms("spelling") == sorted([("احمد أحمد", 2), ("احمد احمد", 1), ("احمدي أحمدي", 1),
+                                                 ("مدرسه مدرسة", 1)])
+    assert snapshot.doc_frequency("spelling", "احمد أحمد") == 2
+    assert snapshot.doc_frequencies([("spelling", "مدرسه مدرسة"), ("spelling", "مدرسه"), ("word_key", "احمد")]) \
+        == [1, 0, 3]
+    found = snapshot.search(SearchRequest(Term("spelling", "احمد أحمد"), limit=10, members=False, content=False))
+    assert sorted(hit.id for hit in found.hits) == ["d1", "d2"]
+    engine.close()
 
 
 def test_worker_processes_encode_documents_with_their_keywords(tmp_path: Path) -> None:

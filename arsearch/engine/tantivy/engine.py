@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import tantivy
 
 from arsearch.engine.api import Layout
-from arsearch.engine.tantivy.schema import build_schema, field_names
+from arsearch.engine.tantivy.schema import TOKENIZERS, build_schema, field_names
 from arsearch.engine.tantivy.snapshot import TantivySnapshot
 from arsearch.errors import IndexFormatError
 
@@ -70,10 +70,17 @@ class TantivyEngine:
     def check_schema(self) -> None:
         """IndexFormatError when the folder's fields are not those this arsearch writes."""
         with open(self.path / META_FILE, encoding="utf-8") as handle:
-            found = {field["name"] for field in json.load(handle).get("schema", [])}
+            schema = json.load(handle).get("schema", [])
+        found = {field["name"] for field in schema}
         if found != set(self.fields):
             raise IndexFormatError(f"the tantivy index at {self.path} was written by another version of arsearch (its "
                                    f"fields differ: {', '.join(sorted(found ^ set(self.fields)))})", rebuild=True)
+        tokenized = {field["name"]: field.get("options", {}).get("indexing", {}).get("tokenizer")
+                     for field in schema if field.get("type") == "text"}
+        if tokenized != TOKENIZERS:
+            changed = sorted(name for name in TOKENIZERS if tokenized.get(name) != TOKENIZERS[name])
+            raise IndexFormatError(f"the tantivy index at {self.path} was written by another version of arsearch (it "
+                                   f"splits the terms of {', '.join(changed)} otherwise)", rebuild=True)
 
     def snapshot(self) -> TantivySnapshot:
         current: TantivySnapshot | None = getattr(self._local, "snapshot", None)

@@ -18,7 +18,7 @@ import tantivy
 
 from arsearch.documents import writable
 from arsearch.engine.api import NO_DATE, AllOf, AndMaybe, AnyOf, Filters, Phrase, Query, Term
-from arsearch.engine.tantivy.schema import ANALYZED, DAY, SOURCE_NAMES
+from arsearch.engine.tantivy.schema import ANALYZED, DAY, SOURCE_NAMES, indexed_term
 
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 #: The largest date value of a dated document.
@@ -52,7 +52,7 @@ class QueryBuilder:
         name = SOURCE_NAMES if field == "source" else field
         if name not in self._fields:
             return tantivy.Query.empty_query()
-        text = writable(text)  # what a document's values were made into (tantivy takes no lone surrogate)
+        text = indexed_term(name, text)
         if self._weight is not None and field in ANALYZED:
             boost *= self._weight(field, text)
         return _boosted(tantivy.Query.term_query(self._schema, name, text), boost)

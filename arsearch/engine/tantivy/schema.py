@@ -59,19 +59,30 @@ SKETCH_COLUMNS = tuple(f"sketch_{n}" for n in range(32))
 ORIGINAL = {name: f"{name}_utf8" for name in ANALYZED}
 #: Every indexed field with a term dictionary of text, as :meth:`Snapshot.count_terms` counts them.
 TERM_FIELDS = (*ANALYZED, *EXACT, SOURCE_NAMES, *KEYWORD_FIELDS)
+#: What stands for a space inside a term of the keyword fields (a ``spelling`` term is a key and a word with a space
+#: between): a document's terms of a keyword field are one text that tantivy's whitespace tokenizer splits (a list
+#: of one-term values costs tantivy more per term), so no term may hold whitespace there.  The terms with a space
+#: are Arabic letters besides it: this sorts before every one of them, as the space does, and JSON sends it as it
+#: is.
+IN_TERM_SPACE = "|"
+#: The tokenizer of each text field (:meth:`TantivyEngine.check_schema` compares an index's with these).
+TOKENIZERS = {**dict.fromkeys(ANALYZED, "whitespace"), **dict.fromkeys((*EXACT, "source", SOURCE_NAMES), "raw"),
+              **dict.fromkeys(KEYWORD_FIELDS, "whitespace")}
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ANALYZED:
-        builder.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field(name, stored=False, tokenizer_name=TOKENIZERS[name], index_option="position")
         builder.add_bytes_field(ORIGINAL[name], stored=True, indexed=False)
     for name in EXACT:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=name == "id")
-    builder.add_text_field("source", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field(SOURCE_NAMES, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+        builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZERS[name], index_option="basic",
+                               fast=name == "id")
+    builder.add_text_field("source", stored=True, tokenizer_name=TOKENIZERS["source"], index_option="basic")
+    builder.add_text_field(SOURCE_NAMES, stored=False, tokenizer_name=TOKENIZERS[SOURCE_NAMES], index_option="basic",
+                           fast=True)
     for name in KEYWORD_FIELDS:
-        builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(name, stored=False, tokenizer_name=TOKENIZERS[name], index_option="basic")
     builder.add_unsigned_field("date", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field(DAY, stored=False, indexed=True, fast=True)
     builder.add_unsigned_field(DATE_ORDER, stored=False, indexed=False, fast=True)
@@ -85,6 +96,17 @@ def field_names() -> frozenset[str]:
     """The fields of :func:`build_schema`'s schema."""
     return frozenset({*ANALYZED, *ORIGINAL.values(), *EXACT, "source", SOURCE_NAMES, *KEYWORD_FIELDS, "date", DAY,
                       DATE_ORDER, GROUP_KEY, ID_KEY, SKETCH_SIZE, *SKETCH_COLUMNS})
+
+
+def indexed_term(name: str, text: str) -> str:
+    """How the field ``name`` of the schema holds the term ``text``."""
+    text = writable(text)  # what a document's values were made into (tantivy takes no lone surrogate)
+    return text.replace(" ", IN_TERM_SPACE) if name in KEYWORD_FIELDS else text
+
+
+def contract_term(name: str, term: str) -> str:
+    """The term ``text`` of :func:`indexed_term` for a term of the field ``name`` of the schema."""
+    return term.replace(IN_TERM_SPACE, " ") if name in KEYWORD_FIELDS else term
 
 
 #: The number of a group label, the same in every process.
@@ -150,7 +172,7 @@ class DocumentEncoder:
         if document.date is not None:
             record[DAY] = document.date.toordinal()
         for name in KEYWORD_FIELDS:
-            record[name] = _writable_terms(stored.keywords.get(name, ()))
+            record[name] = keyword_text(stored.keywords.get(name, ()))
         for name, text, lead in (("title", document.title, 0), ("content", document.content, self._lead),
                                  ("author", document.author, 0)):
             record[name] = self._indexed_text(text, lead)
@@ -164,12 +186,10 @@ class DocumentEncoder:
         return [joined, *[" ".join(joined.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])] * lead]
 
 
-def _writable_terms(terms: Sequence[str]) -> Sequence[str]:
-    """:func:`writable` of each term, with one look at them all (the terms of a document's own words are)."""
-    joined = "".join(terms)
-    if writable(joined) is joined:  # no lone surrogate: the text is returned as it is
-        return terms
-    return [writable(term) for term in terms]
+def keyword_text(terms: Sequence[str]) -> str:
+    """The value of a keyword field whose terms are ``terms``: each :func:`indexed_term` of it, a newline between
+    two."""
+    return writable("\n".join(terms)).replace(" ", IN_TERM_SPACE)
 
 
 def with_group(ungrouped: str, doc_id: str, group: str) -> str:

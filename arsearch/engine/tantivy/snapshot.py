@@ -12,14 +12,14 @@ from typing import Any, cast
 
 import tantivy
 
-from arsearch.documents import writable
 from arsearch.engine.api import (NO_DATE, STORED_FIELDS, EngineHit, EngineStats, FacetCounts, Member, SearchRequest,
                                  SearchResponse, date_of)
 from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit, Order, collapsed_page, position
 from arsearch.engine.tantivy.queries import QueryBuilder, filtered
 from arsearch.engine.candidates import TIES, Candidate, sketch_bytes
 from arsearch.engine.tantivy.schema import (DATE_ORDER, DAY, GROUP_KEY, ID_KEY, ORIGINAL, SKETCH_COLUMNS, SKETCH_SIZE,
-                                            SOURCE_NAMES, TERM_FIELDS, label_key, sketches_of)
+                                            SOURCE_NAMES, TERM_FIELDS, contract_term, indexed_term, label_key,
+                                            sketches_of)
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
@@ -172,7 +172,7 @@ class TantivySnapshot:
         name = _indexed(field)
         if name not in self._fields or name not in TERM_FIELDS:
             return 0
-        return self._doc_freq(name, writable(text))
+        return self._doc_freq(name, indexed_term(name, text))
 
     def doc_frequencies(self, terms: Sequence[tuple[str, str]]) -> list[int]:
         """:meth:`doc_frequency` of each term, not remembered (a batch's look-ups are mostly of terms seen once)."""
@@ -181,7 +181,8 @@ class TantivySnapshot:
         found: list[int] = []
         for field, text in terms:
             name = _indexed(field)
-            found.append(int(doc_freq(name, writable(text))) if name in fields and name in TERM_FIELDS else 0)
+            found.append(int(doc_freq(name, indexed_term(name, text))) if name in fields and name in TERM_FIELDS
+                         else 0)
         return found
 
     def _doc_freq(self, name: str, text: str) -> int:
@@ -198,8 +199,8 @@ class TantivySnapshot:
         name = _indexed(field)
         if name not in TERM_FIELDS or (limit is not None and limit <= 0):
             return []
-        found = sorted((str(term), int(frequency))
-                       for term, frequency in self.searcher.terms_with_prefix(name, writable(prefix)))
+        found = sorted((contract_term(name, str(term)), int(frequency))
+                       for term, frequency in self.searcher.terms_with_prefix(name, indexed_term(name, prefix)))
         return found if limit is None else found[:limit]
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
@@ -214,7 +215,7 @@ class TantivySnapshot:
 
     # documents
     def get(self, doc_id: str, *, content: bool = True, sketch: bool = True) -> dict[str, Any] | None:
-        result = self.searcher.search(self._build.term("id", writable(doc_id)), 1, count=False)
+        result = self.searcher.search(self._build.term("id", doc_id), 1, count=False)
         if not result.hits:
             return None
         address = result.hits[0][1]
@@ -245,7 +246,7 @@ class TantivySnapshot:
     def _holding(self, name: str, texts: Sequence[str], at_least: int, limit: int) -> list[tuple[int, Any]]:
         """The live documents with at least ``at_least`` of the terms ``texts``: how many each has, and its address;
         at least every one tied with the ``limit``-th most."""
-        terms = list(dict.fromkeys(writable(text) for text in texts))
+        terms = list(dict.fromkeys(indexed_term(name, text) for text in texts))
         if name not in TERM_FIELDS or not terms or limit <= 0 or at_least > len(terms):
             return []
         query = self._counting(name, terms, max(1, at_least))
