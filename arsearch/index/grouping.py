@@ -123,6 +123,7 @@ class GroupTracker:
         terms += [(GROUP_FIELD, doc_id) for doc_id, _, _ in adds if doc_id not in self._committed_sizes]
         keys = [dup_keys(sketch[:LSH_KEYS]) for _, sketch, _ in adds]
         terms += [(DUP_KEY_FIELD, text) for texts in keys for text in texts]
+        terms = list(dict.fromkeys(terms))  # copies in one batch share keys
         self._frequencies = dict(zip(terms, doc_frequencies(snapshot, terms)))
         committed_leaving = sum(1 for (field, _), held in self._frequencies.items() if field == "id" and held)
         limit = CANDIDATES + self._gone_committed + committed_leaving  # the most that assign() may ask for
@@ -206,7 +207,7 @@ class GroupTracker:
         looked_up, shared = self._looked_up(keys, dup_keys(keys))
         best: Candidate | None = None
         best_score = self.threshold
-        to = similarity_to(sketch)
+        to = similarity_to(sketch, self.threshold)  # only a candidate at or above it counts
         if len(looked_up) >= MIN_SHARED_KEYS:
             for candidate in self._committed_candidates(looked_up):
                 score = to(candidate.sketch)

@@ -93,15 +93,20 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return similarity_to(a)(b)
 
 
-def similarity_to(a: tuple[int, ...]) -> Callable[[tuple[int, ...]], float]:
-    """:func:`similarity` of ``a`` and a sketch, as a function of that sketch (``a`` is read once for many)."""
+def similarity_to(a: tuple[int, ...], floor: float = 0.0) -> Callable[[tuple[int, ...]], float]:
+    """:func:`similarity` of ``a`` and a sketch, as a function of that sketch (``a`` is read once for many); 0.0 for
+    a sketch whose similarity is certainly below ``floor``.  Two full sketches with ``s`` values in common are at
+    most ``s / SKETCH_SIZE`` similar, so most sketches compared with a floor need no estimate."""
     if not a:
         return _none
     values = frozenset(a)
+    least_common = floor * SKETCH_SIZE if len(a) >= SKETCH_SIZE else 0.0
 
     def to(b: tuple[int, ...]) -> float:
         common = values.intersection(b)
-        return _estimate(a, b, common) if common else 0.0
+        if not common or (len(common) < least_common and len(b) >= SKETCH_SIZE):
+            return 0.0
+        return _estimate(a, b, common)
 
     return to
 

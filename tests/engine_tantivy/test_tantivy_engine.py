@@ -142,6 +142,22 @@ def test_keyword_terms_with_a_space_are_found_as_given(tmp_path: Path) -> None:
     engine.close()
 
 
+def test_look_up_keys_of_every_form_are_found_as_given(tmp_path: Path) -> None:
+    # tantivy holds a 32-bit number in base 64; every other text is held as it is, and read back the same
+    keys = ["0", "7", "4294967295", "4294967296", "007", "k 1", "=x", "١٢"]
+    engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
+    writer = engine.writer()
+    for n in range(3):
+        writer.add(StoredDocument(Document(f"d{n}", "نص"), keywords={"dup_key": keys[n:]}))
+    writer.commit()
+    snapshot = engine.snapshot()
+    assert snapshot.terms("dup_key") == sorted((key, min(keys.index(key) + 1, 3)) for key in keys)
+    assert snapshot.doc_frequencies([("dup_key", key) for key in keys]) == [1, 2, 3, 3, 3, 3, 3, 3]
+    assert snapshot.doc_frequency("dup_key", "42") == 0
+    assert snapshot.sharing("dup_key", ["0", "7", "4294967295", "5"], at_least=2, limit=5) == [("d0", 3), ("d1", 2)]
+    engine.close()
+
+
 def test_worker_processes_encode_documents_with_their_keywords(tmp_path: Path) -> None:
     engine = engine_kind("tantivy").create(tmp_path / "ix", _layout())
     writer = engine.writer(procs=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arsearch.index.near_duplicates import SKETCH_SIZE, similarity
+from arsearch.index.near_duplicates import SKETCH_SIZE, similarity, similarity_to
 
 _HASH_LIMIT = (1 << 32) - 1
 
@@ -36,3 +36,14 @@ def test_similarity_is_its_definition(a: set[int], b: set[int], both: set[int]) 
     first, second = bottom_k(a | both), bottom_k(b | both)
     assert similarity(first, second) == defined_similarity(first, second)
     assert similarity(second, first) == defined_similarity(first, second)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_SETS, _SETS, st.sets(st.integers(0, 300), max_size=80), st.sampled_from([0.0, 0.3, 0.5, 0.51, 0.9, 1.0]))
+def test_a_floor_leaves_out_only_sketches_below_it(a: set[int], b: set[int], both: set[int], floor: float) -> None:
+    first, second = bottom_k(a | both), bottom_k(b | both)
+    exact, found = defined_similarity(first, second), similarity_to(first, floor)(second)
+    if exact >= floor:
+        assert found == exact
+    else:
+        assert found in (exact, 0.0)

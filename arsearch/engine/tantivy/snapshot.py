@@ -12,14 +12,15 @@ from typing import Any, cast
 
 import tantivy
 
+from arsearch.documents import writable
 from arsearch.engine.api import (NO_DATE, STORED_FIELDS, EngineHit, EngineStats, FacetCounts, Member, SearchRequest,
                                  SearchResponse, date_of)
 from arsearch.engine.tantivy.ordering import ByDate, ByRecency, ByRelevance, Hit, Order, collapsed_page, position
 from arsearch.engine.tantivy.queries import QueryBuilder, filtered
 from arsearch.engine.candidates import TIES, Candidate, sketch_bytes
 from arsearch.engine.tantivy.schema import (DATE_ORDER, DAY, GROUP_KEY, ID_KEY, ORIGINAL, SKETCH_COLUMNS, SKETCH_SIZE,
-                                            SOURCE_NAMES, TERM_FIELDS, contract_term, indexed_term, label_key,
-                                            sketches_of)
+                                            SOURCE_NAMES, TERM_FIELDS, contract_term, indexed_prefix, indexed_term,
+                                            label_key, sketches_of)
 
 #: Document frequencies a snapshot remembers (the budget, the idf weights and did-you-mean ask for the same).
 _FREQUENCY_CACHE = 100_000
@@ -199,8 +200,10 @@ class TantivySnapshot:
         name = _indexed(field)
         if name not in TERM_FIELDS or (limit is not None and limit <= 0):
             return []
-        found = sorted((contract_term(name, str(term)), int(frequency))
-                       for term, frequency in self.searcher.terms_with_prefix(name, indexed_term(name, prefix)))
+        held = ((contract_term(name, str(term)), int(frequency))
+                for term, frequency in self.searcher.terms_with_prefix(name, indexed_prefix(name, prefix)))
+        wanted = writable(prefix)  # as the index holds the text of a document's values
+        found = sorted(term for term in held if term[0].startswith(wanted))
         return found if limit is None else found[:limit]
 
     def sharing(self, field: str, texts: Sequence[str], *, at_least: int, limit: int) -> list[tuple[str, int]]:
