@@ -298,7 +298,8 @@ def test_a_storys_copies_are_titled_links_with_their_urls_left_to_right(browser:
         page.wait_for_selector("#results .hit")
         assert page.locator("#results .hit").count() == 1  # the three copies are one story
         page.click(".duplicates summary")
-        page.wait_for_selector(".duplicates li a")
+        # each copy becomes a link when its own fetch of /api/documents answers: wait for both, not the first
+        page.wait_for_function("document.querySelectorAll('.duplicates li a').length >= 2")
         links = page.locator(".duplicates li a")
         assert links.count() == 2
         shown = [d for d in COPIES if d["title"] in links.all_text_contents()]
