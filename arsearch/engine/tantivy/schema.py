@@ -128,8 +128,7 @@ def indexed_prefix(name: str, prefix: str) -> str:
 def _compact_key(text: str) -> str:
     """A look-up key as :data:`DUP_KEY` holds it: a 32-bit number written in decimal as its four bytes in base 64
     (6 characters); any other text with :data:`_UNCOMPACTED` in front."""
-    if text.isdigit() and text.isascii() and len(text) <= 10 and (value := int(text)) < 1 << 32 \
-            and (text == "0" or text[0] != "0"):
+    if text.isascii() and text.isdigit() and len(text) <= 10 and str(value := int(text)) == text and value < 1 << 32:
         return urlsafe_b64encode(value.to_bytes(4, "big"))[:6].decode("ascii")
     return _UNCOMPACTED + text.replace(" ", IN_TERM_SPACE)
 
@@ -215,7 +214,7 @@ def keyword_text(name: str, terms: Sequence[str]) -> str:
     """The value of the keyword field ``name`` whose terms are ``terms``: each :func:`indexed_term` of it, a newline
     between two."""
     if name == DUP_KEY:
-        return "\n".join([_compact_key(writable(term)) for term in terms])
+        return "\n".join([indexed_term(name, term) for term in terms])
     return writable("\n".join(terms)).replace(" ", IN_TERM_SPACE)
 
 
